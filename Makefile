@@ -1,0 +1,101 @@
+# qsync — one entry point: deps, all, test, demo, bench, check, validate, clean.
+# The command-line tool is built as build/qsync.
+
+CC       ?= gcc
+CXX      ?= g++
+BUILD    := build
+WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
+# CI=true (set by CI) turns warnings into errors.
+WERROR   := $(if $(filter true 1,$(CI)),-Werror,)
+OPT      ?= -O2 -g
+HDF5_CFLAGS := -I/usr/include/hdf5/serial
+HDF5_LIBS   := -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5
+CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -fopenmp $(OPT) $(WARN) $(WERROR) \
+            -Iinclude $(HDF5_CFLAGS) $(SANITIZE)
+LDFLAGS  += -fopenmp $(SANITIZE)
+LDLIBS   := -lsundials_cvode -lsundials_nvecserial -lumfpack -llapacke -llapack \
+            -lblas $(HDF5_LIBS) -liniparser -lm
+TEST_LIBS := -lcunit
+
+# Debian packages the build, the tests and the analysis scripts need.
+DEB_PACKAGES := gcc g++ make pkg-config libsundials-dev libfftw3-dev libcunit1-dev \
+  liblapacke-dev libopenblas-dev libsuitesparse-dev libarpack2-dev libnlopt-dev \
+  libhdf5-dev libiniparser-dev libpcg-cpp-dev python3 python3-numpy \
+  python3-matplotlib python3-h5py
+BENCH_PACKAGES := python3-qutip hyperfine
+
+LIB_SRC  := $(wildcard src/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c)
+TEST_SRC := $(wildcard tests/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libqsync.a
+QSYNC    := $(BUILD)/qsync
+TESTS    := $(BUILD)/test_qsync
+PCG_REF  := $(BUILD)/pcg_reference.txt
+
+.PHONY: all deps bench-deps test demo bench check validate clean
+
+all: $(QSYNC)
+
+# Install whatever Debian package is missing (run as root, as CI does).
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing missing Debian packages:" $$missing; \
+	  if [ "$$(id -u)" != 0 ]; then echo "run 'make deps' as root (apt-get)"; exit 1; fi; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	fi
+
+bench-deps: deps
+	@missing=$$(for p in $(BENCH_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	fi
+
+$(BUILD)/%.o: %.c $(wildcard include/qsync/*.h src/cli/*.h tests/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(QSYNC): $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) $(CLI_OBJ) $(LIB) $(LDLIBS) -o $@
+
+$(TESTS): $(TEST_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) $(TEST_OBJ) $(LIB) $(LDLIBS) $(TEST_LIBS) -o $@
+
+# Reference PCG64 stream from the C++ reference implementation.
+$(BUILD)/pcg_reference: tests/pcg_reference.cpp
+	@mkdir -p $(BUILD)
+	$(CXX) -std=c++17 -O1 $< -o $@
+$(PCG_REF): $(BUILD)/pcg_reference
+	$< > $@
+
+test: deps
+	$(MAKE) $(QSYNC) $(TESTS) $(PCG_REF)
+	QS_PCG_REFERENCE=$(PCG_REF) QSYNC=$(QSYNC) $(TESTS)
+	QSYNC=$(QSYNC) bash tests/cli_errors.sh
+
+demo: deps
+	$(MAKE) $(QSYNC)
+	$(QSYNC) compare runs/qubit_osc_default.ini --threads 2
+
+bench: bench-deps
+	$(MAKE) $(QSYNC)
+	bash analysis/bench.sh
+
+# The test suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+check: deps
+	$(MAKE) BUILD=build-san SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer" \
+	  OPT="-O1 -g" build-san/qsync build-san/test_qsync build-san/pcg_reference.txt
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  QS_PCG_REFERENCE=build-san/pcg_reference.txt QSYNC=build-san/qsync build-san/test_qsync
+	ASAN_OPTIONS=detect_leaks=1 QSYNC=build-san/qsync bash tests/cli_errors.sh
+
+clean:
+	rm -rf build build-san out

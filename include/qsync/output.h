@@ -1,0 +1,53 @@
+/* qsync — results on disk: OUT/run.h5 (HDF5) and OUT/summary.tsv.
+ *
+ * Every file is written under a temporary name in OUT and renamed when
+ * complete, so an interrupted run never leaves a half-written result.
+ *
+ * run.h5 layout (complex arrays carry a trailing dimension of 2: re, im;
+ * density matrices are stored [.., i, j] = rho_ij):
+ *   attributes of /: qsync_version, command, model, seed, run_file (text),
+ *                    observables (comma-separated names)
+ *   /parameters      one double attribute per model and [run] parameter
+ *   /times           [n_times]                          (unit of the model's time)
+ *   /trajectory/mean, /trajectory/stderr   [n_times][n_obs][2]
+ *   /trajectory/rho                          [n_times][dim][dim][2]  (if stored)
+ *   /trajectory/steady_mean, steady_stderr   [n_obs][2]  (time average after burn_in)
+ *   /trajectory/steady_rho                   [dim][dim][2]           (if stored)
+ *   /trajectory/ntraj, /trajectory/work (steps, rhs_evals, root_evals, jumps)
+ *   /exact/observables [n_obs][2], /exact/rho [dim][dim][2], /exact/residual
+ *
+ * summary.tsv: one '#' header line of column names, then rows; a complex
+ * value NAME is two columns NAME.re, NAME.im, its standard error
+ * NAME.re_se, NAME.im_se.
+ *
+ * Thread safety: call from one thread (HDF5 is built without thread safety).
+ */
+#ifndef QSYNC_OUTPUT_H
+#define QSYNC_OUTPUT_H
+
+#include "qsync/ensemble.h"
+#include "qsync/runfile.h"
+
+#define QSYNC_VERSION "0.1.0"
+
+/* What one command produced; NULL members are absent. */
+typedef struct {
+  const char *command;              /* "run", "steady", "compare" */
+  const qs_runconfig *cfg;
+  const qs_model *model;
+  const qs_ensemble_result *ens;    /* trajectory results */
+  const double complex *exact_obs;  /* n_obs exact steady-state values */
+  const double complex *exact_rho;  /* dim*dim column-major */
+  double exact_residual;
+} qs_output;
+
+/* Create directory `dir` (and parents) if needed, then write run.h5 and
+ * summary.tsv.  QS_ERR_IO / QS_ERR_HDF5 with a message naming the file. */
+qs_status qs_output_write(const char *dir, const qs_output *out, char *msg,
+                          size_t msglen);
+
+/* Write `text` to dir/name atomically (temporary name, then rename). */
+qs_status qs_output_write_text(const char *dir, const char *name,
+                               const char *text, char *msg, size_t msglen);
+
+#endif

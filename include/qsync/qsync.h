@@ -1,0 +1,17 @@
+/* qsync — quantum-trajectory simulation of driven dissipative quantum
+ * synchronization models.  Including this header includes every module. */
+#ifndef QSYNC_QSYNC_H
+#define QSYNC_QSYNC_H
+
+#include "qsync/error.h"
+#include "qsync/rng.h"
+#include "qsync/op.h"
+#include "qsync/model.h"
+#include "qsync/traj.h"
+#include "qsync/ensemble.h"
+#include "qsync/lindblad.h"
+#include "qsync/metrics.h"
+#include "qsync/runfile.h"
+#include "qsync/output.h"
+
+#endif

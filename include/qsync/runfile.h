@@ -1,0 +1,71 @@
+/* qsync — run files (INI, read with iniparser) and command-line overrides.
+ *
+ * A run file has the sections [model], [run], [steady], [compare].  Every
+ * key is listed in one table (qs_runfile_key_count/qs_runfile_key_get, plus
+ * the model's own parameter table for [model]); an unknown section or key,
+ * a value that does not parse, or a value outside its range is an error
+ * whose message names the file, the section, the key and what was
+ * expected.  Keys are case-insensitive (iniparser folds them).
+ *
+ * Thread safety: not reentrant (iniparser's error callback is process
+ * wide); load run files from one thread.
+ */
+#ifndef QSYNC_RUNFILE_H
+#define QSYNC_RUNFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qsync/lindblad.h"
+#include "qsync/model.h"
+
+#define QS_RUNFILE_MAX_PARAMS 64
+#define QS_RUNFILE_MAX_PATH 1024
+
+/* Everything a run needs, with the defaults of the key table. */
+typedef struct {
+  char path[QS_RUNFILE_MAX_PATH];  /* run file path as given */
+  char *text;                      /* the run file's text (owned) */
+  const qs_model_type *model_type;
+  double model_values[QS_RUNFILE_MAX_PARAMS];
+  /* [run] */
+  long ntraj;
+  uint64_t seed;
+  long threads;
+  double t_end;
+  long n_times;
+  double rtol, atol;
+  double burn_in;
+  long store_rho;
+  long max_steps;
+  /* [steady] */
+  qs_steady_method steady_method;
+  /* [compare] */
+  double z_threshold;
+} qs_runconfig;
+
+/* Description of one non-model key (for the README and error messages). */
+typedef struct {
+  const char *section, *key, *unit, *default_text, *range_text, *help;
+} qs_runfile_key_info;
+
+int qs_runfile_key_count(void);
+const qs_runfile_key_info *qs_runfile_key_get(int i);
+
+/* Read and validate `path`.  On error returns QS_ERR_RUNFILE (or
+ * QS_ERR_IO if the file cannot be read) with a one-line message in msg. */
+qs_status qs_runfile_load(const char *path, qs_runconfig *cfg, char *msg,
+                          size_t msglen);
+
+/* Apply an override "section.key=value" (the CLI's --set) with the same
+ * checks as a run-file line. */
+qs_status qs_runfile_override(qs_runconfig *cfg, const char *assignment,
+                              char *msg, size_t msglen);
+
+/* Free what qs_runfile_load allocated (the text); accepts NULL. */
+void qs_runfile_release(qs_runconfig *cfg);
+
+/* Cross-key checks done after all overrides (burn_in <= t_end, ...). */
+qs_status qs_runfile_finish(const qs_runconfig *cfg, char *msg, size_t msglen);
+
+#endif

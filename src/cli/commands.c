@@ -1,0 +1,274 @@
+/* The run, steady and compare commands. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Absolute numerical floor added to the standard error in z-scores, so
+ * that quantities that vanish identically (Im<Sz>, zero by symmetry in
+ * both methods) compare as 0 instead of rounding noise / 0. */
+#define Z_NUMERICAL_FLOOR 1e-10
+
+static qs_model *build_model(const cli_context *ctx)
+{
+  char msg[512];
+  qs_model *model = NULL;
+  qs_status st = qs_model_create(ctx->cfg.model_type, ctx->cfg.model_values, &model,
+                                 msg, sizeof msg);
+  if (st == QS_ERR_INVALID)
+    cli_error("%s: [model] %s", ctx->cfg.path, msg);
+  else if (st != QS_OK)
+    cli_error("%s: cannot build the model: %s", ctx->cfg.path, qs_strerror(st));
+  return model;
+}
+
+static double *output_times(const qs_runconfig *cfg)
+{
+  double *times = malloc((size_t)cfg->n_times * sizeof *times);
+  for (long t = 0; times && t < cfg->n_times; t++)
+    times[t] = cfg->t_end * (double)t / (double)(cfg->n_times - 1);
+  return times;
+}
+
+static int write_results(const cli_context *ctx, const qs_output *out)
+{
+  char msg[1024];
+  qs_status st = qs_output_write(ctx->out_dir, out, msg, sizeof msg);
+  if (st != QS_OK) {
+    cli_error("%s", msg);
+    return EXIT_RUNTIME;
+  }
+  if (!ctx->quiet)
+    printf("results: %s/run.h5, %s/summary.tsv\n", ctx->out_dir, ctx->out_dir);
+  return EXIT_OK;
+}
+
+/* Run the trajectory ensemble of the run file; prints a one-line summary. */
+static int run_ensemble(const cli_context *ctx, const qs_model *model,
+                        qs_ensemble_result **res)
+{
+  const qs_runconfig *cfg = &ctx->cfg;
+  double *times = output_times(cfg);
+  if (!times) {
+    cli_error("out of memory");
+    return EXIT_RUNTIME;
+  }
+  qs_traj_options topt = qs_traj_default_options();
+  topt.rtol = cfg->rtol;
+  topt.atol = cfg->atol;
+  topt.max_steps = cfg->max_steps;
+  cli_progress progress;
+  cli_progress_init(&progress, ctx->quiet, "trajectories");
+  qs_ensemble_options eopt = qs_ensemble_default_options();
+  eopt.ntraj = cfg->ntraj;
+  eopt.seed = cfg->seed;
+  eopt.threads = (int)cfg->threads;
+  eopt.n_times = (int)cfg->n_times;
+  eopt.times = times;
+  eopt.burn_in = cfg->burn_in;
+  eopt.store_rho = cfg->store_rho && model->space.total <= QS_ENSEMBLE_MAX_RHO_DIM;
+  eopt.progress = cli_progress_update;
+  eopt.progress_data = &progress;
+  char msg[512] = "";
+  double start = cli_now();
+  qs_status st = qs_ensemble_run(model, &topt, &eopt, res, msg, sizeof msg);
+  double elapsed = cli_now() - start;
+  cli_progress_finish(&progress);
+  free(times);
+  if (st == QS_ERR_INVALID && msg[0]) {
+    cli_error("%s: [run] %s", cfg->path, msg);
+    return EXIT_BAD_INPUT;
+  }
+  if (st != QS_OK) {
+    cli_error("trajectory ensemble failed: %s%s%s (try smaller rtol/atol or a larger "
+              "[run] max_steps)", qs_strerror(st), msg[0] ? ": " : "", msg);
+    return EXIT_RUNTIME;
+  }
+  const qs_ensemble_result *r = *res;
+  if (!ctx->quiet)
+    printf("%ld trajectories of %s in %.2f s (%.0f traj/s, %d threads); per trajectory: "
+           "%.1f jumps, %.0f CVODE steps, %.0f RHS evaluations\n",
+           r->ntraj, model->type->name, elapsed, (double)r->ntraj / elapsed,
+           (int)cfg->threads, (double)r->work.jumps / r->ntraj,
+           (double)r->work.steps / r->ntraj, (double)r->work.rhs_evals / r->ntraj);
+  return EXIT_OK;
+}
+
+static void print_ensemble_steady(const qs_model *model, const qs_ensemble_result *r,
+                                  double burn_in)
+{
+  printf("steady-state estimate (time average over t >= %g, %d output times, "
+         "%ld trajectories):\n", burn_in, r->n_avg, r->ntraj);
+  for (int k = 0; k < model->n_obs; k++) {
+    double complex m = qs_mean_of(r->avg_sum[k], r->ntraj);
+    double complex se = qs_stderr_of(r->avg_sum[k], r->avg_sq_re[k], r->avg_sq_im[k], r->ntraj);
+    printf("  %-8s % .6f ± %.6f  %+.6f ± %.6f i\n", model->obs_names[k], creal(m),
+           creal(se), cimag(m), cimag(se));
+  }
+}
+
+int cli_run(cli_context *ctx)
+{
+  qs_model *model = build_model(ctx);
+  if (!model)
+    return EXIT_BAD_INPUT;
+  qs_ensemble_result *res = NULL;
+  int rc = run_ensemble(ctx, model, &res);
+  if (rc == EXIT_OK) {
+    if (!ctx->quiet)
+      print_ensemble_steady(model, res, ctx->cfg.burn_in);
+    qs_output out = {.command = "run", .cfg = &ctx->cfg, .model = model, .ens = res};
+    rc = write_results(ctx, &out);
+  }
+  qs_ensemble_result_destroy(&res);
+  qs_model_destroy(&model);
+  return rc;
+}
+
+/* Exact steady state and its observables. */
+static int exact_steady(const cli_context *ctx, const qs_model *model, double complex *rho,
+                        double complex *obs, double *residual)
+{
+  qs_status st = qs_steady_state(model, ctx->cfg.steady_method, rho, residual);
+  if (st != QS_OK) {
+    cli_error("%s: exact steady state (method %s) failed: %s", ctx->cfg.path,
+              qs_steady_method_name(ctx->cfg.steady_method), qs_strerror(st));
+    return EXIT_RUNTIME;
+  }
+  for (int k = 0; k < model->n_obs; k++)
+    obs[k] = qs_op_trace_with(model->obs[k], rho);
+  return EXIT_OK;
+}
+
+static int alloc_exact(const qs_model *model, double complex **rho, double complex **obs)
+{
+  size_t n = (size_t)model->space.total;
+  *rho = malloc(n * n * sizeof **rho);
+  *obs = malloc((size_t)model->n_obs * sizeof **obs);
+  if (!*rho || !*obs) {
+    cli_error("out of memory for the %zu x %zu density matrix", n, n);
+    return EXIT_RUNTIME;
+  }
+  return EXIT_OK;
+}
+
+int cli_steady(cli_context *ctx)
+{
+  qs_model *model = build_model(ctx);
+  if (!model)
+    return EXIT_BAD_INPUT;
+  double complex *rho = NULL, *obs = NULL;
+  double residual = 0.0;
+  int rc = alloc_exact(model, &rho, &obs);
+  if (rc == EXIT_OK)
+    rc = exact_steady(ctx, model, rho, obs, &residual);
+  if (rc == EXIT_OK) {
+    if (!ctx->quiet) {
+      printf("exact steady state of %s (dimension %lld, method %s), residual "
+             "||L rho||/||rho|| = %.2e\n", model->type->name, (long long)model->space.total,
+             qs_steady_method_name(ctx->cfg.steady_method), residual);
+      for (int k = 0; k < model->n_obs; k++)
+        printf("  %-8s % .10f %+.10f i\n", model->obs_names[k], creal(obs[k]), cimag(obs[k]));
+    }
+    qs_output out = {.command = "steady", .cfg = &ctx->cfg, .model = model,
+                     .exact_obs = obs, .exact_rho = rho, .exact_residual = residual};
+    rc = write_results(ctx, &out);
+  }
+  free(rho);
+  free(obs);
+  qs_model_destroy(&model);
+  return rc;
+}
+
+static double z_score(double traj, double se, double exact)
+{
+  return (traj - exact) / sqrt(se * se + Z_NUMERICAL_FLOOR * Z_NUMERICAL_FLOOR);
+}
+
+/* Print the comparison table and write compare.tsv; returns the largest |z|. */
+static double compare_table(const cli_context *ctx, const qs_model *model,
+                            const qs_ensemble_result *r, const double complex *exact,
+                            double trace_distance)
+{
+  size_t cap = 256 + 160 * (size_t)model->n_obs * 2;
+  char *tsv = malloc(cap);
+  size_t len = 0;
+  if (tsv)
+    len += (size_t)snprintf(tsv, cap, "# quantity\ttrajectory\tstderr\texact\tz\n");
+  if (!ctx->quiet)
+    printf("%-10s %24s %16s %8s\n", "quantity", "trajectory ± stderr", "exact", "z");
+  double worst = 0.0;
+  for (int k = 0; k < model->n_obs; k++) {
+    double complex m = qs_mean_of(r->avg_sum[k], r->ntraj);
+    double complex se = qs_stderr_of(r->avg_sum[k], r->avg_sq_re[k], r->avg_sq_im[k], r->ntraj);
+    for (int part = 0; part < 2; part++) {
+      double tv = part ? cimag(m) : creal(m), sv = part ? cimag(se) : creal(se);
+      double ev = part ? cimag(exact[k]) : creal(exact[k]);
+      double z = z_score(tv, sv, ev);
+      worst = fmax(worst, fabs(z));
+      char name[48];
+      snprintf(name, sizeof name, "%s.%s", model->obs_names[k], part ? "im" : "re");
+      if (!ctx->quiet)
+        printf("%-10s % 12.6f ± %9.6f % 16.6f % 8.2f\n", name, tv, sv, ev, z);
+      if (tsv)
+        len += (size_t)snprintf(tsv + len, cap - len, "%s\t%.10g\t%.10g\t%.10g\t%.4f\n",
+                                name, tv, sv, ev, z);
+    }
+  }
+  if (tsv) {
+    snprintf(tsv + len, cap - len, "trace_distance\t%.10g\t\t0\t\n", trace_distance);
+    char msg[512];
+    if (qs_output_write_text(ctx->out_dir, "compare.tsv", tsv, msg, sizeof msg) != QS_OK)
+      cli_error("%s", msg);
+  }
+  free(tsv);
+  return worst;
+}
+
+int cli_compare(cli_context *ctx)
+{
+  qs_model *model = build_model(ctx);
+  if (!model)
+    return EXIT_BAD_INPUT;
+  qs_ensemble_result *res = NULL;
+  double complex *rho = NULL, *obs = NULL;
+  double residual = 0.0;
+  int rc = alloc_exact(model, &rho, &obs);
+  if (rc == EXIT_OK)
+    rc = exact_steady(ctx, model, rho, obs, &residual);
+  if (rc == EXIT_OK)
+    rc = run_ensemble(ctx, model, &res);
+  if (rc == EXIT_OK) {
+    double distance = NAN;
+    if (res->rho_avg_sum) {
+      size_t n2 = (size_t)(model->space.total * model->space.total);
+      double complex *rho_traj = malloc(n2 * sizeof *rho_traj);
+      for (size_t i = 0; rho_traj && i < n2; i++)
+        rho_traj[i] = res->rho_avg_sum[i] / (double)res->ntraj;
+      if (rho_traj)
+        qs_trace_distance(model->space.total, rho_traj, rho, &distance);
+      free(rho_traj);
+    }
+    if (!ctx->quiet)
+      printf("steady state: trajectory time average (t >= %g) against exact (method %s, "
+             "residual %.1e)\n", ctx->cfg.burn_in,
+             qs_steady_method_name(ctx->cfg.steady_method), residual);
+    double worst = compare_table(ctx, model, res, obs, distance);
+    qs_output out = {.command = "compare", .cfg = &ctx->cfg, .model = model, .ens = res,
+                     .exact_obs = obs, .exact_rho = rho, .exact_residual = residual};
+    rc = write_results(ctx, &out);
+    int pass = worst < ctx->cfg.z_threshold;
+    printf("trace distance D(rho_traj, rho_exact) = %.4f\n", distance);
+    printf("max |z| = %.2f (threshold %g): %s\n", worst, ctx->cfg.z_threshold,
+           pass ? "PASS" : "FAIL");
+    if (rc == EXIT_OK && !pass)
+      rc = EXIT_COMPARE_FAILED;
+  }
+  qs_ensemble_result_destroy(&res);
+  free(rho);
+  free(obs);
+  qs_model_destroy(&model);
+  return rc;
+}

@@ -1,0 +1,321 @@
+/* Liouvillian and exact steady states; see include/qsync/lindblad.h. */
+#include "qsync/lindblad.h"
+
+#include <cblas.h>
+#include <lapacke.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <suitesparse/umfpack.h>
+
+/* L += alpha * (B kron A) */
+static qs_status add_kron(qs_op **L, double complex alpha, const qs_op *B,
+                          const qs_op *A)
+{
+  qs_op *k = NULL, *sum = NULL;
+  qs_status st = qs_op_kron(B, A, &k);
+  if (st == QS_OK)
+    st = *L ? qs_op_add(1.0, *L, alpha, k, &sum) : qs_op_scale(alpha, k, &sum);
+  qs_op_destroy(&k);
+  if (st == QS_OK) {
+    qs_op_destroy(L);
+    *L = sum;
+  }
+  return st;
+}
+
+/* Plain transpose (no conjugation): adjoint of the conjugate. */
+static qs_status op_transpose(const qs_op *a, qs_op **out)
+{
+  qs_op *adj = NULL;
+  qs_status st = qs_op_adjoint(a, &adj);
+  if (st == QS_OK) {
+    for (qs_index k = 0; k < adj->nnz; k++)
+      adj->val[k] = conj(adj->val[k]);
+    *out = adj;
+  }
+  return st;
+}
+
+static qs_status add_dissipator(qs_op **L, const qs_op *c, const qs_op *id)
+{
+  qs_op *cd = NULL, *cdc = NULL, *cdc_t = NULL, *c_conj = NULL;
+  qs_status st = qs_op_adjoint(c, &cd);
+  if (st == QS_OK)
+    st = qs_op_mul(cd, c, &cdc);
+  if (st == QS_OK)
+    st = op_transpose(cdc, &cdc_t);
+  if (st == QS_OK)
+    st = op_transpose(cd, &c_conj); /* (c^dag)^T = conj(c) */
+  if (st == QS_OK)
+    st = add_kron(L, 1.0, c_conj, c);
+  if (st == QS_OK)
+    st = add_kron(L, -0.5, id, cdc);
+  if (st == QS_OK)
+    st = add_kron(L, -0.5, cdc_t, id);
+  qs_op_destroy(&cd);
+  qs_op_destroy(&cdc);
+  qs_op_destroy(&cdc_t);
+  qs_op_destroy(&c_conj);
+  return st;
+}
+
+qs_status qs_liouvillian_build(const qs_model *model, qs_op **L)
+{
+  if (!model || !L)
+    return QS_ERR_INVALID;
+  *L = NULL;
+  if (model->n_td > 0)
+    return QS_ERR_INVALID;
+  qs_op *id = NULL, *h_t = NULL;
+  qs_status st = qs_op_identity(model->space.total, &id);
+  if (st == QS_OK)
+    st = op_transpose(model->H, &h_t);
+  if (st == QS_OK)
+    st = add_kron(L, -I, id, model->H);
+  if (st == QS_OK)
+    st = add_kron(L, I, h_t, id);
+  for (int k = 0; k < model->n_c && st == QS_OK; k++)
+    st = add_dissipator(L, model->c[k], id);
+  qs_op_destroy(&id);
+  qs_op_destroy(&h_t);
+  if (st != QS_OK)
+    qs_op_destroy(L);
+  return st;
+}
+
+/* Triplets of L with the rho_00 row replaced by the trace condition.
+ * With transpose = 1 the (row, col) roles are swapped, which turns the
+ * CSR builder into a CSC builder (UMFPACK wants columns). */
+static qs_status trace_constrained(const qs_op *L, qs_index n, int transpose,
+                                   qs_op **out)
+{
+  qs_index cap = L->nnz + n, m = 0;
+  qs_index *row = malloc((size_t)cap * sizeof *row);
+  qs_index *col = malloc((size_t)cap * sizeof *col);
+  double complex *val = malloc((size_t)cap * sizeof *val);
+  qs_status st = QS_ERR_NOMEM;
+  if (row && col && val) {
+    for (qs_index r = 1; r < L->dim; r++)
+      for (qs_index k = L->row_start[r]; k < L->row_start[r + 1]; k++) {
+        row[m] = r;
+        col[m] = L->col[k];
+        val[m++] = L->val[k];
+      }
+    for (qs_index i = 0; i < n; i++) {
+      row[m] = 0;
+      col[m] = i * (n + 1); /* vec index of rho_ii */
+      val[m++] = 1.0;
+    }
+    st = transpose ? qs_op_from_triplets(L->dim, m, col, row, val, out)
+                   : qs_op_from_triplets(L->dim, m, row, col, val, out);
+  }
+  free(row);
+  free(col);
+  free(val);
+  return st;
+}
+
+static qs_status solve_dense(const qs_op *A, double complex *x)
+{
+  qs_index n = A->dim;
+  if (16.0 * (double)n * (double)n > QS_DENSE_MAX_BYTES || n > 46340)
+    return QS_ERR_TOO_LARGE;
+  double complex *dense = malloc((size_t)(n * n) * sizeof *dense);
+  lapack_int *piv = malloc((size_t)n * sizeof *piv);
+  qs_status st = QS_ERR_NOMEM;
+  if (dense && piv) {
+    qs_op_to_dense(A, dense);
+    lapack_int info = LAPACKE_zgesv(LAPACK_COL_MAJOR, (lapack_int)n, 1, dense,
+                                    (lapack_int)n, piv, x, (lapack_int)n);
+    st = info == 0 ? QS_OK : info > 0 ? QS_ERR_SINGULAR : QS_ERR_LAPACK;
+  }
+  free(dense);
+  free(piv);
+  return st;
+}
+
+static qs_status solve_umfpack(const qs_op *A_csc, const double complex *b,
+                               double complex *x)
+{
+  void *symbolic = NULL, *numeric = NULL;
+  double control[UMFPACK_CONTROL], info[UMFPACK_INFO];
+  umfpack_zl_defaults(control);
+  /* UMFPACK's SuiteSparse_long is long; qs_index is int64_t (long on LP64). */
+  long n = (long)A_csc->dim;
+  const long *ap = (const long *)A_csc->row_start;
+  const long *ai = (const long *)A_csc->col;
+  const double *ax = (const double *)A_csc->val; /* interleaved re, im */
+  long status = umfpack_zl_symbolic(n, n, ap, ai, ax, NULL, &symbolic, control, info);
+  if (status == UMFPACK_OK)
+    status = umfpack_zl_numeric(ap, ai, ax, NULL, symbolic, &numeric, control, info);
+  if (status == UMFPACK_OK)
+    status = umfpack_zl_solve(UMFPACK_A, ap, ai, ax, NULL, (double *)x, NULL,
+                              (const double *)b, NULL, numeric, control, info);
+  umfpack_zl_free_symbolic(&symbolic);
+  umfpack_zl_free_numeric(&numeric);
+  if (status == UMFPACK_WARNING_singular_matrix)
+    return QS_ERR_SINGULAR;
+  if (status == UMFPACK_ERROR_out_of_memory)
+    return QS_ERR_NOMEM;
+  return status == UMFPACK_OK ? QS_OK : QS_ERR_UMFPACK;
+}
+
+static double residual_norm(const qs_op *L, const double complex *x)
+{
+  double complex *y = malloc((size_t)L->dim * sizeof *y);
+  if (!y)
+    return NAN;
+  qs_op_apply(L, x, y);
+  double ry = 0.0, rx = 0.0;
+  for (qs_index i = 0; i < L->dim; i++) {
+    ry += creal(y[i] * conj(y[i]));
+    rx += creal(x[i] * conj(x[i]));
+  }
+  free(y);
+  return sqrt(ry / rx);
+}
+
+qs_status qs_steady_state(const qs_model *model, qs_steady_method method,
+                          double complex *rho, double *residual)
+{
+  if (!model || !rho)
+    return QS_ERR_INVALID;
+  qs_index n = model->space.total;
+  if (method == QS_STEADY_AUTO)
+    method = n <= QS_STEADY_DENSE_MAX_DIM ? QS_STEADY_DENSE : QS_STEADY_SPARSE_LU;
+  qs_op *L = NULL, *A = NULL;
+  double complex *b = calloc((size_t)(n * n), sizeof *b);
+  if (!b)
+    return QS_ERR_NOMEM;
+  b[0] = 1.0; /* Tr rho = 1 in the replaced row */
+  qs_status st = qs_liouvillian_build(model, &L);
+  if (st == QS_OK && method == QS_STEADY_DENSE) {
+    st = trace_constrained(L, n, 0, &A);
+    memcpy(rho, b, (size_t)(n * n) * sizeof *b);
+    if (st == QS_OK)
+      st = solve_dense(A, rho);
+  } else if (st == QS_OK && method == QS_STEADY_SPARSE_LU) {
+    st = trace_constrained(L, n, 1, &A);
+    if (st == QS_OK)
+      st = solve_umfpack(A, b, rho);
+  } else if (st == QS_OK) {
+    st = QS_ERR_INVALID;
+  }
+  if (st == QS_OK) {
+    double res = residual_norm(L, rho);
+    if (!isfinite(res))
+      st = QS_ERR_NUMERIC;
+    if (residual)
+      *residual = res;
+  }
+  qs_op_destroy(&L);
+  qs_op_destroy(&A);
+  free(b);
+  return st;
+}
+
+/* y = exp(M) x for a dense n x n column-major M, by scaling and squaring:
+ * exp(M) = (exp(M / 2^s))^{2^s} with ||M / 2^s||_1 <= 1/2 and a Taylor
+ * series of order 18 (truncation error < 0.5^19 / 19! ~ 1e-23). */
+static qs_status expm_dense(qs_index n, const double complex *M, double complex *E)
+{
+  double norm1 = 0.0;
+  for (qs_index c = 0; c < n; c++) {
+    double s = 0.0;
+    for (qs_index r = 0; r < n; r++)
+      s += cabs(M[r + c * n]);
+    norm1 = fmax(norm1, s);
+  }
+  int squarings = norm1 > 0.5 ? (int)ceil(log2(norm1 / 0.5)) : 0;
+  double scale = ldexp(1.0, -squarings);
+  size_t bytes = (size_t)(n * n) * sizeof(double complex);
+  double complex *term = malloc(bytes), *tmp = malloc(bytes);
+  if (!term || !tmp) {
+    free(term);
+    free(tmp);
+    return QS_ERR_NOMEM;
+  }
+  const double complex one = 1.0, zero = 0.0;
+  /* E = I, term = I; term <- term * (scale M) / k; E += term */
+  memset(E, 0, bytes);
+  memset(term, 0, bytes);
+  for (qs_index i = 0; i < n; i++)
+    E[i + i * n] = term[i + i * n] = 1.0;
+  for (int k = 1; k <= 18; k++) {
+    double complex factor = scale / k;
+    cblas_zgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n,
+                &factor, term, (int)n, M, (int)n, &zero, tmp, (int)n);
+    memcpy(term, tmp, bytes);
+    for (qs_index i = 0; i < n * n; i++)
+      E[i] += term[i];
+  }
+  for (int s = 0; s < squarings; s++) {
+    cblas_zgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)n, (int)n,
+                &one, E, (int)n, E, (int)n, &zero, tmp, (int)n);
+    memcpy(E, tmp, bytes);
+  }
+  free(term);
+  free(tmp);
+  return QS_OK;
+}
+
+qs_status qs_lindblad_evolve_dense(const qs_model *model,
+                                   const double complex *rho0, int n_times,
+                                   const double *times, double complex *rho_t)
+{
+  if (!model || !rho0 || n_times < 0 || (n_times > 0 && (!times || !rho_t)))
+    return QS_ERR_INVALID;
+  qs_index n = model->space.total, n2 = n * n;
+  if (16.0 * (double)n2 * (double)n2 > QS_DENSE_MAX_BYTES)
+    return QS_ERR_TOO_LARGE;
+  qs_op *L = NULL;
+  qs_status st = qs_liouvillian_build(model, &L);
+  size_t bytes = (size_t)(n2 * n2) * sizeof(double complex);
+  double complex *Ld = malloc(bytes), *Lt = malloc(bytes), *E = malloc(bytes);
+  if (st == QS_OK && (!Ld || !Lt || !E))
+    st = QS_ERR_NOMEM;
+  if (st == QS_OK)
+    qs_op_to_dense(L, Ld);
+  for (int k = 0; k < n_times && st == QS_OK; k++) {
+    if (!(times[k] >= 0.0) || !isfinite(times[k])) {
+      st = QS_ERR_INVALID;
+      break;
+    }
+    for (qs_index i = 0; i < n2 * n2; i++)
+      Lt[i] = Ld[i] * times[k];
+    st = expm_dense(n2, Lt, E);
+    if (st == QS_OK) {
+      const double complex one = 1.0, zero = 0.0;
+      cblas_zgemv(CblasColMajor, CblasNoTrans, (int)n2, (int)n2, &one, E,
+                  (int)n2, rho0, 1, &zero, rho_t + (size_t)k * (size_t)n2, 1);
+    }
+  }
+  qs_op_destroy(&L);
+  free(Ld);
+  free(Lt);
+  free(E);
+  return st;
+}
+
+const char *qs_steady_method_name(qs_steady_method method)
+{
+  switch (method) {
+  case QS_STEADY_AUTO:
+    return "auto";
+  case QS_STEADY_DENSE:
+    return "dense";
+  case QS_STEADY_SPARSE_LU:
+    return "sparse_lu";
+  }
+  return "unknown";
+}
+
+int qs_steady_method_parse(const char *name)
+{
+  for (int m = QS_STEADY_AUTO; m <= QS_STEADY_SPARSE_LU; m++)
+    if (name && strcasecmp(name, qs_steady_method_name((qs_steady_method)m)) == 0)
+      return m;
+  return -1;
+}

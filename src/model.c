@@ -1,0 +1,295 @@
+/* Built-in models; see include/qsync/model.h. */
+#include "qsync/model.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- qubit_osc: two-qubit-oscillator paper, Eq. 4 and C1 ---------------- */
+
+enum {
+  OSC_SPIN, OSC_W_A, OSC_GAMMA_A, OSC_W_B, OSC_GAMMA_B, OSC_G,
+  OSC_DELTA_D, OSC_DELTA_Q, OSC_EPS, OSC_GAMMA_PHI, OSC_N_PARAMS
+};
+
+static const qs_param_spec qubit_osc_params[OSC_N_PARAMS] = {
+  [OSC_SPIN] = {"spin", "1", 0.5, 0.5, 5.0,
+                "spin size S of each oscillator (1/2 qubits, 1 qutrits; 2S integer)"},
+  [OSC_W_A] = {"w_A", "Gamma", 0.4, 0.0, 1e6, "gain (pump) rate of spin A"},
+  [OSC_GAMMA_A] = {"gamma_A", "Gamma", 0.6, 0.0, 1e6, "loss rate of spin A"},
+  [OSC_W_B] = {"w_B", "Gamma", 0.75, 0.0, 1e6, "gain (pump) rate of spin B"},
+  [OSC_GAMMA_B] = {"gamma_B", "Gamma", 0.25, 0.0, 1e6, "loss rate of spin B"},
+  [OSC_G] = {"g", "Gamma", 1.0, -1e6, 1e6, "exchange coupling g of A and B"},
+  [OSC_DELTA_D] = {"delta_d", "Gamma", 0.0, -1e6, 1e6,
+                   "drive detuning Delta_d = omega_A - omega_d"},
+  [OSC_DELTA_Q] = {"delta_q", "Gamma", 0.0, -1e6, 1e6,
+                   "qubit detuning Delta_q = omega_B - omega_A"},
+  [OSC_EPS] = {"eps", "Gamma", 0.1, 0.0, 1e6, "drive strength epsilon on spin A"},
+  [OSC_GAMMA_PHI] = {"gamma_phi", "Gamma", 0.0, 0.0, 1e6,
+                     "dephasing rate (collapse operator sqrt(2 gamma_phi) Sz)"},
+};
+
+static const qs_model_type model_types[] = {
+  {"qubit_osc", "two spin-S oscillators with gain/loss baths, weak drive on A",
+   OSC_N_PARAMS, qubit_osc_params},
+};
+
+int qs_model_type_count(void)
+{
+  return (int)(sizeof model_types / sizeof model_types[0]);
+}
+
+const qs_model_type *qs_model_type_get(int i)
+{
+  return (i >= 0 && i < qs_model_type_count()) ? &model_types[i] : NULL;
+}
+
+const qs_model_type *qs_model_type_find(const char *name)
+{
+  for (int i = 0; name && i < qs_model_type_count(); i++)
+    if (strcasecmp(model_types[i].name, name) == 0)
+      return &model_types[i];
+  return NULL;
+}
+
+int qs_model_param_index(const qs_model_type *type, const char *key)
+{
+  for (int i = 0; type && key && i < type->n_params; i++)
+    if (strcasecmp(type->params[i].key, key) == 0)
+      return i;
+  return -1;
+}
+
+void qs_model_defaults(const qs_model_type *type, double *values)
+{
+  for (int i = 0; i < type->n_params; i++)
+    values[i] = type->params[i].default_value;
+}
+
+static void set_msg(char *msg, size_t msglen, const char *fmt, ...)
+{
+  if (!msg || msglen == 0)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, msglen, fmt, ap);
+  va_end(ap);
+}
+
+void qs_model_destroy(qs_model **model)
+{
+  if (!model || !*model)
+    return;
+  qs_model *m = *model;
+  qs_op_destroy(&m->H);
+  for (int k = 0; k < m->n_td; k++)
+    qs_op_destroy(&m->H_td[k]);
+  for (int k = 0; k < m->n_c; k++)
+    qs_op_destroy(&m->c[k]);
+  for (int k = 0; k < m->n_obs; k++)
+    qs_op_destroy(&m->obs[k]);
+  free(m->H_td);
+  free(m->f_td);
+  free(m->c);
+  free(m->c_names);
+  free(m->obs);
+  free(m->obs_names);
+  free(m->psi0);
+  free(m->param_values);
+  free(m);
+  *model = NULL;
+}
+
+/* Append a collapse operator sqrt(rate) * op (takes ownership of op). */
+static qs_status add_collapse(qs_model *m, double rate, qs_op *op,
+                              const char *name)
+{
+  qs_op *scaled = NULL;
+  qs_status st = qs_op_scale(sqrt(rate), op, &scaled);
+  qs_op_destroy(&op);
+  if (st != QS_OK)
+    return st;
+  m->c[m->n_c] = scaled;
+  snprintf(m->c_names[m->n_c], QS_MODEL_MAX_NAME, "%s", name);
+  m->n_c++;
+  return QS_OK;
+}
+
+static void add_observable(qs_model *m, qs_op *op, const char *name)
+{
+  m->obs[m->n_obs] = op;
+  snprintf(m->obs_names[m->n_obs], QS_MODEL_MAX_NAME, "%s", name);
+  m->n_obs++;
+}
+
+/* Embedded spin operator of oscillator j (0 = A, 1 = B). */
+static qs_status spin_op(const qs_space *space, int two_s, int j,
+                         qs_spin_component comp, qs_op **out)
+{
+  qs_op *local = NULL;
+  qs_status st = qs_op_spin(two_s, comp, &local);
+  if (st == QS_OK)
+    st = qs_op_embed(space, j, local, out);
+  qs_op_destroy(&local);
+  return st;
+}
+
+/* H of Eq. 4: delta_d SzA + (delta_d+delta_q) SzB + g/2 (S+A S-B + h.c.)
+ * + eps/2 (S+A + S-A). */
+static qs_status qubit_osc_hamiltonian(const double *p, qs_op *const sz[2],
+                                       qs_op *const sp[2], qs_op *const sm[2],
+                                       qs_op **out)
+{
+  qs_op *exch = NULL, *exch_h = NULL, *hop = NULL, *drive = NULL;
+  qs_op *zz = NULL, *h1 = NULL;
+  qs_status st = qs_op_mul(sp[0], sm[1], &exch);
+  if (st == QS_OK)
+    st = qs_op_adjoint(exch, &exch_h);
+  if (st == QS_OK)
+    st = qs_op_add(0.5 * p[OSC_G], exch, 0.5 * p[OSC_G], exch_h, &hop);
+  if (st == QS_OK)
+    st = qs_op_add(0.5 * p[OSC_EPS], sp[0], 0.5 * p[OSC_EPS], sm[0], &drive);
+  if (st == QS_OK)
+    st = qs_op_add(p[OSC_DELTA_D], sz[0], p[OSC_DELTA_D] + p[OSC_DELTA_Q], sz[1],
+                   &zz);
+  if (st == QS_OK)
+    st = qs_op_add(1.0, zz, 1.0, hop, &h1);
+  if (st == QS_OK)
+    st = qs_op_add(1.0, h1, 1.0, drive, out);
+  qs_op_destroy(&exch);
+  qs_op_destroy(&exch_h);
+  qs_op_destroy(&hop);
+  qs_op_destroy(&drive);
+  qs_op_destroy(&zz);
+  qs_op_destroy(&h1);
+  return st;
+}
+
+static qs_status qubit_osc_build(const double *p, qs_model *m, char *msg,
+                                 size_t msglen)
+{
+  double two_s_real = 2.0 * p[OSC_SPIN];
+  int two_s = (int)lround(two_s_real);
+  if (fabs(two_s_real - two_s) > 1e-12 || two_s < 1) {
+    set_msg(msg, msglen, "spin = %g: expected a positive multiple of 1/2",
+            p[OSC_SPIN]);
+    return QS_ERR_INVALID;
+  }
+  qs_index dims[2] = {two_s + 1, two_s + 1};
+  qs_status st = qs_space_init(&m->space, 2, dims);
+  if (st != QS_OK)
+    return st;
+
+  qs_op *sz[2] = {NULL, NULL}, *sp[2] = {NULL, NULL}, *sm[2] = {NULL, NULL};
+  for (int j = 0; j < 2 && st == QS_OK; j++) {
+    st = spin_op(&m->space, two_s, j, QS_SPIN_Z, &sz[j]);
+    if (st == QS_OK)
+      st = spin_op(&m->space, two_s, j, QS_SPIN_PLUS, &sp[j]);
+    if (st == QS_OK)
+      st = spin_op(&m->space, two_s, j, QS_SPIN_MINUS, &sm[j]);
+  }
+  if (st == QS_OK)
+    st = qubit_osc_hamiltonian(p, sz, sp, sm, &m->H);
+
+  m->c = calloc(6, sizeof *m->c);
+  m->c_names = calloc(6, sizeof *m->c_names);
+  m->obs = calloc(4, sizeof *m->obs);
+  m->obs_names = calloc(4, sizeof *m->obs_names);
+  if (!m->c || !m->c_names || !m->obs || !m->obs_names)
+    st = QS_ERR_NOMEM;
+
+  const char *suffix[2] = {"A", "B"};
+  const double gain[2] = {p[OSC_W_A], p[OSC_W_B]};
+  const double loss[2] = {p[OSC_GAMMA_A], p[OSC_GAMMA_B]};
+  for (int j = 0; j < 2 && st == QS_OK; j++) {
+    char name[QS_MODEL_MAX_NAME];
+    qs_op *copy = NULL;
+    if (gain[j] > 0.0 && (st = qs_op_copy(sp[j], &copy)) == QS_OK) {
+      snprintf(name, sizeof name, "gain_%s", suffix[j]);
+      st = add_collapse(m, gain[j], copy, name);
+    }
+    if (st == QS_OK && loss[j] > 0.0 && (st = qs_op_copy(sm[j], &copy)) == QS_OK) {
+      snprintf(name, sizeof name, "loss_%s", suffix[j]);
+      st = add_collapse(m, loss[j], copy, name);
+    }
+    if (st == QS_OK && p[OSC_GAMMA_PHI] > 0.0 &&
+        (st = qs_op_copy(sz[j], &copy)) == QS_OK) {
+      snprintf(name, sizeof name, "dephasing_%s", suffix[j]);
+      st = add_collapse(m, 2.0 * p[OSC_GAMMA_PHI], copy, name);
+    }
+  }
+  if (st == QS_OK) {
+    /* The model takes ownership of these four; the rest are freed below. */
+    add_observable(m, sp[0], "Sp_A");
+    add_observable(m, sp[1], "Sp_B");
+    add_observable(m, sz[0], "Sz_A");
+    add_observable(m, sz[1], "Sz_B");
+    sp[0] = sp[1] = sz[0] = sz[1] = NULL;
+  }
+  for (int j = 0; j < 2; j++) {
+    qs_op_destroy(&sz[j]);
+    qs_op_destroy(&sp[j]);
+    qs_op_destroy(&sm[j]);
+  }
+  if (st != QS_OK)
+    return st;
+
+  /* Both spins down: index of m = -S in each factor is 2S. */
+  m->psi0 = calloc((size_t)m->space.total, sizeof *m->psi0);
+  if (!m->psi0)
+    return QS_ERR_NOMEM;
+  m->psi0[(dims[0] - 1) * dims[1] + (dims[1] - 1)] = 1.0;
+  return QS_OK;
+}
+
+qs_status qs_model_create(const qs_model_type *type, const double *values,
+                          qs_model **out, char *msg, size_t msglen)
+{
+  if (!type || !values || !out)
+    return QS_ERR_INVALID;
+  *out = NULL;
+  for (int i = 0; i < type->n_params; i++) {
+    const qs_param_spec *s = &type->params[i];
+    if (!isfinite(values[i]) || values[i] < s->min || values[i] > s->max) {
+      set_msg(msg, msglen, "%s = %g is out of range: expected %g <= %s <= %g (%s)",
+              s->key, values[i], s->min, s->key, s->max, s->help);
+      return QS_ERR_INVALID;
+    }
+  }
+  qs_model *m = calloc(1, sizeof *m);
+  if (!m)
+    return QS_ERR_NOMEM;
+  m->type = type;
+  m->param_values = malloc((size_t)type->n_params * sizeof *m->param_values);
+  if (!m->param_values) {
+    free(m);
+    return QS_ERR_NOMEM;
+  }
+  memcpy(m->param_values, values, (size_t)type->n_params * sizeof *values);
+  qs_status st = QS_ERR_INVALID;
+  if (strcmp(type->name, "qubit_osc") == 0)
+    st = qubit_osc_build(values, m, msg, msglen);
+  if (st != QS_OK) {
+    qs_model_destroy(&m);
+    return st;
+  }
+  *out = m;
+  return QS_OK;
+}
+
+int qs_model_obs_index(const qs_model *model, const char *name)
+{
+  for (int k = 0; model && name && k < model->n_obs; k++)
+    if (strcmp(model->obs_names[k], name) == 0)
+      return k;
+  return -1;
+}
+
+double qs_model_param(const qs_model *model, const char *key)
+{
+  int i = qs_model_param_index(model->type, key);
+  return i < 0 ? NAN : model->param_values[i];
+}

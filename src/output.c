@@ -1,0 +1,354 @@
+/* HDF5 and TSV results; see include/qsync/output.h. */
+#include "qsync/output.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void set_msg(char *msg, size_t msglen, const char *fmt, ...)
+{
+  if (!msg || msglen == 0)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, msglen, fmt, ap);
+  va_end(ap);
+}
+
+static qs_status make_dirs(const char *dir, char *msg, size_t msglen)
+{
+  char path[QS_RUNFILE_MAX_PATH];
+  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+    set_msg(msg, msglen, "%s: output directory name too long", dir);
+    return QS_ERR_IO;
+  }
+  for (char *p = path + 1; ; p++) {
+    if (*p == '/' || *p == '\0') {
+      char saved = *p;
+      *p = '\0';
+      if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+        set_msg(msg, msglen, "%s: cannot create output directory (%s)", path,
+                strerror(errno));
+        return QS_ERR_IO;
+      }
+      *p = saved;
+      if (saved == '\0')
+        break;
+    }
+  }
+  return QS_OK;
+}
+
+/* ---- HDF5 helpers: each returns 0 on success ----------------------------- */
+
+static int write_doubles(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                         const double *data)
+{
+  hid_t space = H5Screate_simple(rank, dims, NULL);
+  hid_t set = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT,
+                         H5P_DEFAULT, H5P_DEFAULT);
+  herr_t err = set < 0 ? -1 : H5Dwrite(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
+                                       H5P_DEFAULT, data);
+  if (set >= 0)
+    H5Dclose(set);
+  H5Sclose(space);
+  return set < 0 || err < 0;
+}
+
+/* Complex array of logical shape dims[0..rank-1], stored with a trailing 2. */
+static int write_complex(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                         const double complex *data)
+{
+  hsize_t full[8];
+  for (int i = 0; i < rank; i++)
+    full[i] = dims[i];
+  full[rank] = 2;
+  return write_doubles(loc, name, rank + 1, full, (const double *)data);
+}
+
+/* Column-major dim x dim matrices -> [count][i][j] row-major. */
+static int write_matrices(hid_t loc, const char *name, hsize_t count, qs_index dim,
+                          const double complex *cols, double scale)
+{
+  size_t n2 = (size_t)(dim * dim);
+  double complex *rows = malloc(count * n2 * sizeof *rows);
+  if (!rows)
+    return 1;
+  for (hsize_t c = 0; c < count; c++)
+    for (qs_index i = 0; i < dim; i++)
+      for (qs_index j = 0; j < dim; j++)
+        rows[c * n2 + (size_t)(i * dim + j)] = scale * cols[c * n2 + (size_t)(i + j * dim)];
+  hsize_t dims[3] = {count, (hsize_t)dim, (hsize_t)dim};
+  int err = count == 1 ? write_complex(loc, name, 2, dims + 1, rows)
+                       : write_complex(loc, name, 3, dims, rows);
+  free(rows);
+  return err;
+}
+
+static int write_string_attr(hid_t loc, const char *name, const char *value)
+{
+  hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, strlen(value) + 1);
+  hid_t space = H5Screate(H5S_SCALAR);
+  hid_t attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  herr_t err = attr < 0 ? -1 : H5Awrite(attr, type, value);
+  if (attr >= 0)
+    H5Aclose(attr);
+  H5Sclose(space);
+  H5Tclose(type);
+  return attr < 0 || err < 0;
+}
+
+static int write_double_attr(hid_t loc, const char *name, double value)
+{
+  hid_t space = H5Screate(H5S_SCALAR);
+  hid_t attr = H5Acreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT);
+  herr_t err = attr < 0 ? -1 : H5Awrite(attr, H5T_NATIVE_DOUBLE, &value);
+  if (attr >= 0)
+    H5Aclose(attr);
+  H5Sclose(space);
+  return attr < 0 || err < 0;
+}
+
+static char *obs_name_list(const qs_model *m)
+{
+  size_t len = 1;
+  for (int k = 0; k < m->n_obs; k++)
+    len += strlen(m->obs_names[k]) + 1;
+  char *s = calloc(len, 1);
+  for (int k = 0; s && k < m->n_obs; k++) {
+    if (k > 0)
+      strcat(s, ",");
+    strcat(s, m->obs_names[k]);
+  }
+  return s;
+}
+
+static int write_root_attrs(hid_t file, const qs_output *o)
+{
+  char seed[32];
+  snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->cfg->seed);
+  char *names = obs_name_list(o->model);
+  int err = !names || write_string_attr(file, "qsync_version", QSYNC_VERSION) ||
+            write_string_attr(file, "command", o->command) ||
+            write_string_attr(file, "model", o->model->type->name) ||
+            write_string_attr(file, "seed", seed) ||
+            write_string_attr(file, "run_file", o->cfg->text ? o->cfg->text : "") ||
+            write_string_attr(file, "run_file_path", o->cfg->path) ||
+            write_string_attr(file, "observables", names);
+  free(names);
+  return err;
+}
+
+static int write_parameters(hid_t file, const qs_output *o)
+{
+  hid_t g = H5Gcreate2(file, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (g < 0)
+    return 1;
+  const qs_model_type *type = o->model->type;
+  const qs_runconfig *c = o->cfg;
+  int err = 0;
+  for (int i = 0; i < type->n_params && !err; i++)
+    err = write_double_attr(g, type->params[i].key, o->model->param_values[i]);
+  err = err || write_double_attr(g, "ntraj", (double)c->ntraj) ||
+        write_double_attr(g, "t_end", c->t_end) ||
+        write_double_attr(g, "n_times", (double)c->n_times) ||
+        write_double_attr(g, "rtol", c->rtol) || write_double_attr(g, "atol", c->atol) ||
+        write_double_attr(g, "burn_in", c->burn_in);
+  H5Gclose(g);
+  return err;
+}
+
+/* Means and standard errors of an ensemble at every output time. */
+static void ensemble_stats(const qs_ensemble_result *e, double complex *mean,
+                           double complex *se)
+{
+  size_t n = (size_t)e->n_times * (size_t)e->n_obs;
+  for (size_t i = 0; i < n; i++) {
+    mean[i] = qs_mean_of(e->obs_sum[i], e->ntraj);
+    se[i] = qs_stderr_of(e->obs_sum[i], e->obs_sq_re[i], e->obs_sq_im[i], e->ntraj);
+  }
+}
+
+static int write_trajectory(hid_t file, const qs_ensemble_result *e)
+{
+  hid_t g = H5Gcreate2(file, "trajectory", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (g < 0)
+    return 1;
+  size_t n = (size_t)e->n_times * (size_t)e->n_obs;
+  double complex *mean = malloc(n * sizeof *mean), *se = malloc(n * sizeof *se);
+  double complex smean[64], sse[64];
+  int err = !mean || !se || e->n_obs > 64;
+  if (!err) {
+    ensemble_stats(e, mean, se);
+    hsize_t dims[2] = {(hsize_t)e->n_times, (hsize_t)e->n_obs};
+    err = write_complex(g, "mean", 2, dims, mean) || write_complex(g, "stderr", 2, dims, se);
+    for (int k = 0; k < e->n_obs; k++) {
+      smean[k] = qs_mean_of(e->avg_sum[k], e->ntraj);
+      sse[k] = qs_stderr_of(e->avg_sum[k], e->avg_sq_re[k], e->avg_sq_im[k], e->ntraj);
+    }
+    err = err || write_complex(g, "steady_mean", 1, dims + 1, smean) ||
+          write_complex(g, "steady_stderr", 1, dims + 1, sse);
+  }
+  if (!err && e->rho_sum)
+    err = write_matrices(g, "rho", (hsize_t)e->n_times, e->dim, e->rho_sum, 1.0 / e->ntraj) ||
+          write_matrices(g, "steady_rho", 1, e->dim, e->rho_avg_sum, 1.0 / e->ntraj);
+  double work[4] = {(double)e->work.steps, (double)e->work.rhs_evals,
+                    (double)e->work.root_evals, (double)e->work.jumps};
+  hsize_t four = 4, one = 1;
+  double ntraj = (double)e->ntraj;
+  err = err || write_doubles(g, "work", 1, &four, work) ||
+        write_doubles(g, "ntraj", 1, &one, &ntraj);
+  free(mean);
+  free(se);
+  H5Gclose(g);
+  return err;
+}
+
+static int write_exact(hid_t file, const qs_output *o)
+{
+  hid_t g = H5Gcreate2(file, "exact", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (g < 0)
+    return 1;
+  hsize_t nobs = (hsize_t)o->model->n_obs, one = 1;
+  int err = write_complex(g, "observables", 1, &nobs, o->exact_obs) ||
+            write_doubles(g, "residual", 1, &one, &o->exact_residual);
+  if (!err && o->exact_rho)
+    err = write_matrices(g, "rho", 1, o->model->space.total, o->exact_rho, 1.0);
+  H5Gclose(g);
+  return err;
+}
+
+static qs_status write_h5(const char *dir, const qs_output *o, char *msg, size_t msglen)
+{
+  char tmp[QS_RUNFILE_MAX_PATH + 32], final[QS_RUNFILE_MAX_PATH + 32];
+  snprintf(tmp, sizeof tmp, "%s/.run.h5.tmp", dir);
+  snprintf(final, sizeof final, "%s/run.h5", dir);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors become messages, not stderr dumps */
+  hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file < 0) {
+    set_msg(msg, msglen, "%s: cannot create HDF5 file", tmp);
+    return QS_ERR_HDF5;
+  }
+  int err = write_root_attrs(file, o) || write_parameters(file, o);
+  if (!err && o->ens) {
+    hsize_t nt = (hsize_t)o->ens->n_times;
+    err = write_doubles(file, "times", 1, &nt, o->ens->times) || write_trajectory(file, o->ens);
+  }
+  if (!err && o->exact_obs)
+    err = write_exact(file, o);
+  if (H5Fclose(file) < 0)
+    err = 1;
+  if (err || rename(tmp, final) != 0) {
+    remove(tmp);
+    set_msg(msg, msglen, "%s: writing HDF5 results failed", final);
+    return QS_ERR_HDF5;
+  }
+  return QS_OK;
+}
+
+/* ---- TSV ------------------------------------------------------------------ */
+
+static void tsv_header_complex(FILE *f, const char *name, int with_se)
+{
+  fprintf(f, "\t%s.re\t%s.im", name, name);
+  if (with_se)
+    fprintf(f, "\t%s.re_se\t%s.im_se", name, name);
+}
+
+static void tsv_complex(FILE *f, double complex v)
+{
+  fprintf(f, "\t%.12g\t%.12g", creal(v), cimag(v));
+}
+
+static void tsv_time_series(FILE *f, const qs_output *o)
+{
+  const qs_ensemble_result *e = o->ens;
+  fprintf(f, "# t");
+  for (int k = 0; k < e->n_obs; k++)
+    tsv_header_complex(f, o->model->obs_names[k], 1);
+  fprintf(f, "\n");
+  for (int t = 0; t < e->n_times; t++) {
+    fprintf(f, "%.12g", e->times[t]);
+    for (int k = 0; k < e->n_obs; k++) {
+      size_t i = (size_t)t * (size_t)e->n_obs + (size_t)k;
+      tsv_complex(f, qs_mean_of(e->obs_sum[i], e->ntraj));
+      tsv_complex(f, qs_stderr_of(e->obs_sum[i], e->obs_sq_re[i], e->obs_sq_im[i], e->ntraj));
+    }
+    fprintf(f, "\n");
+  }
+}
+
+static void tsv_exact(FILE *f, const qs_output *o)
+{
+  fprintf(f, "#");
+  for (int k = 0; k < o->model->n_obs; k++)
+    tsv_header_complex(f, o->model->obs_names[k], 0);
+  fprintf(f, "\tresidual\n");
+  for (int k = 0; k < o->model->n_obs; k++)
+    tsv_complex(f, o->exact_obs[k]);
+  fprintf(f, "\t%.3e\n", o->exact_residual);
+}
+
+static qs_status write_tsv(const char *dir, const qs_output *o, char *msg, size_t msglen)
+{
+  char tmp[QS_RUNFILE_MAX_PATH + 32], final[QS_RUNFILE_MAX_PATH + 32];
+  snprintf(tmp, sizeof tmp, "%s/.summary.tsv.tmp", dir);
+  snprintf(final, sizeof final, "%s/summary.tsv", dir);
+  FILE *f = fopen(tmp, "w");
+  if (!f) {
+    set_msg(msg, msglen, "%s: cannot write (%s)", tmp, strerror(errno));
+    return QS_ERR_IO;
+  }
+  if (o->ens)
+    tsv_time_series(f, o);
+  else
+    tsv_exact(f, o);
+  int err = ferror(f);
+  if (fclose(f) != 0 || err || rename(tmp, final) != 0) {
+    remove(tmp);
+    set_msg(msg, msglen, "%s: writing failed (%s)", final, strerror(errno));
+    return QS_ERR_IO;
+  }
+  return QS_OK;
+}
+
+qs_status qs_output_write(const char *dir, const qs_output *out, char *msg, size_t msglen)
+{
+  if (!dir || !out || !out->cfg || !out->model || !out->command)
+    return QS_ERR_INVALID;
+  qs_status st = make_dirs(dir, msg, msglen);
+  if (st == QS_OK)
+    st = write_h5(dir, out, msg, msglen);
+  if (st == QS_OK)
+    st = write_tsv(dir, out, msg, msglen);
+  return st;
+}
+
+qs_status qs_output_write_text(const char *dir, const char *name, const char *text,
+                               char *msg, size_t msglen)
+{
+  qs_status st = make_dirs(dir, msg, msglen);
+  if (st != QS_OK)
+    return st;
+  char tmp[QS_RUNFILE_MAX_PATH + 64], final[QS_RUNFILE_MAX_PATH + 64];
+  snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
+  snprintf(final, sizeof final, "%s/%s", dir, name);
+  FILE *f = fopen(tmp, "w");
+  if (!f) {
+    set_msg(msg, msglen, "%s: cannot write (%s)", tmp, strerror(errno));
+    return QS_ERR_IO;
+  }
+  fputs(text, f);
+  int err = ferror(f);
+  if (fclose(f) != 0 || err || rename(tmp, final) != 0) {
+    remove(tmp);
+    set_msg(msg, msglen, "%s: writing failed", final);
+    return QS_ERR_IO;
+  }
+  return QS_OK;
+}

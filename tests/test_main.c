@@ -1,0 +1,60 @@
+/* CUnit driver: one suite per module. */
+#include <CUnit/Basic.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "test_util.h"
+
+qs_model *test_qubit_osc(const char *const *keys, const double *values)
+{
+  const qs_model_type *type = qs_model_type_find("qubit_osc");
+  double v[QS_RUNFILE_MAX_PARAMS];
+  qs_model_defaults(type, v);
+  for (int i = 0; keys && keys[i]; i++)
+    v[qs_model_param_index(type, keys[i])] = values[i];
+  qs_model *m = NULL;
+  char msg[256];
+  if (qs_model_create(type, v, &m, msg, sizeof msg) != QS_OK)
+    fprintf(stderr, "test model: %s\n", msg);
+  return m;
+}
+
+double test_max_diff(const double complex *a, const double complex *b, long n)
+{
+  double worst = 0.0;
+  for (long i = 0; i < n; i++)
+    worst = fmax(worst, cabs(a[i] - b[i]));
+  return worst;
+}
+
+int test_add_suite(const char *name, const test_case *cases, int n)
+{
+  CU_pSuite suite = CU_add_suite(name, NULL, NULL);
+  if (!suite)
+    return -1;
+  for (int i = 0; i < n; i++)
+    if (!CU_add_test(suite, cases[i].name, cases[i].fn))
+      return -1;
+  return 0;
+}
+
+int main(void)
+{
+  if (CU_initialize_registry() != CUE_SUCCESS)
+    return 1;
+  int (*suites[])(void) = {qs_test_register_rng,      qs_test_register_op,
+                           qs_test_register_model,    qs_test_register_lindblad,
+                           qs_test_register_traj,     qs_test_register_ensemble,
+                           qs_test_register_runfile,  qs_test_register_output};
+  for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
+    if (suites[i]() != 0) {
+      fprintf(stderr, "cannot register suite %zu: %s\n", i, CU_get_error_msg());
+      CU_cleanup_registry();
+      return 1;
+    }
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  CU_basic_run_tests();
+  unsigned failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+  CU_cleanup_registry();
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,98 @@
+/* Output files: HDF5 contents read back, TSV header, atomic rename. */
+#include <hdf5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "test_util.h"
+
+static void test_write_and_read_back(void)
+{
+  qs_runconfig cfg;
+  char msg[512] = "";
+  FILE *f = fopen("/tmp/qsync_output_test.ini", "w");
+  fputs("[model]\ng = 1.5\n[run]\nntraj = 70\nt_end = 2\nn_times = 3\nburn_in = 1\n", f);
+  fclose(f);
+  CU_ASSERT_EQUAL_FATAL(qs_runfile_load("/tmp/qsync_output_test.ini", &cfg, msg, sizeof msg),
+                        QS_OK);
+  qs_model *m = NULL;
+  CU_ASSERT_EQUAL_FATAL(qs_model_create(cfg.model_type, cfg.model_values, &m, msg, sizeof msg),
+                        QS_OK);
+  double times[3] = {0, 1, 2};
+  qs_ensemble_options o = qs_ensemble_default_options();
+  o.ntraj = cfg.ntraj;
+  o.times = times;
+  o.n_times = 3;
+  o.burn_in = 1;
+  o.store_rho = 1;
+  qs_ensemble_result *r = NULL;
+  CU_ASSERT_EQUAL_FATAL(qs_ensemble_run(m, NULL, &o, &r, msg, sizeof msg), QS_OK);
+  double complex rho[16], obs[4];
+  double residual;
+  CU_ASSERT_EQUAL(qs_steady_state(m, QS_STEADY_DENSE, rho, &residual), QS_OK);
+  for (int k = 0; k < 4; k++)
+    obs[k] = qs_op_trace_with(m->obs[k], rho);
+  char dir[] = "/tmp/qsync_out_XXXXXX";
+  CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+  char sub[128];
+  snprintf(sub, sizeof sub, "%s/a/b", dir); /* parents are created */
+  qs_output out = {.command = "compare", .cfg = &cfg, .model = m, .ens = r,
+                   .exact_obs = obs, .exact_rho = rho, .exact_residual = residual};
+  CU_ASSERT_EQUAL(qs_output_write(sub, &out, msg, sizeof msg), QS_OK);
+
+  char path[256];
+  snprintf(path, sizeof path, "%s/run.h5", sub);
+  hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  CU_ASSERT_FATAL(file >= 0);
+  double mean[3 * 4 * 2], exact_rho[16 * 2], g = 0;
+  hid_t d = H5Dopen2(file, "/trajectory/mean", H5P_DEFAULT);
+  CU_ASSERT(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, mean) >= 0);
+  H5Dclose(d);
+  /* [t=1][Sz_A][re] */
+  CU_ASSERT_DOUBLE_EQUAL(mean[(1 * 4 + 2) * 2], creal(r->obs_sum[1 * 4 + 2]) / 70.0, 1e-15);
+  d = H5Dopen2(file, "/exact/rho", H5P_DEFAULT);
+  CU_ASSERT(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, exact_rho) >= 0);
+  H5Dclose(d);
+  /* stored [i][j]: element (0, 3) is rho[0 + 3*4] in column-major */
+  CU_ASSERT_DOUBLE_EQUAL(exact_rho[(0 * 4 + 3) * 2], creal(rho[0 + 3 * 4]), 0);
+  hid_t grp = H5Gopen2(file, "parameters", H5P_DEFAULT);
+  hid_t a = H5Aopen(grp, "g", H5P_DEFAULT);
+  H5Aread(a, H5T_NATIVE_DOUBLE, &g);
+  CU_ASSERT_DOUBLE_EQUAL(g, 1.5, 0);
+  H5Aclose(a);
+  H5Gclose(grp);
+  CU_ASSERT(H5Aexists(file, "run_file") > 0);
+  CU_ASSERT(H5Aexists(file, "seed") > 0);
+  H5Fclose(file);
+
+  snprintf(path, sizeof path, "%s/summary.tsv", sub);
+  FILE *tsv = fopen(path, "r");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(tsv);
+  char line[1024];
+  CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof line, tsv));
+  CU_ASSERT_EQUAL(strncmp(line, "# t\tSp_A.re\tSp_A.im\tSp_A.re_se\tSp_A.im_se", 40), 0);
+  int rows = 0;
+  while (fgets(line, sizeof line, tsv))
+    rows++;
+  CU_ASSERT_EQUAL(rows, 3);
+  fclose(tsv);
+  snprintf(path, sizeof path, "%s/.run.h5.tmp", sub);
+  CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0); /* no temporary left behind */
+
+  /* An output directory that cannot be created is a clear error. */
+  CU_ASSERT_EQUAL(qs_output_write("/proc/qsync/x", &out, msg, sizeof msg), QS_ERR_IO);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "/proc/qsync"));
+  qs_ensemble_result_destroy(&r);
+  qs_model_destroy(&m);
+  qs_runfile_release(&cfg);
+  unlink("/tmp/qsync_output_test.ini");
+}
+
+int qs_test_register_output(void)
+{
+  static const test_case cases[] = {
+    {"run.h5 and summary.tsv read back", test_write_and_read_back},
+  };
+  return test_add_suite("output", cases, (int)(sizeof cases / sizeof cases[0]));
+}

@@ -1,0 +1,33 @@
+/* Shared helpers of the CUnit suites. */
+#ifndef QSYNC_TEST_UTIL_H
+#define QSYNC_TEST_UTIL_H
+
+#include <CUnit/CUnit.h>
+
+#include "qsync/qsync.h"
+
+/* Register functions, one per suite (tests/test_<module>.c). */
+int qs_test_register_rng(void);
+int qs_test_register_op(void);
+int qs_test_register_model(void);
+int qs_test_register_lindblad(void);
+int qs_test_register_traj(void);
+int qs_test_register_ensemble(void);
+int qs_test_register_runfile(void);
+int qs_test_register_output(void);
+
+/* Build the qubit_osc model from the defaults with some overrides
+ * (NULL-terminated key list, values in order). */
+qs_model *test_qubit_osc(const char *const *keys, const double *values);
+
+/* Largest |a_i - b_i| over n complex numbers. */
+double test_max_diff(const double complex *a, const double complex *b, long n);
+
+/* Add a suite with tests; returns 0 or -1. */
+typedef struct {
+  const char *name;
+  CU_TestFunc fn;
+} test_case;
+int test_add_suite(const char *name, const test_case *cases, int n);
+
+#endif

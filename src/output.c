@@ -45,12 +45,31 @@ static qs_status make_dirs(const char *dir, char *msg, size_t msglen)
 
 /* ---- HDF5 helpers: each returns 0 on success ----------------------------- */
 
+/* Creation properties without modification times, so that the same run
+ * gives a byte-identical file. */
+static hid_t untimed(hid_t class_id)
+{
+  hid_t plist = H5Pcreate(class_id);
+  H5Pset_obj_track_times(plist, 0);
+  return plist;
+}
+
+static hid_t create_group(hid_t loc, const char *name)
+{
+  hid_t plist = untimed(H5P_GROUP_CREATE);
+  hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, plist, H5P_DEFAULT);
+  H5Pclose(plist);
+  return g;
+}
+
 static int write_doubles(hid_t loc, const char *name, int rank, const hsize_t *dims,
                          const double *data)
 {
   hid_t space = H5Screate_simple(rank, dims, NULL);
-  hid_t set = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT,
-                         H5P_DEFAULT, H5P_DEFAULT);
+  hid_t plist = untimed(H5P_DATASET_CREATE);
+  hid_t set = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, plist,
+                         H5P_DEFAULT);
+  H5Pclose(plist);
   herr_t err = set < 0 ? -1 : H5Dwrite(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
                                        H5P_DEFAULT, data);
   if (set >= 0)
@@ -146,7 +165,7 @@ static int write_root_attrs(hid_t file, const qs_output *o)
 
 static int write_parameters(hid_t file, const qs_output *o)
 {
-  hid_t g = H5Gcreate2(file, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t g = create_group(file, "parameters");
   if (g < 0)
     return 1;
   const qs_model_type *type = o->model->type;
@@ -176,7 +195,7 @@ static void ensemble_stats(const qs_ensemble_result *e, double complex *mean,
 
 static int write_trajectory(hid_t file, const qs_ensemble_result *e)
 {
-  hid_t g = H5Gcreate2(file, "trajectory", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t g = create_group(file, "trajectory");
   if (g < 0)
     return 1;
   size_t n = (size_t)e->n_times * (size_t)e->n_obs;
@@ -211,7 +230,7 @@ static int write_trajectory(hid_t file, const qs_ensemble_result *e)
 
 static int write_exact(hid_t file, const qs_output *o)
 {
-  hid_t g = H5Gcreate2(file, "exact", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t g = create_group(file, "exact");
   if (g < 0)
     return 1;
   hsize_t nobs = (hsize_t)o->model->n_obs, one = 1;

@@ -30,7 +30,7 @@ struct qs_traj {
 qs_traj_options qs_traj_default_options(void)
 {
   return (qs_traj_options){.rtol = 1e-6, .atol = 1e-8, .max_steps = 100000,
-                           .reuse_step = 1};
+                           .restart_step = 0.0};
 }
 
 static double complex *psi_of(N_Vector v)
@@ -115,7 +115,7 @@ void qs_traj_destroy(qs_traj **traj)
 static int options_valid(const qs_traj_options *o)
 {
   return o->rtol > 0.0 && o->rtol <= 0.1 && o->atol > 0.0 && o->atol <= 0.1 &&
-         o->max_steps > 0;
+         o->max_steps > 0 && o->restart_step >= 0.0 && o->restart_step <= 1.0;
 }
 
 qs_status qs_traj_create(const qs_model *model, const qs_traj_options *opt,
@@ -253,9 +253,9 @@ static qs_status jump(qs_traj *tr)
   tr->r = qs_rng_uniform(&tr->rng);
   tr->jumps++;
   double h_last = 0.0;
-  if (tr->opt.reuse_step)
+  if (tr->opt.restart_step > 0.0)
     CVodeGetLastStep(tr->cvode, &h_last);
-  return restart(tr, h_last);
+  return restart(tr, tr->opt.restart_step * h_last);
 }
 
 qs_status qs_traj_step(qs_traj *tr, double t_out, double *t_reached)

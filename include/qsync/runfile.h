@@ -38,6 +38,7 @@ typedef struct {
   double burn_in;
   long store_rho;
   long max_steps;
+  double restart_step;
   /* [steady] */
   qs_steady_method steady_method;
   /* [compare] */

@@ -32,9 +32,9 @@ typedef struct {
   double atol;        /* CVODE absolute tolerance on each real component.
                          Default 1e-8, range (0, 1e-1] */
   long max_steps;     /* most CVODE steps between two outputs. Default 100000 */
-  int reuse_step;     /* 1: after a jump, restart CVODE with the last step
-                         size as its initial step (see README, "restart
-                         cost"); 0: let CVODE estimate it. Default 1 */
+  double restart_step; /* initial CVODE step after a jump, as a fraction of
+                         the last step before it; 0 lets CVODE estimate it
+                         (see README, "restart cost"). Default 0, range [0, 1] */
 } qs_traj_options;
 
 /* Work counters of one trajectory (since qs_traj_start). */

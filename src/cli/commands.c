@@ -59,6 +59,7 @@ static int run_ensemble(const cli_context *ctx, const qs_model *model,
   topt.rtol = cfg->rtol;
   topt.atol = cfg->atol;
   topt.max_steps = cfg->max_steps;
+  topt.restart_step = cfg->restart_step;
   cli_progress progress;
   cli_progress_init(&progress, ctx->quiet, "trajectories");
   qs_ensemble_options eopt = qs_ensemble_default_options();
@@ -129,9 +130,11 @@ int cli_run(cli_context *ctx)
 
 /* Exact steady state and its observables. */
 static int exact_steady(const cli_context *ctx, const qs_model *model, double complex *rho,
-                        double complex *obs, double *residual)
+                        double complex *obs, double *residual, double *seconds)
 {
+  double start = cli_now();
   qs_status st = qs_steady_state(model, ctx->cfg.steady_method, rho, residual);
+  *seconds = cli_now() - start;
   if (st != QS_OK) {
     cli_error("%s: exact steady state (method %s) failed: %s", ctx->cfg.path,
               qs_steady_method_name(ctx->cfg.steady_method), qs_strerror(st));
@@ -160,15 +163,15 @@ int cli_steady(cli_context *ctx)
   if (!model)
     return EXIT_BAD_INPUT;
   double complex *rho = NULL, *obs = NULL;
-  double residual = 0.0;
+  double residual = 0.0, seconds = 0.0;
   int rc = alloc_exact(model, &rho, &obs);
   if (rc == EXIT_OK)
-    rc = exact_steady(ctx, model, rho, obs, &residual);
+    rc = exact_steady(ctx, model, rho, obs, &residual, &seconds);
   if (rc == EXIT_OK) {
     if (!ctx->quiet) {
-      printf("exact steady state of %s (dimension %lld, method %s), residual "
+      printf("exact steady state of %s (dimension %lld, method %s) in %.3g ms, residual "
              "||L rho||/||rho|| = %.2e\n", model->type->name, (long long)model->space.total,
-             qs_steady_method_name(ctx->cfg.steady_method), residual);
+             qs_steady_method_name(ctx->cfg.steady_method), 1e3 * seconds, residual);
       for (int k = 0; k < model->n_obs; k++)
         printf("  %-8s % .10f %+.10f i\n", model->obs_names[k], creal(obs[k]), cimag(obs[k]));
     }
@@ -234,10 +237,10 @@ int cli_compare(cli_context *ctx)
     return EXIT_BAD_INPUT;
   qs_ensemble_result *res = NULL;
   double complex *rho = NULL, *obs = NULL;
-  double residual = 0.0;
+  double residual = 0.0, seconds = 0.0;
   int rc = alloc_exact(model, &rho, &obs);
   if (rc == EXIT_OK)
-    rc = exact_steady(ctx, model, rho, obs, &residual);
+    rc = exact_steady(ctx, model, rho, obs, &residual, &seconds);
   if (rc == EXIT_OK)
     rc = run_ensemble(ctx, model, &res);
   if (rc == EXIT_OK) {

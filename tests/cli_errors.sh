@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Command-line checks of `qsync`: every bad-input case exits with status 2
+# and a message naming the file, section and key; good runs exit 0 and
+# write their files; --threads 1 and 2 give byte-identical results.
+# Prints "N passed, N failed" and exits non-zero on any failure.
+set -u
+QSYNC=${QSYNC:-build/qsync}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); echo "PASS: $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
+
+# expect_fail NAME STATUS NEEDLE... -- ARGS: exit status and needles in the output.
+expect_fail() {
+  local name=$1 status=$2
+  shift 2
+  local needles=()
+  while [ "$1" != "--" ]; do needles+=("$1"); shift; done
+  shift
+  local err rc
+  if [ $# -eq 0 ]; then
+    err=$("$QSYNC" 2>&1)
+  else
+    err=$("$QSYNC" "$@" --quiet --out "$work/out_fail" 2>&1)
+  fi
+  rc=$?
+  if [ "$rc" -ne "$status" ]; then
+    bad "$name: exit $rc, expected $status ($err)"
+    return
+  fi
+  for n in "${needles[@]}"; do
+    if ! grep -qF -- "$n" <<<"$err"; then
+      bad "$name: message '$err' lacks '$n'"
+      return
+    fi
+  done
+  ok "$name"
+}
+
+base="$work/base.ini"
+cat >"$base" <<'INI'
+[model]
+name = qubit_osc
+g = 1.0
+eps = 0.3
+[run]
+ntraj = 200
+t_end = 20
+n_times = 41
+burn_in = 8
+INI
+with() { # with NAME LINE...: a copy of base.ini with extra lines appended
+  local f="$work/$1.ini"
+  shift
+  cp "$base" "$f"
+  printf '%s\n' "$@" >>"$f"
+  echo "$f"
+}
+
+expect_fail "no arguments" 2 "usage" -- 
+expect_fail "unknown command" 2 "unknown command 'walk'" -- walk "$base"
+expect_fail "missing run file" 2 "$work/none.ini" "cannot read" -- run "$work/none.ini"
+f=$(with unknown_key "[model]" "omega = 3")
+expect_fail "unknown key" 2 "$f" "[model]" "omega" -- run "$f"
+f=$(with unknown_section "[output]" "dir = x")
+expect_fail "unknown section" 2 "$f" "[output]" -- steady "$f"
+f=$(with unparsable "[run]" "t_end = soon")
+expect_fail "value does not parse" 2 "$f" "[run] t_end" "soon" -- run "$f"
+f=$(with negative_rate "[model]" "gamma_B = -0.25")
+expect_fail "negative rate" 2 "$f" "[model] gamma_B" -- steady "$f"
+f=$(with bad_spin "[model]" "spin = 0.3")
+expect_fail "spin not a multiple of 1/2" 2 "$f" "spin" -- steady "$f"
+f=$(with zero_ntraj "[run]" "ntraj = 0")
+expect_fail "ntraj < 1 in the file" 2 "$f" "[run] ntraj" -- run "$f"
+expect_fail "--ntraj 0" 2 "--set run.ntraj=0" "ntraj" -- run "$base" --ntraj 0
+expect_fail "--threads 0" 2 "threads" -- run "$base" --threads 0
+expect_fail "--seed -1" 2 "seed" -- run "$base" --seed -1
+expect_fail "--set without a section" 2 "section.key=value" -- run "$base" --set ntraj=5
+expect_fail "--set unknown key" 2 "[model]" "bogus" -- run "$base" --set model.bogus=1
+expect_fail "--set out of range" 2 "[model] eps" -- run "$base" --set model.eps=-1
+expect_fail "burn_in after t_end" 2 "burn_in" -- run "$base" --set run.burn_in=30
+f=$(with syntax "[run" "x")
+expect_fail "INI syntax error" 2 "$f" "not a valid INI file" -- run "$f"
+expect_fail "unknown option" 2 "usage" -- run "$base" --fast
+expect_fail "two run files" 2 "exactly one run file" -- run "$base" "$base"
+expect_fail "compare above threshold" 1 "FAIL" -- compare "$base" --set compare.z_threshold=1e-6
+
+# Good runs: exit 0, files written, no temporaries left behind.
+if "$QSYNC" steady "$base" --quiet --out "$work/steady" && [ -s "$work/steady/run.h5" ] &&
+   [ -s "$work/steady/summary.tsv" ] && ! ls -A "$work/steady" | grep -q '^\.'; then
+  ok "steady writes run.h5 and summary.tsv"
+else
+  bad "steady writes run.h5 and summary.tsv"
+fi
+"$QSYNC" compare "$base" --quiet --threads 1 --out "$work/t1" >"$work/t1.txt"
+rc1=$?
+"$QSYNC" compare "$base" --quiet --threads 2 --out "$work/t2" >"$work/t2.txt"
+rc2=$?
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && grep -q "PASS" "$work/t1.txt"; then
+  ok "compare exits 0 and passes"
+else
+  bad "compare exits 0 and passes (exit $rc1, $rc2)"
+fi
+if cmp -s "$work/t1/run.h5" "$work/t2/run.h5" && cmp -s "$work/t1/summary.tsv" "$work/t2/summary.tsv" &&
+   cmp -s "$work/t1/compare.tsv" "$work/t2/compare.tsv"; then
+  ok "--threads 1 and --threads 2 give byte-identical files"
+else
+  bad "--threads 1 and --threads 2 give byte-identical files"
+fi
+if head -1 "$work/t1/summary.tsv" | grep -q '^# t	Sp_A.re	Sp_A.im'; then
+  ok "summary.tsv header"
+else
+  bad "summary.tsv header"
+fi
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -22,7 +22,7 @@ DEB_PACKAGES := gcc g++ make pkg-config libsundials-dev libfftw3-dev libcunit1-d
   liblapacke-dev libopenblas-dev libsuitesparse-dev libarpack2-dev libnlopt-dev \
   libhdf5-dev libiniparser-dev libpcg-cpp-dev python3 python3-numpy \
   python3-matplotlib python3-h5py
-BENCH_PACKAGES := python3-qutip hyperfine
+BENCH_PACKAGES := python3-qutip
 
 LIB_SRC  := $(wildcard src/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)

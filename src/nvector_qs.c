@@ -23,11 +23,11 @@
 
 typedef struct {
   sunindextype length;
-  sunbooleantype own_data;
+  sunbooleantype own_data; /* data is freed by N_VDestroy */
   sunrealtype *data;
-} qs_nv_content;
+} qs_nvector_content;
 
-#define QS_NV(v) ((qs_nv_content *)(v)->content)
+#define QS_NV(v) ((qs_nvector_content *)(v)->content)
 #define LEN(v) (QS_NV(v)->length)
 #define DAT(v) (QS_NV(v)->data)
 
@@ -178,7 +178,7 @@ static void qs_nv_destroy(N_Vector v)
 {
   if (!v)
     return;
-  qs_nv_content *c = v->content;
+  qs_nvector_content *c = v->content;
   if (c) {
     if (c->own_data)
       free(c->data);
@@ -396,10 +396,8 @@ static sunrealtype qs_nv_minquotient(N_Vector num, N_Vector denom)
     if (!found) {
       min = q;
       found = 1;
-    } else if (q < min) { /* SUNMIN(min, q) = (min < q) ? min : q */
+    } else if (!(min < q)) { /* SUNMIN(min, q) = (min < q) ? min : q */
       min = q;
-    } else if (!(min < q)) {
-      min = q; /* equal or unordered: SUNMIN takes q */
     }
   }
   return min;
@@ -646,7 +644,7 @@ static N_Vector qs_nv_alloc(sunindextype length, SUNContext ctx,
   } else {
     qs_nv_set_ops(v, 1);
   }
-  qs_nv_content *c = malloc(sizeof *c);
+  qs_nvector_content *c = malloc(sizeof *c);
   if (!c) {
     N_VFreeEmpty(v);
     return NULL;

@@ -1,5 +1,6 @@
 /* Quantum-jump trajectories with CVODE; see include/qsync/traj.h. */
 #include "qsync/traj.h"
+#include "nvector_qs_impl.h"
 
 #include <cvode/cvode.h>
 #include <math.h>
@@ -144,7 +145,7 @@ qs_status qs_traj_create(const qs_model *model, const qs_traj_options *opt,
   st = QS_ERR_CVODE;
   if (SUNContext_Create(NULL, &tr->ctx) != 0)
     goto fail;
-  tr->y = N_VNew_Serial(2 * tr->dim, tr->ctx);
+  tr->y = qs_nvector_new(2 * tr->dim, tr->ctx);
   if (!tr->y)
     goto fail;
   memcpy(psi_of(tr->y), model->psi0, (size_t)tr->dim * sizeof *model->psi0);

@@ -89,7 +89,7 @@ static int run_ensemble(const cli_context *ctx, const qs_model *model,
   }
   const qs_ensemble_result *r = *res;
   if (!ctx->quiet)
-    printf("%ld trajectories of %s in %.2f s (%.0f traj/s, %d threads); per trajectory: "
+    printf("%ld trajectories of %s in %.2f s (%.0f traj/s, threads: %d); per trajectory: "
            "%.1f jumps, %.0f CVODE steps, %.0f RHS evaluations\n",
            r->ntraj, model->type->name, elapsed, (double)r->ntraj / elapsed,
            (int)cfg->threads, (double)r->work.jumps / r->ntraj,

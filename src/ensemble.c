@@ -1,5 +1,6 @@
 /* Ensembles of trajectories; see include/qsync/ensemble.h. */
 #include "qsync/ensemble.h"
+#include "message_impl.h"
 
 #include <math.h>
 #include <omp.h>
@@ -11,16 +12,6 @@
 qs_ensemble_options qs_ensemble_default_options(void)
 {
   return (qs_ensemble_options){.ntraj = 1000, .seed = 1, .threads = 1};
-}
-
-static void set_msg(char *msg, size_t msglen, const char *fmt, ...)
-{
-  if (!msg || msglen == 0)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, msglen, fmt, ap);
-  va_end(ap);
 }
 
 void qs_ensemble_result_destroy(qs_ensemble_result **res)
@@ -186,33 +177,33 @@ static qs_status check_options(const qs_model *m, const qs_ensemble_options *o,
                                char *msg, size_t msglen)
 {
   if (o->ntraj < 1) {
-    set_msg(msg, msglen, "ntraj = %ld: expected ntraj >= 1", o->ntraj);
+    qs_set_message(msg, msglen, "ntraj = %ld: expected ntraj >= 1", o->ntraj);
     return QS_ERR_INVALID;
   }
   if (o->first_index < 0) {
-    set_msg(msg, msglen, "first_index = %ld: expected >= 0", o->first_index);
+    qs_set_message(msg, msglen, "first_index = %ld: expected >= 0", o->first_index);
     return QS_ERR_INVALID;
   }
   if (o->threads < 0) {
-    set_msg(msg, msglen, "threads = %d: expected threads >= 1", o->threads);
+    qs_set_message(msg, msglen, "threads = %d: expected threads >= 1", o->threads);
     return QS_ERR_INVALID;
   }
   if (o->n_times < 1 || !o->times || !(o->times[0] >= 0.0)) {
-    set_msg(msg, msglen, "expected at least one output time, the first >= 0");
+    qs_set_message(msg, msglen, "expected at least one output time, the first >= 0");
     return QS_ERR_INVALID;
   }
   for (int t = 1; t < o->n_times; t++)
     if (!(o->times[t] > o->times[t - 1])) {
-      set_msg(msg, msglen, "output times must increase strictly");
+      qs_set_message(msg, msglen, "output times must increase strictly");
       return QS_ERR_INVALID;
     }
   if (!(o->burn_in <= o->times[o->n_times - 1]) || !(o->burn_in >= 0.0)) {
-    set_msg(msg, msglen, "burn_in = %g: expected 0 <= burn_in <= last output time %g",
+    qs_set_message(msg, msglen, "burn_in = %g: expected 0 <= burn_in <= last output time %g",
             o->burn_in, o->times[o->n_times - 1]);
     return QS_ERR_INVALID;
   }
   if (o->store_rho && m->space.total > QS_ENSEMBLE_MAX_RHO_DIM) {
-    set_msg(msg, msglen, "store_rho needs dimension <= %d, the model has %lld",
+    qs_set_message(msg, msglen, "store_rho needs dimension <= %d, the model has %lld",
             QS_ENSEMBLE_MAX_RHO_DIM, (long long)m->space.total);
     return QS_ERR_INVALID;
   }

@@ -1,5 +1,6 @@
 /* Built-in models; see include/qsync/model.h. */
 #include "qsync/model.h"
+#include "message_impl.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -67,16 +68,6 @@ void qs_model_defaults(const qs_model_type *type, double *values)
 {
   for (int i = 0; i < type->n_params; i++)
     values[i] = type->params[i].default_value;
-}
-
-static void set_msg(char *msg, size_t msglen, const char *fmt, ...)
-{
-  if (!msg || msglen == 0)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, msglen, fmt, ap);
-  va_end(ap);
 }
 
 void qs_model_destroy(qs_model **model)
@@ -174,7 +165,7 @@ static qs_status qubit_osc_build(const double *p, qs_model *m, char *msg,
   double two_s_real = 2.0 * p[OSC_SPIN];
   int two_s = (int)lround(two_s_real);
   if (fabs(two_s_real - two_s) > 1e-12 || two_s < 1) {
-    set_msg(msg, msglen, "spin = %g: expected a positive multiple of 1/2",
+    qs_set_message(msg, msglen, "spin = %g: expected a positive multiple of 1/2",
             p[OSC_SPIN]);
     return QS_ERR_INVALID;
   }
@@ -254,7 +245,7 @@ qs_status qs_model_create(const qs_model_type *type, const double *values,
   for (int i = 0; i < type->n_params; i++) {
     const qs_param_spec *s = &type->params[i];
     if (!isfinite(values[i]) || values[i] < s->min || values[i] > s->max) {
-      set_msg(msg, msglen, "%s = %g is out of range: expected %g <= %s <= %g (%s)",
+      qs_set_message(msg, msglen, "%s = %g is out of range: expected %g <= %s <= %g (%s)",
               s->key, values[i], s->min, s->key, s->max, s->help);
       return QS_ERR_INVALID;
     }

@@ -1,5 +1,6 @@
 /* HDF5 and TSV results; see include/qsync/output.h. */
 #include "qsync/output.h"
+#include "message_impl.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -9,21 +10,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void set_msg(char *msg, size_t msglen, const char *fmt, ...)
-{
-  if (!msg || msglen == 0)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, msglen, fmt, ap);
-  va_end(ap);
-}
-
 static qs_status make_dirs(const char *dir, char *msg, size_t msglen)
 {
   char path[QS_RUNFILE_MAX_PATH];
   if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-    set_msg(msg, msglen, "%s: output directory name too long", dir);
+    qs_set_message(msg, msglen, "%s: output directory name too long", dir);
     return QS_ERR_IO;
   }
   for (char *p = path + 1; ; p++) {
@@ -31,7 +22,7 @@ static qs_status make_dirs(const char *dir, char *msg, size_t msglen)
       char saved = *p;
       *p = '\0';
       if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-        set_msg(msg, msglen, "%s: cannot create output directory (%s)", path,
+        qs_set_message(msg, msglen, "%s: cannot create output directory (%s)", path,
                 strerror(errno));
         return QS_ERR_IO;
       }
@@ -250,7 +241,7 @@ static qs_status write_h5(const char *dir, const qs_output *o, char *msg, size_t
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors become messages, not stderr dumps */
   hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (file < 0) {
-    set_msg(msg, msglen, "%s: cannot create HDF5 file", tmp);
+    qs_set_message(msg, msglen, "%s: cannot create HDF5 file", tmp);
     return QS_ERR_HDF5;
   }
   int err = write_root_attrs(file, o) || write_parameters(file, o);
@@ -264,7 +255,7 @@ static qs_status write_h5(const char *dir, const qs_output *o, char *msg, size_t
     err = 1;
   if (err || rename(tmp, final) != 0) {
     remove(tmp);
-    set_msg(msg, msglen, "%s: writing HDF5 results failed", final);
+    qs_set_message(msg, msglen, "%s: writing HDF5 results failed", final);
     return QS_ERR_HDF5;
   }
   return QS_OK;
@@ -320,7 +311,7 @@ static qs_status write_tsv(const char *dir, const qs_output *o, char *msg, size_
   snprintf(final, sizeof final, "%s/summary.tsv", dir);
   FILE *f = fopen(tmp, "w");
   if (!f) {
-    set_msg(msg, msglen, "%s: cannot write (%s)", tmp, strerror(errno));
+    qs_set_message(msg, msglen, "%s: cannot write (%s)", tmp, strerror(errno));
     return QS_ERR_IO;
   }
   if (o->ens)
@@ -330,7 +321,7 @@ static qs_status write_tsv(const char *dir, const qs_output *o, char *msg, size_
   int err = ferror(f);
   if (fclose(f) != 0 || err || rename(tmp, final) != 0) {
     remove(tmp);
-    set_msg(msg, msglen, "%s: writing failed (%s)", final, strerror(errno));
+    qs_set_message(msg, msglen, "%s: writing failed (%s)", final, strerror(errno));
     return QS_ERR_IO;
   }
   return QS_OK;
@@ -359,14 +350,14 @@ qs_status qs_output_write_text(const char *dir, const char *name, const char *te
   snprintf(final, sizeof final, "%s/%s", dir, name);
   FILE *f = fopen(tmp, "w");
   if (!f) {
-    set_msg(msg, msglen, "%s: cannot write (%s)", tmp, strerror(errno));
+    qs_set_message(msg, msglen, "%s: cannot write (%s)", tmp, strerror(errno));
     return QS_ERR_IO;
   }
   fputs(text, f);
   int err = ferror(f);
   if (fclose(f) != 0 || err || rename(tmp, final) != 0) {
     remove(tmp);
-    set_msg(msg, msglen, "%s: writing failed", final);
+    qs_set_message(msg, msglen, "%s: writing failed", final);
     return QS_ERR_IO;
   }
   return QS_OK;

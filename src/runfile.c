@@ -1,5 +1,6 @@
 /* Run files and overrides; see include/qsync/runfile.h. */
 #include "qsync/runfile.h"
+#include "message_impl.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -67,16 +68,6 @@ int qs_runfile_key_count(void)
 const qs_runfile_key_info *qs_runfile_key_get(int i)
 {
   return (i >= 0 && i < N_KEYS) ? &key_table[i].info : NULL;
-}
-
-static void set_msg(char *msg, size_t msglen, const char *fmt, ...)
-{
-  if (!msg || msglen == 0)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, msglen, fmt, ap);
-  va_end(ap);
 }
 
 static void set_defaults(qs_runconfig *cfg)
@@ -152,7 +143,7 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
     if (strcasecmp(key, "name") == 0) {
       const qs_model_type *type = qs_model_type_find(value);
       if (!type) {
-        set_msg(msg, msglen, "%s: [model] name = '%s': unknown model; expected qubit_osc",
+        qs_set_message(msg, msglen, "%s: [model] name = '%s': unknown model; expected qubit_osc",
                 where, value);
         return QS_ERR_RUNFILE;
       }
@@ -164,14 +155,14 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
     }
     int i = qs_model_param_index(cfg->model_type, key);
     if (i < 0) {
-      set_msg(msg, msglen, "%s: [model] unknown key '%s' for model %s (see README)",
+      qs_set_message(msg, msglen, "%s: [model] unknown key '%s' for model %s (see README)",
               where, key, cfg->model_type->name);
       return QS_ERR_RUNFILE;
     }
     const qs_param_spec *p = &cfg->model_type->params[i];
     double v;
     if (!parse_real(value, &v) || v < p->min || v > p->max) {
-      set_msg(msg, msglen, "%s: [model] %s = '%s': expected a number in [%g, %g] (%s, unit %s)",
+      qs_set_message(msg, msglen, "%s: [model] %s = '%s': expected a number in [%g, %g] (%s, unit %s)",
               where, p->key, value, p->min, p->max, p->help, p->unit);
       return QS_ERR_RUNFILE;
     }
@@ -187,12 +178,12 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
       e = &key_table[i];
   }
   if (!known_section) {
-    set_msg(msg, msglen, "%s: unknown section [%s]; expected model, run, steady or compare",
+    qs_set_message(msg, msglen, "%s: unknown section [%s]; expected model, run, steady or compare",
             where, section);
     return QS_ERR_RUNFILE;
   }
   if (!e) {
-    set_msg(msg, msglen, "%s: [%s] unknown key '%s' (see README for the keys of [%s])",
+    qs_set_message(msg, msglen, "%s: [%s] unknown key '%s' (see README for the keys of [%s])",
             where, section, key, section);
     return QS_ERR_RUNFILE;
   }
@@ -225,7 +216,7 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
   }
   }
   if (!ok) {
-    set_msg(msg, msglen, "%s: [%s] %s = '%s': expected %s%s (%s)", where,
+    qs_set_message(msg, msglen, "%s: [%s] %s = '%s': expected %s%s (%s)", where,
             e->info.section, e->info.key, value,
             e->kind == KEY_INT ? "an integer " : "", e->info.range_text, e->info.help);
     return QS_ERR_RUNFILE;
@@ -342,13 +333,13 @@ qs_status qs_runfile_load(const char *path, qs_runconfig *cfg, char *msg, size_t
   snprintf(cfg->path, sizeof cfg->path, "%s", path);
   cfg->text = read_text(path);
   if (!cfg->text) {
-    set_msg(msg, msglen, "%s: cannot read the run file (%s)", path, strerror(errno));
+    qs_set_message(msg, msglen, "%s: cannot read the run file (%s)", path, strerror(errno));
     return QS_ERR_IO;
   }
   char key[128];
   int line = first_key_outside_section(cfg->text, key, sizeof key);
   if (line > 0) {
-    set_msg(msg, msglen, "%s: line %d: '%s' is outside any section; expected a [section] header first",
+    qs_set_message(msg, msglen, "%s: line %d: '%s' is outside any section; expected a [section] header first",
             path, line, key);
     qs_runfile_release(cfg);
     return QS_ERR_RUNFILE;
@@ -358,7 +349,7 @@ qs_status qs_runfile_load(const char *path, qs_runconfig *cfg, char *msg, size_t
   dictionary *d = iniparser_load(path);
   iniparser_set_error_callback(NULL);
   if (!d || ini_error[0] != '\0') {
-    set_msg(msg, msglen, "%s: not a valid INI file: %s", path,
+    qs_set_message(msg, msglen, "%s: not a valid INI file: %s", path,
             ini_error[0] ? ini_error : "iniparser could not parse it");
     if (d)
       iniparser_freedict(d);
@@ -378,7 +369,7 @@ qs_status qs_runfile_override(qs_runconfig *cfg, const char *assignment, char *m
   const char *dot = strchr(assignment, '.');
   const char *eq = strchr(assignment, '=');
   if (!dot || !eq || dot > eq || dot == assignment || eq == dot + 1) {
-    set_msg(msg, msglen, "--set '%s': expected section.key=value", assignment);
+    qs_set_message(msg, msglen, "--set '%s': expected section.key=value", assignment);
     return QS_ERR_RUNFILE;
   }
   char section[64], key[64], where[256];
@@ -391,7 +382,7 @@ qs_status qs_runfile_override(qs_runconfig *cfg, const char *assignment, char *m
 qs_status qs_runfile_finish(const qs_runconfig *cfg, char *msg, size_t msglen)
 {
   if (cfg->burn_in > cfg->t_end) {
-    set_msg(msg, msglen, "%s: [run] burn_in = %g: expected burn_in <= t_end = %g",
+    qs_set_message(msg, msglen, "%s: [run] burn_in = %g: expected burn_in <= t_end = %g",
             cfg->path, cfg->burn_in, cfg->t_end);
     return QS_ERR_RUNFILE;
   }

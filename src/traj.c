@@ -20,6 +20,7 @@ struct qs_traj {
   N_Vector y;              /* 2*dim reals = dim complex, unnormalized psi */
   SUNNonlinearSolver nls;
   double complex *work;    /* dim entries, scratch for c_j psi */
+  double *weight;          /* n_c entries: ||c_j psi||^2 at a jump */
   qs_rng rng;
   double r;                /* jump threshold for ||psi||^2 */
   double t;
@@ -109,6 +110,7 @@ void qs_traj_destroy(qs_traj **traj)
     SUNContext_Free(&tr->ctx);
   qs_op_destroy(&tr->H_eff);
   free(tr->work);
+  free(tr->weight);
   free(tr);
   *traj = NULL;
 }
@@ -140,7 +142,8 @@ qs_status qs_traj_create(const qs_model *model, const qs_traj_options *opt,
     goto fail;
   st = QS_ERR_NOMEM;
   tr->work = malloc((size_t)tr->dim * sizeof *tr->work);
-  if (!tr->work)
+  tr->weight = malloc((size_t)(model->n_c > 0 ? model->n_c : 1) * sizeof *tr->weight);
+  if (!tr->work || !tr->weight)
     goto fail;
   st = QS_ERR_CVODE;
   if (SUNContext_Create(NULL, &tr->ctx) != 0)
@@ -231,16 +234,15 @@ static qs_status jump(qs_traj *tr)
   double total = 0.0;
   for (int j = 0; j < m->n_c; j++) {
     qs_op_apply(m->c[j], psi, tr->work);
-    total += norm2(tr->work, tr->dim);
+    tr->weight[j] = norm2(tr->work, tr->dim);
+    total += tr->weight[j];
   }
   double target = qs_rng_uniform(&tr->rng) * total;
   int chosen = m->n_c - 1;
   double cumulative = 0.0;
   for (int j = 0; j < m->n_c; j++) {
-    qs_op_apply(m->c[j], psi, tr->work);
-    double pj = norm2(tr->work, tr->dim);
-    cumulative += pj;
-    if (pj > 0.0 && target <= cumulative) {
+    cumulative += tr->weight[j];
+    if (tr->weight[j] > 0.0 && target <= cumulative) {
       chosen = j;
       break;
     }

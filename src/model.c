@@ -35,7 +35,7 @@ static const qs_param_spec qubit_osc_params[OSC_N_PARAMS] = {
 
 static const qs_model_type model_types[] = {
   {"qubit_osc", "two spin-S oscillators with gain/loss baths, weak drive on A",
-   OSC_N_PARAMS, qubit_osc_params},
+   OSC_N_PARAMS, qubit_osc_params, "eps", "g"},
 };
 
 int qs_model_type_count(void)
@@ -89,6 +89,7 @@ void qs_model_destroy(qs_model **model)
   free(m->obs);
   free(m->obs_names);
   free(m->psi0);
+  free(m->u1_charge);
   free(m->param_values);
   free(m);
   *model = NULL;
@@ -233,6 +234,12 @@ static qs_status qubit_osc_build(const double *p, qs_model *m, char *msg,
   if (!m->psi0)
     return QS_ERR_NOMEM;
   m->psi0[(dims[0] - 1) * dims[1] + (dims[1] - 1)] = 1.0;
+  m->u1_charge = malloc((size_t)m->space.total * sizeof *m->u1_charge);
+  if (!m->u1_charge)
+    return QS_ERR_NOMEM;
+  for (qs_index a = 0; a < dims[0]; a++)
+    for (qs_index b = 0; b < dims[1]; b++)
+      m->u1_charge[a * dims[1] + b] = (int)(two_s - a - b); /* m_A + m_B */
   return QS_OK;
 }
 

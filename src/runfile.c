@@ -13,49 +13,98 @@
 #include <string.h>
 #include <strings.h>
 
-typedef enum { KEY_REAL, KEY_INT, KEY_SEED, KEY_BOOL, KEY_METHOD } key_kind;
+typedef enum {
+  KEY_REAL, KEY_INT, KEY_SEED, KEY_BOOL, KEY_METHOD,
+  KEY_PARAM,   /* "model.<parameter>" stored as the parameter name */
+  KEY_LIST,    /* comma-separated numbers into a qs_sweep_axis */
+  KEY_CHOICE   /* one word of `choices` ("a|b"), stored as its index (long) */
+} key_kind;
 
 typedef struct {
   qs_runfile_key_info info;
   key_kind kind;
   size_t offset;      /* into qs_runconfig */
   double min, max;    /* closed range for KEY_REAL / KEY_INT */
+  const char *choices;/* KEY_CHOICE */
 } key_entry;
 
 #define CFG(field) offsetof(qs_runconfig, field)
 
 static const key_entry key_table[] = {
   {{"run", "ntraj", "1", "1000", "1 .. 1e9", "number of trajectories"},
-   KEY_INT, CFG(ntraj), 1, 1e9},
+   KEY_INT, CFG(ntraj), 1, 1e9, NULL},
   {{"run", "seed", "1", "1", "0 .. 2^64-1", "run seed; trajectory i uses PCG64 stream i"},
-   KEY_SEED, CFG(seed), 0, 0},
+   KEY_SEED, CFG(seed), 0, 0, NULL},
   {{"run", "threads", "1", "1", "1 .. 1024", "OpenMP threads"},
-   KEY_INT, CFG(threads), 1, 1024},
+   KEY_INT, CFG(threads), 1, 1024, NULL},
   {{"run", "t_end", "1/Gamma", "50", "> 0", "last output time (trajectories start at t = 0)"},
-   KEY_REAL, CFG(t_end), 1e-300, 1e12},
+   KEY_REAL, CFG(t_end), 1e-300, 1e12, NULL},
   {{"run", "n_times", "1", "201", "2 .. 1e6", "output times, evenly spaced on [0, t_end]"},
-   KEY_INT, CFG(n_times), 2, 1e6},
+   KEY_INT, CFG(n_times), 2, 1e6, NULL},
   {{"run", "rtol", "1", "1e-6", "1e-14 .. 0.1", "CVODE relative tolerance"},
-   KEY_REAL, CFG(rtol), 1e-14, 0.1},
+   KEY_REAL, CFG(rtol), 1e-14, 0.1, NULL},
   {{"run", "atol", "1", "1e-8", "1e-16 .. 0.1", "CVODE absolute tolerance"},
-   KEY_REAL, CFG(atol), 1e-16, 0.1},
+   KEY_REAL, CFG(atol), 1e-16, 0.1, NULL},
   {{"run", "burn_in", "1/Gamma", "10", "0 .. t_end",
     "steady-state estimate: time average over output times t >= burn_in"},
-   KEY_REAL, CFG(burn_in), 0, 1e12},
+   KEY_REAL, CFG(burn_in), 0, 1e12, NULL},
   {{"run", "store_rho", "bool", "true", "true/false",
     "accumulate density-matrix estimates rho(t) and the time-averaged rho"},
-   KEY_BOOL, CFG(store_rho), 0, 1},
+   KEY_BOOL, CFG(store_rho), 0, 1, NULL},
   {{"run", "max_steps", "1", "100000", "1 .. 1e9", "most CVODE steps between two output times"},
-   KEY_INT, CFG(max_steps), 1, 1e9},
+   KEY_INT, CFG(max_steps), 1, 1e9, NULL},
   {{"run", "restart_step", "1", "0", "0 .. 1",
     "initial CVODE step after a jump as a fraction of the last step; 0 = CVODE's estimate"},
-   KEY_REAL, CFG(restart_step), 0, 1},
+   KEY_REAL, CFG(restart_step), 0, 1, NULL},
   {{"steady", "method", "-", "auto", "auto | dense | sparse_lu",
     "exact steady-state solver: dense LAPACK LU, sparse UMFPACK LU, or auto (dense up to dim 32)"},
-   KEY_METHOD, CFG(steady_method), 0, 0},
+   KEY_METHOD, CFG(steady_method), 0, 0, NULL},
   {{"compare", "z_threshold", "1", "4", "> 0",
     "qsync compare fails (exit 1) when any |z| reaches this"},
-   KEY_REAL, CFG(z_threshold), 1e-300, 1e300},
+   KEY_REAL, CFG(z_threshold), 1e-300, 1e300, NULL},
+#define SWEEP_KEYS(SUFFIX, I, WHICH)                                                 \
+  {{"sweep", "key" SUFFIX, "-", "none", "model.<parameter>",                        \
+    "parameter swept by the " WHICH " axis (steady: one row per point)"},          \
+   KEY_PARAM, CFG(sweep[I].key), 0, 0, NULL},                                       \
+  {{"sweep", "from" SUFFIX, "parameter", "0", "number", "first value"},             \
+   KEY_REAL, CFG(sweep[I].from), -1e300, 1e300, NULL},                              \
+  {{"sweep", "to" SUFFIX, "parameter", "1", "number", "last value"},                \
+   KEY_REAL, CFG(sweep[I].to), -1e300, 1e300, NULL},                                \
+  {{"sweep", "points" SUFFIX, "1", "11", "1 .. 4096", "evenly spaced points"},     \
+   KEY_INT, CFG(sweep[I].points), 1, QS_SWEEP_MAX_VALUES, NULL},                    \
+  {{"sweep", "values" SUFFIX, "parameter", "none", "v1, v2, ... (<= 4096)",         \
+    "explicit list of values instead of from/to/points"},                          \
+   KEY_LIST, CFG(sweep[I]), 0, 0, NULL},                                            \
+  {{"sweep", "keep_sum" SUFFIX, "-", "none", "model.<parameter>",                   \
+    "moves with the swept parameter so that their sum keeps its run-file value"},  \
+   KEY_PARAM, CFG(sweep[I].keep_sum), 0, 0, NULL}
+  SWEEP_KEYS("", 0, "inner"),
+  SWEEP_KEYS("2", 1, "outer (second)"),
+#undef SWEEP_KEYS
+  {{"scan", "key", "-", "model.g", "model.<parameter>",
+    "parameter along which qsync scan finds zero crossings and extrema"},
+   KEY_PARAM, CFG(scan_along.key), 0, 0, NULL},
+  {{"scan", "from", "parameter", "0", "number", "start of the scanned line"},
+   KEY_REAL, CFG(scan_along.from), -1e300, 1e300, NULL},
+  {{"scan", "to", "parameter", "4", "number", "end of the scanned line"},
+   KEY_REAL, CFG(scan_along.to), -1e300, 1e300, NULL},
+  {{"scan", "points", "1", "81", "3 .. 4096",
+    "grid points on the line (brackets for the root and extremum searches)"},
+   KEY_INT, CFG(scan_along.points), 3, QS_SWEEP_MAX_VALUES, NULL},
+  {{"scan", "tol", "parameter", "1e-8", "1e-14 .. 1", "tolerance of the zero-crossing roots"},
+   KEY_REAL, CFG(scan_tol), 1e-14, 1, NULL},
+  {{"scan", "method", "-", "exact", "exact | first_order",
+    "exact: Liouvillian steady states at the run's eps; first_order: Appendix C (qubits, eps -> 0)"},
+   KEY_CHOICE, CFG(scan_first_order), 0, 0, "exact|first_order"},
+  {{"scan", "restore_key", "-", "none", "model.<parameter>",
+    "second parameter tuned with the scanned one so that <S+_A> vanishes (Fig. 5c: model.delta_q)"},
+   KEY_PARAM, CFG(scan_restore.key), 0, 0, NULL},
+  {{"scan", "restore_from", "parameter", "-2", "number", "search range start for restore_key"},
+   KEY_REAL, CFG(scan_restore.from), -1e300, 1e300, NULL},
+  {{"scan", "restore_to", "parameter", "2", "number", "search range end for restore_key"},
+   KEY_REAL, CFG(scan_restore.to), -1e300, 1e300, NULL},
+  {{"scan", "restore_points", "1", "41", "3 .. 4096", "coarse grid points for restore_key"},
+   KEY_INT, CFG(scan_restore.points), 3, QS_SWEEP_MAX_VALUES, NULL},
 };
 
 #define N_KEYS ((int)(sizeof key_table / sizeof key_table[0]))
@@ -87,6 +136,63 @@ static void set_defaults(qs_runconfig *cfg)
   cfg->max_steps = 100000;
   cfg->steady_method = QS_STEADY_AUTO;
   cfg->z_threshold = 4.0;
+  for (int i = 0; i < 2; i++) {
+    cfg->sweep[i].to = 1.0;
+    cfg->sweep[i].points = 11;
+  }
+  snprintf(cfg->scan_along.key, sizeof cfg->scan_along.key, "g");
+  cfg->scan_along.to = 4.0;
+  cfg->scan_along.points = 81;
+  cfg->scan_tol = 1e-8;
+  cfg->scan_restore.from = -2.0;
+  cfg->scan_restore.to = 2.0;
+  cfg->scan_restore.points = 41;
+}
+
+static int parse_real(const char *s, double *out);
+
+/* "model.name" -> "name" (stored in a QS_MODEL_MAX_NAME buffer). */
+static int parse_param_ref(const char *s, char *out)
+{
+  if (strncasecmp(s, "model.", 6) != 0 || s[6] == '\0' ||
+      strlen(s + 6) >= QS_MODEL_MAX_NAME)
+    return 0;
+  snprintf(out, QS_MODEL_MAX_NAME, "%s", s + 6);
+  return 1;
+}
+
+/* Comma-separated finite numbers. */
+static int parse_list(const char *s, qs_sweep_axis *axis)
+{
+  char buf[65536];
+  if (strlen(s) >= sizeof buf)
+    return 0;
+  snprintf(buf, sizeof buf, "%s", s);
+  long n = 0;
+  for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+       tok = strtok_r(NULL, ",", &save)) {
+    while (isspace((unsigned char)*tok))
+      tok++;
+    if (n == QS_SWEEP_MAX_VALUES || !parse_real(tok, &axis->values[n]))
+      return 0;
+    n++;
+  }
+  axis->n_values = n;
+  return n > 0;
+}
+
+static int parse_choice(const char *s, const char *choices, long *out)
+{
+  long index = 0;
+  for (const char *c = choices; *c; index++) {
+    size_t len = strcspn(c, "|");
+    if (strlen(s) == len && strncasecmp(s, c, len) == 0) {
+      *out = index;
+      return 1;
+    }
+    c += len + (c[len] == '|');
+  }
+  return 0;
 }
 
 /* Parse a whole string as a finite double. */
@@ -178,7 +284,7 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
       e = &key_table[i];
   }
   if (!known_section) {
-    qs_set_message(msg, msglen, "%s: unknown section [%s]; expected model, run, steady or compare",
+    qs_set_message(msg, msglen, "%s: unknown section [%s]; expected model, run, steady, compare, sweep or scan",
             where, section);
     return QS_ERR_RUNFILE;
   }
@@ -206,6 +312,16 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
     break;
   case KEY_BOOL:
     ok = parse_bool(value, (long *)field);
+    break;
+  case KEY_PARAM:
+    ok = strcasecmp(value, "none") == 0 ? (((char *)field)[0] = '\0', 1)
+                                         : parse_param_ref(value, field);
+    break;
+  case KEY_LIST:
+    ok = parse_list(value, (qs_sweep_axis *)field);
+    break;
+  case KEY_CHOICE:
+    ok = parse_choice(value, e->choices, (long *)field);
     break;
   case KEY_METHOD: {
     int m = qs_steady_method_parse(value);
@@ -379,8 +495,30 @@ qs_status qs_runfile_override(qs_runconfig *cfg, const char *assignment, char *m
   return set_key(cfg, where, section, key, eq + 1, msg, msglen);
 }
 
-qs_status qs_runfile_finish(const qs_runconfig *cfg, char *msg, size_t msglen)
+qs_status qs_runfile_finish(qs_runconfig *cfg, char *msg, size_t msglen)
 {
+  char where[QS_RUNFILE_MAX_PATH + 32];
+  const char *suffix[2] = {"", "2"};
+  for (int i = 0; i < 2; i++) {
+    snprintf(where, sizeof where, "%s: [sweep] (axis key%s)", cfg->path, suffix[i]);
+    qs_status st = qs_sweep_resolve(&cfg->sweep[i], cfg->model_type, cfg->model_values,
+                                    where, msg, msglen);
+    if (st != QS_OK)
+      return st;
+  }
+  if (!qs_sweep_active(&cfg->sweep[0]) && qs_sweep_active(&cfg->sweep[1])) {
+    qs_set_message(msg, msglen, "%s: [sweep] key2 is set but key is not: the second axis "
+                   "needs a first", cfg->path);
+    return QS_ERR_RUNFILE;
+  }
+  snprintf(where, sizeof where, "%s: [scan]", cfg->path);
+  qs_status st = qs_sweep_resolve(&cfg->scan_along, cfg->model_type, cfg->model_values,
+                                  where, msg, msglen);
+  if (st == QS_OK)
+    st = qs_sweep_resolve(&cfg->scan_restore, cfg->model_type, cfg->model_values, where,
+                          msg, msglen);
+  if (st != QS_OK)
+    return st;
   if (cfg->burn_in > cfg->t_end) {
     qs_set_message(msg, msglen, "%s: [run] burn_in = %g: expected burn_in <= t_end = %g",
             cfg->path, cfg->burn_in, cfg->t_end);

@@ -1,10 +1,9 @@
-/* Exact steady states against each other, against the Appendix C
- * first-order equations and against closed forms; exact time evolution
- * against Rabi oscillations. */
+/* Exact steady states against each other and against closed forms; exact
+ * time evolution against Rabi oscillations.  (The Appendix C comparison is
+ * in tests/test_weakdrive.c.) */
 #include <math.h>
 #include <stdlib.h>
 
-#include "appendix_c.h"
 #include "test_util.h"
 
 static double complex expect(const qs_model *m, const char *name, const double complex *rho)
@@ -44,33 +43,6 @@ static void test_dense_equals_sparse(void)
     free(b);
     qs_model_destroy(&m);
   }
-}
-
-/* Appendix C: <S+_j> = eps <S+_j>_1 + O(eps^3).  At eps = 1e-4 the
- * relative correction is O(eps^2) = 1e-8 times coefficients of order one
- * (they grow near Gamma -> 0, not here), so 1e-6 on <S+>/eps is a bound
- * with two decades of margin that still catches any O(1) or O(eps) error. */
-static void test_appendix_c_first_order(void)
-{
-  const double eps = 1e-4;
-  for (int deph = 0; deph < 2; deph++)
-    for (int k = 0; k <= 40; k++) {
-      double g = 0.1 * k, gphi = deph ? 0.1 : 0.0;
-      const char *keys[] = {"g", "eps", "gamma_phi", NULL};
-      const double vals[] = {g, eps, gphi};
-      qs_model *m = test_qubit_osc(keys, vals);
-      double complex rho_d[16], rho_s[16], a1, b1;
-      CU_ASSERT_EQUAL(qs_steady_state(m, QS_STEADY_DENSE, rho_d, NULL), QS_OK);
-      CU_ASSERT_EQUAL(qs_steady_state(m, QS_STEADY_SPARSE_LU, rho_s, NULL), QS_OK);
-      appendix_c_params p = {0.4, 0.6, 0.75, 0.25, g, 0.0, 0.0, gphi};
-      CU_ASSERT_EQUAL(appendix_c_first_order(&p, &a1, &b1), 0);
-      const double complex *rhos[2] = {rho_d, rho_s};
-      for (int r = 0; r < 2; r++) {
-        CU_ASSERT(cabs(expect(m, "Sp_A", rhos[r]) / eps - a1) < 1e-6);
-        CU_ASSERT(cabs(expect(m, "Sp_B", rhos[r]) / eps - b1) < 1e-6);
-      }
-      qs_model_destroy(&m);
-    }
 }
 
 /* g = 0: qubit A is a driven two-level system with T1 rate Gamma and T2
@@ -155,8 +127,6 @@ int qs_test_register_lindblad(void)
 {
   static const test_case cases[] = {
     {"dense LU and UMFPACK agree to 1e-10", test_dense_equals_sparse},
-    {"steady <S+_A>, <S+_B> match Appendix C (C3, C4) at eps=1e-4, g in [0,4]",
-     test_appendix_c_first_order},
     {"g = 0: driven qubit Bloch-equation closed form", test_uncoupled_closed_form},
     {"exact evolution: Rabi oscillation", test_evolution_rabi},
     {"exact evolution: trace kept, relaxes to steady state", test_evolution_relaxes},

@@ -15,6 +15,8 @@ int qs_test_register_traj(void);
 int qs_test_register_ensemble(void);
 int qs_test_register_runfile(void);
 int qs_test_register_output(void);
+int qs_test_register_metrics(void);
+int qs_test_register_weakdrive(void);
 
 /* Build the qubit_osc model from the defaults with some overrides
  * (NULL-terminated key list, values in order). */

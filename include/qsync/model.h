@@ -16,7 +16,10 @@
  *       + (eps/2)(S+A + S-A)
  *   c = sqrt(w_A) S+A, sqrt(gamma_A) S-A, sqrt(w_B) S+B, sqrt(gamma_B) S-B,
  *       sqrt(2 gamma_phi) SzA, sqrt(2 gamma_phi) SzB   (zero rates dropped).
- * Observables: Sp_A = <S+A>, Sp_B = <S+B>, Sz_A, Sz_B.
+ * Observables: Sp_A = <S+A>, Sp_B = <S+B>, Sz_A, Sz_B, and the
+ * phase-sensitive spherical tensors Tk_q_A, Tk_q_B (k = 1..2S, q = 1..k;
+ * T1_1 = -S+ for qubits; see qs_op_spin_tensor).  The undriven model
+ * (eps = 0) conserves the total S^z: u1_charge.
  * Initial state of trajectories: both spins down (m = -S).
  *
  * Thread safety: a built model is immutable and may be shared by threads.
@@ -47,9 +50,14 @@ typedef struct {
   const char *summary;
   int n_params;
   const qs_param_spec *params;  /* n_params entries */
+  const char *drive_param;      /* the weak drive's strength (Omega: drive
+                                   off = this parameter set to 0), or NULL */
+  const char *coupling_param;   /* the coupling whose effect R = Omega(g) /
+                                   Omega(0) measures, or NULL */
 } qs_model_type;
 
 #define QS_MODEL_MAX_NAME 32
+#define QS_MODEL_MAX_PARAMS 64
 
 struct qs_model {
   const qs_model_type *type;
@@ -67,6 +75,10 @@ struct qs_model {
   qs_op **obs;
   char (*obs_names)[QS_MODEL_MAX_NAME];
   double complex *psi0;     /* initial pure state, normalized, space.total */
+  int *u1_charge;           /* space.total U(1) labels of the basis states
+                               (qubit_osc: total S^z = m_A + m_B = 2S - iA
+                               - iB), or NULL if the undriven model has no
+                               such symmetry */
 };
 
 /* Number of built-in model types and the i-th of them (NULL outside

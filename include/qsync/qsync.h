@@ -11,6 +11,10 @@
 #include "qsync/ensemble.h"
 #include "qsync/lindblad.h"
 #include "qsync/metrics.h"
+#include "qsync/sweep.h"
+#include "qsync/sync.h"
+#include "qsync/scan.h"
+#include "qsync/weakdrive.h"
 #include "qsync/runfile.h"
 #include "qsync/output.h"
 

@@ -1,6 +1,7 @@
 /* qsync — run files (INI, read with iniparser) and command-line overrides.
  *
- * A run file has the sections [model], [run], [steady], [compare].  Every
+ * A run file has the sections [model], [run], [steady], [compare], [sweep]
+ * and [scan].  Every
  * key is listed in one table (qs_runfile_key_count/qs_runfile_key_get, plus
  * the model's own parameter table for [model]); an unknown section or key,
  * a value that does not parse, or a value outside its range is an error
@@ -18,8 +19,9 @@
 
 #include "qsync/lindblad.h"
 #include "qsync/model.h"
+#include "qsync/sweep.h"
 
-#define QS_RUNFILE_MAX_PARAMS 64
+#define QS_RUNFILE_MAX_PARAMS QS_MODEL_MAX_PARAMS
 #define QS_RUNFILE_MAX_PATH 1024
 
 /* Everything a run needs, with the defaults of the key table. */
@@ -43,6 +45,14 @@ typedef struct {
   qs_steady_method steady_method;
   /* [compare] */
   double z_threshold;
+  /* [sweep]: key/from/to/points/values/keep_sum and the same with suffix 2
+   * (an outer second axis: a two-parameter grid) */
+  qs_sweep_axis sweep[2];
+  /* [scan] */
+  qs_sweep_axis scan_along;    /* key/from/to/points: the line searched */
+  qs_sweep_axis scan_restore;  /* restore_key/_from/_to/_points (Fig. 5c) */
+  double scan_tol;             /* root tolerance on the scanned parameter */
+  long scan_first_order;       /* method: 0 exact steady state, 1 Appendix C */
 } qs_runconfig;
 
 /* Description of one non-model key (for the README and error messages). */
@@ -66,7 +76,8 @@ qs_status qs_runfile_override(qs_runconfig *cfg, const char *assignment,
 /* Free what qs_runfile_load allocated (the text); accepts NULL. */
 void qs_runfile_release(qs_runconfig *cfg);
 
-/* Cross-key checks done after all overrides (burn_in <= t_end, ...). */
-qs_status qs_runfile_finish(const qs_runconfig *cfg, char *msg, size_t msglen);
+/* Cross-key checks done after all overrides (burn_in <= t_end, swept
+ * parameters exist and stay in range, ...); resolves the sweep axes. */
+qs_status qs_runfile_finish(qs_runconfig *cfg, char *msg, size_t msglen);
 
 #endif

@@ -34,6 +34,7 @@ double cli_now(void);
 int cli_run(cli_context *ctx);
 int cli_steady(cli_context *ctx);
 int cli_compare(cli_context *ctx);
+int cli_scan(cli_context *ctx);
 
 /* Print "qsync: <message>" on stderr. */
 void cli_error(const char *fmt, ...);

@@ -1,6 +1,6 @@
 /* qsync command-line tool: argument parsing and dispatch.
  *
- *   qsync run|steady|compare FILE.ini [--out DIR] [--threads N] [--seed S]
+ *   qsync run|steady|compare|scan FILE.ini [--out DIR] [--threads N] [--seed S]
  *         [--ntraj N] [--quiet] [--set section.key=value ...]
  */
 #include <getopt.h>
@@ -28,6 +28,8 @@ static void usage(FILE *f)
         "  run      ensemble of quantum-jump trajectories\n"
         "  steady   exact steady state of the Lindblad equation\n"
         "  compare  both, then a table of z-scores (exit 1 if any |z| >= threshold)\n"
+        "  scan     zero crossings of <S+_j> and extrema of R along [scan] key,\n"
+        "           at every point of [sweep] (maps)\n"
         "options:\n"
         "  --out DIR               output directory (default out/<run file name>)\n"
         "  --threads N             OpenMP threads (same results for any N)\n"
@@ -60,6 +62,8 @@ static command_fn find_command(const char *name)
     return cli_steady;
   if (strcmp(name, "compare") == 0)
     return cli_compare;
+  if (strcmp(name, "scan") == 0)
+    return cli_scan;
   return NULL;
 }
 
@@ -75,7 +79,7 @@ int main(int argc, char **argv)
   }
   command_fn command = find_command(argv[1]);
   if (!command) {
-    cli_error("unknown command '%s'; expected run, steady or compare", argv[1]);
+    cli_error("unknown command '%s'; expected run, steady, compare or scan", argv[1]);
     return EXIT_BAD_INPUT;
   }
   static const struct option long_options[] = {

@@ -33,7 +33,7 @@ void cli_progress_update(long done, long total, void *data)
   for (int i = 0; i < WIDTH; i++)
     bar[i] = i < filled ? '#' : '.';
   bar[WIDTH] = '\0';
-  fprintf(stderr, "\r%s [%s] %ld/%ld  %.0f traj/s  ETA %.0f s ", p->label, bar, done,
+  fprintf(stderr, "\r%s [%s] %ld/%ld  %.1f/s  ETA %.0f s ", p->label, bar, done,
           total, rate, eta);
   fflush(stderr);
 }

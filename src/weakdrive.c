@@ -1,4 +1,4 @@
-/* qsync — analytic weak-drive phase response of the two-qubit oscillator,
+/* Analytic weak-drive phase response of the two-qubit oscillator,
  * transcribed from Appendix C, Eqs. (C3) and (C4), of Vaidya et al.
  * (shared paper 000_72cfa9c5e02b253c, lines ~357-392 of the text version).
  *
@@ -33,11 +33,13 @@
  *  mean 4 gamma_phi / 2 gamma_phi, and a comma is missing at the end of the
  *  fourth line of (C4).  The code below implements the printed equations.
  */
-#include "appendix_c.h"
+#include "qsync/weakdrive.h"
+#include "message_impl.h"
 
 #include <complex.h>
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #include <lapacke.h>
 
@@ -53,25 +55,56 @@ enum { C3_ZA, C3_ZB, C3_ZZ, C3_X, C3_Y, C3_N };
 /* Unknowns of the complex first-order system (C4). */
 enum { C4_SPA, C4_SPB, C4_SPA_SZB, C4_SZA_SPB, C4_SPA_SPB, C4_N };
 
-int appendix_c_first_order(const appendix_c_params *p, double complex *sp_a1,
-                           double complex *sp_b1)
+qs_status qs_weakdrive_params_from_model(const qs_model_type *type,
+                                         const double *values,
+                                         qs_weakdrive_params *p, char *msg,
+                                         size_t msglen)
+{
+  if (!type || !values || !p)
+    return QS_ERR_INVALID;
+  if (strcmp(type->name, "qubit_osc") != 0) {
+    qs_set_message(msg, msglen, "the Appendix C first-order solution is for the "
+                   "qubit_osc model, not %s", type->name);
+    return QS_ERR_INVALID;
+  }
+#define PARAM(key) values[qs_model_param_index(type, key)]
+  if (PARAM("spin") != 0.5) {
+    qs_set_message(msg, msglen, "the Appendix C first-order solution is for qubits "
+                   "(spin = 0.5), not spin = %g", PARAM("spin"));
+    return QS_ERR_INVALID;
+  }
+  *p = (qs_weakdrive_params){PARAM("w_A"), PARAM("gamma_A"), PARAM("w_B"),
+                             PARAM("gamma_B"), PARAM("g"), PARAM("delta_d"),
+                             PARAM("delta_q"), PARAM("gamma_phi")};
+#undef PARAM
+  return QS_OK;
+}
+
+/* LAPACK info of a gesv call as a status. */
+static qs_status gesv_status(lapack_int info)
+{
+  return info == 0 ? QS_OK : info > 0 ? QS_ERR_SINGULAR : QS_ERR_LAPACK;
+}
+
+qs_status qs_weakdrive_first_order(const qs_weakdrive_params *p,
+                                   double complex *sp_a1, double complex *sp_b1)
 {
   if (p == NULL || sp_a1 == NULL || sp_b1 == NULL)
-    return -1;
+    return QS_ERR_INVALID;
 
   const double wA = p->w_A, gA = p->gamma_A, wB = p->w_B, gB = p->gamma_B;
   const double g = p->g, dd = p->delta_d, dq = p->delta_q, gph = p->gamma_phi;
   const double all[8] = { wA, gA, wB, gB, g, dd, dq, gph };
   for (size_t k = 0; k < 8; ++k)
     if (!isfinite(all[k]))
-      return -1;
+      return QS_ERR_INVALID;
   if (wA < 0.0 || gA < 0.0 || wB < 0.0 || gB < 0.0 || gph < 0.0)
-    return -2;
+    return QS_ERR_INVALID;
 
   const double GA = wA + gA; /* Gamma_A */
   const double GB = wB + gB; /* Gamma_B */
   if (!(GA + GB > 0.0))
-    return -2;
+    return QS_ERR_INVALID;
   const double pA = (wA - gA) / 2.0; /* (w_A - gamma_A)/2 */
   const double pB = (wB - gB) / 2.0; /* (w_B - gamma_B)/2 */
   const double G2 = (GA + GB + 4.0 * gph) / 2.0; /* (G_A + G_B + 4 g_phi)/2 */
@@ -122,7 +155,7 @@ int appendix_c_first_order(const appendix_c_params *p, double complex *sp_a1,
   lapack_int info = LAPACKE_dgesv(LAPACK_ROW_MAJOR, C3_N, 1, M, C3_N, ipiv3,
                                   r, 1);
   if (info != 0)
-    return info > 0 ? (int)info : -3;
+    return gesv_status(info);
 
   const double zA = r[C3_ZA];                         /* <SzA>_0      */
   const double zz = r[C3_ZZ];                         /* <SzA SzB>_0  */
@@ -179,13 +212,13 @@ int appendix_c_first_order(const appendix_c_params *p, double complex *sp_a1,
   lapack_int ipiv4[C4_N];
   info = LAPACKE_zgesv(LAPACK_ROW_MAJOR, C4_N, 1, N, C4_N, ipiv4, s, 1);
   if (info != 0)
-    return info > 0 ? (int)info : -3;
+    return gesv_status(info);
 
   if (!isfinite(creal(s[C4_SPA])) || !isfinite(cimag(s[C4_SPA])) ||
       !isfinite(creal(s[C4_SPB])) || !isfinite(cimag(s[C4_SPB])))
-    return -3;
+    return QS_ERR_NUMERIC;
 
   *sp_a1 = s[C4_SPA];
   *sp_b1 = s[C4_SPB];
-  return 0;
+  return QS_OK;
 }

@@ -1,0 +1,41 @@
+/* qsync — the exact steady state of one parameter point together with its
+ * synchronization measure.
+ *
+ * Omega (two-qubit-oscillator paper, Eq. 11) needs two steady states: the
+ * driven one, rho, and the undriven one, rho_u (the model type's
+ * drive_param set to 0), whose eigenbasis defines rho_diag.  R (Eq. 13)
+ * needs Omega again with the coupling (coupling_param) set to 0; the
+ * caller forms R = omega / omega at that reference point, because it is
+ * the same for a whole line of points.
+ *
+ * Thread safety: reentrant (each call builds its own models).
+ */
+#ifndef QSYNC_SYNC_H
+#define QSYNC_SYNC_H
+
+#include "qsync/lindblad.h"
+
+#define QS_STEADY_POINT_MAX_OBS 64
+
+typedef struct {
+  int n_obs;
+  double complex obs[QS_STEADY_POINT_MAX_OBS]; /* model observables, table order */
+  double omega;        /* Eq. 11; NAN if the model has no drive or no U(1) */
+  double omega_blocks; /* Appendix B: best partially coherent limit cycle */
+  double residual;     /* ||L rho|| / ||rho|| of the driven steady state */
+} qs_steady_point;
+
+/* Build the model of `values`, solve its steady state (rho, if not NULL,
+ * receives it: dim*dim column-major) and evaluate the observables and the
+ * synchronization measures.  Model-building errors are QS_ERR_INVALID
+ * with the reason in msg. */
+qs_status qs_steady_point_eval(const qs_model_type *type, const double *values,
+                               qs_steady_method method, qs_steady_point *pt,
+                               double complex *rho, char *msg, size_t msglen);
+
+/* values_out := values with the model's coupling parameter set to 0 (the
+ * reference of R).  QS_ERR_INVALID if the type has no coupling parameter. */
+qs_status qs_sync_reference_values(const qs_model_type *type, const double *values,
+                                   double *values_out);
+
+#endif

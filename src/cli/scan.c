@@ -1,0 +1,281 @@
+/* The scan command: zero crossings of <S+_j> and extrema of R along one
+ * parameter, for every point of an optional one- or two-axis [sweep]. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct {
+  double sweep_x[2];         /* values of the sweep axes (NAN if unused) */
+  qs_scan_features f;
+  double restore_x, restore_y, restore_ratio;
+  qs_status st;
+  char msg[256];
+} scan_point;
+
+/* Parameter vector of sweep point p (inner axis fastest). */
+static void sweep_point_values(const qs_runconfig *cfg, long p, double *values,
+                               double sweep_x[2])
+{
+  long n0 = qs_sweep_count(&cfg->sweep[0]);
+  double tmp[QS_MODEL_MAX_PARAMS];
+  int n = cfg->model_type->n_params;
+  sweep_x[0] = sweep_x[1] = NAN;
+  memcpy(tmp, cfg->model_values, sizeof tmp);
+  if (qs_sweep_active(&cfg->sweep[1])) {
+    sweep_x[1] = qs_sweep_value(&cfg->sweep[1], p / n0);
+    qs_sweep_apply(&cfg->sweep[1], cfg->model_values, n, sweep_x[1], tmp);
+  }
+  memcpy(values, tmp, sizeof tmp);
+  if (qs_sweep_active(&cfg->sweep[0])) {
+    sweep_x[0] = qs_sweep_value(&cfg->sweep[0], p % n0);
+    qs_sweep_apply(&cfg->sweep[0], tmp, n, sweep_x[0], values);
+  }
+}
+
+static void scan_one(const qs_runconfig *cfg, const double *xs, const double *ys, long p,
+                     scan_point *out, qs_scan_sample *samples)
+{
+  qs_scan_problem pb = {.type = cfg->model_type, .along = cfg->scan_along.param,
+                        .method = cfg->steady_method,
+                        .first_order = (int)cfg->scan_first_order, .tol = cfg->scan_tol};
+  sweep_point_values(cfg, p, pb.values, out->sweep_x);
+  int n = (int)qs_sweep_count(&cfg->scan_along);
+  out->st = qs_scan_line(&pb, xs, n, samples, &out->f, out->msg, sizeof out->msg);
+  out->restore_x = out->restore_y = out->restore_ratio = NAN;
+  if (out->st == QS_OK && qs_sweep_active(&cfg->scan_restore)) {
+    qs_status st = qs_scan_restore(&pb, cfg->scan_restore.param, xs, n, ys,
+                                   (int)qs_sweep_count(&cfg->scan_restore), &out->restore_x,
+                                   &out->restore_y, &out->restore_ratio, NULL, 0);
+    if (st != QS_OK) /* reported as NAN in the table: no restoring point here */
+      out->restore_x = out->restore_y = NAN;
+  }
+}
+
+static void print_complex(FILE *f, double complex z)
+{
+  fprintf(f, "\t%.12g\t%.12g", creal(z), cimag(z));
+}
+
+/* Column names of the sweep axes ("" for none). */
+static void sweep_header(FILE *f, const qs_runconfig *cfg)
+{
+  for (int a = 0; a < 2; a++)
+    if (qs_sweep_active(&cfg->sweep[a]))
+      fprintf(f, "%s\t", cfg->sweep[a].key);
+}
+
+static void sweep_columns(FILE *f, const qs_runconfig *cfg, const scan_point *pt)
+{
+  for (int a = 0; a < 2; a++)
+    if (qs_sweep_active(&cfg->sweep[a]))
+      fprintf(f, "%.12g\t", pt->sweep_x[a]);
+}
+
+/* scan.tsv: every sample of every line. */
+static void write_curves(FILE *f, const qs_runconfig *cfg, const qs_model *model,
+                         const scan_point *pt, const qs_scan_sample *s, int n, int header)
+{
+  double eps = cfg->model_values[qs_model_param_index(cfg->model_type, "eps")];
+  if (header) {
+    fputs("# ", f);
+    sweep_header(f, cfg);
+    fprintf(f, "%s\tabsSp_A_over_eps\tabsSp_B_over_eps\tSp_A.re\tSp_A.im\tSp_B.re\tSp_B.im"
+            "\tSp_A_first.re\tSp_A_first.im\tSp_B_first.re\tSp_B_first.im\tOmega"
+            "\tOmega_blocks\tR", cfg->scan_along.key);
+    for (int k = 2; k < model->n_obs && !cfg->scan_first_order; k++)
+      fprintf(f, "\t%s.re\t%s.im", model->obs_names[k], model->obs_names[k]);
+    fputc('\n', f);
+  }
+  for (int i = 0; i < n; i++) {
+    sweep_columns(f, cfg, pt);
+    fprintf(f, "%.12g\t%.12g\t%.12g", s[i].x, cabs(s[i].sp[0]) / eps, cabs(s[i].sp[1]) / eps);
+    print_complex(f, s[i].sp[0]);
+    print_complex(f, s[i].sp[1]);
+    print_complex(f, s[i].sp_first[0]);
+    print_complex(f, s[i].sp_first[1]);
+    fprintf(f, "\t%.12g\t%.12g\t%.12g", s[i].exact.omega, s[i].exact.omega_blocks, s[i].r);
+    for (int k = 2; k < model->n_obs && !cfg->scan_first_order; k++)
+      print_complex(f, s[i].exact.obs[k]);
+    fputc('\n', f);
+  }
+}
+
+/* features.tsv: one row per sweep point. */
+static void write_features(FILE *f, const qs_runconfig *cfg, const scan_point *pts, long np)
+{
+  fputs("# ", f);
+  sweep_header(f, cfg);
+  fprintf(f, "g0_A\tg0_B\tn_zero_A\tn_zero_B\tn_slip_A\tn_slip_B\tmin_ratio_A\tmin_ratio_B"
+          "\tOmega0\tR_max\tx_R_max\tR_min\tx_R_min\tn_local_max\tn_local_min");
+  if (qs_sweep_active(&cfg->scan_restore))
+    fprintf(f, "\trestore_%s\trestore_%s\trestore_ratio", cfg->scan_along.key,
+            cfg->scan_restore.key);
+  fputc('\n', f);
+  for (long p = 0; p < np; p++) {
+    const qs_scan_features *ft = &pts[p].f;
+    sweep_columns(f, cfg, &pts[p]);
+    fprintf(f, "%.12g\t%.12g\t%d\t%d\t%d\t%d\t%.6g\t%.6g\t%.12g\t%.12g\t%.12g\t%.12g\t%.12g"
+            "\t%d\t%d", ft->n_roots[0] ? ft->roots[0][0] : NAN,
+            ft->n_roots[1] ? ft->roots[1][0] : NAN, ft->n_roots[0], ft->n_roots[1],
+            ft->n_slips[0], ft->n_slips[1], ft->min_abs_ratio[0], ft->min_abs_ratio[1],
+            ft->omega0, ft->r_max, ft->x_r_max, ft->r_min, ft->x_r_min, ft->n_max, ft->n_min);
+    if (qs_sweep_active(&cfg->scan_restore))
+      fprintf(f, "\t%.12g\t%.12g\t%.6g", pts[p].restore_x, pts[p].restore_y,
+              pts[p].restore_ratio);
+    fputc('\n', f);
+  }
+}
+
+static void print_line_features(const qs_runconfig *cfg, const scan_point *pt)
+{
+  const qs_scan_features *f = &pt->f;
+  const char *name[2] = {"A", "B"};
+  const char *x = cfg->scan_along.key;
+  for (int j = 0; j < 2; j++) {
+    printf("  <S+_%s>: ", name[j]);
+    if (f->n_roots[j] == 0)
+      printf("no zero crossing on [%g, %g]", cfg->scan_along.from, cfg->scan_along.to);
+    for (int r = 0; r < f->n_roots[j]; r++)
+      printf("%szero crossing at %s = %.10f", r ? ", " : "", x, f->roots[j][r]);
+    if (f->n_slips[j])
+      printf(" (%d phase slip%s without a zero; min |<S+>|/max = %.3g)", f->n_slips[j],
+             f->n_slips[j] > 1 ? "s" : "", f->min_abs_ratio[j]);
+    printf("\n");
+  }
+  if (!isnan(f->r_max))
+    printf("  R = Omega/Omega(%s=0), Omega(%s=0) = %.6g: max R = %.6f at %s = %.6f\n",
+           cfg->model_type->coupling_param, cfg->model_type->coupling_param, f->omega0,
+           f->r_max, x, f->x_r_max);
+  if (!isnan(f->r_max))
+    printf("    %d interior local maxima, %d local minima%s", f->n_max, f->n_min,
+           isnan(f->r_min) ? "\n" : "; ");
+  if (!isnan(f->r_min))
+    printf("deepest local minimum R = %.6f at %s = %.6f\n", f->r_min, x, f->x_r_min);
+  if (!isnan(pt->restore_y))
+    printf("  zero crossing of <S+_A> restored at %s = %.8f, %s = %.8f (|<S+_A>|/max = %.1e)\n",
+           x, pt->restore_x, cfg->scan_restore.key, pt->restore_y, pt->restore_ratio);
+}
+
+static double *axis_values(const qs_sweep_axis *axis)
+{
+  long n = qs_sweep_count(axis);
+  double *v = malloc((size_t)n * sizeof *v);
+  for (long i = 0; v && i < n; i++)
+    v[i] = qs_sweep_value(axis, i);
+  return v;
+}
+
+static int write_text_file(const cli_context *ctx, const char *name, char *text)
+{
+  char msg[1024];
+  qs_status st = qs_output_write_text(ctx->out_dir, name, text, msg, sizeof msg);
+  free(text);
+  if (st != QS_OK) {
+    cli_error("%s", msg);
+    return EXIT_RUNTIME;
+  }
+  return EXIT_OK;
+}
+
+/* Run every line; curves (all samples) only when there is at most one
+ * sweep axis, so that two-parameter maps stay small. */
+static int run_lines(cli_context *ctx, const qs_model *model, scan_point *pts, long np,
+                     const double *xs, const double *ys, FILE *curves)
+{
+  const qs_runconfig *cfg = &ctx->cfg;
+  int n = (int)qs_sweep_count(&cfg->scan_along);
+  cli_progress progress;
+  cli_progress_init(&progress, ctx->quiet, "scan lines");
+  long done = 0;
+  qs_scan_sample *all = curves ? malloc((size_t)(np * n) * sizeof *all) : NULL;
+  if (curves && !all)
+    return EXIT_RUNTIME;
+#pragma omp parallel for schedule(dynamic) num_threads((int)cfg->threads)
+  for (long p = 0; p < np; p++) {
+    qs_scan_sample *own = all ? all + p * n : malloc((size_t)n * sizeof *own);
+    if (!own) {
+      pts[p].st = QS_ERR_NOMEM;
+      continue;
+    }
+    scan_one(cfg, xs, ys, p, &pts[p], own);
+    if (!all)
+      free(own);
+#pragma omp critical
+    cli_progress_update(++done, np, &progress);
+  }
+  cli_progress_finish(&progress);
+  for (long p = 0; p < np; p++)
+    if (pts[p].st != QS_OK) {
+      cli_error("%s: scan at sweep point %ld failed: %s%s%s", cfg->path, p,
+                qs_strerror(pts[p].st), pts[p].msg[0] ? ": " : "", pts[p].msg);
+      free(all);
+      return pts[p].st == QS_ERR_INVALID ? EXIT_BAD_INPUT : EXIT_RUNTIME;
+    }
+  for (long p = 0; curves && p < np; p++)
+    write_curves(curves, cfg, model, &pts[p], all + p * n, n, p == 0);
+  free(all);
+  return EXIT_OK;
+}
+
+int cli_scan(cli_context *ctx)
+{
+  const qs_runconfig *cfg = &ctx->cfg;
+  char msg[512];
+  qs_model *model = NULL;
+  if (qs_model_create(cfg->model_type, cfg->model_values, &model, msg, sizeof msg) != QS_OK) {
+    cli_error("%s: [model] %s", cfg->path, msg);
+    return EXIT_BAD_INPUT;
+  }
+  long np = qs_sweep_count(&cfg->sweep[0]) * qs_sweep_count(&cfg->sweep[1]);
+  scan_point *pts = calloc((size_t)np, sizeof *pts);
+  double *xs = axis_values(&cfg->scan_along), *ys = axis_values(&cfg->scan_restore);
+  char *curve_text = NULL, *feature_text = NULL;
+  size_t curve_len = 0, feature_len = 0;
+  FILE *curves = qs_sweep_active(&cfg->sweep[1]) ? NULL
+                                                 : open_memstream(&curve_text, &curve_len);
+  int rc = pts && xs && ys ? EXIT_OK : EXIT_RUNTIME;
+  double start = cli_now();
+  if (rc == EXIT_OK)
+    rc = run_lines(ctx, model, pts, np, xs, ys, curves);
+  if (curves)
+    fclose(curves);
+  if (rc == EXIT_OK && !ctx->quiet) {
+    printf("scan of %s along %s in [%g, %g] (%ld points, method %s) at %ld sweep point%s "
+           "in %.2f s\n", model->type->name, cfg->scan_along.key, cfg->scan_along.from,
+           cfg->scan_along.to, qs_sweep_count(&cfg->scan_along),
+           cfg->scan_first_order ? "first_order" : "exact", np, np > 1 ? "s" : "",
+           cli_now() - start);
+    for (long p = 0; p < np && p < 12; p++) {
+      if (np > 1)
+        printf("sweep point %ld (%s = %g%s):\n", p, cfg->sweep[0].key, pts[p].sweep_x[0],
+               qs_sweep_active(&cfg->sweep[1]) ? ", ..." : "");
+      print_line_features(cfg, &pts[p]);
+    }
+    if (np > 12)
+      printf("... (%ld more sweep points in features.tsv)\n", np - 12);
+  }
+  FILE *features = rc == EXIT_OK ? open_memstream(&feature_text, &feature_len) : NULL;
+  if (features) {
+    write_features(features, cfg, pts, np);
+    fclose(features);
+    rc = write_text_file(ctx, "features.tsv", feature_text);
+    feature_text = NULL;
+  }
+  if (rc == EXIT_OK && curve_text) {
+    rc = write_text_file(ctx, "scan.tsv", curve_text);
+    curve_text = NULL;
+  }
+  if (rc == EXIT_OK && !ctx->quiet)
+    printf("results: %s/features.tsv%s\n", ctx->out_dir,
+           qs_sweep_active(&cfg->sweep[1]) ? "" : ", scan.tsv");
+  free(curve_text);
+  free(feature_text);
+  free(pts);
+  free(xs);
+  free(ys);
+  qs_model_destroy(&model);
+  return rc;
+}

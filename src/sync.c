@@ -1,0 +1,87 @@
+/* Steady states with synchronization measures; see include/qsync/sync.h. */
+#include "qsync/sync.h"
+#include "qsync/metrics.h"
+#include "message_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static qs_status build(const qs_model_type *type, const double *values, qs_model **model,
+                       char *msg, size_t msglen)
+{
+  qs_status st = qs_model_create(type, values, model, msg, msglen);
+  if (st == QS_OK && (*model)->n_obs > QS_STEADY_POINT_MAX_OBS) {
+    qs_set_message(msg, msglen, "model %s has %d observables; at most %d are supported",
+                   type->name, (*model)->n_obs, QS_STEADY_POINT_MAX_OBS);
+    qs_model_destroy(model);
+    st = QS_ERR_INVALID;
+  }
+  return st;
+}
+
+/* Omega and the block measure of rho; rho_u from the undriven model. */
+static qs_status sync_measures(const qs_model *model, qs_steady_method method,
+                               const double complex *rho, qs_steady_point *pt,
+                               char *msg, size_t msglen)
+{
+  pt->omega = pt->omega_blocks = NAN;
+  const qs_model_type *type = model->type;
+  int drive = type->drive_param ? qs_model_param_index(type, type->drive_param) : -1;
+  if (drive < 0 || !model->u1_charge)
+    return QS_OK;
+  qs_index n = model->space.total;
+  qs_status st = qs_sync_measure_blocks(n, model->u1_charge, rho, &pt->omega_blocks);
+  double values[QS_MODEL_MAX_PARAMS];
+  memcpy(values, model->param_values, (size_t)type->n_params * sizeof *values);
+  values[drive] = 0.0;
+  qs_model *undriven = NULL;
+  double complex *rho_u = malloc((size_t)(n * n) * sizeof *rho_u);
+  if (st == QS_OK)
+    st = rho_u ? build(type, values, &undriven, msg, msglen) : QS_ERR_NOMEM;
+  if (st == QS_OK)
+    st = qs_steady_state(undriven, method, rho_u, NULL);
+  if (st == QS_OK)
+    st = qs_sync_measure(n, model->u1_charge, rho, rho_u, &pt->omega);
+  qs_model_destroy(&undriven);
+  free(rho_u);
+  return st;
+}
+
+qs_status qs_steady_point_eval(const qs_model_type *type, const double *values,
+                               qs_steady_method method, qs_steady_point *pt,
+                               double complex *rho, char *msg, size_t msglen)
+{
+  if (!type || !values || !pt)
+    return QS_ERR_INVALID;
+  memset(pt, 0, sizeof *pt);
+  qs_model *model = NULL;
+  qs_status st = build(type, values, &model, msg, msglen);
+  if (st != QS_OK)
+    return st;
+  qs_index n = model->space.total;
+  double complex *work = rho ? rho : malloc((size_t)(n * n) * sizeof *work);
+  st = work ? qs_steady_state(model, method, work, &pt->residual) : QS_ERR_NOMEM;
+  if (st == QS_OK) {
+    pt->n_obs = model->n_obs;
+    for (int k = 0; k < model->n_obs; k++)
+      pt->obs[k] = qs_op_trace_with(model->obs[k], work);
+    st = sync_measures(model, method, work, pt, msg, msglen);
+  }
+  if (work != rho)
+    free(work);
+  qs_model_destroy(&model);
+  return st;
+}
+
+qs_status qs_sync_reference_values(const qs_model_type *type, const double *values,
+                                   double *values_out)
+{
+  int coupling = type->coupling_param ? qs_model_param_index(type, type->coupling_param)
+                                      : -1;
+  if (coupling < 0)
+    return QS_ERR_INVALID;
+  memcpy(values_out, values, (size_t)type->n_params * sizeof *values);
+  values_out[coupling] = 0.0;
+  return QS_OK;
+}

@@ -28,6 +28,7 @@ void qs_ensemble_result_destroy(qs_ensemble_result **res)
   free(r->avg_sq_im);
   free(r->rho_sum);
   free(r->rho_avg_sum);
+  free(r->rho_avg_group);
   free(r);
   *res = NULL;
 }
@@ -173,6 +174,19 @@ static void run_one(qs_traj *tr, const qs_model *m, const qs_ensemble_options *o
   rec->status = st;
 }
 
+/* Add a block's time-averaged rho to its jackknife group. */
+static void add_to_group(qs_ensemble_result *res, const record *block,
+                         const record_shape *s, long block_index, long n)
+{
+  long g = block_index % QS_ENSEMBLE_GROUPS;
+  res->group_ntraj[g] += n;
+  if (!res->rho_avg_group)
+    return;
+  double complex *dst = res->rho_avg_group + (size_t)g * s->n_rho;
+  for (size_t i = 0; i < s->n_rho; i++)
+    dst[i] += block->rho_avg[i];
+}
+
 static qs_status check_options(const qs_model *m, const qs_ensemble_options *o,
                                char *msg, size_t msglen)
 {
@@ -238,6 +252,11 @@ static qs_status result_alloc(const qs_model *m, const qs_ensemble_options *o,
   r->avg_sq_im = acc.avg_sq_im;
   r->rho_sum = acc.rho;
   r->rho_avg_sum = acc.rho_avg;
+  if (s->n_rho > 0 &&
+      !(r->rho_avg_group = calloc(QS_ENSEMBLE_GROUPS * s->n_rho, sizeof *r->rho_avg_group))) {
+    qs_ensemble_result_destroy(&r);
+    return QS_ERR_NOMEM;
+  }
   *out = r;
   return QS_OK;
 }
@@ -313,6 +332,7 @@ qs_status qs_ensemble_run(const qs_model *model, const qs_traj_options *traj_opt
       record_add(&block, &recs[k], &s);
     }
     record_add(&total, &block, &s);
+    add_to_group(res, &block, &s, (opt->first_index + first) / QS_ENSEMBLE_BLOCK, n);
     res->ntraj += n;
     if (opt->progress)
       opt->progress(res->ntraj, opt->ntraj, opt->progress_data);
@@ -350,8 +370,52 @@ qs_status qs_ensemble_merge(qs_ensemble_result *into, const qs_ensemble_result *
   record a = result_as_record(into);
   record b = result_as_record((qs_ensemble_result *)other);
   record_add(&a, &b, &s);
+  for (int g = 0; g < QS_ENSEMBLE_GROUPS; g++) {
+    into->group_ntraj[g] += other->group_ntraj[g];
+    for (size_t i = 0; into->rho_avg_group && i < dim2; i++)
+      into->rho_avg_group[(size_t)g * dim2 + i] += other->rho_avg_group[(size_t)g * dim2 + i];
+  }
   into->work = a.work;
   into->ntraj += other->ntraj;
+  return QS_OK;
+}
+
+qs_status qs_ensemble_jackknife(const qs_ensemble_result *res, qs_rho_function f,
+                                void *data, double *plain, double *corrected,
+                                double *se)
+{
+  if (!res || !f || !res->rho_avg_group || !plain || !corrected || !se)
+    return QS_ERR_INVALID;
+  size_t dim2 = (size_t)(res->dim * res->dim);
+  double complex *rho = malloc(dim2 * sizeof *rho);
+  double theta_g[QS_ENSEMBLE_GROUPS];
+  int n_groups = 0;
+  qs_status st = rho ? QS_OK : QS_ERR_NOMEM;
+  for (size_t i = 0; st == QS_OK && i < dim2; i++)
+    rho[i] = res->rho_avg_sum[i] / (double)res->ntraj;
+  if (st == QS_OK)
+    st = f(rho, plain, data);
+  for (int g = 0; st == QS_OK && g < QS_ENSEMBLE_GROUPS; g++) {
+    long rest = res->ntraj - res->group_ntraj[g];
+    if (res->group_ntraj[g] == 0 || rest == 0)
+      continue;
+    const double complex *grp = res->rho_avg_group + (size_t)g * dim2;
+    for (size_t i = 0; i < dim2; i++)
+      rho[i] = (res->rho_avg_sum[i] - grp[i]) / (double)rest;
+    st = f(rho, &theta_g[n_groups++], data);
+  }
+  free(rho);
+  if (st == QS_OK && n_groups < 2)
+    st = QS_ERR_INVALID;
+  if (st != QS_OK)
+    return st;
+  double mean = 0.0, ss = 0.0;
+  for (int g = 0; g < n_groups; g++)
+    mean += theta_g[g] / n_groups;
+  for (int g = 0; g < n_groups; g++)
+    ss += (theta_g[g] - mean) * (theta_g[g] - mean);
+  *corrected = n_groups * *plain - (n_groups - 1) * mean;
+  *se = sqrt((double)(n_groups - 1) / n_groups * ss);
   return QS_OK;
 }
 

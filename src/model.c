@@ -129,6 +129,18 @@ static qs_status spin_op(const qs_space *space, int two_s, int j,
   return st;
 }
 
+/* Embedded spherical tensor T^k_q of oscillator j. */
+static qs_status spin_tensor_op(const qs_space *space, int two_s, int j, int k, int q,
+                                qs_op **out)
+{
+  qs_op *local = NULL;
+  qs_status st = qs_op_spin_tensor(two_s, k, q, &local);
+  if (st == QS_OK)
+    st = qs_op_embed(space, j, local, out);
+  qs_op_destroy(&local);
+  return st;
+}
+
 /* H of Eq. 4: delta_d SzA + (delta_d+delta_q) SzB + g/2 (S+A S-B + h.c.)
  * + eps/2 (S+A + S-A). */
 static qs_status qubit_osc_hamiltonian(const double *p, qs_op *const sz[2],
@@ -160,6 +172,49 @@ static qs_status qubit_osc_hamiltonian(const double *p, qs_op *const sz[2],
   return st;
 }
 
+/* Observables: 4 spin components, at most 3 tensors per spin, 2 dressed
+ * coherences. */
+#define OSC_MAX_OBS 12
+#define OSC_MAX_TENSOR_RANK 2
+
+/* Phase-sensitive spherical tensors T^k_q (k <= 2, q = 1..k) of each spin:
+ * the multipoles of the Q function's phi dependence (Appendix A). */
+static qs_status add_tensor_observables(qs_model *m, int two_s)
+{
+  const char *suffix[2] = {"A", "B"};
+  for (int j = 0; j < 2; j++)
+    for (int k = 1; k <= two_s && k <= OSC_MAX_TENSOR_RANK; k++)
+      for (int q = 1; q <= k; q++) {
+        qs_op *t = NULL;
+        qs_status st = spin_tensor_op(&m->space, two_s, j, k, q, &t);
+        if (st != QS_OK)
+          return st;
+        char name[QS_MODEL_MAX_NAME];
+        snprintf(name, sizeof name, "T%d_%d_%s", k, q, suffix[j]);
+        add_observable(m, t, name);
+      }
+  return QS_OK;
+}
+
+/* Qubits: the dressed-basis coherences of Fig. 6(b), <T|rho|U> =
+ * Tr(rho |U><T|) and <T|rho|D> = Tr(rho |D><T|), with |U> = |up up>,
+ * |D> = |down down>, |T> = (|up down> + |down up>)/sqrt2 (basis index
+ * 2 iA + iB, index 0 = up). */
+static qs_status add_dressed_coherences(qs_model *m)
+{
+  const qs_index row[2][2] = {{0, 0}, {3, 3}}, col[2] = {1, 2};
+  const double complex val[2] = {sqrt(0.5), sqrt(0.5)};
+  const char *names[2] = {"coh_TU", "coh_TD"};
+  for (int c = 0; c < 2; c++) {
+    qs_op *op = NULL;
+    qs_status st = qs_op_from_triplets(4, 2, row[c], col, val, &op);
+    if (st != QS_OK)
+      return st;
+    add_observable(m, op, names[c]);
+  }
+  return QS_OK;
+}
+
 static qs_status qubit_osc_build(const double *p, qs_model *m, char *msg,
                                  size_t msglen)
 {
@@ -188,8 +243,8 @@ static qs_status qubit_osc_build(const double *p, qs_model *m, char *msg,
 
   m->c = calloc(6, sizeof *m->c);
   m->c_names = calloc(6, sizeof *m->c_names);
-  m->obs = calloc(4, sizeof *m->obs);
-  m->obs_names = calloc(4, sizeof *m->obs_names);
+  m->obs = calloc(OSC_MAX_OBS, sizeof *m->obs);
+  m->obs_names = calloc(OSC_MAX_OBS, sizeof *m->obs_names);
   if (!m->c || !m->c_names || !m->obs || !m->obs_names)
     st = QS_ERR_NOMEM;
 
@@ -220,7 +275,10 @@ static qs_status qubit_osc_build(const double *p, qs_model *m, char *msg,
     add_observable(m, sz[0], "Sz_A");
     add_observable(m, sz[1], "Sz_B");
     sp[0] = sp[1] = sz[0] = sz[1] = NULL;
+    st = add_tensor_observables(m, two_s);
   }
+  if (st == QS_OK && two_s == 1)
+    st = add_dressed_coherences(m);
   for (int j = 0; j < 2; j++) {
     qs_op_destroy(&sz[j]);
     qs_op_destroy(&sp[j]);

@@ -467,3 +467,72 @@ double complex qs_op_trace_with(const qs_op *a, const double complex *rho)
       s += a->val[k] * rho[a->col[k] + r * dim];
   return s;
 }
+
+/* n! in double: exact up to 22!, relative error ~1e-16 beyond. */
+static double factorial(int n)
+{
+  double f = 1.0;
+  for (int i = 2; i <= n; i++)
+    f *= i;
+  return f;
+}
+
+static int imax3(int a, int b, int c)
+{
+  int m = a > b ? a : b;
+  return m > c ? m : c;
+}
+
+static int imin3(int a, int b, int c)
+{
+  int m = a < b ? a : b;
+  return m < c ? m : c;
+}
+
+/* Clebsch-Gordan coefficient <j1 m1; j2 m2 | J M> (Condon-Shortley) by
+ * Racah's formula.  Every argument is twice the angular momentum; the
+ * caller guarantees integer half-differences, |m| <= j and the triangle
+ * |j1 - j2| <= J <= j1 + j2. */
+static double clebsch_gordan(int tj1, int tm1, int tj2, int tm2, int tJ, int tM)
+{
+  if (tm1 + tm2 != tM)
+    return 0.0;
+  /* Racah's sum runs over s with these six factorial arguments >= 0:
+   * s, a - s, b - s, c - s, d + s, e + s. */
+  int a = (tj1 + tj2 - tJ) / 2, b = (tj1 - tm1) / 2, c = (tj2 + tm2) / 2;
+  int d = (tJ - tj2 + tm1) / 2, e = (tJ - tj1 - tm2) / 2;
+  double triangle = factorial(a) * factorial((tj1 - tj2 + tJ) / 2) *
+                    factorial((tj2 - tj1 + tJ) / 2) /
+                    factorial((tj1 + tj2 + tJ) / 2 + 1);
+  double projections = factorial((tJ + tM) / 2) * factorial((tJ - tM) / 2) *
+                       factorial(b) * factorial((tj1 + tm1) / 2) *
+                       factorial((tj2 - tm2) / 2) * factorial(c);
+  double sum = 0.0;
+  for (int s = imax3(0, -d, -e); s <= imin3(a, b, c); s++)
+    sum += (s % 2 ? -1.0 : 1.0) /
+           (factorial(s) * factorial(a - s) * factorial(b - s) *
+            factorial(c - s) * factorial(d + s) * factorial(e + s));
+  return sqrt((tJ + 1) * triangle * projections) * sum;
+}
+
+qs_status qs_op_spin_tensor(int two_s, int k, int q, qs_op **out)
+{
+  if (!out || two_s < 1 || two_s > QS_SPIN_TENSOR_MAX_TWO_S || k < 0 ||
+      k > two_s || q < -k || q > k)
+    return QS_ERR_INVALID;
+  qs_index dim = two_s + 1;
+  triplets t;
+  if (triplets_reserve(&t, dim) != QS_OK)
+    return QS_ERR_NOMEM;
+  /* Row i is m = S - i, column j is m' = S - j; only m - m' = q, i.e.
+   * j = i + q, is nonzero.  The phase (-1)^{S-m'} is (-1)^j. */
+  for (int i = 0; i < dim; i++) {
+    int j = i + q;
+    if (j < 0 || j >= dim)
+      continue;
+    double cg = clebsch_gordan(two_s, two_s - 2 * i, two_s, 2 * j - two_s,
+                               2 * k, 2 * q);
+    triplets_push(&t, i, j, (j % 2 ? -1.0 : 1.0) * cg);
+  }
+  return triplets_build(&t, dim, out);
+}

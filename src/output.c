@@ -229,6 +229,8 @@ static int write_exact(hid_t file, const qs_output *o)
             write_doubles(g, "residual", 1, &one, &o->exact_residual);
   if (!err && o->exact_rho)
     err = write_matrices(g, "rho", 1, o->model->space.total, o->exact_rho, 1.0);
+  for (int k = 0; !err && k < o->n_derived; k++)
+    err = write_doubles(g, o->derived_names[k], 1, &one, &o->derived[k]);
   H5Gclose(g);
   return err;
 }
@@ -298,9 +300,13 @@ static void tsv_exact(FILE *f, const qs_output *o)
   fprintf(f, "#");
   for (int k = 0; k < o->model->n_obs; k++)
     tsv_header_complex(f, o->model->obs_names[k], 0);
+  for (int k = 0; k < o->n_derived; k++)
+    fprintf(f, "\t%s", o->derived_names[k]);
   fprintf(f, "\tresidual\n");
   for (int k = 0; k < o->model->n_obs; k++)
     tsv_complex(f, o->exact_obs[k]);
+  for (int k = 0; k < o->n_derived; k++)
+    fprintf(f, "\t%.12g", o->derived[k]);
   fprintf(f, "\t%.3e\n", o->exact_residual);
 }
 

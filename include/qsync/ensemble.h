@@ -25,6 +25,12 @@
 
 #define QS_ENSEMBLE_BLOCK 64
 
+/* Jackknife groups of the time-averaged density matrix: block b (of
+ * QS_ENSEMBLE_BLOCK trajectories, b counted from trajectory 0) belongs to
+ * group b mod QS_ENSEMBLE_GROUPS, so groups are fixed by trajectory index
+ * alone (thread- and rank-independent) and are of nearly equal size. */
+#define QS_ENSEMBLE_GROUPS 64
+
 /* Largest Hilbert-space dimension for which density matrices are kept. */
 #define QS_ENSEMBLE_MAX_RHO_DIM 256
 
@@ -60,6 +66,9 @@ typedef struct {
   double *avg_sq_re, *avg_sq_im;
   double complex *rho_sum;     /* [t * dim*dim + i + j*dim], NULL unless store_rho */
   double complex *rho_avg_sum; /* [i + j*dim], NULL unless store_rho */
+  double complex *rho_avg_group; /* [g * dim*dim + i + j*dim]: rho_avg_sum split
+                                    into QS_ENSEMBLE_GROUPS groups (store_rho) */
+  long group_ntraj[QS_ENSEMBLE_GROUPS];
   qs_traj_stats work;          /* summed over trajectories */
 } qs_ensemble_result;
 
@@ -84,6 +93,20 @@ qs_status qs_ensemble_merge(qs_ensemble_result *into,
  * sum of squares Q, real and imaginary parts separately:
  * se = sqrt((Q - S^2/n) / (n - 1) / n).  NAN for n < 2. */
 double complex qs_mean_of(double complex sum, long n);
+
+/* Delete-a-group jackknife of a nonlinear function f of the time-averaged
+ * density matrix (e.g. the synchronization measure Omega): with G
+ * non-empty groups, theta_g = f(rho without group g), theta = f(rho),
+ *   bias-corrected estimate  G theta - (G - 1) mean(theta_g),
+ *   standard error           sqrt((G - 1)/G sum (theta_g - mean)^2).
+ * The jackknife (not the bootstrap) because it needs only the G group sums
+ * and is deterministic.  QS_ERR_INVALID without stored rho or with fewer
+ * than 2 non-empty groups; errors of f are passed on. */
+typedef qs_status (*qs_rho_function)(const double complex *rho, double *value,
+                                     void *data);
+qs_status qs_ensemble_jackknife(const qs_ensemble_result *res, qs_rho_function f,
+                                void *data, double *plain, double *corrected,
+                                double *se);
 double complex qs_stderr_of(double complex sum, double sq_re, double sq_im, long n);
 
 #endif

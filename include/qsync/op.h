@@ -78,6 +78,25 @@ qs_status qs_op_number(qs_index n_levels, qs_op **out);
 typedef enum { QS_SPIN_Z, QS_SPIN_PLUS, QS_SPIN_MINUS, QS_SPIN_X, QS_SPIN_Y } qs_spin_component;
 qs_status qs_op_spin(int two_s, qs_spin_component which, qs_op **out);
 
+/* Largest 2S accepted by qs_op_spin_tensor (S = 10).  The Clebsch-Gordan
+ * coefficients come from the Racah sum in double precision; up to this
+ * size the tensors are orthonormal to ~1e-15 (checked in the tests). */
+#define QS_SPIN_TENSOR_MAX_TWO_S 20
+
+/* Orthonormal spherical tensor operator T^k_q of spin S = two_s / 2, in the
+ * basis of qs_op_spin (index i is m = S - i):
+ *   T^k_q = sum_{m,m'} (-1)^{S-m'} <S m; S -m' | k q> |S,m><S,m'|,
+ * with Condon-Shortley Clebsch-Gordan coefficients (Racah's formula).
+ * Properties: Tr(T^k_q^dag T^k'_q') = delta_kk' delta_qq';
+ * T^k_q^dag = (-1)^q T^k_{-q}; [S^z, T^k_q] = q T^k_q and
+ * [S^+-, T^k_q] = sqrt(k(k+1) - q(q+-1)) T^k_{q+-1} (standard tensors).
+ * For S = 1/2: T^0_0 = I/sqrt2, T^1_0 = sqrt2 S^z, T^1_1 = -S^+,
+ * T^1_-1 = S^-; for any S, T^1_0 = S^z / sqrt(Tr S^z^2) and
+ * T^1_{+1} = -S^+ / sqrt(2 Tr S^z^2), Tr S^z^2 = S(S+1)(2S+1)/3.
+ *   two_s: 1..QS_SPIN_TENSOR_MAX_TWO_S;  k: 0..two_s;  q: -k..k.
+ * QS_ERR_INVALID for any other value or out == NULL; QS_ERR_NOMEM. */
+qs_status qs_op_spin_tensor(int two_s, int k, int q, qs_op **out);
+
 /* Pauli matrices in the basis (up, down): which = 'x', 'y' or 'z'
  * (sigma = 2 S for spin 1/2). */
 qs_status qs_op_pauli(char which, qs_op **out);

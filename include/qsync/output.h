@@ -14,7 +14,8 @@
  *   /trajectory/steady_mean, steady_stderr   [n_obs][2]  (time average after burn_in)
  *   /trajectory/steady_rho                   [dim][dim][2]           (if stored)
  *   /trajectory/ntraj, /trajectory/work (steps, rhs_evals, root_evals, jumps)
- *   /exact/observables [n_obs][2], /exact/rho [dim][dim][2], /exact/residual
+ *   /exact/observables [n_obs][2], /exact/rho [dim][dim][2], /exact/residual,
+ *   /exact/<name> for each derived quantity (Omega, Omega_blocks, R)
  *
  * summary.tsv: one '#' header line of column names, then rows; a complex
  * value NAME is two columns NAME.re, NAME.im, its standard error
@@ -39,6 +40,9 @@ typedef struct {
   const double complex *exact_obs;  /* n_obs exact steady-state values */
   const double complex *exact_rho;  /* dim*dim column-major */
   double exact_residual;
+  int n_derived;                    /* exact nonlinear quantities (Omega, R, ...) */
+  const char *const *derived_names;
+  const double *derived;
 } qs_output;
 
 /* Create directory `dir` (and parents) if needed, then write run.h5 and

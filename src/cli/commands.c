@@ -145,6 +145,49 @@ static int exact_steady(const cli_context *ctx, const qs_model *model, double co
   return EXIT_OK;
 }
 
+/* Exact synchronization quantities of the run file's point: Omega (Eq. 11),
+ * Omega_blocks (Appendix B) and R = Omega / Omega(coupling = 0) (Eq. 13). */
+enum { DERIVED_OMEGA, DERIVED_OMEGA_BLOCKS, DERIVED_R, N_DERIVED };
+static const char *const derived_names[N_DERIVED] = {"Omega", "Omega_blocks", "R"};
+
+static int exact_derived(const cli_context *ctx, double derived[N_DERIVED])
+{
+  const qs_runconfig *cfg = &ctx->cfg;
+  double ref[QS_MODEL_MAX_PARAMS];
+  qs_steady_point pt, pt0;
+  char msg[512] = "";
+  qs_status st = qs_steady_point_eval(cfg->model_type, cfg->model_values, cfg->steady_method,
+                                      &pt, NULL, msg, sizeof msg);
+  if (st == QS_OK && qs_sync_reference_values(cfg->model_type, cfg->model_values, ref) == QS_OK)
+    st = qs_steady_point_eval(cfg->model_type, ref, cfg->steady_method, &pt0, NULL, msg,
+                              sizeof msg);
+  else
+    pt0.omega = NAN;
+  if (st != QS_OK) {
+    cli_error("%s: synchronization measure failed: %s%s%s", cfg->path, qs_strerror(st),
+              msg[0] ? ": " : "", msg);
+    return EXIT_RUNTIME;
+  }
+  derived[DERIVED_OMEGA] = pt.omega;
+  derived[DERIVED_OMEGA_BLOCKS] = pt.omega_blocks;
+  derived[DERIVED_R] = pt.omega / pt0.omega;
+  return EXIT_OK;
+}
+
+static int has_sync_measure(const qs_model *model)
+{
+  return model->type->drive_param && model->u1_charge;
+}
+
+static void print_derived(const qs_model *model, const double derived[N_DERIVED])
+{
+  printf("  Omega    %.10g   (Eq. 11: S(rho_diag) - S(rho), nats)\n"
+         "  Omega_blocks %.10g   (Appendix B: best block-diagonal limit cycle)\n"
+         "  R        %.10g   (Omega / Omega at %s = 0)\n",
+         derived[DERIVED_OMEGA], derived[DERIVED_OMEGA_BLOCKS], derived[DERIVED_R],
+         model->type->coupling_param ? model->type->coupling_param : "coupling");
+}
+
 static int alloc_exact(const qs_model *model, double complex **rho, double complex **obs)
 {
   size_t n = (size_t)model->space.total;
@@ -164,9 +207,13 @@ int cli_steady(cli_context *ctx)
     return EXIT_BAD_INPUT;
   double complex *rho = NULL, *obs = NULL;
   double residual = 0.0, seconds = 0.0;
+  double derived[N_DERIVED];
+  int sync = has_sync_measure(model);
   int rc = alloc_exact(model, &rho, &obs);
   if (rc == EXIT_OK)
     rc = exact_steady(ctx, model, rho, obs, &residual, &seconds);
+  if (rc == EXIT_OK && sync)
+    rc = exact_derived(ctx, derived);
   if (rc == EXIT_OK) {
     if (!ctx->quiet) {
       printf("exact steady state of %s (dimension %lld, method %s) in %.3g ms, residual "
@@ -174,9 +221,13 @@ int cli_steady(cli_context *ctx)
              qs_steady_method_name(ctx->cfg.steady_method), 1e3 * seconds, residual);
       for (int k = 0; k < model->n_obs; k++)
         printf("  %-8s % .10f %+.10f i\n", model->obs_names[k], creal(obs[k]), cimag(obs[k]));
+      if (sync)
+        print_derived(model, derived);
     }
     qs_output out = {.command = "steady", .cfg = &ctx->cfg, .model = model,
-                     .exact_obs = obs, .exact_rho = rho, .exact_residual = residual};
+                     .exact_obs = obs, .exact_rho = rho, .exact_residual = residual,
+                     .n_derived = sync ? N_DERIVED : 0, .derived_names = derived_names,
+                     .derived = derived};
     rc = write_results(ctx, &out);
   }
   free(rho);
@@ -190,12 +241,18 @@ static double z_score(double traj, double se, double exact)
   return (traj - exact) / sqrt(se * se + Z_NUMERICAL_FLOOR * Z_NUMERICAL_FLOOR);
 }
 
+/* A nonlinear quantity estimated from the trajectories' rho (jackknife). */
+typedef struct {
+  const char *name;
+  double traj, stderr_, exact;
+} derived_row;
+
 /* Print the comparison table and write compare.tsv; returns the largest |z|. */
 static double compare_table(const cli_context *ctx, const qs_model *model,
                             const qs_ensemble_result *r, const double complex *exact,
-                            double trace_distance)
+                            double trace_distance, const derived_row *extra, int n_extra)
 {
-  size_t cap = 256 + 160 * (size_t)model->n_obs * 2;
+  size_t cap = 256 + 160 * ((size_t)model->n_obs * 2 + (size_t)n_extra);
   char *tsv = malloc(cap);
   size_t len = 0;
   if (tsv)
@@ -220,6 +277,17 @@ static double compare_table(const cli_context *ctx, const qs_model *model,
                                 name, tv, sv, ev, z);
     }
   }
+  for (int k = 0; k < n_extra; k++) {
+    const derived_row *d = &extra[k];
+    double z = z_score(d->traj, d->stderr_, d->exact);
+    worst = fmax(worst, fabs(z));
+    if (!ctx->quiet)
+      printf("%-10s % 12.6g ± %9.3g % 16.6g % 8.2f   (jackknife over %d groups)\n", d->name,
+             d->traj, d->stderr_, d->exact, z, QS_ENSEMBLE_GROUPS);
+    if (tsv)
+      len += (size_t)snprintf(tsv + len, cap - len, "%s\t%.10g\t%.10g\t%.10g\t%.4f\n",
+                              d->name, d->traj, d->stderr_, d->exact, z);
+  }
   if (tsv) {
     snprintf(tsv + len, cap - len, "trace_distance\t%.10g\t\t0\t\n", trace_distance);
     char msg[512];
@@ -228,6 +296,63 @@ static double compare_table(const cli_context *ctx, const qs_model *model,
   }
   free(tsv);
   return worst;
+}
+
+typedef struct {
+  qs_index dim;
+  const int *charge;
+  const double complex *rho_u;
+} omega_data;
+
+static qs_status omega_of(const double complex *rho, double *value, void *data)
+{
+  const omega_data *d = data;
+  return qs_sync_measure(d->dim, d->charge, rho, d->rho_u, value);
+}
+
+/* Omega of the trajectory estimate of the steady state (time average after
+ * burn-in), bias-corrected and with an error bar by the jackknife over the
+ * ensemble's trajectory groups, against the exact Omega. */
+static int trajectory_omega(const cli_context *ctx, const qs_model *model,
+                            const qs_ensemble_result *res, derived_row *row, int *n_rows)
+{
+  double derived[N_DERIVED];
+  int rc = exact_derived(ctx, derived);
+  if (rc != EXIT_OK)
+    return rc;
+  const qs_model_type *type = model->type;
+  double values[QS_MODEL_MAX_PARAMS];
+  memcpy(values, model->param_values, (size_t)type->n_params * sizeof *values);
+  values[qs_model_param_index(type, type->drive_param)] = 0.0;
+  qs_index n = model->space.total;
+  double complex *rho_u = malloc((size_t)(n * n) * sizeof *rho_u);
+  qs_model *undriven = NULL;
+  char msg[256] = "";
+  qs_status st = rho_u ? qs_model_create(type, values, &undriven, msg, sizeof msg)
+                       : QS_ERR_NOMEM;
+  if (st == QS_OK)
+    st = qs_steady_state(undriven, ctx->cfg.steady_method, rho_u, NULL);
+  double plain = NAN, corrected = NAN, se = NAN;
+  omega_data d = {n, model->u1_charge, rho_u};
+  if (st == QS_OK)
+    st = qs_ensemble_jackknife(res, omega_of, &d, &plain, &corrected, &se);
+  qs_model_destroy(&undriven);
+  free(rho_u);
+  if (st == QS_ERR_INVALID) { /* fewer than two trajectory groups */
+    cli_error("note: Omega needs >= 2 blocks of %d trajectories for an error bar; skipped",
+              QS_ENSEMBLE_BLOCK);
+    return EXIT_OK;
+  }
+  if (st != QS_OK) {
+    cli_error("Omega from trajectories failed: %s", qs_strerror(st));
+    return EXIT_RUNTIME;
+  }
+  *row = (derived_row){"Omega", corrected, se, derived[DERIVED_OMEGA]};
+  *n_rows = 1;
+  if (!ctx->quiet)
+    printf("Omega from the trajectory rho: %.6g (plain), %.6g (jackknife bias-corrected) "
+           "± %.2g\n", plain, corrected, se);
+  return EXIT_OK;
 }
 
 int cli_compare(cli_context *ctx)
@@ -258,7 +383,11 @@ int cli_compare(cli_context *ctx)
       printf("steady state: trajectory time average (t >= %g) against exact (method %s, "
              "residual %.1e)\n", ctx->cfg.burn_in,
              qs_steady_method_name(ctx->cfg.steady_method), residual);
-    double worst = compare_table(ctx, model, res, obs, distance);
+    derived_row omega_row;
+    int n_extra = 0;
+    if (has_sync_measure(model) && res->rho_avg_group)
+      rc = trajectory_omega(ctx, model, res, &omega_row, &n_extra);
+    double worst = compare_table(ctx, model, res, obs, distance, &omega_row, n_extra);
     qs_output out = {.command = "compare", .cfg = &ctx->cfg, .model = model, .ens = res,
                      .exact_obs = obs, .exact_rho = rho, .exact_residual = residual};
     rc = write_results(ctx, &out);

@@ -419,7 +419,9 @@ static qs_status block_work_alloc(qs_index dim, block_work *w)
 }
 
 /* Rotate the nc columns uc (m rows) of a degenerate eigenvalue cluster so
- * that they diagonalize the compression uc^dag r uc (header, step 2). */
+ * that they diagonalize the compression uc^dag r uc (header, step 2).
+ * w->p receives the cluster's eigenvalues as scratch: the weights are
+ * computed only after every cluster is done. */
 static qs_status diagonalize_compression(qs_index m, qs_index nc,
                                          double complex *uc, block_work *w)
 {

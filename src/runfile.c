@@ -164,6 +164,10 @@ static int parse_param_ref(const char *s, char *out)
 /* Comma-separated finite numbers. */
 static int parse_list(const char *s, qs_sweep_axis *axis)
 {
+  if (strcasecmp(s, "none") == 0) {
+    axis->n_values = 0;
+    return 1;
+  }
   char buf[65536];
   if (strlen(s) >= sizeof buf)
     return 0;

@@ -246,6 +246,118 @@ static void test_options_and_progress(void)
   qs_model_destroy(&m);
 }
 
+/* A synthetic result: dim 1, groups of 10 "trajectories" whose rho
+ * averages are x_g, so the jackknife can be checked against closed forms. */
+static qs_ensemble_result *synthetic(const double *x, int groups)
+{
+  qs_ensemble_result *r = calloc(1, sizeof *r);
+  r->dim = 1;
+  r->rho_avg_sum = calloc(1, sizeof *r->rho_avg_sum);
+  r->rho_avg_group = calloc(QS_ENSEMBLE_GROUPS, sizeof *r->rho_avg_group);
+  for (int g = 0; g < groups; g++) {
+    r->group_ntraj[g] = 10;
+    r->rho_avg_group[g] = 10.0 * x[g];
+    r->rho_avg_sum[0] += 10.0 * x[g];
+    r->ntraj += 10;
+  }
+  return r;
+}
+
+static qs_status linear(const double complex *rho, double *v, void *data)
+{
+  (void)data;
+  *v = creal(rho[0]);
+  return QS_OK;
+}
+
+static qs_status square(const double complex *rho, double *v, void *data)
+{
+  (void)data;
+  *v = creal(rho[0]) * creal(rho[0]);
+  return QS_OK;
+}
+
+/* Closed forms for G equal groups with means x_g, mean m, S^2 = sum (x_g -
+ * m)^2 / (G - 1): for f linear the jackknife gives back m with standard
+ * error S / sqrt(G); for f(x) = x^2 its bias-corrected estimate is the
+ * unbiased m^2 - S^2 / G. */
+static void test_jackknife_closed_forms(void)
+{
+  const double x[8] = {0.3, 0.1, 0.7, 0.2, 0.5, 0.45, 0.9, 0.05};
+  const int G = 8;
+  double m = 0.0, ss = 0.0;
+  for (int g = 0; g < G; g++)
+    m += x[g] / G;
+  for (int g = 0; g < G; g++)
+    ss += (x[g] - m) * (x[g] - m);
+  double S2 = ss / (G - 1);
+  qs_ensemble_result *r = synthetic(x, G);
+  double plain, corrected, se;
+  CU_ASSERT_EQUAL(qs_ensemble_jackknife(r, linear, NULL, &plain, &corrected, &se), QS_OK);
+  CU_ASSERT_DOUBLE_EQUAL(plain, m, 1e-15);
+  CU_ASSERT_DOUBLE_EQUAL(corrected, m, 1e-14);
+  CU_ASSERT_DOUBLE_EQUAL(se, sqrt(S2 / G), 1e-14);
+  CU_ASSERT_EQUAL(qs_ensemble_jackknife(r, square, NULL, &plain, &corrected, &se), QS_OK);
+  CU_ASSERT_DOUBLE_EQUAL(plain, m * m, 1e-15);
+  CU_ASSERT_DOUBLE_EQUAL(corrected, m * m - S2 / G, 1e-14);
+  qs_ensemble_result_destroy(&r);
+  r = synthetic(x, 1); /* one group: no error bar */
+  CU_ASSERT_EQUAL(qs_ensemble_jackknife(r, linear, NULL, &plain, &corrected, &se),
+                  QS_ERR_INVALID);
+  qs_ensemble_result_destroy(&r);
+}
+
+typedef struct {
+  qs_index dim;
+  const int *charge;
+  const double complex *rho_u;
+} omega_data;
+
+static qs_status omega_of(const double complex *rho, double *v, void *data)
+{
+  const omega_data *d = data;
+  return qs_sync_measure(d->dim, d->charge, rho, d->rho_u, v);
+}
+
+/* Omega of the trajectory steady-state estimate (jackknife over 40 groups
+ * of 64 trajectories, bias-corrected) against the exact Omega.  With 40
+ * groups the jackknife z follows Student's t with 39 degrees of freedom,
+ * whose two-sided 6.3e-5 quantile (the normal 4-sigma level used in this
+ * suite) is 4.6: that is the threshold. */
+static void test_trajectory_omega(void)
+{
+  const char *keys[] = {"eps", NULL};
+  const double vals[] = {0.5};
+  qs_model *m = test_qubit_osc(keys, vals);
+  const qs_model_type *t = m->type;
+  double undriven[QS_MODEL_MAX_PARAMS];
+  for (int i = 0; i < t->n_params; i++)
+    undriven[i] = m->param_values[i];
+  undriven[qs_model_param_index(t, "eps")] = 0.0;
+  qs_steady_point pt;
+  double complex rho_u[16];
+  char msg[256];
+  CU_ASSERT_EQUAL_FATAL(qs_steady_point_eval(t, m->param_values, QS_STEADY_DENSE, &pt, NULL,
+                                             msg, sizeof msg), QS_OK);
+  qs_steady_point pu;
+  CU_ASSERT_EQUAL_FATAL(qs_steady_point_eval(t, undriven, QS_STEADY_DENSE, &pu, rho_u, msg,
+                                             sizeof msg), QS_OK);
+  double *times = linspace(40.0, 81);
+  qs_ensemble_result *r = run(m, 40 * QS_ENSEMBLE_BLOCK, 2, 0, 4242, times, 81, 15.0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+  omega_data d = {4, m->u1_charge, rho_u};
+  double plain, corrected, se;
+  CU_ASSERT_EQUAL(qs_ensemble_jackknife(r, omega_of, &d, &plain, &corrected, &se), QS_OK);
+  double z = z_of(corrected, se, pt.omega);
+  CU_ASSERT(fabs(z) < 4.6);
+  CU_ASSERT(se < 0.2 * pt.omega); /* the estimate is informative */
+  if (fabs(z) >= 4.6)
+    fprintf(stderr, "\n  Omega: trajectories %g ± %g, exact %g\n", corrected, se, pt.omega);
+  qs_ensemble_result_destroy(&r);
+  free(times);
+  qs_model_destroy(&m);
+}
+
 int qs_test_register_ensemble(void)
 {
   static const test_case cases[] = {
@@ -255,6 +367,9 @@ int qs_test_register_ensemble(void)
      test_rho_t_against_exact},
     {"1 and 2 threads byte-identical; block-aligned merge", test_threads_and_merge},
     {"option errors and progress callback", test_options_and_progress},
+    {"jackknife: closed forms for linear and quadratic functions", test_jackknife_closed_forms},
+    {"Omega from trajectory rho (jackknife) vs exact (|t| < 4.6, 39 dof)",
+     test_trajectory_omega},
   };
   return test_add_suite("ensemble", cases, (int)(sizeof cases / sizeof cases[0]));
 }

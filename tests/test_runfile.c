@@ -109,11 +109,71 @@ static void test_bad_inputs(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(msg, "/nonexistent/x.ini"));
 }
 
+/* Load and finish (sweep axes are resolved by qs_runfile_finish). */
+static qs_status load_finished(const char *text, qs_runconfig *cfg, char *msg, size_t len,
+                               char *path_out)
+{
+  const char *path = temp_runfile(text);
+  snprintf(path_out, 64, "%s", path);
+  qs_status st = qs_runfile_load(path, cfg, msg, len);
+  if (st == QS_OK)
+    st = qs_runfile_finish(cfg, msg, len);
+  unlink(path);
+  return st;
+}
+
+/* Sweeps: keep_sum keeps w_A + gamma_A at its run-file value (Gamma = 1
+ * in the paper's maps); explicit value lists; errors name the key. */
+static void test_sweeps(void)
+{
+  qs_runconfig cfg;
+  char msg[1024] = "", path[64];
+  CU_ASSERT_EQUAL_FATAL(load_finished("[sweep]\nkey = model.w_A\nfrom = 0.1\nto = 0.9\n"
+                                      "points = 5\nkeep_sum = model.gamma_A\n"
+                                      "key2 = model.g\nvalues2 = 0.5, 1,2\n",
+                                      &cfg, msg, sizeof msg, path), QS_OK);
+  const qs_model_type *t = cfg.model_type;
+  int wa = qs_model_param_index(t, "w_A"), ga = qs_model_param_index(t, "gamma_A");
+  CU_ASSERT_EQUAL(qs_sweep_count(&cfg.sweep[0]), 5);
+  CU_ASSERT_EQUAL(qs_sweep_count(&cfg.sweep[1]), 3);
+  CU_ASSERT_DOUBLE_EQUAL(qs_sweep_value(&cfg.sweep[1], 2), 2.0, 0);
+  for (long i = 0; i < 5; i++) {
+    double v[QS_MODEL_MAX_PARAMS], x = qs_sweep_value(&cfg.sweep[0], i);
+    CU_ASSERT_DOUBLE_EQUAL(x, 0.1 + 0.2 * (double)i, 1e-15);
+    qs_sweep_apply(&cfg.sweep[0], cfg.model_values, t->n_params, x, v);
+    CU_ASSERT_DOUBLE_EQUAL(v[wa], x, 0);
+    CU_ASSERT_DOUBLE_EQUAL(v[wa] + v[ga], 1.0, 1e-15); /* defaults 0.4 + 0.6 */
+  }
+  qs_runfile_release(&cfg);
+  const struct { const char *text, *needle1, *needle2; } bad[] = {
+    {"[sweep]\nkey = model.bogus\n", "model.bogus", "qubit_osc"},
+    {"[sweep]\nkey = model.w_A\nto = 1.5\nkeep_sum = model.gamma_A\n", "gamma_A", "keep_sum"},
+    {"[sweep]\nkey = model.g\nkeep_sum = model.g\n", "keep_sum", "another parameter"},
+    {"[sweep]\nkey2 = model.g\n", "key2", "first"},
+    {"[sweep]\nkey = model.gamma_A\nfrom = -1\n", "gamma_A", "range"},
+    {"[scan]\nrestore_key = model.nothing\n", "[scan]", "model.nothing"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    CU_ASSERT_EQUAL(load_finished(bad[i].text, &cfg, msg, sizeof msg, path), QS_ERR_RUNFILE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, path));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, bad[i].needle1));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, bad[i].needle2));
+    if (!strstr(msg, bad[i].needle1) || !strstr(msg, bad[i].needle2))
+      fprintf(stderr, "\n  unexpected message: %s\n", msg);
+    qs_runfile_release(&cfg);
+  }
+  expect_load("[sweep]\nkey = w_A\n", QS_ERR_RUNFILE, "[sweep] key", "model.<parameter>");
+  expect_load("[sweep]\nvalues = 1, x\n", QS_ERR_RUNFILE, "[sweep] values", "v1, v2");
+  expect_load("[scan]\nmethod = fast\n", QS_ERR_RUNFILE, "[scan] method", "first_order");
+  expect_load("[scan]\npoints = 2\n", QS_ERR_RUNFILE, "[scan] points", "3 .. 4096");
+}
+
 int qs_test_register_runfile(void)
 {
   static const test_case cases[] = {
     {"valid file, defaults, overrides", test_valid_file},
     {"bad inputs name file, section, key and expectation", test_bad_inputs},
+    {"sweeps: keep_sum, value lists, errors naming the key", test_sweeps},
   };
   return test_add_suite("runfile", cases, (int)(sizeof cases / sizeof cases[0]));
 }

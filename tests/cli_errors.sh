@@ -116,5 +116,29 @@ else
   bad "summary.tsv header"
 fi
 
+# scan: bad sweep keys, method limits, thread-independent results.
+f=$(with bad_sweep "[sweep]" "key = model.omega")
+expect_fail "sweep of an unknown parameter" 2 "$f" "[sweep]" "model.omega" -- scan "$f"
+f=$(with bad_sum "[sweep]" "key = model.w_A" "to = 2" "keep_sum = model.gamma_A")
+expect_fail "keep_sum out of range" 2 "$f" "keep_sum" "gamma_A" -- scan "$f"
+expect_fail "first_order needs qubits" 2 "first_order" "spin" -- scan "$base" \
+  --set scan.method=first_order --set model.spin=1
+f=$(with map "[sweep]" "key = model.w_B" "values = 0.6, 0.75, 0.9" "keep_sum = model.gamma_B" \
+  "[scan]" "points = 21")
+if "$QSYNC" scan "$f" --threads 1 --out "$work/s1" >"$work/s1.txt" &&
+   "$QSYNC" scan "$f" --quiet --threads 2 --out "$work/s2" &&
+   cmp -s "$work/s1/features.tsv" "$work/s2/features.tsv" &&
+   cmp -s "$work/s1/scan.tsv" "$work/s2/scan.tsv"; then
+  ok "scan: --threads 1 and 2 give byte-identical features.tsv and scan.tsv"
+else
+  bad "scan: --threads 1 and 2 give byte-identical features.tsv and scan.tsv"
+fi
+if grep -q "zero crossing at g = " "$work/s1.txt" && [ "$(grep -vc '^#' "$work/s1/features.tsv")" -eq 3 ] &&
+   [ "$(grep -vc '^#' "$work/s1/scan.tsv")" -eq 63 ]; then
+  ok "scan: crossings printed, one features row per sweep point, 21 samples per line"
+else
+  bad "scan: crossings printed, one features row per sweep point, 21 samples per line"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

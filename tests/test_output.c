@@ -28,10 +28,10 @@ static void test_write_and_read_back(void)
   o.store_rho = 1;
   qs_ensemble_result *r = NULL;
   CU_ASSERT_EQUAL_FATAL(qs_ensemble_run(m, NULL, &o, &r, msg, sizeof msg), QS_OK);
-  double complex rho[16], obs[4];
+  double complex rho[16], obs[QS_STEADY_POINT_MAX_OBS];
   double residual;
   CU_ASSERT_EQUAL(qs_steady_state(m, QS_STEADY_DENSE, rho, &residual), QS_OK);
-  for (int k = 0; k < 4; k++)
+  for (int k = 0; k < m->n_obs; k++)
     obs[k] = qs_op_trace_with(m->obs[k], rho);
   char dir[] = "/tmp/qsync_out_XXXXXX";
   CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
@@ -45,12 +45,14 @@ static void test_write_and_read_back(void)
   snprintf(path, sizeof path, "%s/run.h5", sub);
   hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   CU_ASSERT_FATAL(file >= 0);
-  double mean[3 * 4 * 2], exact_rho[16 * 2], g = 0;
+  double mean[3 * QS_STEADY_POINT_MAX_OBS * 2], exact_rho[16 * 2], g = 0;
+  const int n_obs = m->n_obs;
   hid_t d = H5Dopen2(file, "/trajectory/mean", H5P_DEFAULT);
   CU_ASSERT(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, mean) >= 0);
   H5Dclose(d);
   /* [t=1][Sz_A][re] */
-  CU_ASSERT_DOUBLE_EQUAL(mean[(1 * 4 + 2) * 2], creal(r->obs_sum[1 * 4 + 2]) / 70.0, 1e-15);
+  CU_ASSERT_DOUBLE_EQUAL(mean[(1 * n_obs + 2) * 2], creal(r->obs_sum[1 * n_obs + 2]) / 70.0,
+                         1e-15);
   d = H5Dopen2(file, "/exact/rho", H5P_DEFAULT);
   CU_ASSERT(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, exact_rho) >= 0);
   H5Dclose(d);

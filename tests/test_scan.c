@@ -152,6 +152,64 @@ static void test_extrema_of_r(void)
   free(s);
 }
 
+static qs_steady_point point(const char *const *keys, const double *vals)
+{
+  qs_model *m = test_qubit_osc(keys, vals);
+  qs_steady_point pt;
+  char msg[256] = "";
+  CU_ASSERT_EQUAL(qs_steady_point_eval(m->type, m->param_values, QS_STEADY_DENSE, &pt, NULL,
+                                       msg, sizeof msg), QS_OK);
+  qs_model_destroy(&m);
+  return pt;
+}
+
+/* Omega of the model's steady states: zero without drive; positive with
+ * it; Appendix B's block measure agrees with it for weak drive, the
+ * relative difference falling as eps^2 (rho_diag and the pinching differ
+ * only by in-block coherences of order eps^2, whose entropy effect is
+ * O(eps^4) against Omega = O(eps^2)); degenerate baths are handled. */
+static void test_sync_measure_of_model(void)
+{
+  const char *keys[] = {"eps", NULL};
+  double eps0 = 0.0, eps1 = 0.1, eps2 = 0.01;
+  CU_ASSERT(fabs(point(keys, &eps0).omega) < 1e-14);
+  qs_steady_point p1 = point(keys, &eps1), p2 = point(keys, &eps2);
+  CU_ASSERT(p1.omega > 1e-6 && p2.omega > 1e-8);
+  double d1 = fabs(p1.omega - p1.omega_blocks) / p1.omega;
+  double d2 = fabs(p2.omega - p2.omega_blocks) / p2.omega;
+  CU_ASSERT(d1 < 0.05);
+  CU_ASSERT(d2 < d1 / 50.0); /* eps^2 scaling: 100x, with a factor 2 margin */
+  /* Omega / eps^2 has a finite weak-drive limit: the two differ by O(eps^2). */
+  CU_ASSERT_DOUBLE_EQUAL(p1.omega / 0.01, p2.omega / 1e-4, 0.05 * p2.omega / 1e-4);
+
+  /* w_A = gamma_A, g = 0: qubit A is at infinite temperature, <Sz_A> = 0,
+   * so the drive creates no coherence at all (Bloch equations) and the
+   * steady state is the undriven one: Omega = 0 exactly, and R's
+   * reference vanishes (the paper's R_max -> infinity). */
+  const char *inf_keys[] = {"w_A", "gamma_A", "g", "eps", NULL};
+  const double inf_vals[] = {0.5, 0.5, 0.0, 0.3};
+  qs_steady_point pinf = point(inf_keys, inf_vals);
+  CU_ASSERT(fabs(pinf.omega) < 1e-14);
+  CU_ASSERT(cabs(pinf.obs[0]) < 1e-15);
+  /* Equal bath temperatures at g = 0: the Sz = 0 block of rho_u is a
+   * multiple of the identity (degenerate); and both at infinite
+   * temperature (rho_u = I/4).  Omega is finite, >= 0, and equals the
+   * single-qubit value of A: B stays in its undriven state. */
+  const char *deg_keys[] = {"w_A", "gamma_A", "w_B", "gamma_B", "g", "eps", NULL};
+  const double same_temp[] = {0.4, 0.6, 0.4, 0.6, 0.0, 0.3};
+  const double both_inf[] = {0.5, 0.5, 0.5, 0.5, 0.0, 0.3};
+  qs_steady_point pd = point(deg_keys, same_temp), pb = point(deg_keys, both_inf);
+  CU_ASSERT(isfinite(pd.omega) && pd.omega > 0.0);
+  CU_ASSERT(fabs(pb.omega) < 1e-14);
+  /* A alone: rho_A = diag populations + coherence, rho_uA diagonal, so
+   * Omega = S(diag rho_A) - S(rho_A) (B factorizes out at g = 0). */
+  double pz = creal(pd.obs[2]), sp = cabs(pd.obs[0]);
+  double up = 0.5 + pz, dn = 0.5 - pz;
+  double r = sqrt(pz * pz + sp * sp), l1 = 0.5 + r, l2 = 0.5 - r;
+  double expected = -(up * log(up) + dn * log(dn)) + (l1 * log(l1) + l2 * log(l2));
+  CU_ASSERT_DOUBLE_EQUAL(pd.omega, expected, 1e-12);
+}
+
 int qs_test_register_scan(void)
 {
   static const test_case cases[] = {
@@ -161,6 +219,8 @@ int qs_test_register_scan(void)
     {"detuned drive: no zero; restored by delta_q, confirmed independently",
      test_detuned_and_restored},
     {"refined extrema of R match dense sampling; R(0) = 1", test_extrema_of_r},
+    {"model Omega: 0 undriven, >0 driven, = Appendix B for weak drive, degenerate baths",
+     test_sync_measure_of_model},
   };
   return test_add_suite("scan", cases, (int)(sizeof cases / sizeof cases[0]));
 }

@@ -20,30 +20,81 @@ static qs_status build(const qs_model_type *type, const double *values, qs_model
   return st;
 }
 
+static int has_sync_measure(const qs_model *model)
+{
+  const qs_model_type *type = model->type;
+  return type->drive_param && qs_model_param_index(type, type->drive_param) >= 0 &&
+         model->u1_charge;
+}
+
+/* The undriven steady state rho_u of `model` (a new dim*dim array). */
+static qs_status undriven_state(const qs_model *model, qs_steady_method method,
+                                double complex **rho_u, char *msg, size_t msglen)
+{
+  const qs_model_type *type = model->type;
+  double values[QS_MODEL_MAX_PARAMS];
+  memcpy(values, model->param_values, (size_t)type->n_params * sizeof *values);
+  values[qs_model_param_index(type, type->drive_param)] = 0.0;
+  qs_index n = model->space.total;
+  qs_model *undriven = NULL;
+  *rho_u = malloc((size_t)(n * n) * sizeof **rho_u);
+  qs_status st = *rho_u ? build(type, values, &undriven, msg, msglen) : QS_ERR_NOMEM;
+  if (st == QS_OK)
+    st = qs_steady_state(undriven, method, *rho_u, NULL);
+  qs_model_destroy(&undriven);
+  if (st != QS_OK) {
+    free(*rho_u);
+    *rho_u = NULL;
+  }
+  return st;
+}
+
 /* Omega and the block measure of rho; rho_u from the undriven model. */
 static qs_status sync_measures(const qs_model *model, qs_steady_method method,
                                const double complex *rho, qs_steady_point *pt,
                                char *msg, size_t msglen)
 {
   pt->omega = pt->omega_blocks = NAN;
-  const qs_model_type *type = model->type;
-  int drive = type->drive_param ? qs_model_param_index(type, type->drive_param) : -1;
-  if (drive < 0 || !model->u1_charge)
+  if (!has_sync_measure(model))
     return QS_OK;
   qs_index n = model->space.total;
+  double complex *rho_u = NULL;
   qs_status st = qs_sync_measure_blocks(n, model->u1_charge, rho, &pt->omega_blocks);
-  double values[QS_MODEL_MAX_PARAMS];
-  memcpy(values, model->param_values, (size_t)type->n_params * sizeof *values);
-  values[drive] = 0.0;
-  qs_model *undriven = NULL;
-  double complex *rho_u = malloc((size_t)(n * n) * sizeof *rho_u);
   if (st == QS_OK)
-    st = rho_u ? build(type, values, &undriven, msg, msglen) : QS_ERR_NOMEM;
-  if (st == QS_OK)
-    st = qs_steady_state(undriven, method, rho_u, NULL);
+    st = undriven_state(model, method, &rho_u, msg, msglen);
   if (st == QS_OK)
     st = qs_sync_measure(n, model->u1_charge, rho, rho_u, &pt->omega);
-  qs_model_destroy(&undriven);
+  free(rho_u);
+  return st;
+}
+
+typedef struct {
+  qs_index dim;
+  const int *charge;
+  const double complex *rho_u;
+} omega_data;
+
+static qs_status omega_of(const double complex *rho, double *value, void *data)
+{
+  const omega_data *d = data;
+  return qs_sync_measure(d->dim, d->charge, rho, d->rho_u, value);
+}
+
+qs_status qs_sync_omega_jackknife(const qs_model *model, const qs_ensemble_result *res,
+                                  qs_steady_method method, double *plain,
+                                  double *corrected, double *se, int *groups,
+                                  char *msg, size_t msglen)
+{
+  if (!model || !res || !res->rho_avg_group || !has_sync_measure(model))
+    return QS_ERR_INVALID;
+  *groups = 0;
+  for (int g = 0; g < QS_ENSEMBLE_GROUPS; g++)
+    *groups += res->group_ntraj[g] > 0;
+  double complex *rho_u = NULL;
+  qs_status st = undriven_state(model, method, &rho_u, msg, msglen);
+  omega_data d = {model->space.total, model->u1_charge, rho_u};
+  if (st == QS_OK)
+    st = qs_ensemble_jackknife(res, omega_of, &d, plain, corrected, se);
   free(rho_u);
   return st;
 }

@@ -307,18 +307,6 @@ static void test_jackknife_closed_forms(void)
   qs_ensemble_result_destroy(&r);
 }
 
-typedef struct {
-  qs_index dim;
-  const int *charge;
-  const double complex *rho_u;
-} omega_data;
-
-static qs_status omega_of(const double complex *rho, double *v, void *data)
-{
-  const omega_data *d = data;
-  return qs_sync_measure(d->dim, d->charge, rho, d->rho_u, v);
-}
-
 /* Omega of the trajectory steady-state estimate (jackknife over 40 groups
  * of 64 trajectories, bias-corrected) against the exact Omega.  With 40
  * groups the jackknife z follows Student's t with 39 degrees of freedom,
@@ -329,25 +317,18 @@ static void test_trajectory_omega(void)
   const char *keys[] = {"eps", NULL};
   const double vals[] = {0.5};
   qs_model *m = test_qubit_osc(keys, vals);
-  const qs_model_type *t = m->type;
-  double undriven[QS_MODEL_MAX_PARAMS];
-  for (int i = 0; i < t->n_params; i++)
-    undriven[i] = m->param_values[i];
-  undriven[qs_model_param_index(t, "eps")] = 0.0;
   qs_steady_point pt;
-  double complex rho_u[16];
   char msg[256];
-  CU_ASSERT_EQUAL_FATAL(qs_steady_point_eval(t, m->param_values, QS_STEADY_DENSE, &pt, NULL,
-                                             msg, sizeof msg), QS_OK);
-  qs_steady_point pu;
-  CU_ASSERT_EQUAL_FATAL(qs_steady_point_eval(t, undriven, QS_STEADY_DENSE, &pu, rho_u, msg,
-                                             sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL_FATAL(qs_steady_point_eval(m->type, m->param_values, QS_STEADY_DENSE, &pt,
+                                             NULL, msg, sizeof msg), QS_OK);
   double *times = linspace(40.0, 81);
   qs_ensemble_result *r = run(m, 40 * QS_ENSEMBLE_BLOCK, 2, 0, 4242, times, 81, 15.0);
   CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-  omega_data d = {4, m->u1_charge, rho_u};
   double plain, corrected, se;
-  CU_ASSERT_EQUAL(qs_ensemble_jackknife(r, omega_of, &d, &plain, &corrected, &se), QS_OK);
+  int groups;
+  CU_ASSERT_EQUAL(qs_sync_omega_jackknife(m, r, QS_STEADY_DENSE, &plain, &corrected, &se,
+                                          &groups, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(groups, 40);
   double z = z_of(corrected, se, pt.omega);
   CU_ASSERT(fabs(z) < 4.6);
   CU_ASSERT(se < 0.2 * pt.omega); /* the estimate is informative */

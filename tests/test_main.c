@@ -19,6 +19,29 @@ qs_model *test_qubit_osc(const char *const *keys, const double *values)
   return m;
 }
 
+void test_dense_mul(int n, const double complex *a, const double complex *b,
+                    double complex *c)
+{
+  for (int j = 0; j < n; j++)
+    for (int i = 0; i < n; i++) {
+      double complex s = 0;
+      for (int k = 0; k < n; k++)
+        s += a[i + k * n] * b[k + j * n];
+      c[i + j * n] = s;
+    }
+}
+
+void test_dense_kron(int na, const double complex *a, int nb, const double complex *b,
+                     double complex *c)
+{
+  int n = na * nb;
+  for (int ia = 0; ia < na; ia++)
+    for (int ja = 0; ja < na; ja++)
+      for (int ib = 0; ib < nb; ib++)
+        for (int jb = 0; jb < nb; jb++)
+          c[(ia * nb + ib) + (ja * nb + jb) * n] = a[ia + ja * na] * b[ib + jb * nb];
+}
+
 double test_max_diff(const double complex *a, const double complex *b, long n)
 {
   double worst = 0.0;

@@ -21,18 +21,6 @@ static const double pi = 3.14159265358979323846;
 
 /* ---- Dense helpers (column-major), the obviously-correct references ---- */
 
-static void dense_mul(int n, const double complex *a, const double complex *b,
-                      double complex *c)
-{
-  for (int j = 0; j < n; j++)
-    for (int i = 0; i < n; i++) {
-      double complex s = 0;
-      for (int k = 0; k < n; k++)
-        s += a[i + k * n] * b[k + j * n];
-      c[i + j * n] = s;
-    }
-}
-
 static void dense_adjoint(int n, const double complex *a, double complex *b)
 {
   for (int j = 0; j < n; j++)
@@ -46,19 +34,8 @@ static void conjugate_by(int n, const double complex *u, const double complex *a
 {
   double complex ud[MAXN2], t[MAXN2];
   dense_adjoint(n, u, ud);
-  dense_mul(n, a, ud, t);
-  dense_mul(n, u, t, out);
-}
-
-static void dense_kron(int na, const double complex *a, int nb,
-                       const double complex *b, double complex *c)
-{
-  int n = na * nb;
-  for (int ia = 0; ia < na; ia++)
-    for (int ja = 0; ja < na; ja++)
-      for (int ib = 0; ib < nb; ib++)
-        for (int jb = 0; jb < nb; jb++)
-          c[(ia * nb + ib) + (ja * nb + jb) * n] = a[ia + ja * na] * b[ib + jb * nb];
+  test_dense_mul(n, a, ud, t);
+  test_dense_mul(n, u, t, out);
 }
 
 static void dense_op(const qs_op *op, double complex *d)
@@ -95,7 +72,7 @@ static void random_density(int n, qs_rng *rng, double complex *rho)
   for (int i = 0; i < n * n; i++)
     a[i] = uniform_complex(rng);
   dense_adjoint(n, a, ad);
-  dense_mul(n, a, ad, rho);
+  test_dense_mul(n, a, ad, rho);
   double complex tr = 0;
   for (int i = 0; i < n; i++)
     tr += rho[i + i * n];
@@ -299,8 +276,8 @@ static void test_tensor_commutators(void)
             tensor_dense(two_s, k, q + dq, next);
           else
             memset(next, 0, sizeof next);
-          dense_mul(n, ladder[l], t, a);
-          dense_mul(n, t, ladder[l], b);
+          test_dense_mul(n, ladder[l], t, a);
+          test_dense_mul(n, t, ladder[l], b);
           for (int i = 0; i < nn; i++)
             worst = fmax(worst, cabs(a[i] - b[i] - coef * next[i]));
         }
@@ -322,7 +299,7 @@ static void test_partial_trace_product(void)
     double complex ra[9], rb[9], rho[36], out[36];
     random_density(na, &rng, ra);
     random_density(nb, &rng, rb);
-    dense_kron(na, ra, nb, rb, rho);
+    test_dense_kron(na, ra, nb, rb, rho);
     qs_index dims[2] = {na, nb};
     CU_ASSERT_EQUAL(qs_partial_trace(2, dims, 1u, rho, out), QS_OK);
     CU_ASSERT(test_max_diff(out, ra, na * na) < 1e-15);
@@ -338,9 +315,9 @@ static void test_partial_trace_product(void)
   random_density(2, &rng, r0);
   random_density(3, &rng, r1);
   random_density(2, &rng, r2);
-  dense_kron(2, r0, 3, r1, r01);
-  dense_kron(6, r01, 2, r2, rho);
-  dense_kron(2, r0, 2, r2, ref);
+  test_dense_kron(2, r0, 3, r1, r01);
+  test_dense_kron(6, r01, 2, r2, rho);
+  test_dense_kron(2, r0, 2, r2, ref);
   qs_index dims3[3] = {2, 3, 2};
   CU_ASSERT_EQUAL(qs_partial_trace(3, dims3, 5u, rho, out), QS_OK);
   CU_ASSERT(test_max_diff(out, ref, 16) < 1e-15);
@@ -512,7 +489,7 @@ static void test_husimi_coherent_state(void)
     spin_dense(two_s, QS_SPIN_Z, sz);
     hermitian_function(n, sy, f_rotation, th0, ry);
     hermitian_function(n, sz, f_rotation, ph0, rz);
-    dense_mul(n, rz, ry, rot);
+    test_dense_mul(n, rz, ry, rot);
     for (int i = 0; i < n; i++)
       psi[i] = rot[i + 0 * n]; /* column of |S,S> (index 0) */
     for (int j = 0; j < n; j++)

@@ -7,30 +7,6 @@
 
 enum { MAXD = 36 };
 
-/* Dense helpers (column-major), the obviously-correct references. */
-static void dense_mul(int n, const double complex *a, const double complex *b,
-                      double complex *c)
-{
-  for (int j = 0; j < n; j++)
-    for (int i = 0; i < n; i++) {
-      double complex s = 0;
-      for (int k = 0; k < n; k++)
-        s += a[i + k * n] * b[k + j * n];
-      c[i + j * n] = s;
-    }
-}
-
-static void dense_kron(int na, const double complex *a, int nb, const double complex *b,
-                       double complex *c)
-{
-  int n = na * nb;
-  for (int ia = 0; ia < na; ia++)
-    for (int ja = 0; ja < na; ja++)
-      for (int ib = 0; ib < nb; ib++)
-        for (int jb = 0; jb < nb; jb++)
-          c[(ia * nb + ib) + (ja * nb + jb) * n] = a[ia + ja * na] * b[ib + jb * nb];
-}
-
 /* A random sparse-ish matrix with a fixed seed. */
 static qs_op *random_op(int n, uint64_t seed, double complex *dense)
 {
@@ -53,7 +29,7 @@ static void test_arithmetic_matches_dense(void)
   qs_op *a = random_op(n, 11, da), *b = random_op(n, 12, db), *c = NULL;
 
   CU_ASSERT_EQUAL(qs_op_mul(a, b, &c), QS_OK);
-  dense_mul(n, da, db, ref);
+  test_dense_mul(n, da, db, ref);
   qs_op_to_dense(c, got);
   CU_ASSERT(test_max_diff(ref, got, n * n) < 1e-14);
   qs_op_destroy(&c);
@@ -108,7 +84,7 @@ static void test_kron_and_embed(void)
   double complex da[4], db[9], ref[MAXD], got[MAXD];
   qs_op *a = random_op(2, 21, da), *b = random_op(3, 22, db), *c = NULL;
   CU_ASSERT_EQUAL(qs_op_kron(a, b, &c), QS_OK);
-  dense_kron(2, da, 3, db, ref);
+  test_dense_kron(2, da, 3, db, ref);
   qs_op_to_dense(c, got);
   CU_ASSERT(test_max_diff(ref, got, 36) < 1e-16);
   qs_op_destroy(&c);
@@ -120,12 +96,12 @@ static void test_kron_and_embed(void)
   CU_ASSERT_EQUAL(space.total, 6);
   double complex id2[4] = {1, 0, 0, 1}, id3[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
   CU_ASSERT_EQUAL(qs_op_embed(&space, 1, b, &c), QS_OK);
-  dense_kron(2, id2, 3, db, ref);
+  test_dense_kron(2, id2, 3, db, ref);
   qs_op_to_dense(c, got);
   CU_ASSERT(test_max_diff(ref, got, 36) < 1e-16);
   qs_op_destroy(&c);
   CU_ASSERT_EQUAL(qs_op_embed(&space, 0, a, &c), QS_OK);
-  dense_kron(2, da, 3, id3, ref);
+  test_dense_kron(2, da, 3, id3, ref);
   qs_op_to_dense(c, got);
   CU_ASSERT(test_max_diff(ref, got, 36) < 1e-16);
   qs_op_destroy(&c);
@@ -155,24 +131,24 @@ static void test_spin_algebra(void)
     qs_op_to_dense(sm, m);
     qs_op_to_dense(sx, x);
     qs_op_to_dense(sy, y);
-    dense_mul(n, p, m, t1);
-    dense_mul(n, m, p, t2);
+    test_dense_mul(n, p, m, t1);
+    test_dense_mul(n, m, p, t2);
     double worst = 0;
     for (int i = 0; i < n * n; i++)
       worst = fmax(worst, cabs(t1[i] - t2[i] - 2.0 * z[i]));
-    dense_mul(n, z, p, t1);
-    dense_mul(n, p, z, t2);
+    test_dense_mul(n, z, p, t1);
+    test_dense_mul(n, p, z, t2);
     for (int i = 0; i < n * n; i++)
       worst = fmax(worst, cabs(t1[i] - t2[i] - p[i]));
     /* S^2 = Sx^2 + Sy^2 + Sz^2 */
     double complex c[MAXD] = {0};
-    dense_mul(n, x, x, t1);
+    test_dense_mul(n, x, x, t1);
     for (int i = 0; i < n * n; i++)
       c[i] += t1[i];
-    dense_mul(n, y, y, t1);
+    test_dense_mul(n, y, y, t1);
     for (int i = 0; i < n * n; i++)
       c[i] += t1[i];
-    dense_mul(n, z, z, t1);
+    test_dense_mul(n, z, z, t1);
     for (int i = 0; i < n * n; i++)
       c[i] += t1[i];
     for (int i = 0; i < n; i++)

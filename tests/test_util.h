@@ -23,6 +23,13 @@ int qs_test_register_scan(void);
  * (NULL-terminated key list, values in order). */
 qs_model *test_qubit_osc(const char *const *keys, const double *values);
 
+/* Dense column-major reference arithmetic: c = a b (n x n) and
+ * c = a kron b (a: na x na, b: nb x nb). */
+void test_dense_mul(int n, const double complex *a, const double complex *b,
+                    double complex *c);
+void test_dense_kron(int na, const double complex *a, int nb, const double complex *b,
+                     double complex *c);
+
 /* Largest |a_i - b_i| over n complex numbers. */
 double test_max_diff(const double complex *a, const double complex *b, long n);
 

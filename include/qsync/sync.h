@@ -13,6 +13,7 @@
 #ifndef QSYNC_SYNC_H
 #define QSYNC_SYNC_H
 
+#include "qsync/ensemble.h"
 #include "qsync/lindblad.h"
 
 #define QS_STEADY_POINT_MAX_OBS 64
@@ -32,6 +33,18 @@ typedef struct {
 qs_status qs_steady_point_eval(const qs_model_type *type, const double *values,
                                qs_steady_method method, qs_steady_point *pt,
                                double complex *rho, char *msg, size_t msglen);
+
+/* Omega of a trajectory ensemble's time-averaged density matrix (needs
+ * store_rho), with the bias correction and error bar of the delete-a-group
+ * jackknife (qs_ensemble_jackknife); rho_u is the exact undriven steady
+ * state of `model`.  *groups receives the number of non-empty jackknife
+ * groups (the jackknife z is Student-t with groups - 1 degrees of freedom).
+ * QS_ERR_INVALID if the model has no synchronization measure, rho was not
+ * stored, or there are fewer than two groups. */
+qs_status qs_sync_omega_jackknife(const qs_model *model, const qs_ensemble_result *res,
+                                  qs_steady_method method, double *plain,
+                                  double *corrected, double *se, int *groups,
+                                  char *msg, size_t msglen);
 
 /* values_out := values with the model's coupling parameter set to 0 (the
  * reference of R).  QS_ERR_INVALID if the type has no coupling parameter. */

@@ -308,18 +308,6 @@ static double compare_table(const cli_context *ctx, const qs_model *model,
   return worst;
 }
 
-typedef struct {
-  qs_index dim;
-  const int *charge;
-  const double complex *rho_u;
-} omega_data;
-
-static qs_status omega_of(const double complex *rho, double *value, void *data)
-{
-  const omega_data *d = data;
-  return qs_sync_measure(d->dim, d->charge, rho, d->rho_u, value);
-}
-
 /* Omega of the trajectory estimate of the steady state (time average after
  * burn-in), bias-corrected and with an error bar by the jackknife over the
  * ensemble's trajectory groups, against the exact Omega. */
@@ -330,36 +318,21 @@ static int trajectory_omega(const cli_context *ctx, const qs_model *model,
   int rc = exact_derived(ctx, derived);
   if (rc != EXIT_OK)
     return rc;
-  const qs_model_type *type = model->type;
-  double values[QS_MODEL_MAX_PARAMS];
-  memcpy(values, model->param_values, (size_t)type->n_params * sizeof *values);
-  values[qs_model_param_index(type, type->drive_param)] = 0.0;
-  qs_index n = model->space.total;
-  double complex *rho_u = malloc((size_t)(n * n) * sizeof *rho_u);
-  qs_model *undriven = NULL;
-  char msg[256] = "";
-  qs_status st = rho_u ? qs_model_create(type, values, &undriven, msg, sizeof msg)
-                       : QS_ERR_NOMEM;
-  if (st == QS_OK)
-    st = qs_steady_state(undriven, ctx->cfg.steady_method, rho_u, NULL);
   double plain = NAN, corrected = NAN, se = NAN;
-  omega_data d = {n, model->u1_charge, rho_u};
-  if (st == QS_OK)
-    st = qs_ensemble_jackknife(res, omega_of, &d, &plain, &corrected, &se);
-  qs_model_destroy(&undriven);
-  free(rho_u);
-  if (st == QS_ERR_INVALID) { /* fewer than two trajectory groups */
+  int groups = 0;
+  char msg[256] = "";
+  qs_status st = qs_sync_omega_jackknife(model, res, ctx->cfg.steady_method, &plain,
+                                         &corrected, &se, &groups, msg, sizeof msg);
+  if (st == QS_ERR_INVALID && groups < 2) {
     cli_error("note: Omega needs >= 2 blocks of %d trajectories for an error bar; skipped",
               QS_ENSEMBLE_BLOCK);
     return EXIT_OK;
   }
   if (st != QS_OK) {
-    cli_error("Omega from trajectories failed: %s", qs_strerror(st));
+    cli_error("Omega from trajectories failed: %s%s%s", qs_strerror(st), msg[0] ? ": " : "",
+              msg);
     return EXIT_RUNTIME;
   }
-  int groups = 0;
-  for (int g = 0; g < QS_ENSEMBLE_GROUPS; g++)
-    groups += res->group_ntraj[g] > 0;
   *row = (derived_row){"Omega", corrected, se, derived[DERIVED_OMEGA], groups};
   *n_rows = 1;
   if (!ctx->quiet)

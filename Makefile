@@ -35,7 +35,7 @@ QSYNC    := $(BUILD)/qsync
 TESTS    := $(BUILD)/test_qsync
 PCG_REF  := $(BUILD)/pcg_reference.txt
 
-.PHONY: all deps bench-deps test demo bench check validate clean
+.PHONY: all deps bench-deps test demo bench figures check validate clean
 
 all: $(QSYNC)
 
@@ -88,6 +88,16 @@ demo: deps
 bench: bench-deps
 	$(MAKE) $(QSYNC)
 	bash analysis/bench.sh
+
+# Long physics validations that do not fit in make test (a few minutes).
+validate: deps
+	$(MAKE) $(QSYNC)
+	QSYNC=$(QSYNC) bash tests/validate.sh
+
+# The two-qubit-oscillator paper's figures as PNGs in out/figures/ (a few minutes).
+figures: deps
+	$(MAKE) $(QSYNC)
+	bash analysis/figures.sh
 
 # The test suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 check: deps

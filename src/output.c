@@ -297,17 +297,17 @@ static void tsv_time_series(FILE *f, const qs_output *o)
 
 static void tsv_exact(FILE *f, const qs_output *o)
 {
-  fprintf(f, "#");
+  fprintf(f, "# residual");
   for (int k = 0; k < o->model->n_obs; k++)
     tsv_header_complex(f, o->model->obs_names[k], 0);
   for (int k = 0; k < o->n_derived; k++)
     fprintf(f, "\t%s", o->derived_names[k]);
-  fprintf(f, "\tresidual\n");
+  fprintf(f, "\n%.3e", o->exact_residual);
   for (int k = 0; k < o->model->n_obs; k++)
     tsv_complex(f, o->exact_obs[k]);
   for (int k = 0; k < o->n_derived; k++)
     fprintf(f, "\t%.12g", o->derived[k]);
-  fprintf(f, "\t%.3e\n", o->exact_residual);
+  fprintf(f, "\n");
 }
 
 static qs_status write_tsv(const char *dir, const qs_output *o, char *msg, size_t msglen)

@@ -408,6 +408,13 @@ qs_status qs_scan_restore(const qs_scan_problem *pb, int restore, const double *
   qs_status st = newton_restore(&d, x0, y0, &abs_f);
   if (st != QS_OK)
     return st;
+  /* Newton may run off to where everything vanishes (g -> infinity) or to
+   * a root the user did not ask for: only roots inside both ranges count. */
+  if (!(*x0 >= xs[0] && *x0 <= xs[nx - 1] && *y0 >= ys[0] && *y0 <= ys[ny - 1])) {
+    qs_set_message(msg, msglen, "[scan] restore: Newton's method left the search ranges "
+                   "(ended at %g, %g); no zero of <S+_A> inside them", *x0, *y0);
+    return QS_ERR_NUMERIC;
+  }
   *ratio = largest > 0.0 ? abs_f / largest : NAN;
   if (!(*ratio <= ZERO_RATIO)) {
     qs_set_message(msg, msglen, "[scan] restore: no zero of <S+_A> found (best |<S+_A>| "

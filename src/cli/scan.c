@@ -7,6 +7,11 @@
 
 #include "cli.h"
 
+/* OpenBLAS's own threads fight the scan's OpenMP threads over the small
+ * LAPACK solves (3.5x slower); the symbol is weak so that any other BLAS
+ * works too. */
+extern void openblas_set_num_threads(int n) __attribute__((weak));
+
 typedef struct {
   double sweep_x[2];         /* values of the sweep axes (NAN if unused) */
   qs_scan_features f;
@@ -54,9 +59,19 @@ static void scan_one(const qs_runconfig *cfg, const double *xs, const double *ys
   }
 }
 
+/* A number for a TSV column; NaN always as "nan" (printf may write -nan). */
+static void print_number(FILE *f, const char *sep, double v)
+{
+  if (isnan(v))
+    fprintf(f, "%snan", sep);
+  else
+    fprintf(f, "%s%.12g", sep, v);
+}
+
 static void print_complex(FILE *f, double complex z)
 {
-  fprintf(f, "\t%.12g\t%.12g", creal(z), cimag(z));
+  print_number(f, "\t", creal(z));
+  print_number(f, "\t", cimag(z));
 }
 
 /* Column names of the sweep axes ("" for none). */
@@ -96,7 +111,9 @@ static void write_curves(FILE *f, const qs_runconfig *cfg, const qs_model *model
     print_complex(f, s[i].sp[1]);
     print_complex(f, s[i].sp_first[0]);
     print_complex(f, s[i].sp_first[1]);
-    fprintf(f, "\t%.12g\t%.12g\t%.12g", s[i].exact.omega, s[i].exact.omega_blocks, s[i].r);
+    print_number(f, "\t", s[i].exact.omega);
+    print_number(f, "\t", s[i].exact.omega_blocks);
+    print_number(f, "\t", s[i].r);
     for (int k = 2; k < model->n_obs && !cfg->scan_first_order; k++)
       print_complex(f, s[i].exact.obs[k]);
     fputc('\n', f);
@@ -117,14 +134,20 @@ static void write_features(FILE *f, const qs_runconfig *cfg, const scan_point *p
   for (long p = 0; p < np; p++) {
     const qs_scan_features *ft = &pts[p].f;
     sweep_columns(f, cfg, &pts[p]);
-    fprintf(f, "%.12g\t%.12g\t%d\t%d\t%d\t%d\t%.6g\t%.6g\t%.12g\t%.12g\t%.12g\t%.12g\t%.12g"
-            "\t%d\t%d", ft->n_roots[0] ? ft->roots[0][0] : NAN,
-            ft->n_roots[1] ? ft->roots[1][0] : NAN, ft->n_roots[0], ft->n_roots[1],
-            ft->n_slips[0], ft->n_slips[1], ft->min_abs_ratio[0], ft->min_abs_ratio[1],
-            ft->omega0, ft->r_max, ft->x_r_max, ft->r_min, ft->x_r_min, ft->n_max, ft->n_min);
-    if (qs_sweep_active(&cfg->scan_restore))
-      fprintf(f, "\t%.12g\t%.12g\t%.6g", pts[p].restore_x, pts[p].restore_y,
-              pts[p].restore_ratio);
+    print_number(f, "", ft->n_roots[0] ? ft->roots[0][0] : NAN);
+    print_number(f, "\t", ft->n_roots[1] ? ft->roots[1][0] : NAN);
+    fprintf(f, "\t%d\t%d\t%d\t%d", ft->n_roots[0], ft->n_roots[1], ft->n_slips[0],
+            ft->n_slips[1]);
+    const double rest[] = {ft->min_abs_ratio[0], ft->min_abs_ratio[1], ft->omega0, ft->r_max,
+                           ft->x_r_max, ft->r_min, ft->x_r_min};
+    for (size_t k = 0; k < sizeof rest / sizeof rest[0]; k++)
+      print_number(f, "\t", rest[k]);
+    fprintf(f, "\t%d\t%d", ft->n_max, ft->n_min);
+    if (qs_sweep_active(&cfg->scan_restore)) {
+      print_number(f, "\t", pts[p].restore_x);
+      print_number(f, "\t", pts[p].restore_y);
+      print_number(f, "\t", pts[p].restore_ratio);
+    }
     fputc('\n', f);
   }
 }
@@ -154,6 +177,10 @@ static void print_line_features(const qs_runconfig *cfg, const scan_point *pt)
            isnan(f->r_min) ? "\n" : "; ");
   if (!isnan(f->r_min))
     printf("deepest local minimum R = %.6f at %s = %.6f\n", f->r_min, x, f->x_r_min);
+  if (qs_sweep_active(&cfg->scan_restore) && isnan(pt->restore_y))
+    printf("  no zero of <S+_A> found with %s in [%g, %g] and %s in [%g, %g]\n", x,
+           cfg->scan_along.from, cfg->scan_along.to, cfg->scan_restore.key,
+           cfg->scan_restore.from, cfg->scan_restore.to);
   if (!isnan(pt->restore_y))
     printf("  zero crossing of <S+_A> restored at %s = %.8f, %s = %.8f (|<S+_A>|/max = %.1e)\n",
            x, pt->restore_x, cfg->scan_restore.key, pt->restore_y, pt->restore_ratio);
@@ -190,6 +217,8 @@ static int run_lines(cli_context *ctx, const qs_model *model, scan_point *pts, l
   cli_progress progress;
   cli_progress_init(&progress, ctx->quiet, "scan lines");
   long done = 0;
+  if (openblas_set_num_threads)
+    openblas_set_num_threads(1);
   qs_scan_sample *all = curves ? malloc((size_t)(np * n) * sizeof *all) : NULL;
   if (curves && !all)
     return EXIT_RUNTIME;

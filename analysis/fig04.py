@@ -18,16 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
-
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-
-
-def read_tsv(path):
-    """qsync TSV ('# name<TAB>name...' header) -> dict of column arrays."""
-    with open(path) as f:
-        names = f.readline().lstrip("#").strip().split("\t")
-    data = np.loadtxt(path, comments="#", ndmin=2)
-    return {n: data[:, i] for i, n in enumerate(names)}
+from qsync_tsv import read_tsv, ROOT  # noqa: E402
 
 
 def grid(d, name):

@@ -17,31 +17,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from qsync_tsv import read_tsv, ini_value, cplx, ROOT  # noqa: E402
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 C_DET, C_RES = "tab:purple", "tab:orange"
-
-
-def read_tsv(path):
-    """qsync TSV ('# name<TAB>name...' header) -> dict of column arrays."""
-    with open(path) as f:
-        names = f.readline().lstrip("#").strip().split("\t")
-    data = np.loadtxt(path, comments="#", ndmin=2)
-    return {n: data[:, i] for i, n in enumerate(names)}
-
-
-def ini_value(path, key):
-    """Value of `key = value` in a run file (first occurrence)."""
-    with open(path) as f:
-        for line in f:
-            k, _, v = line.partition("=")
-            if k.strip() == key:
-                return float(v.split("#")[0].split(";")[0])
-    raise KeyError(key)
-
-
-def cplx(d, name):
-    return d[name + ".re"] + 1j * d[name + ".im"]
 
 
 def main():

@@ -17,18 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 from matplotlib.ticker import NullFormatter  # noqa: E402
-from qsync_tsv import read_tsv, ROOT  # noqa: E402
-
-
-def grid(d, name):
-    """Column as a 2-D array [i_wA, i_wB] (w_A is the inner sweep axis)."""
-    wa, wb = np.unique(d["w_A"]), np.unique(d["w_B"])
-    return wa, wb, d[name].reshape(len(wb), len(wa)).T
-
-
-def edges(c):
-    h = 0.5 * (c[1] - c[0])
-    return np.concatenate([c - h, [c[-1] + h]])
+from qsync_tsv import read_tsv, ROOT, grid, edges  # noqa: E402
 
 
 def omega_max(curves, feat):

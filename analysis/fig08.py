@@ -18,20 +18,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from qsync_tsv import read_tsv, ini_value, ROOT  # noqa: E402
+from qsync_tsv import read_tsv, ini_value, ROOT, grid, edges  # noqa: E402
 
 COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:red"]
-
-
-def grid(d, name):
-    """Column as a 2-D array [i_wA, i_wB] (w_A is the inner sweep axis)."""
-    wa, wb = np.unique(d["w_A"]), np.unique(d["w_B"])
-    return wa, wb, d[name].reshape(len(wb), len(wa)).T
-
-
-def edges(c):
-    h = 0.5 * (c[1] - c[0])
-    return np.concatenate([c - h, [c[-1] + h]])
 
 
 def local_extrema(y):

@@ -27,3 +27,15 @@ def ini_value(path, key):
 def cplx(d, name):
     """Complex column NAME from NAME.re and NAME.im."""
     return d[name + ".re"] + 1j * d[name + ".im"]
+
+
+def grid(d, name):
+    """Map column as a 2-D array [i_wA, i_wB] (w_A is the inner sweep axis)."""
+    wa, wb = np.unique(d["w_A"]), np.unique(d["w_B"])
+    return wa, wb, d[name].reshape(len(wb), len(wa)).T
+
+
+def edges(c):
+    """Cell edges of evenly spaced cell centres c (for pcolormesh)."""
+    h = 0.5 * (c[1] - c[0])
+    return np.concatenate([c - h, [c[-1] + h]])

@@ -522,3 +522,137 @@ qs_status qs_sync_measure_blocks(qs_index dim, const int *charge,
   free(pinched);
   return st == QS_OK ? finish_measure(dim, rho, s_pinched, omega) : st;
 }
+
+/* ---- Two-qubit entanglement and Bell nonlocality ----------------------- */
+
+qs_status qs_negativity(qs_index dim_a, qs_index dim_b,
+                        const double complex *rho, double *negativity)
+{
+  if (dim_a < 1 || dim_b < 1 || dim_a > MAX_DENSE_DIM / dim_b || !rho ||
+      !negativity)
+    return QS_ERR_INVALID;
+  qs_index n = dim_a * dim_b;
+  double complex *pt = malloc((size_t)(n * n) * sizeof *pt);
+  double *ev = malloc((size_t)n * sizeof *ev);
+  qs_status st = QS_ERR_NOMEM;
+  if (pt && ev) {
+    /* pt_{(i1 i2),(j1 j2)} = rho_{(i1 j2),(j1 i2)}: swap the B indices. */
+    for (qs_index j = 0; j < n; j++)
+      for (qs_index i = 0; i < n; i++) {
+        qs_index i1 = i / dim_b, i2 = i % dim_b, j1 = j / dim_b, j2 = j % dim_b;
+        pt[i + j * n] = rho[(i1 * dim_b + j2) + (j1 * dim_b + i2) * n];
+      }
+    st = hermitian_eig(n, pt, 'N', pt, ev);
+  }
+  if (st == QS_OK) {
+    double sum = 0.0;
+    for (qs_index i = 0; i < n && ev[i] < 0.0; i++) /* ascending */
+      sum -= ev[i];
+    *negativity = sum;
+  }
+  free(pt);
+  free(ev);
+  return st;
+}
+
+/* Pauli matrices x, y, z in the basis (up, down), column-major 2 x 2. */
+static const double complex pauli[3][4] = {
+  {0, 1, 1, 0}, {0, I, -I, 0}, {1, 0, 0, -1}};
+
+/* t[i + 3j] = Re Tr(rho4 sigma_i (x) sigma_j) = Re sum_{r,c} rho_{c r}
+ * (sigma_i (x) sigma_j)_{r c}; the real part is the Hermitian part's. */
+static void correlation_matrix(const double complex *rho4, double *t)
+{
+  for (int j = 0; j < 3; j++)
+    for (int i = 0; i < 3; i++) {
+      double complex s = 0.0;
+      for (int c = 0; c < 4; c++)
+        for (int r = 0; r < 4; r++) {
+          double complex op = pauli[i][r / 2 + (c / 2) * 2] *
+                              pauli[j][r % 2 + (c % 2) * 2];
+          s += rho4[c + r * 4] * op;
+        }
+      t[i + 3 * j] = creal(s);
+    }
+}
+
+/* x^T T y for the 3 x 3 column-major t. */
+static double bilinear(const double *x, const double *t, const double *y)
+{
+  double s = 0.0;
+  for (int j = 0; j < 3; j++)
+    for (int i = 0; i < 3; i++)
+      s += x[i] * t[i + 3 * j] * y[j];
+  return s;
+}
+
+static int is_unit(const double *v)
+{
+  return v && fabs(sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]) - 1.0) <=
+                  QS_CHSH_UNIT_TOL;
+}
+
+qs_status qs_chsh_value(const double complex *rho4, const double a[3],
+                        const double a2[3], const double b[3],
+                        const double b2[3], double *value)
+{
+  if (!rho4 || !value || !is_unit(a) || !is_unit(a2) || !is_unit(b) ||
+      !is_unit(b2))
+    return QS_ERR_INVALID;
+  double t[9], sum[3], diff[3];
+  correlation_matrix(rho4, t);
+  for (int k = 0; k < 3; k++) {
+    sum[k] = b[k] + b2[k];
+    diff[k] = b[k] - b2[k];
+  }
+  *value = bilinear(a, t, sum) + bilinear(a2, t, diff);
+  return QS_OK;
+}
+
+/* out = T e normalized; z if T e = 0 (its CHSH term is then zero anyway). */
+static void normalized_image(const double *t, const double *e, double *out)
+{
+  double norm2 = 0.0;
+  for (int i = 0; i < 3; i++) {
+    out[i] = t[i] * e[0] + t[i + 3] * e[1] + t[i + 6] * e[2];
+    norm2 += out[i] * out[i];
+  }
+  double norm = sqrt(norm2);
+  for (int i = 0; i < 3; i++)
+    out[i] = norm > 0.0 ? out[i] / norm : (i == 2);
+}
+
+qs_status qs_chsh_optimal_settings(const double complex *rho4, double a[3],
+                                   double a2[3], double b[3], double b2[3],
+                                   double *chsh)
+{
+  if (!rho4 || !a || !a2 || !b || !b2 || !chsh)
+    return QS_ERR_INVALID;
+  double t[9], m[9], u[3];
+  correlation_matrix(rho4, t);
+  for (int j = 0; j < 3; j++) /* m = T^T T */
+    for (int i = 0; i < 3; i++)
+      m[i + 3 * j] = t[3 * i] * t[3 * j] + t[3 * i + 1] * t[3 * j + 1] +
+                     t[3 * i + 2] * t[3 * j + 2];
+  if (LAPACKE_dsyev(LAPACK_COL_MAJOR, 'V', 'U', 3, m, 3, u) != 0)
+    return QS_ERR_LAPACK;
+  /* Ascending: top eigenvector e1 in column 2, e2 in column 1.  M is
+   * positive semidefinite; rounding below zero is clipped. */
+  const double *e1 = m + 6, *e2 = m + 3;
+  double u1 = fmax(u[2], 0.0), u2 = fmax(u[1], 0.0);
+  double angle = atan2(sqrt(u2), sqrt(u1)), c = cos(angle), s = sin(angle);
+  for (int k = 0; k < 3; k++) {
+    b[k] = c * e1[k] + s * e2[k];
+    b2[k] = c * e1[k] - s * e2[k];
+  }
+  normalized_image(t, e1, a);
+  normalized_image(t, e2, a2);
+  *chsh = 2.0 * sqrt(u1 + u2);
+  return QS_OK;
+}
+
+qs_status qs_chsh_max(const double complex *rho4, double *chsh)
+{
+  double a[3], a2[3], b[3], b2[3];
+  return qs_chsh_optimal_settings(rho4, a, a2, b, b2, chsh);
+}

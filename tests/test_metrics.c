@@ -1,5 +1,5 @@
 /* Metrics: spherical tensors, partial trace, entropy, spin Husimi Q and
- * phase distribution, synchronization measures.
+ * phase distribution, synchronization measures, negativity and Bell-CHSH.
  *
  * Every expected value comes from a closed form derived in the comments or
  * from an independent method written here (matrix functions through
@@ -811,6 +811,421 @@ static void test_sync_errors(void)
   CU_ASSERT_EQUAL(qs_sync_measure(4, NULL, rho, ru, &omega), QS_OK);
 }
 
+/* ---- Negativity and Bell-CHSH --------------------------------------------
+ *
+ * References here are built from dense Kronecker products of the Pauli
+ * matrices of qs_op_pauli (the library's basis convention) and traces,
+ * not from the correlation matrix the library uses. */
+
+static const double sqrt2 = 1.41421356237309504880;
+
+static void pauli_dense(int k, double complex *d)
+{
+  qs_op *op = NULL;
+  CU_ASSERT_EQUAL_FATAL(qs_op_pauli("xyz"[k], &op), QS_OK);
+  dense_op(op, d);
+  qs_op_destroy(&op);
+}
+
+/* n . sigma for a 3-vector n. */
+static void direction_dense(const double *n, double complex *d)
+{
+  double complex s[4];
+  memset(d, 0, 4 * sizeof *d);
+  for (int k = 0; k < 3; k++) {
+    pauli_dense(k, s);
+    for (int i = 0; i < 4; i++)
+      d[i] += n[k] * s[i];
+  }
+}
+
+/* <A (x) B> = Tr(rho4 (A (x) B)) for 2 x 2 matrices A, B. */
+static double two_qubit_expect(const double complex *rho4, const double complex *a,
+                               const double complex *b)
+{
+  double complex ab[16];
+  test_dense_kron(2, a, 2, b, ab);
+  return creal(trace_product(4, ab, rho4));
+}
+
+static void pure_density(int n, const double complex *psi, double complex *rho)
+{
+  for (int j = 0; j < n; j++)
+    for (int i = 0; i < n; i++)
+      rho[i + j * n] = psi[i] * conj(psi[j]);
+}
+
+/* Random normalized vector of n complex amplitudes. */
+static void random_pure(int n, qs_rng *rng, double complex *psi)
+{
+  double norm = 0;
+  for (int i = 0; i < n; i++) {
+    psi[i] = uniform_complex(rng);
+    norm += creal(conj(psi[i]) * psi[i]);
+  }
+  for (int i = 0; i < n; i++)
+    psi[i] /= sqrt(norm);
+}
+
+/* <S^2> with S = (sigma_1 + sigma_2)/2: sum_k Tr(rho S_k S_k),
+ * S_k = (sigma_k (x) I + I (x) sigma_k)/2, all dense. */
+static double total_spin2(const double complex *rho4)
+{
+  double complex s[4], eye[4] = {1, 0, 0, 1}, s1[16], s2[16], sk[16], sq[16];
+  double sum = 0;
+  for (int k = 0; k < 3; k++) {
+    pauli_dense(k, s);
+    test_dense_kron(2, s, 2, eye, s1);
+    test_dense_kron(2, eye, 2, s, s2);
+    for (int i = 0; i < 16; i++)
+      sk[i] = 0.5 * (s1[i] + s2[i]);
+    test_dense_mul(4, sk, sk, sq);
+    sum += creal(trace_product(4, sq, rho4));
+  }
+  return sum;
+}
+
+/* Singlet |psi-> = (|ud> - |du>)/sqrt2, basis |uu>, |ud>, |du>, |dd>. */
+static const double complex singlet[4] = {0, 0.70710678118654752440,
+                                          -0.70710678118654752440, 0};
+
+/* <psi-|rho|psi-> */
+static double singlet_probability(const double complex *rho4)
+{
+  double complex s = 0;
+  for (int j = 0; j < 4; j++)
+    for (int i = 0; i < 4; i++)
+      s += conj(singlet[i]) * rho4[i + j * 4] * singlet[j];
+  return creal(s);
+}
+
+static double negativity(int na, int nb, const double complex *rho)
+{
+  double n = -1;
+  CU_ASSERT_EQUAL(qs_negativity(na, nb, rho, &n), QS_OK);
+  return n;
+}
+
+static double chsh_max(const double complex *rho4)
+{
+  double c = -1;
+  CU_ASSERT_EQUAL(qs_chsh_max(rho4, &c), QS_OK);
+  return c;
+}
+
+/* CHSH value from four dense expectation values. */
+static double chsh_dense(const double complex *rho4, const double *a,
+                         const double *a2, const double *b, const double *b2)
+{
+  double complex da[4], da2[4], db[4], db2[4];
+  direction_dense(a, da);
+  direction_dense(a2, da2);
+  direction_dense(b, db);
+  direction_dense(b2, db2);
+  return two_qubit_expect(rho4, da, db) + two_qubit_expect(rho4, da, db2) +
+         two_qubit_expect(rho4, da2, db) - two_qubit_expect(rho4, da2, db2);
+}
+
+static double norm3(const double *v)
+{
+  return sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+}
+
+/* The four Bell states Phi+, Phi-, Psi+, Psi- (the singlet, last).
+ * Each is maximally entangled: reduced states I/2, N = 1/2 (the partial
+ * transpose of a Bell projector has eigenvalues 1/2 (x3) and -1/2).
+ * Their correlation matrices are diagonal with entries +-1, so M = I and
+ * chsh = 2 sqrt 2.  Phi+- and Psi+ lie in the triplet S = 1, S^2 = 2;
+ * Psi- is the singlet, S^2 = 0.  The settings' values are reproduced to
+ * rounding (~1e-15 on O(1) sums): tolerance 1e-13. */
+static void test_bell_states(void)
+{
+  const double h = 0.70710678118654752440;
+  const double complex bell[4][4] = {
+    {h, 0, 0, h}, {h, 0, 0, -h}, {0, h, h, 0}, {0, h, -h, 0}};
+  for (int s = 0; s < 4; s++) {
+    double complex rho[16];
+    pure_density(4, bell[s], rho);
+    CU_ASSERT_DOUBLE_EQUAL(negativity(2, 2, rho), 0.5, 1e-13);
+    CU_ASSERT_DOUBLE_EQUAL(chsh_max(rho), 2 * sqrt2, 1e-13);
+    CU_ASSERT_DOUBLE_EQUAL(total_spin2(rho), s == 3 ? 0.0 : 2.0, 1e-13);
+    CU_ASSERT_DOUBLE_EQUAL(singlet_probability(rho), s == 3 ? 1.0 : 0.0, 1e-13);
+    double a[3], a2[3], b[3], b2[3], c = -1, v = -1;
+    CU_ASSERT_EQUAL(qs_chsh_optimal_settings(rho, a, a2, b, b2, &c), QS_OK);
+    CU_ASSERT_DOUBLE_EQUAL(c, 2 * sqrt2, 1e-13);
+    CU_ASSERT_EQUAL(qs_chsh_value(rho, a, a2, b, b2, &v), QS_OK);
+    CU_ASSERT_DOUBLE_EQUAL(v, 2 * sqrt2, 1e-13);
+  }
+  /* Textbook singlet setting: E(a, b) = -a.b; a = z, a2 = x,
+   * b = -(z + x)/sqrt2, b2 = (x - z)/sqrt2 gives 4 / sqrt2 = 2 sqrt2. */
+  double complex rho[16];
+  pure_density(4, singlet, rho);
+  double a[3] = {0, 0, 1}, a2[3] = {1, 0, 0}, b[3] = {-h, 0, -h},
+         b2[3] = {h, 0, -h}, v = 0;
+  CU_ASSERT_EQUAL(qs_chsh_value(rho, a, a2, b, b2, &v), QS_OK);
+  CU_ASSERT_DOUBLE_EQUAL(v, 2 * sqrt2, 1e-13);
+}
+
+/* Bloch vector r_k = Tr(rho sigma_k) of a qubit. */
+static void bloch_vector(const double complex *rho2, double *r)
+{
+  double complex s[4];
+  for (int k = 0; k < 3; k++) {
+    pauli_dense(k, s);
+    r[k] = creal(trace_product(2, s, rho2));
+  }
+}
+
+/* Products rho1 (x) rho2 have T = r1 r2^T (rank 1), so M has the single
+ * nonzero eigenvalue |r1|^2 |r2|^2 and chsh = 2 |r1| |r2| <= 2; the
+ * partial transpose is rho1 (x) rho2^T >= 0, N = 0.  |u>|d>: r1 = z,
+ * r2 = -z, chsh = 2; S^2 = 1 and singlet probability 1/2, since
+ * |ud> = (|T0> + |S>)/sqrt2.  |uu>: S^2 = 2, singlet probability 0.
+ * zheev returns zero eigenvalues as ~1e-16: N < 1e-12 as asked. */
+static void test_product_states(void)
+{
+  double complex up[2] = {1, 0}, down[2] = {0, 1}, r1[4], r2[4], rho[16];
+  pure_density(2, up, r1);
+  pure_density(2, down, r2);
+  test_dense_kron(2, r1, 2, r2, rho);
+  CU_ASSERT(negativity(2, 2, rho) < 1e-12);
+  CU_ASSERT_DOUBLE_EQUAL(chsh_max(rho), 2.0, 1e-13);
+  CU_ASSERT_DOUBLE_EQUAL(total_spin2(rho), 1.0, 1e-13);
+  CU_ASSERT_DOUBLE_EQUAL(singlet_probability(rho), 0.5, 1e-13);
+  test_dense_kron(2, r1, 2, r1, rho);
+  CU_ASSERT_DOUBLE_EQUAL(total_spin2(rho), 2.0, 1e-13);
+  CU_ASSERT_DOUBLE_EQUAL(singlet_probability(rho), 0.0, 1e-13);
+
+  qs_rng rng;
+  qs_rng_seed(&rng, 401, 0);
+  for (int draw = 0; draw < 20; draw++) {
+    if (draw % 2 == 0) { /* pure product */
+      double complex p1[2], p2[2];
+      random_pure(2, &rng, p1);
+      random_pure(2, &rng, p2);
+      pure_density(2, p1, r1);
+      pure_density(2, p2, r2);
+    } else {
+      random_density(2, &rng, r1);
+      random_density(2, &rng, r2);
+    }
+    test_dense_kron(2, r1, 2, r2, rho);
+    double b1[3], b2[3];
+    bloch_vector(r1, b1);
+    bloch_vector(r2, b2);
+    double c = chsh_max(rho);
+    CU_ASSERT(negativity(2, 2, rho) < 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(c, 2 * norm3(b1) * norm3(b2), 1e-13);
+    CU_ASSERT(c <= 2.0 + 1e-13);
+  }
+}
+
+/* Werner state p |psi-><psi-| + (1 - p) I/4.  Partial transpose: the
+ * singlet's has eigenvalues 1/2 (x3), -1/2, so rho^{T_B} has (1 + p)/4
+ * (x3) and (1 - 3p)/4: N = max(0, (3p - 1)/4).  T = -p I: chsh =
+ * 2 sqrt(2 p^2) = 2 sqrt2 p.  Singlet probability p + (1 - p)/4; S^2 =
+ * (1 - p) (3/4) 2 (three triplet states of weight (1 - p)/4 each). */
+static void test_werner(void)
+{
+  const double ps[] = {0.0, 0.2, 1.0 / 3.0, 0.5, 0.8, 1.0};
+  for (size_t k = 0; k < sizeof ps / sizeof ps[0]; k++) {
+    double p = ps[k];
+    double complex rho[16];
+    pure_density(4, singlet, rho);
+    for (int i = 0; i < 16; i++)
+      rho[i] = p * rho[i] + (i % 5 == 0 ? (1 - p) / 4 : 0);
+    CU_ASSERT_DOUBLE_EQUAL(negativity(2, 2, rho), fmax(0.0, (3 * p - 1) / 4), 1e-13);
+    CU_ASSERT_DOUBLE_EQUAL(chsh_max(rho), 2 * sqrt2 * p, 1e-13);
+    CU_ASSERT_DOUBLE_EQUAL(singlet_probability(rho), p + (1 - p) / 4, 1e-13);
+    CU_ASSERT_DOUBLE_EQUAL(total_spin2(rho), 1.5 * (1 - p), 1e-13);
+  }
+}
+
+/* Unit vector at polar angle th, azimuth ph. */
+static void unit_vector(double th, double ph, double *n)
+{
+  n[0] = sin(th) * cos(ph);
+  n[1] = sin(th) * sin(ph);
+  n[2] = cos(th);
+}
+
+/* qs_chsh_value against the dense four-term sum for random states and
+ * directions (O(1) sums of 16-term traces: 1e-13); error paths. */
+static void test_chsh_value(void)
+{
+  qs_rng rng;
+  qs_rng_seed(&rng, 402, 0);
+  double complex rho[16];
+  double d[4][3], v = 0;
+  for (int draw = 0; draw < 10; draw++) {
+    random_density(4, &rng, rho);
+    for (int k = 0; k < 4; k++)
+      unit_vector(pi * qs_rng_uniform(&rng), 2 * pi * qs_rng_uniform(&rng), d[k]);
+    CU_ASSERT_EQUAL(qs_chsh_value(rho, d[0], d[1], d[2], d[3], &v), QS_OK);
+    CU_ASSERT_DOUBLE_EQUAL(v, chsh_dense(rho, d[0], d[1], d[2], d[3]), 1e-13);
+  }
+  double long_vector[3] = {0, 0, 1.001};
+  CU_ASSERT_EQUAL(qs_chsh_value(rho, d[0], d[1], long_vector, d[3], &v), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_chsh_value(rho, d[0], NULL, d[2], d[3], &v), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_chsh_value(NULL, d[0], d[1], d[2], d[3], &v), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_chsh_value(rho, d[0], d[1], d[2], d[3], NULL), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_chsh_max(NULL, &v), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_chsh_max(rho, NULL), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_chsh_optimal_settings(rho, d[0], d[1], NULL, d[3], &v),
+                  QS_ERR_INVALID);
+}
+
+/* CHSH of the four directions at angles x[0..7] (theta, phi pairs); the
+ * largest value ever evaluated is kept in *seen. */
+static double chsh_at(const double complex *rho4, const double *x, double *seen)
+{
+  double d[4][3], v = -INFINITY;
+  for (int k = 0; k < 4; k++)
+    unit_vector(x[2 * k], x[2 * k + 1], d[k]);
+  CU_ASSERT_EQUAL(qs_chsh_value(rho4, d[0], d[1], d[2], d[3], &v), QS_OK);
+  *seen = fmax(*seen, v);
+  return v;
+}
+
+/* Compass search: try +-step on each angle, accept improvements, halve the
+ * step after a sweep without one, stop below 1e-10 rad.  Near the maximum
+ * the value error is quadratic in the angle error, far below 1e-6. */
+static double compass_maximize(const double complex *rho4, double *x, double *seen)
+{
+  double best = chsh_at(rho4, x, seen);
+  for (double step = 0.5; step > 1e-10;) {
+    int improved = 0;
+    for (int k = 0; k < 8; k++)
+      for (int sign = -1; sign <= 1; sign += 2) {
+        double keep = x[k];
+        x[k] = keep + sign * step;
+        double v = chsh_at(rho4, x, seen);
+        if (v > best) {
+          best = v;
+          improved = 1;
+        } else {
+          x[k] = keep;
+        }
+      }
+    if (!improved)
+      step *= 0.5;
+  }
+  return best;
+}
+
+/* Closed form against a direct maximization over the four directions for
+ * random mixed, random pure and partly entangled mixed states: the best of
+ * 12 starts equals chsh_max to 1e-6, no evaluation exceeds it (beyond
+ * rounding, 1e-12), and the settings of qs_chsh_optimal_settings are unit
+ * vectors reaching it (1e-12). */
+static void test_chsh_vs_optimization(void)
+{
+  qs_rng rng;
+  qs_rng_seed(&rng, 403, 0);
+  for (int draw = 0; draw < 8; draw++) {
+    double complex rho[16], psi[4], mix[16];
+    if (draw < 3) {
+      random_density(4, &rng, rho);
+    } else if (draw < 6) {
+      random_pure(4, &rng, psi);
+      pure_density(4, psi, rho);
+    } else { /* 0.8 random pure + 0.2 random mixed */
+      random_pure(4, &rng, psi);
+      pure_density(4, psi, rho);
+      random_density(4, &rng, mix);
+      for (int i = 0; i < 16; i++)
+        rho[i] = 0.8 * rho[i] + 0.2 * mix[i];
+    }
+    double closed = chsh_max(rho), seen = -INFINITY, best = -INFINITY;
+    for (int start = 0; start < 12; start++) {
+      double x[8];
+      for (int k = 0; k < 8; k++)
+        x[k] = 2 * pi * qs_rng_uniform(&rng);
+      best = fmax(best, compass_maximize(rho, x, &seen));
+    }
+    CU_ASSERT_DOUBLE_EQUAL(best, closed, 1e-6);
+    CU_ASSERT(seen <= closed + 1e-12);
+
+    double a[3], a2[3], b[3], b2[3], c = -1, v = -1;
+    CU_ASSERT_EQUAL(qs_chsh_optimal_settings(rho, a, a2, b, b2, &c), QS_OK);
+    CU_ASSERT_DOUBLE_EQUAL(c, closed, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(chsh_dense(rho, a, a2, b, b2), closed, 1e-12);
+    CU_ASSERT_EQUAL(qs_chsh_value(rho, a, a2, b, b2, &v), QS_OK);
+    CU_ASSERT(fabs(norm3(a) - 1) < 1e-12 && fabs(norm3(a2) - 1) < 1e-12);
+    CU_ASSERT(fabs(norm3(b) - 1) < 1e-12 && fabs(norm3(b2) - 1) < 1e-12);
+  }
+}
+
+/* Reference negativity: partial transpose on A, block by block (block
+ * (i1, j1) of size nb x nb moves to (j1, i1)), then the trace norm as the
+ * sum of singular values (LAPACK zgesvd, not an eigensolver):
+ * N = (||rho^{T_A}||_1 - Tr rho)/2.  rho^{T_A} is the transpose of
+ * rho^{T_B}, so the spectra agree. */
+static double negativity_reference(int na, int nb, const double complex *rho)
+{
+  int n = na * nb;
+  double complex pt[MAXN2], u[1], vt[1];
+  double sv[MAXN], superb[MAXN], sum = 0;
+  for (int j1 = 0; j1 < na; j1++)
+    for (int i1 = 0; i1 < na; i1++)
+      for (int j2 = 0; j2 < nb; j2++)
+        for (int i2 = 0; i2 < nb; i2++)
+          pt[(j1 * nb + i2) + (i1 * nb + j2) * n] =
+              rho[(i1 * nb + i2) + (j1 * nb + j2) * n];
+  CU_ASSERT_EQUAL_FATAL(LAPACKE_zgesvd(LAPACK_COL_MAJOR, 'N', 'N', n, n, pt, n, sv,
+                                       u, 1, vt, 1, superb), 0);
+  for (int i = 0; i < n; i++)
+    sum += sv[i];
+  return 0.5 * (sum - creal(qs_trace(n, rho)));
+}
+
+/* Random states of 2x2, 2x3, 3x2, 3x3 against the reference (O(1)
+ * spectra from two LAPACK routes: 1e-13).  Pure states with Schmidt
+ * coefficients cos t, sin t under random local unitaries: rho^{T_B} has
+ * the eigenvalues cos^2 t, sin^2 t, cos t sin t, -cos t sin t (and zeros),
+ * so N = sin(2t)/2, independent of the local unitaries. */
+static void test_negativity(void)
+{
+  qs_rng rng;
+  qs_rng_seed(&rng, 404, 0);
+  const int shapes[4][2] = {{2, 2}, {2, 3}, {3, 2}, {3, 3}};
+  for (int s = 0; s < 4; s++) {
+    int na = shapes[s][0], nb = shapes[s][1], n = na * nb;
+    double complex rho[81], psi[9], ua[9], ub[9], u[81], schmidt[81];
+    random_pure(n, &rng, psi); /* pure: entangled, N > 0 */
+    pure_density(n, psi, rho);
+    double ref = negativity_reference(na, nb, rho);
+    CU_ASSERT(ref > 0.01);
+    CU_ASSERT_DOUBLE_EQUAL(negativity(na, nb, rho), ref, 1e-13);
+    random_density(n, &rng, rho);
+    CU_ASSERT_DOUBLE_EQUAL(negativity(na, nb, rho), negativity_reference(na, nb, rho),
+                           1e-13);
+
+    double t = 0.3 + 0.2 * s;
+    memset(psi, 0, sizeof psi);
+    psi[0] = cos(t);            /* |0>|0> */
+    psi[1 * nb + 1] = sin(t);   /* |1>|1> */
+    pure_density(n, psi, schmidt);
+    random_unitary(na, &rng, ua);
+    random_unitary(nb, &rng, ub);
+    test_dense_kron(na, ua, nb, ub, u);
+    conjugate_by(n, u, schmidt, rho);
+    CU_ASSERT_DOUBLE_EQUAL(negativity(na, nb, rho), 0.5 * sin(2 * t), 1e-13);
+  }
+  /* Maximally entangled 3x3: N = (3 - 1)/2. */
+  double complex psi[9] = {0}, rho[81];
+  psi[0] = psi[4] = psi[8] = 1 / sqrt(3.0);
+  pure_density(9, psi, rho);
+  CU_ASSERT_DOUBLE_EQUAL(negativity(3, 3, rho), 1.0, 1e-13);
+
+  double out;
+  CU_ASSERT_EQUAL(qs_negativity(0, 2, rho, &out), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_negativity(2, 0, rho, &out), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_negativity(2, 2, NULL, &out), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_negativity(2, 2, rho, NULL), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_negativity(50000, 50000, rho, &out), QS_ERR_INVALID);
+}
+
 int qs_test_register_metrics(void)
 {
   static const test_case cases[] = {
@@ -833,6 +1248,12 @@ int qs_test_register_metrics(void)
     {"sync measure: degenerate block, basis invariance, brute force", test_sync_degenerate_invariance},
     {"block measure: pinching is the minimizer", test_sync_blocks_minimum},
     {"sync measure error paths", test_sync_errors},
+    {"Bell states: N = 1/2, CHSH = 2 sqrt2, S^2, singlet", test_bell_states},
+    {"product states: N = 0, CHSH = 2 |r1||r2| <= 2", test_product_states},
+    {"Werner state: N = (3p-1)/4, CHSH = 2 sqrt2 p", test_werner},
+    {"CHSH value against dense expectations, error paths", test_chsh_value},
+    {"CHSH closed form against direct maximization", test_chsh_vs_optimization},
+    {"negativity: SVD reference, Schmidt states, 2x3, 3x3", test_negativity},
   };
   return test_add_suite("metrics", cases, (int)(sizeof cases / sizeof cases[0]));
 }

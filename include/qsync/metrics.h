@@ -174,4 +174,82 @@ qs_status qs_sync_measure(qs_index dim, const int *charge,
 qs_status qs_sync_measure_blocks(qs_index dim, const int *charge,
                                  const double complex *rho, double *omega);
 
+/* ---- Two-qubit entanglement and Bell nonlocality (driven-resonator paper)
+ *
+ * Basis conventions as qs_op_spin / qs_op_kron: qubit index 0 = spin up
+ * (m = +1/2), 1 = spin down; a two-qubit state has index i1*2 + i2 with
+ * qubit 1 the more significant factor, so rho4 is 4 x 4 column-major,
+ * rho4[i + j*4] = rho_ij.  Pauli matrices in this basis: sigma_z =
+ * diag(1, -1), sigma_x = |0><1| + |1><0|, sigma_y = -i|0><1| + i|1><0|.
+ * Only the Hermitian part of rho enters (rounding noise in a computed
+ * density matrix is not a physical asymmetry). */
+
+/* Negativity N = (||rho^{T_B}||_1 - 1)/2 of a bipartite state, computed as
+ * the sum of |negative eigenvalues| of the partial transpose
+ *   (rho^{T_B})_{(i1 i2),(j1 j2)} = rho_{(i1 j2),(j1 i2)},
+ * which equals the trace-norm form for Tr rho = 1 and does not depend on
+ * the normalization otherwise.  rho^{T_A} = (rho^{T_B})^T has the same
+ * spectrum, so N is the same for either choice (DESIGN.md writes T_A).
+ * 0 for separable states (up to rounding, ~1e-16), 1/2 for a Bell state,
+ * (d - 1)/2 for a maximally entangled d x d state.
+ *   dim_a, dim_b: subsystem dimensions (>= 1), subsystem A the more
+ *                 significant factor (index i1 * dim_b + i2).
+ *   rho:          column-major D x D, D = dim_a * dim_b.
+ *   negativity:   result (>= 0).
+ * QS_ERR_INVALID for NULL pointers, a dimension < 1 or D too large for
+ * LAPACK; QS_ERR_NOMEM; QS_ERR_LAPACK if zheev fails. */
+qs_status qs_negativity(qs_index dim_a, qs_index dim_b,
+                        const double complex *rho, double *negativity);
+
+/* Directions passed to qs_chsh_value must have | |a| - 1 | <= this. */
+#define QS_CHSH_UNIT_TOL 1e-9
+
+/* Bell-CHSH value of one measurement setting,
+ *   <A B> + <A B'> + <A' B> - <A' B'>,
+ * A = a.sigma (x) I, A' = a2.sigma (x) I on qubit 1 and B = I (x) b.sigma,
+ * B' = I (x) b2.sigma on qubit 2.  Computed as a^T T (b + b2) +
+ * a2^T T (b - b2) with the correlation matrix T_ij = Re Tr(rho
+ * sigma_i (x) sigma_j), i, j = x, y, z.  Local realism bounds it by 2 in
+ * modulus; quantum states by 2 sqrt 2 (Tsirelson).
+ *   rho4:  4 x 4 two-qubit density matrix.
+ *   a, a2, b, b2: unit vectors (x, y, z), within QS_CHSH_UNIT_TOL.
+ *   value: result.
+ * QS_ERR_INVALID for NULL pointers or a direction that is not a unit
+ * vector. */
+qs_status qs_chsh_value(const double complex *rho4, const double a[3],
+                        const double a2[3], const double b[3],
+                        const double b2[3], double *value);
+
+/* Maximal CHSH value over all measurement directions, Horodecki closed
+ * form (R. Horodecki, P. Horodecki, M. Horodecki, Phys. Lett. A 200, 340
+ * (1995)): with T as in qs_chsh_value and u1 >= u2 the two largest
+ * eigenvalues of M = T^T T,
+ *   chsh = 2 sqrt(u1 + u2).
+ * Why: for fixed b, b2 the best a, a2 are T(b + b2) and T(b - b2)
+ * normalized; b + b2 = 2 cos(t) c, b - b2 = 2 sin(t) c' with c, c' orthogonal unit
+ * vectors, so chsh = 2 max (cos t |T c| + sin t |T c'|) = 2 sqrt(u1 + u2),
+ * reached for c, c' the top eigenvectors of M.
+ * 2 sqrt 2 for every Bell state, 2 sqrt 2 p for the Werner state
+ * p |psi-><psi-| + (1 - p) I/4, <= 2 for every separable state (> 2
+ * certifies entanglement; the converse does not hold).
+ *   rho4: 4 x 4 two-qubit density matrix.
+ *   chsh: result (>= 0).
+ * QS_ERR_INVALID for NULL pointers; QS_ERR_LAPACK if dsyev fails. */
+qs_status qs_chsh_max(const double complex *rho4, double *chsh);
+
+/* qs_chsh_max together with measurement directions that reach it:
+ * qs_chsh_value(rho4, a, a2, b, b2) = chsh up to rounding.  Construction
+ * (see qs_chsh_max): e1, e2 top eigenvectors of M, tan t = sqrt(u2/u1),
+ *   b = cos t e1 + sin t e2,  b2 = cos t e1 - sin t e2,
+ *   a = T e1 / |T e1|,        a2 = T e2 / |T e2|
+ * (an arbitrary unit vector, z, where T e_k = 0 and the term vanishes).
+ * The optimum is not unique (degenerate M, e.g. Bell states, or the sign
+ * of each eigenvector); this is one of them.  In general it is rotated
+ * away from the textbook settings with 45 degrees between a and b.
+ *   a, a2, b, b2: unit vectors (x, y, z), written.
+ * Errors as qs_chsh_max. */
+qs_status qs_chsh_optimal_settings(const double complex *rho4, double a[3],
+                                   double a2[3], double b[3], double b2[3],
+                                   double *chsh);
+
 #endif

@@ -18,6 +18,7 @@ int qs_test_register_output(void);
 int qs_test_register_metrics(void);
 int qs_test_register_weakdrive(void);
 int qs_test_register_scan(void);
+int qs_test_register_mesolve(void);
 
 /* Build the qubit_osc model from the defaults with some overrides
  * (NULL-terminated key list, values in order). */

@@ -10,6 +10,7 @@
 #include "qsync/traj.h"
 #include "qsync/ensemble.h"
 #include "qsync/lindblad.h"
+#include "qsync/mesolve.h"
 #include "qsync/metrics.h"
 #include "qsync/sweep.h"
 #include "qsync/sync.h"

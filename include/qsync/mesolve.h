@@ -1,0 +1,143 @@
+/* qsync — the Lindblad master equation integrated in time, for models with
+ * time-dependent Hamiltonians.
+ *
+ * qs_mesolve integrates
+ *   d rho/dt = -i [H(t), rho] + sum_k D[c_k] rho,
+ *   H(t) = H0 + sum_k f_k(t) H_k,   D[c] rho = c rho c^dag - {c^dag c, rho}/2,
+ * (hbar = 1; time in the inverse of the model's frequency unit) from t = 0
+ * with CVODE (Adams, non-stiff, fixed-point iteration, as the trajectories
+ * of traj.h) on the 2 N^2 real components of vec(rho) (column stacking,
+ * rho_ij = rho[i + j*N], see lindblad.h).  Unlike qs_lindblad_evolve_dense
+ * it accepts time-dependent terms and never forms the Liouvillian: the
+ * right-hand side applies the sparse operators to the dense rho,
+ *   H_eff(t) = H0 + sum_k f_k(t) H_k - (i/2) sum_k c_k^dag c_k,
+ *   M = -i H_eff(t) rho + (1/2) sum_k c_k (rho c_k^dag),
+ *   d rho/dt = M + M^dag,
+ * which equals the master equation when H(t) and rho are Hermitian
+ * (c rho c^dag is then Hermitian, so (1/2)(c rho c^dag) + its adjoint is
+ * c rho c^dag).  Every product is sparse times dense, column by column
+ * (rho c^dag as combinations of columns of rho taken along the rows of c),
+ * so one evaluation costs O((nnz(H_eff(t)) + 2 sum_k nnz(c_k)) N) plus one
+ * blocked N x N pass for M + M^dag; H0 - (i/2) sum c^dag c, the c^dag c and
+ * the sparsity pattern shared by H_eff(t) for all t are computed once per
+ * call.  The result of every evaluation is exactly Hermitian, and CVODE's
+ * operations (element-wise linear combinations) keep rho exactly Hermitian;
+ * the trace is a linear invariant, kept by the multistep method (and by
+ * the fixed-point iteration) up to rounding.
+ *
+ * The model's contract: H0 and every f_k(t) H_k summed over k are
+ * Hermitian at every t (e.g. pairs f H + conj(f) H^dag); the f_k are
+ * called with the model's f_data from the calling thread, many times per
+ * step, at times in [0, latest output time], not in increasing order.
+ *
+ * Output times are reached with CVode(CV_NORMAL) and CVODE's interpolant
+ * (no restart, no step forced onto an output time); the integration stops
+ * at the latest output or sample time (CVodeSetStopTime), so f_k is never
+ * evaluated beyond it.
+ *
+ * Cost and memory: CVODE keeps about 20 vectors of 2 N^2 reals (16 N^2
+ * bytes each: 0.64 MB at N = 200, 41 MB at N = 1600) plus two N x N
+ * work matrices.  Adams steps are limited by the largest frequency in
+ * H_eff (e.g. omega0 * ncav for a cavity in the lab frame); stiff problems
+ * need many steps rather than fail.
+ *
+ * Thread safety: reentrant; the model is only read (it may be shared by
+ * threads if its f_k are reentrant).
+ */
+#ifndef QSYNC_MESOLVE_H
+#define QSYNC_MESOLVE_H
+
+#include <stddef.h>
+
+#include "qsync/model.h"
+
+/* Progress report: called on the calling thread after each output or
+ * sample time t, with t_end the latest time the call integrates to. */
+typedef void (*qs_mesolve_progress_fn)(double t, double t_end, void *data);
+
+typedef struct {
+  double rtol;   /* CVODE relative tolerance. Default 1e-8, range (0, 1e-1] */
+  double atol;   /* CVODE absolute tolerance on each real component of rho.
+                    Default 1e-10, range (0, 1e-1] */
+  long max_steps; /* most CVODE steps between two consecutive output or
+                    sample times (QS_ERR_CVODE beyond). Default 1000000,
+                    range >= 1 */
+  qs_mesolve_progress_fn progress; /* may be NULL. Default NULL */
+  void *progress_data;             /* passed to progress. Default NULL */
+} qs_mesolve_options;
+
+/* Time average of rho(t) over [t_from, t_to] from n_samples equally
+ * spaced samples at the midpoints
+ *   t_i = t_from + (i + 1/2) (t_to - t_from) / n_samples,  i = 0..n-1,
+ * i.e. the midpoint rule.  For a periodic steady state with period P and
+ * t_to - t_from = K P (K whole periods) the rule is exact for every
+ * Fourier component exp(i m 2 pi t / P) with m K not a multiple of
+ * n_samples (the samples of such a harmonic sum to zero, as does its
+ * exact average), in particular for all harmonics |m| < n_samples / K,
+ * and for the constant part (m = 0): choose n_samples
+ * above K times the highest harmonic present (n_samples = 16 K for a
+ * state with harmonics up to 15 per period).  For a state that is not
+ * periodic the error is the midpoint rule's, O((t_to - t_from)^2 /
+ * n_samples^2) times the second derivative. */
+typedef struct {
+  double t_from;  /* start of the interval, >= 0 */
+  double t_to;    /* end of the interval, > t_from */
+  int n_samples;  /* number of samples, >= 1 */
+} qs_time_average;
+
+/* Work counters of one qs_mesolve call. */
+typedef struct {
+  long steps;         /* CVODE internal steps */
+  long rhs_evals;     /* right-hand-side evaluations */
+  long nonlin_iters;  /* fixed-point iterations */
+  long nonlin_fails;  /* fixed-point convergence failures (step retried) */
+  long err_fails;     /* local error test failures (step retried) */
+} qs_mesolve_stats;
+
+/* Defaults documented in qs_mesolve_options. */
+qs_mesolve_options qs_mesolve_default_options(void);
+
+/* Integrate the master equation of `model` from rho(0) = rho0 and report
+ * observables at output times, the final state and a time average.
+ *
+ *   model     the model (N = model->space.total); with n_td > 0 the
+ *             arrays H_td and f_td must hold n_td entries.
+ *   rho0      N*N column-major initial density matrix, Hermitian (to
+ *             1e-12 times its largest element; it is made exactly
+ *             Hermitian as (rho0 + rho0^dag)/2), finite; its trace is
+ *             kept (normally 1).  NULL: |psi0><psi0| with the model's
+ *             psi0.
+ *   n_times   number of output times, >= 1.
+ *   times     n_times output times, strictly increasing, times[0] >= 0
+ *             (t = 0 is the initial time: an output at 0 is rho0).
+ *   avg       time average to accumulate, or NULL; its samples may lie
+ *             before, between or after the output times.
+ *   opt       options, NULL for the defaults.
+ *   obs_t     n_times * n_obs entries or NULL: obs_t[t * n_obs + k] =
+ *             Tr(rho(times[t]) O_k) for the model's observables O_k.
+ *   rho_final N*N entries or NULL: rho(times[n_times - 1]).
+ *   rho_avg   N*N entries or NULL: the average over avg's samples of
+ *             rho(t_i) (ignored when avg is NULL).
+ *   obs_avg   n_obs entries or NULL: Tr(rho_avg O_k) (ignored when avg
+ *             is NULL).
+ *   stats     work counters, or NULL.
+ *   msg       if not NULL (msglen bytes), a message on failure naming the
+ *             bad value or CVODE's complaint.
+ *
+ * Every output and sample rho is checked to be finite.  Returns QS_OK;
+ * QS_ERR_INVALID (NULL model or times, n_times < 1, times not strictly
+ * increasing from >= 0 or not finite, rho0 not Hermitian or not finite,
+ * bad options or average interval); QS_ERR_NOMEM; QS_ERR_CVODE (CVODE
+ * could not be set up, more than max_steps steps between two outputs, or
+ * repeated error-test / convergence failures — the problem may be too
+ * stiff for Adams); QS_ERR_NUMERIC (a non-finite f_k(t) or a non-finite
+ * rho at an output or sample time).  On failure the outputs hold
+ * whatever was computed before the failure (obs_t rows up to it). */
+qs_status qs_mesolve(const qs_model *model, const double complex *rho0,
+                     int n_times, const double *times,
+                     const qs_time_average *avg, const qs_mesolve_options *opt,
+                     double complex *obs_t, double complex *rho_final,
+                     double complex *rho_avg, double complex *obs_avg,
+                     qs_mesolve_stats *stats, char *msg, size_t msglen);
+
+#endif

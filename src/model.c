@@ -1,6 +1,7 @@
 /* Built-in models; see include/qsync/model.h. */
 #include "qsync/model.h"
 #include "message_impl.h"
+#include "model_impl.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -36,6 +37,8 @@ static const qs_param_spec qubit_osc_params[OSC_N_PARAMS] = {
 static const qs_model_type model_types[] = {
   {"qubit_osc", "two spin-S oscillators with gain/loss baths, weak drive on A",
    OSC_N_PARAMS, qubit_osc_params, "eps", "g"},
+  {"cavity_qubits", "driven dissipative cavity coupled to N qubits (RWA or lab frame)",
+   QS_CAVITY_N_PARAMS, qs_cavity_qubits_params, NULL, NULL},
 };
 
 int qs_model_type_count(void)
@@ -90,14 +93,14 @@ void qs_model_destroy(qs_model **model)
   free(m->obs_names);
   free(m->psi0);
   free(m->u1_charge);
+  free(m->derived_names);
   free(m->param_values);
   free(m);
   *model = NULL;
 }
 
-/* Append a collapse operator sqrt(rate) * op (takes ownership of op). */
-static qs_status add_collapse(qs_model *m, double rate, qs_op *op,
-                              const char *name)
+qs_status qs_model_add_collapse(qs_model *m, double rate, qs_op *op,
+                                const char *name)
 {
   qs_op *scaled = NULL;
   qs_status st = qs_op_scale(sqrt(rate), op, &scaled);
@@ -110,16 +113,15 @@ static qs_status add_collapse(qs_model *m, double rate, qs_op *op,
   return QS_OK;
 }
 
-static void add_observable(qs_model *m, qs_op *op, const char *name)
+void qs_model_add_observable(qs_model *m, qs_op *op, const char *name)
 {
   m->obs[m->n_obs] = op;
   snprintf(m->obs_names[m->n_obs], QS_MODEL_MAX_NAME, "%s", name);
   m->n_obs++;
 }
 
-/* Embedded spin operator of oscillator j (0 = A, 1 = B). */
-static qs_status spin_op(const qs_space *space, int two_s, int j,
-                         qs_spin_component comp, qs_op **out)
+qs_status qs_model_spin_op(const qs_space *space, int two_s, int j,
+                           qs_spin_component comp, qs_op **out)
 {
   qs_op *local = NULL;
   qs_status st = qs_op_spin(two_s, comp, &local);
@@ -191,7 +193,7 @@ static qs_status add_tensor_observables(qs_model *m, int two_s)
           return st;
         char name[QS_MODEL_MAX_NAME];
         snprintf(name, sizeof name, "T%d_%d_%s", k, q, suffix[j]);
-        add_observable(m, t, name);
+        qs_model_add_observable(m, t, name);
       }
   return QS_OK;
 }
@@ -210,7 +212,7 @@ static qs_status add_dressed_coherences(qs_model *m)
     qs_status st = qs_op_from_triplets(4, 2, row[c], col, val, &op);
     if (st != QS_OK)
       return st;
-    add_observable(m, op, names[c]);
+    qs_model_add_observable(m, op, names[c]);
   }
   return QS_OK;
 }
@@ -232,11 +234,11 @@ static qs_status qubit_osc_build(const double *p, qs_model *m, char *msg,
 
   qs_op *sz[2] = {NULL, NULL}, *sp[2] = {NULL, NULL}, *sm[2] = {NULL, NULL};
   for (int j = 0; j < 2 && st == QS_OK; j++) {
-    st = spin_op(&m->space, two_s, j, QS_SPIN_Z, &sz[j]);
+    st = qs_model_spin_op(&m->space, two_s, j, QS_SPIN_Z, &sz[j]);
     if (st == QS_OK)
-      st = spin_op(&m->space, two_s, j, QS_SPIN_PLUS, &sp[j]);
+      st = qs_model_spin_op(&m->space, two_s, j, QS_SPIN_PLUS, &sp[j]);
     if (st == QS_OK)
-      st = spin_op(&m->space, two_s, j, QS_SPIN_MINUS, &sm[j]);
+      st = qs_model_spin_op(&m->space, two_s, j, QS_SPIN_MINUS, &sm[j]);
   }
   if (st == QS_OK)
     st = qubit_osc_hamiltonian(p, sz, sp, sm, &m->H);
@@ -256,24 +258,24 @@ static qs_status qubit_osc_build(const double *p, qs_model *m, char *msg,
     qs_op *copy = NULL;
     if (gain[j] > 0.0 && (st = qs_op_copy(sp[j], &copy)) == QS_OK) {
       snprintf(name, sizeof name, "gain_%s", suffix[j]);
-      st = add_collapse(m, gain[j], copy, name);
+      st = qs_model_add_collapse(m, gain[j], copy, name);
     }
     if (st == QS_OK && loss[j] > 0.0 && (st = qs_op_copy(sm[j], &copy)) == QS_OK) {
       snprintf(name, sizeof name, "loss_%s", suffix[j]);
-      st = add_collapse(m, loss[j], copy, name);
+      st = qs_model_add_collapse(m, loss[j], copy, name);
     }
     if (st == QS_OK && p[OSC_GAMMA_PHI] > 0.0 &&
         (st = qs_op_copy(sz[j], &copy)) == QS_OK) {
       snprintf(name, sizeof name, "dephasing_%s", suffix[j]);
-      st = add_collapse(m, 2.0 * p[OSC_GAMMA_PHI], copy, name);
+      st = qs_model_add_collapse(m, 2.0 * p[OSC_GAMMA_PHI], copy, name);
     }
   }
   if (st == QS_OK) {
     /* The model takes ownership of these four; the rest are freed below. */
-    add_observable(m, sp[0], "Sp_A");
-    add_observable(m, sp[1], "Sp_B");
-    add_observable(m, sz[0], "Sz_A");
-    add_observable(m, sz[1], "Sz_B");
+    qs_model_add_observable(m, sp[0], "Sp_A");
+    qs_model_add_observable(m, sp[1], "Sp_B");
+    qs_model_add_observable(m, sz[0], "Sz_A");
+    qs_model_add_observable(m, sz[1], "Sz_B");
     sp[0] = sp[1] = sz[0] = sz[1] = NULL;
     st = add_tensor_observables(m, two_s);
   }
@@ -319,6 +321,7 @@ qs_status qs_model_create(const qs_model_type *type, const double *values,
   if (!m)
     return QS_ERR_NOMEM;
   m->type = type;
+  m->cavity_top_obs = -1;
   m->param_values = malloc((size_t)type->n_params * sizeof *m->param_values);
   if (!m->param_values) {
     free(m);
@@ -328,6 +331,8 @@ qs_status qs_model_create(const qs_model_type *type, const double *values,
   qs_status st = QS_ERR_INVALID;
   if (strcmp(type->name, "qubit_osc") == 0)
     st = qubit_osc_build(values, m, msg, msglen);
+  else if (strcmp(type->name, "cavity_qubits") == 0)
+    st = qs_cavity_qubits_build(values, m, msg, msglen);
   if (st != QS_OK) {
     qs_model_destroy(&m);
     return st;

@@ -235,6 +235,35 @@ static int write_exact(hid_t file, const qs_output *o)
   return err;
 }
 
+static int write_tables(hid_t file, const qs_output *o)
+{
+  hid_t g = create_group(file, "tables");
+  if (g < 0)
+    return 1;
+  int err = 0;
+  for (int i = 0; i < o->n_tables && !err; i++) {
+    const qs_table *t = &o->tables[i];
+    hsize_t dims[2] = {(hsize_t)t->n_rows, (hsize_t)t->n_cols};
+    err = write_doubles(g, t->name, 2, dims, t->data);
+    size_t len = 1;
+    for (int c = 0; c < t->n_cols; c++)
+      len += strlen(t->columns[c]) + 1;
+    char *names = calloc(len, 1);
+    for (int c = 0; names && c < t->n_cols; c++) {
+      if (c > 0)
+        strcat(names, ",");
+      strcat(names, t->columns[c]);
+    }
+    hid_t d = err || !names ? -1 : H5Dopen2(g, t->name, H5P_DEFAULT);
+    err = err || !names || d < 0 || write_string_attr(d, "columns", names);
+    if (d >= 0)
+      H5Dclose(d);
+    free(names);
+  }
+  H5Gclose(g);
+  return err;
+}
+
 static qs_status write_h5(const char *dir, const qs_output *o, char *msg, size_t msglen)
 {
   char tmp[QS_RUNFILE_MAX_PATH + 32], final[QS_RUNFILE_MAX_PATH + 32];
@@ -253,6 +282,8 @@ static qs_status write_h5(const char *dir, const qs_output *o, char *msg, size_t
   }
   if (!err && o->exact_obs)
     err = write_exact(file, o);
+  if (!err && o->n_tables > 0)
+    err = write_tables(file, o);
   if (H5Fclose(file) < 0)
     err = 1;
   if (err || rename(tmp, final) != 0) {
@@ -310,17 +341,32 @@ static void tsv_exact(FILE *f, const qs_output *o)
   fprintf(f, "\n");
 }
 
-static qs_status write_tsv(const char *dir, const qs_output *o, char *msg, size_t msglen)
+static void tsv_table(FILE *f, const qs_table *t)
 {
-  char tmp[QS_RUNFILE_MAX_PATH + 32], final[QS_RUNFILE_MAX_PATH + 32];
-  snprintf(tmp, sizeof tmp, "%s/.summary.tsv.tmp", dir);
-  snprintf(final, sizeof final, "%s/summary.tsv", dir);
+  fprintf(f, "# ");
+  for (int c = 0; c < t->n_cols; c++)
+    fprintf(f, "%s%s", c ? "\t" : "", t->columns[c]);
+  fprintf(f, "\n");
+  for (long r = 0; r < t->n_rows; r++)
+    for (int c = 0; c < t->n_cols; c++)
+      fprintf(f, "%.12g%s", t->data[r * t->n_cols + c], c + 1 < t->n_cols ? "\t" : "\n");
+}
+
+/* Write name.tsv atomically: table t, or (t NULL) the default summary. */
+static qs_status write_tsv_file(const char *dir, const char *name, const qs_output *o,
+                                const qs_table *t, char *msg, size_t msglen)
+{
+  char tmp[QS_RUNFILE_MAX_PATH + 64], final[QS_RUNFILE_MAX_PATH + 64];
+  snprintf(tmp, sizeof tmp, "%s/.%s.tsv.tmp", dir, name);
+  snprintf(final, sizeof final, "%s/%s.tsv", dir, name);
   FILE *f = fopen(tmp, "w");
   if (!f) {
     qs_set_message(msg, msglen, "%s: cannot write (%s)", tmp, strerror(errno));
     return QS_ERR_IO;
   }
-  if (o->ens)
+  if (t)
+    tsv_table(f, t);
+  else if (o->ens)
     tsv_time_series(f, o);
   else
     tsv_exact(f, o);
@@ -331,6 +377,18 @@ static qs_status write_tsv(const char *dir, const qs_output *o, char *msg, size_
     return QS_ERR_IO;
   }
   return QS_OK;
+}
+
+static qs_status write_tsv(const char *dir, const qs_output *o, char *msg, size_t msglen)
+{
+  int has_summary = 0;
+  for (int i = 0; i < o->n_tables; i++) {
+    has_summary |= strcmp(o->tables[i].name, "summary") == 0;
+    qs_status st = write_tsv_file(dir, o->tables[i].name, o, &o->tables[i], msg, msglen);
+    if (st != QS_OK)
+      return st;
+  }
+  return has_summary ? QS_OK : write_tsv_file(dir, "summary", o, NULL, msg, msglen);
 }
 
 qs_status qs_output_write(const char *dir, const qs_output *out, char *msg, size_t msglen)

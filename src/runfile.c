@@ -56,9 +56,28 @@ static const key_entry key_table[] = {
   {{"run", "restart_step", "1", "0", "0 .. 1",
     "initial CVODE step after a jump as a fraction of the last step; 0 = CVODE's estimate"},
    KEY_REAL, CFG(restart_step), 0, 1, NULL},
-  {{"steady", "method", "-", "auto", "auto | dense | sparse_lu",
-    "exact steady-state solver: dense LAPACK LU, sparse UMFPACK LU, or auto (dense up to dim 32)"},
+  {{"steady", "method", "-", "auto", "auto | dense | sparse_lu | sylvester | krylov",
+    "exact steady-state solver (see README, steady-state methods); auto picks by size and memory"},
    KEY_METHOD, CFG(steady_method), 0, 0, NULL},
+  {{"steady", "tol", "1", "1e-10", "1e-15 .. 1e-2",
+    "sylvester/krylov: stop when ||L rho|| / ||rho|| falls below this"},
+   KEY_REAL, CFG(steady_tol), 1e-15, 1e-2, NULL},
+  {{"mesolve", "t_end", "model time", "100", "> 0", "master equation from t = 0 to t_end"},
+   KEY_REAL, CFG(me_t_end), 1e-300, 1e12, NULL},
+  {{"mesolve", "n_times", "1", "201", "2 .. 1e6", "output times, evenly spaced on [0, t_end]"},
+   KEY_INT, CFG(me_n_times), 2, 1e6, NULL},
+  {{"mesolve", "rtol", "1", "1e-8", "1e-14 .. 0.1", "CVODE relative tolerance"},
+   KEY_REAL, CFG(me_rtol), 1e-14, 0.1, NULL},
+  {{"mesolve", "atol", "1", "1e-10", "1e-16 .. 0.1", "CVODE absolute tolerance"},
+   KEY_REAL, CFG(me_atol), 1e-16, 0.1, NULL},
+  {{"mesolve", "avg_periods", "1", "10", "0 .. 1e9",
+    "time average over the last K drive periods 2 pi / (omega0 + domega) before t_end (0: none)"},
+   KEY_REAL, CFG(me_avg_periods), 0, 1e9, NULL},
+  {{"mesolve", "avg_samples", "1", "32", "4 .. 1e4", "samples per drive period in that average"},
+   KEY_INT, CFG(me_avg_samples), 4, 1e4, NULL},
+  {{"checks", "truncation_tol", "1", "1e-6", "0 .. 1",
+    "warn (error with --strict) when the top cavity level's population exceeds this"},
+   KEY_REAL, CFG(truncation_tol), 0, 1, NULL},
   {{"compare", "z_threshold", "1", "4", "> 0",
     "qsync compare fails (exit 1) when any |z| reaches this"},
    KEY_REAL, CFG(z_threshold), 1e-300, 1e300, NULL},
@@ -81,7 +100,7 @@ static const key_entry key_table[] = {
   SWEEP_KEYS("", 0, "inner"),
   SWEEP_KEYS("2", 1, "outer (second)"),
 #undef SWEEP_KEYS
-  {{"scan", "key", "-", "model.g", "model.<parameter>",
+  {{"scan", "key", "-", "the coupling", "model.<parameter>",
     "parameter along which qsync scan finds zero crossings and extrema"},
    KEY_PARAM, CFG(scan_along.key), 0, 0, NULL},
   {{"scan", "from", "parameter", "0", "number", "start of the scanned line"},
@@ -136,11 +155,18 @@ static void set_defaults(qs_runconfig *cfg)
   cfg->max_steps = 100000;
   cfg->steady_method = QS_STEADY_AUTO;
   cfg->z_threshold = 4.0;
+  cfg->steady_tol = 1e-10;
+  cfg->me_t_end = 100.0;
+  cfg->me_n_times = 201;
+  cfg->me_rtol = 1e-8;
+  cfg->me_atol = 1e-10;
+  cfg->me_avg_periods = 10.0;
+  cfg->me_avg_samples = 32;
+  cfg->truncation_tol = 1e-6;
   for (int i = 0; i < 2; i++) {
     cfg->sweep[i].to = 1.0;
     cfg->sweep[i].points = 11;
   }
-  snprintf(cfg->scan_along.key, sizeof cfg->scan_along.key, "g");
   cfg->scan_along.to = 4.0;
   cfg->scan_along.points = 81;
   cfg->scan_tol = 1e-8;
@@ -245,6 +271,57 @@ static int parse_seed(const char *s, uint64_t *out)
   return 1;
 }
 
+/* A parameter whose value is one word of its `choices`. */
+static qs_status set_param_choice(qs_runconfig *cfg, const char *where, int i,
+                                  const char *value, char *msg, size_t msglen)
+{
+  const qs_param_spec *p = &cfg->model_type->params[i];
+  long index = 0;
+  if (!parse_choice(value, p->choices, &index)) {
+    qs_set_message(msg, msglen, "%s: [model] %s = '%s': expected one of %s (%s)", where,
+                   p->key, value, p->choices, p->help);
+    return QS_ERR_RUNFILE;
+  }
+  cfg->model_values[i] = (double)index;
+  return QS_OK;
+}
+
+/* "key = v1, v2, ..." sets key_1, key_2, ... (e.g. delta = 2, -1 for the
+ * detunings of qubits 1 and 2); any other unknown key is an error. */
+static qs_status set_param_list(qs_runconfig *cfg, const char *where, const char *key,
+                                const char *value, char *msg, size_t msglen)
+{
+  char name[QS_MODEL_MAX_NAME + 8];
+  snprintf(name, sizeof name, "%s_1", key);
+  if (qs_model_param_index(cfg->model_type, name) < 0) {
+    qs_set_message(msg, msglen, "%s: [model] unknown key '%s' for model %s (see README)",
+                   where, key, cfg->model_type->name);
+    return QS_ERR_RUNFILE;
+  }
+  qs_sweep_axis list;
+  int n_slots = 0;
+  while (snprintf(name, sizeof name, "%s_%d", key, n_slots + 1) > 0 &&
+         qs_model_param_index(cfg->model_type, name) >= 0)
+    n_slots++;
+  if (!parse_list(value, &list) || list.n_values > n_slots) {
+    qs_set_message(msg, msglen, "%s: [model] %s = '%s': expected 1 to %d comma-separated numbers",
+                   where, key, value, n_slots);
+    return QS_ERR_RUNFILE;
+  }
+  for (int l = 0; l < list.n_values; l++) {
+    snprintf(name, sizeof name, "%s_%d", key, l + 1);
+    int i = qs_model_param_index(cfg->model_type, name);
+    const qs_param_spec *p = &cfg->model_type->params[i];
+    if (list.values[l] < p->min || list.values[l] > p->max) {
+      qs_set_message(msg, msglen, "%s: [model] %s: value %d = %g is outside [%g, %g] (%s)",
+                     where, key, l + 1, list.values[l], p->min, p->max, p->help);
+      return QS_ERR_RUNFILE;
+    }
+    cfg->model_values[i] = list.values[l];
+  }
+  return QS_OK;
+}
+
 /* Set one (section, key) from its text; `where` prefixes the message. */
 static qs_status set_key(qs_runconfig *cfg, const char *where, const char *section,
                          const char *key, const char *value, char *msg, size_t msglen)
@@ -253,7 +330,7 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
     if (strcasecmp(key, "name") == 0) {
       const qs_model_type *type = qs_model_type_find(value);
       if (!type) {
-        qs_set_message(msg, msglen, "%s: [model] name = '%s': unknown model; expected qubit_osc",
+        qs_set_message(msg, msglen, "%s: [model] name = '%s': unknown model; expected qubit_osc or cavity_qubits",
                 where, value);
         return QS_ERR_RUNFILE;
       }
@@ -264,13 +341,12 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
       return QS_OK;
     }
     int i = qs_model_param_index(cfg->model_type, key);
-    if (i < 0) {
-      qs_set_message(msg, msglen, "%s: [model] unknown key '%s' for model %s (see README)",
-              where, key, cfg->model_type->name);
-      return QS_ERR_RUNFILE;
-    }
+    if (i < 0)
+      return set_param_list(cfg, where, key, value, msg, msglen);
     const qs_param_spec *p = &cfg->model_type->params[i];
     double v;
+    if (p->choices)
+      return set_param_choice(cfg, where, i, value, msg, msglen);
     if (!parse_real(value, &v) || v < p->min || v > p->max) {
       qs_set_message(msg, msglen, "%s: [model] %s = '%s': expected a number in [%g, %g] (%s, unit %s)",
               where, p->key, value, p->min, p->max, p->help, p->unit);
@@ -288,7 +364,7 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
       e = &key_table[i];
   }
   if (!known_section) {
-    qs_set_message(msg, msglen, "%s: unknown section [%s]; expected model, run, steady, compare, sweep or scan",
+    qs_set_message(msg, msglen, "%s: unknown section [%s]; expected model, run, steady, mesolve, compare, sweep, scan or checks",
             where, section);
     return QS_ERR_RUNFILE;
   }
@@ -516,6 +592,9 @@ qs_status qs_runfile_finish(qs_runconfig *cfg, char *msg, size_t msglen)
     return QS_ERR_RUNFILE;
   }
   snprintf(where, sizeof where, "%s: [scan]", cfg->path);
+  if (!cfg->scan_along.key[0] && cfg->model_type->coupling_param) /* default: the coupling */
+    snprintf(cfg->scan_along.key, sizeof cfg->scan_along.key, "%s",
+             cfg->model_type->coupling_param);
   qs_status st = qs_sweep_resolve(&cfg->scan_along, cfg->model_type, cfg->model_values,
                                   where, msg, msglen);
   if (st == QS_OK)

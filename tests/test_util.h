@@ -19,6 +19,11 @@ int qs_test_register_metrics(void);
 int qs_test_register_weakdrive(void);
 int qs_test_register_scan(void);
 int qs_test_register_mesolve(void);
+int qs_test_register_cavity(void);
+
+/* Build the cavity_qubits model from the defaults with overrides (as
+ * test_qubit_osc). */
+qs_model *test_cavity(const char *const *keys, const double *values);
 
 /* Build the qubit_osc model from the defaults with some overrides
  * (NULL-terminated key list, values in order). */

@@ -22,6 +22,26 @@
  * (eps = 0) conserves the total S^z: u1_charge.
  * Initial state of trajectories: both spins down (m = -S).
  *
+ * Built-in model "cavity_qubits" (driven-resonator paper, Eqs. 1-5): a
+ * cavity (subsystem 0, ncav levels) and nqubits qubits (subsystems 1..N,
+ * index 0 = up), units of the coupling lambda = 1, drive frame.
+ *   frame = rwa (Eq. 3):  H = -domega a^dag a + sum_l (Delta_l - domega)/2 sz_l
+ *                             + sum_l (a s+_l + a^dag s-_l) + F (a + a^dag)
+ *   frame = lab (Eq. 1):  H(t) = omega0 a^dag a + sum_l Omega_l/2 sz_l
+ *                             + sum_l sx_l (a + a^dag) + 2F (a + a^dag) cos(omega t),
+ *     integrated exactly (no RWA) in the frame rotating at omega = omega0 +
+ *     domega: H(t) = H_rwa + cos(2 omega t)(X + X^dag) + sin(2 omega t) i(X - X^dag)
+ *     with X = sum_l s+_l a^dag + F a^dag, so every reported value is
+ *     already in the drive frame (the lab-frame operators rotated back).
+ *   c = sqrt(gamma) a, sqrt(gamma_s) s-_l.
+ * Observables: a, n, P_top (population of the top cavity level), Sx_l,
+ * Sy_l, Sz_l (S = sigma/2, l from 1), Sx, Sy, Sz (sums); with two or more
+ * qubits also XX_12 .. ZZ_12 (<sigma_i^(1) sigma_j^(2)>), S2 = <(S_1 +
+ * S_2)^2> and singlet (singlet probability of qubits 1, 2), and the derived
+ * negativity and chsh (maximal Bell-CHSH value) of that pair's state.
+ * Initial state: vacuum, all qubits down.  The undriven RWA model conserves
+ * photons + excited qubits (u1_charge).
+ *
  * Thread safety: a built model is immutable and may be shared by threads.
  */
 #ifndef QSYNC_MODEL_H
@@ -41,10 +61,18 @@ typedef struct {
   double default_value;
   double min, max;      /* allowed closed range */
   const char *help;     /* one-line meaning */
+  const char *choices;  /* NULL for a number; else the words ("rwa|lab")
+                           the run file accepts, stored as their index */
 } qs_param_spec;
 
 /* A model type: its parameter table and its constructor. */
 typedef struct qs_model qs_model;
+
+/* Nonlinear functions of the observables' expectation values (e.g. the
+ * negativity of a qubit pair from its Pauli correlators): obs holds the
+ * model's n_obs values in table order, out receives n_derived numbers. */
+typedef void (*qs_derived_fn)(const qs_model *model, const double complex *obs,
+                              double *out);
 typedef struct {
   const char *name;             /* value of [model] name */
   const char *summary;
@@ -79,6 +107,12 @@ struct qs_model {
                                (qubit_osc: total S^z = m_A + m_B = 2S - iA
                                - iB), or NULL if the undriven model has no
                                such symmetry */
+  int n_derived;            /* quantities computed from observable values */
+  char (*derived_names)[QS_MODEL_MAX_NAME];
+  qs_derived_fn derived;    /* NULL when n_derived = 0 */
+  int cavity_top_obs;       /* index of the observable "P_top" (population
+                               of the highest cavity level, the truncation
+                               check), -1 if the model has no cavity */
 };
 
 /* Number of built-in model types and the i-th of them (NULL outside
@@ -107,6 +141,13 @@ void qs_model_destroy(qs_model **model);
 
 /* Index of the observable `name` or -1. */
 int qs_model_obs_index(const qs_model *model, const char *name);
+
+/* Photon-number distributions of a cavity_qubits state rho (dim*dim,
+ * column-major) with qubit 1 up and down: p_up[n] = <n,up|rho_c1|n,up>,
+ * p_down likewise (ncav entries each; the other qubits traced out).
+ * QS_ERR_INVALID for a model without cavity and qubit. */
+qs_status qs_cavity_photon_distribution(const qs_model *model, const double complex *rho,
+                                        double *p_up, double *p_down);
 
 /* Value of parameter `key` of a built model (NaN if unknown key). */
 double qs_model_param(const qs_model *model, const char *key);

@@ -16,6 +16,7 @@
  *   /trajectory/ntraj, /trajectory/work (steps, rhs_evals, root_evals, jumps)
  *   /exact/observables [n_obs][2], /exact/rho [dim][dim][2], /exact/residual,
  *   /exact/<name> for each derived quantity (Omega, Omega_blocks, R)
+ *   /tables/<name>   [rows][cols] for each qs_table (sweeps, mesolve)
  *
  * summary.tsv: one '#' header line of column names, then rows; a complex
  * value NAME is two columns NAME.re, NAME.im, its standard error
@@ -31,6 +32,17 @@
 
 #define QSYNC_VERSION "0.1.0"
 
+/* A table of numbers: one row per sweep point (or time, or photon number),
+ * written as OUT/<name>.tsv and as the dataset /tables/<name> [rows][cols]
+ * of run.h5 (attribute "columns": the comma-separated column names). */
+typedef struct {
+  const char *name;
+  int n_cols;
+  const char *const *columns;
+  long n_rows;
+  const double *data;               /* n_rows * n_cols, row-major */
+} qs_table;
+
 /* What one command produced; NULL members are absent. */
 typedef struct {
   const char *command;              /* "run", "steady", "compare" */
@@ -43,6 +55,9 @@ typedef struct {
   int n_derived;                    /* exact nonlinear quantities (Omega, R, ...) */
   const char *const *derived_names;
   const double *derived;
+  int n_tables;                     /* tables replace the default summary.tsv
+                                       when one of them is named "summary" */
+  const qs_table *tables;
 } qs_output;
 
 /* Create directory `dir` (and parents) if needed, then write run.h5 and

@@ -1,7 +1,7 @@
 /* qsync — run files (INI, read with iniparser) and command-line overrides.
  *
- * A run file has the sections [model], [run], [steady], [compare], [sweep]
- * and [scan].  Every
+ * A run file has the sections [model], [run], [steady], [mesolve],
+ * [compare], [sweep], [scan] and [checks].  Every
  * key is listed in one table (qs_runfile_key_count/qs_runfile_key_get, plus
  * the model's own parameter table for [model]); an unknown section or key,
  * a value that does not parse, or a value outside its range is an error
@@ -43,6 +43,15 @@ typedef struct {
   double restart_step;
   /* [steady] */
   qs_steady_method steady_method;
+  double steady_tol;           /* residual target of the iterative methods */
+  /* [mesolve] */
+  double me_t_end;
+  long me_n_times;
+  double me_rtol, me_atol;
+  double me_avg_periods;       /* time average over the last K drive periods */
+  long me_avg_samples;         /* samples per drive period in that average */
+  /* [checks] */
+  double truncation_tol;       /* warn when the top cavity level holds more */
   /* [compare] */
   double z_threshold;
   /* [sweep]: key/from/to/points/values/keep_sum and the same with suffix 2

@@ -17,6 +17,7 @@ typedef struct {
   qs_runconfig cfg;
   char out_dir[QS_RUNFILE_MAX_PATH];
   int quiet;
+  int strict;   /* --strict: an unconverged cavity truncation is an error */
 } cli_context;
 
 /* Progress bar on stderr (only when stderr is a terminal and not quiet). */
@@ -35,6 +36,34 @@ int cli_run(cli_context *ctx);
 int cli_steady(cli_context *ctx);
 int cli_compare(cli_context *ctx);
 int cli_scan(cli_context *ctx);
+int cli_mesolve(cli_context *ctx);
+
+/* Parameter vector of sweep point p of cfg's [sweep] (inner axis fastest;
+ * one point without a sweep); sweep_x receives the axis values (NAN if
+ * unused). */
+long cli_sweep_points(const qs_runconfig *cfg);
+void cli_sweep_point_values(const qs_runconfig *cfg, long p, double *values,
+                            double sweep_x[2]);
+
+/* Shared by the commands (commands.c). */
+qs_model *cli_build_model(const cli_context *ctx, const double *values);
+double *cli_output_times(double t_end, long n_times);
+int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
+                     qs_ensemble_result **res);
+
+/* Exact synchronization quantities of one parameter point: Omega (Eq. 11),
+ * Omega_blocks (Appendix B), R = Omega / Omega(coupling = 0) (Eq. 13). */
+enum { CLI_SYNC_OMEGA, CLI_SYNC_OMEGA_BLOCKS, CLI_SYNC_R, CLI_SYNC_N };
+extern const char *const cli_sync_names[CLI_SYNC_N];
+int cli_has_sync(const qs_model *model);
+int cli_sync_derived(const cli_context *ctx, const double *values, double derived[CLI_SYNC_N]);
+int cli_run_sweep(cli_context *ctx);
+
+/* Truncation check of a cavity model: warns on stderr when the top
+ * cavity level's population p_top exceeds [checks] truncation_tol; returns
+ * 1 when that is an error (--strict), else 0.  `where` names the point. */
+int cli_check_truncation(const cli_context *ctx, const qs_model *model, double p_top,
+                         const char *where);
 
 /* Print "qsync: <message>" on stderr. */
 void cli_error(const char *fmt, ...);

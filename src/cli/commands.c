@@ -1,4 +1,4 @@
-/* The run, steady and compare commands. */
+/* The run and compare commands (steady and mesolve: sweep.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +11,12 @@
  * both methods) compare as 0 instead of rounding noise / 0. */
 #define Z_NUMERICAL_FLOOR 1e-10
 
-static qs_model *build_model(const cli_context *ctx)
+qs_model *cli_build_model(const cli_context *ctx, const double *values)
 {
   char msg[512];
   qs_model *model = NULL;
-  qs_status st = qs_model_create(ctx->cfg.model_type, ctx->cfg.model_values, &model,
-                                 msg, sizeof msg);
+  qs_status st = qs_model_create(ctx->cfg.model_type, values ? values : ctx->cfg.model_values,
+                                 &model, msg, sizeof msg);
   if (st == QS_ERR_INVALID)
     cli_error("%s: [model] %s", ctx->cfg.path, msg);
   else if (st != QS_OK)
@@ -24,11 +24,11 @@ static qs_model *build_model(const cli_context *ctx)
   return model;
 }
 
-static double *output_times(const qs_runconfig *cfg)
+double *cli_output_times(double t_end, long n_times)
 {
-  double *times = malloc((size_t)cfg->n_times * sizeof *times);
-  for (long t = 0; times && t < cfg->n_times; t++)
-    times[t] = cfg->t_end * (double)t / (double)(cfg->n_times - 1);
+  double *times = malloc((size_t)n_times * sizeof *times);
+  for (long t = 0; times && t < n_times; t++)
+    times[t] = t_end * (double)t / (double)(n_times - 1);
   return times;
 }
 
@@ -46,11 +46,11 @@ static int write_results(const cli_context *ctx, const qs_output *out)
 }
 
 /* Run the trajectory ensemble of the run file; prints a one-line summary. */
-static int run_ensemble(const cli_context *ctx, const qs_model *model,
-                        qs_ensemble_result **res)
+int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
+                     qs_ensemble_result **res)
 {
   const qs_runconfig *cfg = &ctx->cfg;
-  double *times = output_times(cfg);
+  double *times = cli_output_times(cfg->t_end, cfg->n_times);
   if (!times) {
     cli_error("out of memory");
     return EXIT_RUNTIME;
@@ -112,14 +112,22 @@ static void print_ensemble_steady(const qs_model *model, const qs_ensemble_resul
 
 int cli_run(cli_context *ctx)
 {
-  qs_model *model = build_model(ctx);
+  if (cli_sweep_points(&ctx->cfg) > 1 || qs_sweep_active(&ctx->cfg.sweep[0]))
+    return cli_run_sweep(ctx);
+  qs_model *model = cli_build_model(ctx, NULL);
   if (!model)
     return EXIT_BAD_INPUT;
   qs_ensemble_result *res = NULL;
-  int rc = run_ensemble(ctx, model, &res);
+  int rc = cli_run_ensemble(ctx, model, &res);
   if (rc == EXIT_OK) {
     if (!ctx->quiet)
       print_ensemble_steady(model, res, ctx->cfg.burn_in);
+    int top = model->cavity_top_obs;
+    if (top >= 0 && cli_check_truncation(ctx, model,
+                                         creal(qs_mean_of(res->avg_sum[top], res->ntraj)), ""))
+      rc = EXIT_RUNTIME;
+  }
+  if (rc == EXIT_OK) {
     qs_output out = {.command = "run", .cfg = &ctx->cfg, .model = model, .ens = res};
     rc = write_results(ctx, &out);
   }
@@ -147,18 +155,17 @@ static int exact_steady(const cli_context *ctx, const qs_model *model, double co
 
 /* Exact synchronization quantities of the run file's point: Omega (Eq. 11),
  * Omega_blocks (Appendix B) and R = Omega / Omega(coupling = 0) (Eq. 13). */
-enum { DERIVED_OMEGA, DERIVED_OMEGA_BLOCKS, DERIVED_R, N_DERIVED };
-static const char *const derived_names[N_DERIVED] = {"Omega", "Omega_blocks", "R"};
+const char *const cli_sync_names[CLI_SYNC_N] = {"Omega", "Omega_blocks", "R"};
 
-static int exact_derived(const cli_context *ctx, double derived[N_DERIVED])
+int cli_sync_derived(const cli_context *ctx, const double *values, double derived[CLI_SYNC_N])
 {
   const qs_runconfig *cfg = &ctx->cfg;
   double ref[QS_MODEL_MAX_PARAMS];
   qs_steady_point pt, pt0;
   char msg[512] = "";
-  qs_status st = qs_steady_point_eval(cfg->model_type, cfg->model_values, cfg->steady_method,
+  qs_status st = qs_steady_point_eval(cfg->model_type, values, cfg->steady_method,
                                       &pt, NULL, msg, sizeof msg);
-  if (st == QS_OK && qs_sync_reference_values(cfg->model_type, cfg->model_values, ref) == QS_OK)
+  if (st == QS_OK && qs_sync_reference_values(cfg->model_type, values, ref) == QS_OK)
     st = qs_steady_point_eval(cfg->model_type, ref, cfg->steady_method, &pt0, NULL, msg,
                               sizeof msg);
   else
@@ -168,24 +175,15 @@ static int exact_derived(const cli_context *ctx, double derived[N_DERIVED])
               msg[0] ? ": " : "", msg);
     return EXIT_RUNTIME;
   }
-  derived[DERIVED_OMEGA] = pt.omega;
-  derived[DERIVED_OMEGA_BLOCKS] = pt.omega_blocks;
-  derived[DERIVED_R] = pt.omega / pt0.omega;
+  derived[CLI_SYNC_OMEGA] = pt.omega;
+  derived[CLI_SYNC_OMEGA_BLOCKS] = pt.omega_blocks;
+  derived[CLI_SYNC_R] = pt.omega / pt0.omega;
   return EXIT_OK;
 }
 
-static int has_sync_measure(const qs_model *model)
+int cli_has_sync(const qs_model *model)
 {
   return model->type->drive_param && model->u1_charge;
-}
-
-static void print_derived(const qs_model *model, const double derived[N_DERIVED])
-{
-  printf("  Omega    %.10g   (Eq. 11: S(rho_diag) - S(rho), nats)\n"
-         "  Omega_blocks %.10g   (Appendix B: best block-diagonal limit cycle)\n"
-         "  R        %.10g   (Omega / Omega at %s = 0)\n",
-         derived[DERIVED_OMEGA], derived[DERIVED_OMEGA_BLOCKS], derived[DERIVED_R],
-         model->type->coupling_param ? model->type->coupling_param : "coupling");
 }
 
 static int alloc_exact(const qs_model *model, double complex **rho, double complex **obs)
@@ -198,42 +196,6 @@ static int alloc_exact(const qs_model *model, double complex **rho, double compl
     return EXIT_RUNTIME;
   }
   return EXIT_OK;
-}
-
-int cli_steady(cli_context *ctx)
-{
-  qs_model *model = build_model(ctx);
-  if (!model)
-    return EXIT_BAD_INPUT;
-  double complex *rho = NULL, *obs = NULL;
-  double residual = 0.0, seconds = 0.0;
-  double derived[N_DERIVED];
-  int sync = has_sync_measure(model);
-  int rc = alloc_exact(model, &rho, &obs);
-  if (rc == EXIT_OK)
-    rc = exact_steady(ctx, model, rho, obs, &residual, &seconds);
-  if (rc == EXIT_OK && sync)
-    rc = exact_derived(ctx, derived);
-  if (rc == EXIT_OK) {
-    if (!ctx->quiet) {
-      printf("exact steady state of %s (dimension %lld, method %s) in %.3g ms, residual "
-             "||L rho||/||rho|| = %.2e\n", model->type->name, (long long)model->space.total,
-             qs_steady_method_name(ctx->cfg.steady_method), 1e3 * seconds, residual);
-      for (int k = 0; k < model->n_obs; k++)
-        printf("  %-8s % .10f %+.10f i\n", model->obs_names[k], creal(obs[k]), cimag(obs[k]));
-      if (sync)
-        print_derived(model, derived);
-    }
-    qs_output out = {.command = "steady", .cfg = &ctx->cfg, .model = model,
-                     .exact_obs = obs, .exact_rho = rho, .exact_residual = residual,
-                     .n_derived = sync ? N_DERIVED : 0, .derived_names = derived_names,
-                     .derived = derived};
-    rc = write_results(ctx, &out);
-  }
-  free(rho);
-  free(obs);
-  qs_model_destroy(&model);
-  return rc;
 }
 
 static double z_score(double traj, double se, double exact)
@@ -314,8 +276,8 @@ static double compare_table(const cli_context *ctx, const qs_model *model,
 static int trajectory_omega(const cli_context *ctx, const qs_model *model,
                             const qs_ensemble_result *res, derived_row *row, int *n_rows)
 {
-  double derived[N_DERIVED];
-  int rc = exact_derived(ctx, derived);
+  double derived[CLI_SYNC_N];
+  int rc = cli_sync_derived(ctx, ctx->cfg.model_values, derived);
   if (rc != EXIT_OK)
     return rc;
   double plain = NAN, corrected = NAN, se = NAN;
@@ -333,7 +295,7 @@ static int trajectory_omega(const cli_context *ctx, const qs_model *model,
               msg);
     return EXIT_RUNTIME;
   }
-  *row = (derived_row){"Omega", corrected, se, derived[DERIVED_OMEGA], groups};
+  *row = (derived_row){"Omega", corrected, se, derived[CLI_SYNC_OMEGA], groups};
   *n_rows = 1;
   if (!ctx->quiet)
     printf("Omega from the trajectory rho: %.6g (plain), %.6g (jackknife bias-corrected) "
@@ -343,7 +305,7 @@ static int trajectory_omega(const cli_context *ctx, const qs_model *model,
 
 int cli_compare(cli_context *ctx)
 {
-  qs_model *model = build_model(ctx);
+  qs_model *model = cli_build_model(ctx, NULL);
   if (!model)
     return EXIT_BAD_INPUT;
   qs_ensemble_result *res = NULL;
@@ -353,7 +315,7 @@ int cli_compare(cli_context *ctx)
   if (rc == EXIT_OK)
     rc = exact_steady(ctx, model, rho, obs, &residual, &seconds);
   if (rc == EXIT_OK)
-    rc = run_ensemble(ctx, model, &res);
+    rc = cli_run_ensemble(ctx, model, &res);
   if (rc == EXIT_OK) {
     double distance = NAN;
     if (res->rho_avg_sum) {
@@ -371,7 +333,7 @@ int cli_compare(cli_context *ctx)
              qs_steady_method_name(ctx->cfg.steady_method), residual);
     derived_row omega_row;
     int n_extra = 0;
-    if (has_sync_measure(model) && res->rho_avg_group)
+    if (cli_has_sync(model) && res->rho_avg_group)
       rc = trajectory_omega(ctx, model, res, &omega_row, &n_extra);
     double worst = compare_table(ctx, model, res, obs, distance, &omega_row, n_extra);
     qs_output out = {.command = "compare", .cfg = &ctx->cfg, .model = model, .ens = res,

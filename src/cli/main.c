@@ -27,6 +27,7 @@ static void usage(FILE *f)
         "commands:\n"
         "  run      ensemble of quantum-jump trajectories\n"
         "  steady   exact steady state of the Lindblad equation\n"
+        "  mesolve  master equation in time (time-dependent H), time averages\n"
         "  compare  both, then a table of z-scores (exit 1 if any |z| >= threshold)\n"
         "  scan     zero crossings of <S+_j> and extrema of R along [scan] key,\n"
         "           at every point of [sweep] (maps)\n"
@@ -37,6 +38,7 @@ static void usage(FILE *f)
         "  --ntraj N               number of trajectories\n"
         "  --set section.key=value override a run-file key (repeatable)\n"
         "  --quiet                 no progress bar\n"
+        "  --strict                unconverged cavity truncation is an error\n"
         "  --help                  this text\n"
         "exit status: 0 ok, 1 compare failed, 2 bad input, 3 run-time failure\n",
         f);
@@ -64,6 +66,8 @@ static command_fn find_command(const char *name)
     return cli_compare;
   if (strcmp(name, "scan") == 0)
     return cli_scan;
+  if (strcmp(name, "mesolve") == 0)
+    return cli_mesolve;
   return NULL;
 }
 
@@ -79,14 +83,15 @@ int main(int argc, char **argv)
   }
   command_fn command = find_command(argv[1]);
   if (!command) {
-    cli_error("unknown command '%s'; expected run, steady, compare or scan", argv[1]);
+    cli_error("unknown command '%s'; expected run, steady, mesolve, compare or scan", argv[1]);
     return EXIT_BAD_INPUT;
   }
   static const struct option long_options[] = {
     {"out", required_argument, NULL, 'o'},   {"threads", required_argument, NULL, 't'},
     {"seed", required_argument, NULL, 's'},  {"ntraj", required_argument, NULL, 'n'},
     {"set", required_argument, NULL, 'S'},   {"quiet", no_argument, NULL, 'q'},
-    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+    {"help", no_argument, NULL, 'h'},        {"strict", no_argument, NULL, 'x'},
+    {NULL, 0, NULL, 0}};
   /* First pass: collect the options; the run file is loaded before they
    * are applied so that overrides win. */
   enum { MAX_SETS = 256 };
@@ -106,6 +111,9 @@ int main(int argc, char **argv)
       break;
     case 'q':
       ctx.quiet = 1;
+      break;
+    case 'x':
+      ctx.strict = 1;
       break;
     case 'h':
       usage(stdout);

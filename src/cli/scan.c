@@ -20,33 +20,13 @@ typedef struct {
   char msg[256];
 } scan_point;
 
-/* Parameter vector of sweep point p (inner axis fastest). */
-static void sweep_point_values(const qs_runconfig *cfg, long p, double *values,
-                               double sweep_x[2])
-{
-  long n0 = qs_sweep_count(&cfg->sweep[0]);
-  double tmp[QS_MODEL_MAX_PARAMS];
-  int n = cfg->model_type->n_params;
-  sweep_x[0] = sweep_x[1] = NAN;
-  memcpy(tmp, cfg->model_values, sizeof tmp);
-  if (qs_sweep_active(&cfg->sweep[1])) {
-    sweep_x[1] = qs_sweep_value(&cfg->sweep[1], p / n0);
-    qs_sweep_apply(&cfg->sweep[1], cfg->model_values, n, sweep_x[1], tmp);
-  }
-  memcpy(values, tmp, sizeof tmp);
-  if (qs_sweep_active(&cfg->sweep[0])) {
-    sweep_x[0] = qs_sweep_value(&cfg->sweep[0], p % n0);
-    qs_sweep_apply(&cfg->sweep[0], tmp, n, sweep_x[0], values);
-  }
-}
-
 static void scan_one(const qs_runconfig *cfg, const double *xs, const double *ys, long p,
                      scan_point *out, qs_scan_sample *samples)
 {
   qs_scan_problem pb = {.type = cfg->model_type, .along = cfg->scan_along.param,
                         .method = cfg->steady_method,
                         .first_order = (int)cfg->scan_first_order, .tol = cfg->scan_tol};
-  sweep_point_values(cfg, p, pb.values, out->sweep_x);
+  cli_sweep_point_values(cfg, p, pb.values, out->sweep_x);
   int n = (int)qs_sweep_count(&cfg->scan_along);
   out->st = qs_scan_line(&pb, xs, n, samples, &out->f, out->msg, sizeof out->msg);
   out->restore_x = out->restore_y = out->restore_ratio = NAN;
@@ -254,6 +234,11 @@ int cli_scan(cli_context *ctx)
   const qs_runconfig *cfg = &ctx->cfg;
   char msg[512];
   qs_model *model = NULL;
+  if (!qs_sweep_active(&cfg->scan_along)) {
+    cli_error("%s: [scan] key: name the parameter to scan (model %s has no default)",
+              cfg->path, cfg->model_type->name);
+    return EXIT_BAD_INPUT;
+  }
   if (qs_model_create(cfg->model_type, cfg->model_values, &model, msg, sizeof msg) != QS_OK) {
     cli_error("%s: [model] %s", cfg->path, msg);
     return EXIT_BAD_INPUT;

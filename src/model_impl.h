@@ -1,0 +1,28 @@
+/* qsync — private helpers shared by the built-in model constructors. */
+#ifndef QSYNC_MODEL_IMPL_H
+#define QSYNC_MODEL_IMPL_H
+
+#include <stddef.h>
+
+#include "qsync/model.h"
+
+/* Append a collapse operator sqrt(rate) * op to m->c (takes ownership of
+ * op; m->c must have room). */
+qs_status qs_model_add_collapse(qs_model *m, double rate, qs_op *op,
+                                const char *name);
+
+/* Append observable `op` (ownership passes to the model). */
+void qs_model_add_observable(qs_model *m, qs_op *op, const char *name);
+
+/* Spin component of size 2S embedded as subsystem j of space. */
+qs_status qs_model_spin_op(const qs_space *space, int two_s, int j,
+                           qs_spin_component comp, qs_op **out);
+
+/* Parameter table and constructor of "cavity_qubits" (model_cavity.c). */
+#define QS_CAVITY_MAX_QUBITS 8
+#define QS_CAVITY_N_PARAMS (8 + QS_CAVITY_MAX_QUBITS)
+extern const qs_param_spec qs_cavity_qubits_params[QS_CAVITY_N_PARAMS];
+qs_status qs_cavity_qubits_build(const double *p, qs_model *m, char *msg,
+                                 size_t msglen);
+
+#endif

@@ -1,0 +1,234 @@
+/* The cavity_qubits model (driven-resonator paper): closed forms, the
+ * pair observables on known states, trajectories against the exact steady
+ * state, and the lab frame against the RWA.
+ *
+ * Statistical thresholds as in test_ensemble.c: z-scores of means over
+ * >= 640 independent trajectories, |z| < 4 (P = 6.3e-5 per comparison,
+ * fewer than 100 comparisons here: < 0.7% family-wise for a correct
+ * program; fixed seeds make the outcome deterministic). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_util.h"
+
+qs_model *test_cavity(const char *const *keys, const double *values)
+{
+  const qs_model_type *type = qs_model_type_find("cavity_qubits");
+  double v[QS_MODEL_MAX_PARAMS];
+  qs_model_defaults(type, v);
+  for (int i = 0; keys && keys[i]; i++)
+    v[qs_model_param_index(type, keys[i])] = values[i];
+  qs_model *m = NULL;
+  char msg[256];
+  if (qs_model_create(type, v, &m, msg, sizeof msg) != QS_OK)
+    fprintf(stderr, "test cavity model: %s\n", msg);
+  return m;
+}
+
+static double complex obs_of(const qs_model *m, const double complex *obs, const char *name)
+{
+  int k = qs_model_obs_index(m, name);
+  CU_ASSERT_FATAL(k >= 0);
+  return obs[k];
+}
+
+static void expectations_of_rho(const qs_model *m, const double complex *rho,
+                                double complex *obs)
+{
+  for (int k = 0; k < m->n_obs; k++)
+    obs[k] = qs_op_trace_with(m->obs[k], rho);
+}
+
+/* Paper Eq. 36: without qubits the RWA steady state is the coherent state
+ * |alpha>, from d<a>/dt = i domega <a> - i F - (gamma/2) <a> = 0:
+ * alpha = -i F / (gamma/2 - i domega), Poisson photon numbers. */
+static void test_coherent_state(void)
+{
+  const double F = 0.8, gamma = 0.5, domega[] = {0.0, 0.4, -1.1};
+  for (int c = 0; c < 3; c++) {
+    const char *keys[] = {"nqubits", "ncav", "F", "gamma", "domega", NULL};
+    const double vals[] = {0, 60, F, gamma, domega[c]};
+    qs_model *m = test_cavity(keys, vals);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    qs_index n = m->space.total;
+    double complex *rho = malloc((size_t)(n * n) * sizeof *rho);
+    double complex obs[64];
+    double residual = 1;
+    CU_ASSERT_EQUAL_FATAL(qs_steady_state(m, QS_STEADY_SPARSE_LU, rho, &residual), QS_OK);
+    expectations_of_rho(m, rho, obs);
+    double complex alpha = -I * F / (gamma / 2 - I * domega[c]);
+    double nbar = creal(alpha * conj(alpha));
+    CU_ASSERT(cabs(obs_of(m, obs, "a") - alpha) < 1e-10);
+    CU_ASSERT(fabs(creal(obs_of(m, obs, "n")) - nbar) < 1e-10);
+    double pk = exp(-nbar);  /* Poisson: p_k = e^-n n^k / k! */
+    for (qs_index k = 0; k < 15; k++) {
+      CU_ASSERT(fabs(creal(rho[k + k * n]) - pk) < 1e-10);
+      pk *= nbar / (double)(k + 1);
+    }
+    CU_ASSERT(creal(obs_of(m, obs, "P_top")) < 1e-20);
+    free(rho);
+    qs_model_destroy(&m);
+  }
+}
+
+/* With F = 0 the RWA Hamiltonian conserves photons + excited qubits: it
+ * has no element between different u1_charge labels; the drive F only
+ * connects charges differing by 1. */
+static void test_rwa_symmetry(void)
+{
+  const char *keys[] = {"nqubits", "ncav", "F", "delta_2", NULL};
+  const double vals[] = {2, 6, 0.7, -1.0};
+  qs_model *m = test_cavity(keys, vals);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  CU_ASSERT_EQUAL(m->space.total, 24);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m->u1_charge);
+  const qs_op *H = m->H;
+  int ok = 1, driven = 0;
+  for (qs_index r = 0; r < H->dim; r++)
+    for (qs_index k = H->row_start[r]; k < H->row_start[r + 1]; k++) {
+      int dq = abs(m->u1_charge[r] - m->u1_charge[H->col[k]]);
+      if (dq == 1) { /* F (a + a^dag): element F sqrt(n), n a photon number */
+        double n2 = pow(cabs(H->val[k]) / 0.7, 2);
+        driven++;
+        ok &= fabs(n2 - round(n2)) < 1e-12 && round(n2) >= 1;
+      }
+      ok &= dq <= 1;
+    }
+  CU_ASSERT(ok);
+  CU_ASSERT(driven > 0);
+  CU_ASSERT_EQUAL(m->n_td, 0);
+  qs_model_destroy(&m);
+}
+
+/* Pair observables and the derived negativity / CHSH on states whose
+ * values are known: qubits 1, 2 in a Bell state or a product state, with
+ * the cavity in the vacuum and a third qubit down. */
+static void test_pair_observables(void)
+{
+  const char *keys[] = {"nqubits", "ncav", NULL};
+  const double vals[] = {3, 3};
+  qs_model *m = test_cavity(keys, vals);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  CU_ASSERT_EQUAL_FATAL(m->n_derived, 2);
+  qs_index n = m->space.total;  /* index = n_photon * 8 + 4 q1 + 2 q2 + q3, 0 = up */
+  double complex *psi = calloc((size_t)n, sizeof *psi), obs[64];
+  const double s = sqrt(0.5);
+  struct {
+    int i1, i2;           /* two basis states (q1 q2) superposed */
+    double sign;          /* |i1> + sign |i2>, 0: only |i1> */
+    double S2, singlet, negativity, chsh;
+  } cases[] = {
+    {1, 2, -1.0, 0.0, 1.0, 0.5, 2.0 * sqrt(2.0)},   /* singlet (|ud> - |du>)/sqrt2 */
+    {1, 2, +1.0, 2.0, 0.0, 0.5, 2.0 * sqrt(2.0)},   /* triplet T0 */
+    {0, 3, +1.0, 2.0, 0.0, 0.5, 2.0 * sqrt(2.0)},   /* (|uu> + |dd>)/sqrt2 */
+    {1, 0, 0.0, 1.0, 0.5, 0.0, 0.0},                /* |u d>: product */
+  };
+  for (int c = 0; c < 4; c++) {
+    memset(psi, 0, (size_t)n * sizeof *psi);
+    /* third qubit down: q3 index 1 */
+    if (cases[c].sign == 0.0) {
+      psi[cases[c].i1 * 2 + 1] = 1.0;
+    } else {
+      psi[cases[c].i1 * 2 + 1] = s;
+      psi[cases[c].i2 * 2 + 1] = cases[c].sign * s;
+    }
+    for (int k = 0; k < m->n_obs; k++)
+      obs[k] = qs_op_expect(m->obs[k], psi);
+    double derived[2];
+    m->derived(m, obs, derived);
+    CU_ASSERT(fabs(creal(obs_of(m, obs, "S2")) - cases[c].S2) < 1e-12);
+    CU_ASSERT(fabs(creal(obs_of(m, obs, "singlet")) - cases[c].singlet) < 1e-12);
+    CU_ASSERT(fabs(derived[0] - cases[c].negativity) < 1e-12);
+    /* a product of two pure states along z: CHSH = 2 |r1||r2| = 2 */
+    double chsh = cases[c].chsh > 0 ? cases[c].chsh : 2.0;
+    CU_ASSERT(fabs(derived[1] - chsh) < 1e-12);
+    /* <Sz_1 + Sz_2> = 0 in all four states, qubit 3 is down */
+    CU_ASSERT(fabs(creal(obs_of(m, obs, "Sz")) + 0.5) < 1e-12);
+  }
+  free(psi);
+  qs_model_destroy(&m);
+}
+
+/* Trajectory averages (time average after burn-in) against the exact RWA
+ * steady state for one and two qubits. */
+static void test_trajectories_vs_exact(void)
+{
+  const char *keys[] = {"nqubits", "ncav", "F", "gamma", "gamma_s", "delta_1", "delta_2",
+                        "domega", NULL};
+  const double cases[2][8] = {{1, 10, 0.6, 0.8, 0.3, 1.0, 0, 0.3},
+                              {2, 8, 0.5, 0.8, 0.3, 1.0, -1.0, 0.0}};
+  for (int c = 0; c < 2; c++) {
+    qs_model *m = test_cavity(keys, cases[c]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    qs_index n = m->space.total;
+    double complex *rho = malloc((size_t)(n * n) * sizeof *rho), exact[64];
+    CU_ASSERT_EQUAL_FATAL(qs_steady_state(m, QS_STEADY_SPARSE_LU, rho, NULL), QS_OK);
+    expectations_of_rho(m, rho, exact);
+    enum { NT = 61 };
+    double times[NT];
+    for (int t = 0; t < NT; t++)
+      times[t] = 60.0 * t / (NT - 1);
+    qs_ensemble_options o = qs_ensemble_default_options();
+    o.ntraj = 640;
+    o.seed = 11 + (uint64_t)c;
+    o.threads = 2;
+    o.times = times;
+    o.n_times = NT;
+    o.burn_in = 15.0;
+    qs_ensemble_result *r = NULL;
+    char msg[256];
+    CU_ASSERT_EQUAL_FATAL(qs_ensemble_run(m, NULL, &o, &r, msg, sizeof msg), QS_OK);
+    double worst = 0.0;
+    for (int k = 0; k < m->n_obs; k++) {
+      double complex mean = qs_mean_of(r->avg_sum[k], r->ntraj);
+      double complex se = qs_stderr_of(r->avg_sum[k], r->avg_sq_re[k], r->avg_sq_im[k],
+                                       r->ntraj);
+      double zr = (creal(mean) - creal(exact[k])) / sqrt(creal(se) * creal(se) + 1e-20);
+      double zi = (cimag(mean) - cimag(exact[k])) / sqrt(cimag(se) * cimag(se) + 1e-20);
+      worst = fmax(worst, fmax(fabs(zr), fabs(zi)));
+    }
+    CU_ASSERT(worst < 4.0);
+    printf("\n    cavity + %d qubit(s): max |z| = %.2f over %d observables ", c + 1, worst,
+           m->n_obs);
+    qs_ensemble_result_destroy(&r);
+    free(rho);
+    qs_model_destroy(&m);
+  }
+}
+
+/* delta = list and frame = word are accepted by the run file. */
+static void test_runfile_lists(void)
+{
+  const char *path = "/tmp/qsync_test_cavity.ini";
+  FILE *f = fopen(path, "w");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  fputs("[model]\nname = cavity_qubits\nnqubits = 2\ndelta = 2, -1\nframe = lab\n", f);
+  fclose(f);
+  qs_runconfig cfg;
+  char msg[512];
+  CU_ASSERT_EQUAL_FATAL(qs_runfile_load(path, &cfg, msg, sizeof msg), QS_OK);
+  const qs_model_type *type = cfg.model_type;
+  CU_ASSERT_EQUAL(cfg.model_values[qs_model_param_index(type, "delta_1")], 2.0);
+  CU_ASSERT_EQUAL(cfg.model_values[qs_model_param_index(type, "delta_2")], -1.0);
+  CU_ASSERT_EQUAL(cfg.model_values[qs_model_param_index(type, "frame")], 1.0);
+  CU_ASSERT_EQUAL(qs_runfile_override(&cfg, "model.frame=sideways", msg, sizeof msg),
+                  QS_ERR_RUNFILE);
+  CU_ASSERT_EQUAL(qs_runfile_override(&cfg, "model.delta=1,2,3,4,5,6,7,8,9", msg, sizeof msg),
+                  QS_ERR_RUNFILE);
+  qs_runfile_release(&cfg);
+  remove(path);
+}
+
+int qs_test_register_cavity(void)
+{
+  static const test_case cases[] = {
+    {"no qubits: coherent steady state (Eq. 36)", test_coherent_state},
+    {"RWA: U(1) symmetry of the undriven H", test_rwa_symmetry},
+    {"pair observables on Bell and product states", test_pair_observables},
+    {"trajectories vs exact steady state, 1 and 2 qubits", test_trajectories_vs_exact},
+    {"run file: delta list, frame word", test_runfile_lists},
+  };
+  return test_add_suite("cavity", cases, (int)(sizeof cases / sizeof cases[0]));
+}

@@ -2,6 +2,7 @@
 #include <CUnit/Basic.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "test_util.h"
 
@@ -79,7 +80,18 @@ int main(void)
       return 1;
     }
   CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
+  /* QS_TEST_SUITE=name runs one suite (while developing). */
+  const char *only = getenv("QS_TEST_SUITE");
+  CU_pSuite suite = only ? CU_get_suite(only) : NULL;
+  if (only && !suite) {
+    fprintf(stderr, "no suite '%s'\n", only);
+    CU_cleanup_registry();
+    return 1;
+  }
+  if (suite)
+    CU_basic_run_suite(suite);
+  else
+    CU_basic_run_tests();
   unsigned failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
   CU_cleanup_registry();
   return failures == 0 ? 0 : 1;

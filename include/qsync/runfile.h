@@ -50,6 +50,8 @@ typedef struct {
   double me_rtol, me_atol;
   double me_avg_periods;       /* time average over the last K drive periods */
   long me_avg_samples;         /* samples per drive period in that average */
+  long me_initial;             /* 0: the model's initial state, 1: the
+                                  steady state of the same point in the RWA */
   /* [checks] */
   double truncation_tol;       /* warn when the top cavity level holds more */
   /* [compare] */

@@ -372,6 +372,7 @@ static double drive_period(const qs_model *model)
 
 typedef struct {
   double sweep_x[2];
+  double values[QS_MODEL_MAX_PARAMS];
   qs_model *model;
   double complex *obs_t;     /* n_times * n_obs */
   double complex *obs_avg;   /* n_obs: time average, or the last time's values */
@@ -381,6 +382,40 @@ typedef struct {
   qs_status st;
   char msg[256];
 } mesolve_point;
+
+/* The RWA steady state of the same parameters (frame = rwa): a start that
+ * is already close to the lab frame's periodic state when omega0 >> lambda,
+ * so that only the small non-RWA part has to relax. */
+static qs_status rwa_initial_state(const double *values, const qs_runconfig *cfg,
+                                   const qs_model *m, double complex **rho0, char *msg,
+                                   size_t msglen)
+{
+  int frame = qs_model_param_index(m->type, "frame");
+  if (frame < 0) {
+    snprintf(msg, msglen, "[mesolve] initial = rwa_steady needs a model with a frame key");
+    return QS_ERR_INVALID;
+  }
+  double rwa[QS_MODEL_MAX_PARAMS];
+  memcpy(rwa, values, sizeof rwa);
+  rwa[frame] = 0.0;
+  qs_model *mr = NULL;
+  qs_status st = qs_model_create(m->type, rwa, &mr, msg, msglen);
+  size_t n = (size_t)m->space.total;
+  *rho0 = st == QS_OK ? malloc(n * n * sizeof **rho0) : NULL;
+  if (st == QS_OK && !*rho0)
+    st = QS_ERR_NOMEM;
+  qs_steady_options opt = qs_steady_default_options();
+  opt.method = cfg->steady_method;
+  opt.tol = cfg->steady_tol;
+  if (st == QS_OK)
+    st = qs_steady_state_ex(mr, &opt, *rho0, NULL, msg, msglen);
+  qs_model_destroy(&mr);
+  if (st != QS_OK) {
+    free(*rho0);
+    *rho0 = NULL;
+  }
+  return st;
+}
 
 static void mesolve_one(const cli_context *ctx, const double *times, mesolve_point *pt)
 {
@@ -405,10 +440,15 @@ static void mesolve_one(const cli_context *ctx, const double *times, mesolve_poi
                             (int)fmin(1e6, ceil(cfg->me_avg_periods) * (double)cfg->me_avg_samples)};
   }
   double start = cli_now();
-  pt->st = qs_mesolve(m, NULL, (int)cfg->me_n_times, times, averaging ? &avg : NULL, &opt,
+  double complex *rho0 = NULL;
+  if (cfg->me_initial == 1 && (pt->st = rwa_initial_state(pt->values, cfg, m, &rho0,
+                                                          pt->msg, sizeof pt->msg)) != QS_OK)
+    return;
+  pt->st = qs_mesolve(m, rho0, (int)cfg->me_n_times, times, averaging ? &avg : NULL, &opt,
                       pt->obs_t, averaging ? NULL : pt->rho, averaging ? pt->rho : NULL,
                       averaging ? pt->obs_avg : NULL, &pt->stats, pt->msg, sizeof pt->msg);
   pt->seconds = cli_now() - start;
+  free(rho0);
   if (pt->st == QS_OK && !averaging)
     memcpy(pt->obs_avg, pt->obs_t + (cfg->me_n_times - 1) * m->n_obs,
            (size_t)m->n_obs * sizeof *pt->obs_avg);
@@ -440,6 +480,7 @@ static int mesolve_points(const cli_context *ctx, mesolve_point *pts, long n_poi
   for (long p = 0; p < n_points; p++) {
     double values[QS_MODEL_MAX_PARAMS];
     cli_sweep_point_values(&ctx->cfg, p, values, pts[p].sweep_x);
+    memcpy(pts[p].values, values, sizeof values);
     pts[p].model = cli_build_model(ctx, values);
     if (!pts[p].model)
       return EXIT_BAD_INPUT;

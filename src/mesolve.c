@@ -583,8 +583,10 @@ qs_status qs_mesolve(const qs_model *model, const double complex *rho0,
                          w.bad_t);
         } else {
           st = QS_ERR_CVODE;
+          char *name = CVodeGetReturnFlagName(flag); /* malloc'd by CVODE */
           qs_set_message(msg, msglen, "mesolve: CVODE failed before t = %g (%s): %s",
-                         te, CVodeGetReturnFlagName(flag), w.cvode_msg);
+                         te, name ? name : "?", w.cvode_msg);
+          free(name);
         }
         goto done;
       }

@@ -15,15 +15,19 @@
  *   d rho/dt = M + M^dag,
  * which equals the master equation when H(t) and rho are Hermitian
  * (c rho c^dag is then Hermitian, so (1/2)(c rho c^dag) + its adjoint is
- * c rho c^dag).  Every product is sparse times dense, column by column
- * (rho c^dag as combinations of columns of rho taken along the rows of c),
- * so one evaluation costs O((nnz(H_eff(t)) + 2 sum_k nnz(c_k)) N) plus one
- * blocked N x N pass for M + M^dag; H0 - (i/2) sum c^dag c, the c^dag c and
- * the sparsity pattern shared by H_eff(t) for all t are computed once per
- * call.  The result of every evaluation is exactly Hermitian, and CVODE's
- * operations (element-wise linear combinations) keep rho exactly Hermitian;
- * the trace is a linear invariant, kept by the multistep method (and by
- * the fixed-point iteration) up to rounding.
+ * c rho c^dag).  Every product is sparse times dense and is formed as
+ * Hermitian rho allows, column by column from whole columns of rho:
+ * M^dag = i rho H_eff(t)^dag + ... has column r = i sum_j conj(H_eff_rj)
+ * rho[:, j] (contiguous, vectorized axpys), and c rho c^dag = c (rho
+ * c^dag) takes one column of rho c^dag (same form) at a time and applies
+ * c to it.  One evaluation costs O((nnz(H_eff(t)) + 2 sum_k nnz(c_k)) N)
+ * plus one blocked N x N pass for M + M^dag; H0 - (i/2) sum c^dag c and
+ * one sparsity pattern holding H_eff(t) for every t are built once per
+ * call, so a time-dependent term costs O(nnz(H_k)) per evaluation.  The
+ * result of every evaluation is exactly Hermitian, and CVODE's
+ * operations (element-wise linear combinations) keep rho exactly
+ * Hermitian; the trace is a linear invariant, kept by the multistep
+ * method (and by the fixed-point iteration) up to rounding.
  *
  * The model's contract: H0 and every f_k(t) H_k summed over k are
  * Hermitian at every t (e.g. pairs f H + conj(f) H^dag); the f_k are
@@ -36,10 +40,12 @@
  * evaluated beyond it.
  *
  * Cost and memory: CVODE keeps about 20 vectors of 2 N^2 reals (16 N^2
- * bytes each: 0.64 MB at N = 200, 41 MB at N = 1600) plus two N x N
- * work matrices.  Adams steps are limited by the largest frequency in
- * H_eff (e.g. omega0 * ncav for a cavity in the lab frame); stiff problems
- * need many steps rather than fail.
+ * bytes each: 0.64 MB at N = 200, 41 MB at N = 1600); the right-hand
+ * side needs only O(nnz + N) more.  Adams steps are limited by the
+ * largest rate in the Liouvillian (e.g. omega0 * ncav for a cavity in the
+ * lab frame): such problems take many cheap steps (see max_order), and
+ * CVODE's vector operations on the 2 N^2 reals cost about as much as the
+ * right-hand side itself.
  *
  * Thread safety: reentrant; the model is only read (it may be shared by
  * threads if its f_k are reentrant).
@@ -62,6 +68,11 @@ typedef struct {
   long max_steps; /* most CVODE steps between two consecutive output or
                     sample times (QS_ERR_CVODE beyond). Default 1000000,
                     range >= 1 */
+  int max_order;  /* highest Adams order CVODE may use, 1..12. Default 12.
+                    Where steps are limited by stability rather than
+                    accuracy (large frequencies: big cavities, lab frames)
+                    CVODE's order choice is poor and 3 was measured to
+                    halve the cost (cavity + qubit, N = 200) */
   qs_mesolve_progress_fn progress; /* may be NULL. Default NULL */
   void *progress_data;             /* passed to progress. Default NULL */
 } qs_mesolve_options;

@@ -48,6 +48,7 @@ typedef struct {
   double me_t_end;
   long me_n_times;
   double me_rtol, me_atol;
+  long me_max_order;           /* Adams order limit */
   double me_avg_periods;       /* time average over the last K drive periods */
   long me_avg_samples;         /* samples per drive period in that average */
   long me_initial;             /* 0: the model's initial state, 1: the

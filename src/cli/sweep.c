@@ -432,6 +432,7 @@ static void mesolve_one(const cli_context *ctx, const double *times, mesolve_poi
   qs_mesolve_options opt = qs_mesolve_default_options();
   opt.rtol = cfg->me_rtol;
   opt.atol = cfg->me_atol;
+  opt.max_order = (int)cfg->me_max_order;
   qs_time_average avg = {0};
   int averaging = cfg->me_avg_periods > 0.0;
   if (averaging) {

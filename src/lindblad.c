@@ -206,29 +206,42 @@ static double mem_available(void)
   return bytes;
 }
 
-/* Upper bound on nnz of the Liouvillian: I (x) A and conj(A) (x) I with
- * A = iH + (1/2) sum c^dag c (nnz(c^dag c) <= nnz(c) for the ladder and
- * spin operators of the built-in models), plus conj(c) (x) c. */
+/* nnz of the Liouvillian without building it: I (x) A + conj(A) (x) I with
+ * A = iH + (1/2) sum c^dag c overlap only where both diagonal entries are
+ * nonzero; the jump terms conj(c) (x) c add nnz(c)^2 each (off-diagonal for
+ * ladder operators).  Exact for the built-in models up to cancellations. */
 static double liouvillian_nnz(const qs_model *model)
 {
-  double n = (double)model->space.total, nnz_a = (double)model->H->nnz, jumps = 0.0;
-  for (int k = 0; k < model->n_c; k++) {
-    nnz_a += (double)model->c[k]->nnz;
+  double n = (double)model->space.total, jumps = 0.0;
+  qs_op *A = NULL;
+  if (qs_steady_build_A(model, &A) != QS_OK)
+    return INFINITY;
+  double ndiag = 0.0;
+  for (qs_index r = 0; r < A->dim; r++)
+    for (qs_index k = A->row_start[r]; k < A->row_start[r + 1]; k++)
+      ndiag += A->col[k] == r;
+  double nnz = 2.0 * n * (double)A->nnz - ndiag * ndiag;
+  qs_op_destroy(&A);
+  for (int k = 0; k < model->n_c; k++)
     jumps += (double)model->c[k]->nnz * (double)model->c[k]->nnz;
-  }
-  return 2.0 * n * nnz_a + jumps;
+  return nnz + jumps;
 }
 
-/* UMFPACK on the trace-constrained Liouvillian: the Liouvillian and its
- * CSC copy with their triplet scratch (~72 bytes per nonzero) plus the LU
- * factors.  Fill measured (Info[UMFPACK_PEAK_MEMORY], default control) on
- * cavity_qubits with ncav = 4..40 and 0..2 qubits and on qubit_osc
- * (N = 8..320): peak bytes / N^3 stays between 20 and 140, largest for the
- * cavity-with-qubits models; 160 N^3 bounds all of them. */
+/* UMFPACK on the trace-constrained Liouvillian (N^2 rows, r = nnz / N^2
+ * per row): the Liouvillian and its CSC copy with their triplet scratch
+ * (~160 bytes per nonzero with the build temporaries) plus UMFPACK's peak.  The peak was measured
+ * (Info[UMFPACK_PEAK_MEMORY], default control) on the driven cavity with
+ * ncav = 10..160 and 0..3 qubits (N = 10..160, r = 5.4..12.2, peak 0.1 MiB
+ * to 0.9 GiB); a least-squares fit of log(peak) in log N and r gives
+ * peak = 48 N^2.0 exp(0.53 r) bytes within a factor 0.7..1.6 on all of
+ * them.  The fill per row grows exponentially with the coupling density
+ * r (each qubit adds ~2 per row and multiplies the fill by ~2.9); the
+ * estimate uses the fit times 1.6, so it bounds every measured case. */
 static double sparse_lu_memory(const qs_model *model)
 {
-  double n = (double)model->space.total;
-  return 72.0 * liouvillian_nnz(model) + 160.0 * n * n * n;
+  double n = (double)model->space.total, nnz = liouvillian_nnz(model);
+  double r = nnz / (n * n);
+  return 160.0 * nnz + 1.6 * 48.0 * n * n * exp(0.53 * r);
 }
 
 double qs_steady_memory_estimate(const qs_model *model, qs_steady_method method)

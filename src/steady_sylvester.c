@@ -279,7 +279,7 @@ static void split_free(split_ws *ws)
   free(ws->Z);
 }
 
-static qs_status build_A(const qs_model *model, qs_op **A)
+qs_status qs_steady_build_A(const qs_model *model, qs_op **A)
 {
   qs_op *sum = NULL;
   qs_status st = qs_op_scale(I, model->H, &sum);
@@ -311,7 +311,7 @@ static qs_status split_init(split_ws *ws, const qs_model *model, char *msg, size
   const size_t nn = (size_t)n * (size_t)n;
   ws->n = n;
   ws->model = model;
-  qs_status st = build_A(model, &ws->A);
+  qs_status st = qs_steady_build_A(model, &ws->A);
   if (st != QS_OK)
     return st;
   ws->Q = malloc(nn * sizeof *ws->Q);

@@ -20,4 +20,7 @@ qs_status qs_steady_splitting_solve(const qs_model *model, const qs_steady_optio
  * with GMRES restart length `restart`. */
 double qs_steady_splitting_memory(const qs_model *model, qs_steady_method method, int restart);
 
+/* Sparse A = iH + (1/2) sum_k c_k^dag c_k of the splitting. */
+qs_status qs_steady_build_A(const qs_model *model, qs_op **A);
+
 #endif

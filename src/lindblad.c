@@ -1,12 +1,16 @@
 /* Liouvillian and exact steady states; see include/qsync/lindblad.h. */
 #include "qsync/lindblad.h"
+#include "message_impl.h"
+#include "steady_sylvester_impl.h"
 
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <suitesparse/umfpack.h>
 
 /* L += alpha * (B kron A) */
@@ -177,14 +181,101 @@ static double residual_norm(const qs_op *L, const double complex *x)
   return sqrt(ry / rx);
 }
 
-qs_status qs_steady_state(const qs_model *model, qs_steady_method method,
-                          double complex *rho, double *residual)
+qs_steady_options qs_steady_default_options(void)
 {
-  if (!model || !rho)
-    return QS_ERR_INVALID;
+  qs_steady_options o = {QS_STEADY_AUTO, 1e-10, 1000, 30, NULL, 0.0};
+  return o;
+}
+
+/* MemAvailable of /proc/meminfo in bytes, or +inf if unreadable. */
+static double mem_available(void)
+{
+  FILE *f = fopen("/proc/meminfo", "r");
+  double bytes = INFINITY;
+  if (!f)
+    return bytes;
+  char line[256];
+  while (fgets(line, sizeof line, f)) {
+    double kib;
+    if (sscanf(line, "MemAvailable: %lf kB", &kib) == 1) {
+      bytes = kib * 1024.0;
+      break;
+    }
+  }
+  fclose(f);
+  return bytes;
+}
+
+/* nnz of the Liouvillian without building it: I (x) A + conj(A) (x) I with
+ * A = iH + (1/2) sum c^dag c overlap only where both diagonal entries are
+ * nonzero; the jump terms conj(c) (x) c add nnz(c)^2 each (off-diagonal for
+ * ladder operators).  Exact for the built-in models up to cancellations. */
+static double liouvillian_nnz(const qs_model *model)
+{
+  double n = (double)model->space.total, jumps = 0.0;
+  qs_op *A = NULL;
+  if (qs_steady_build_A(model, &A) != QS_OK)
+    return INFINITY;
+  double ndiag = 0.0;
+  for (qs_index r = 0; r < A->dim; r++)
+    for (qs_index k = A->row_start[r]; k < A->row_start[r + 1]; k++)
+      ndiag += A->col[k] == r;
+  double nnz = 2.0 * n * (double)A->nnz - ndiag * ndiag;
+  qs_op_destroy(&A);
+  for (int k = 0; k < model->n_c; k++)
+    jumps += (double)model->c[k]->nnz * (double)model->c[k]->nnz;
+  return nnz + jumps;
+}
+
+/* UMFPACK on the trace-constrained Liouvillian (N^2 rows, r = nnz / N^2
+ * per row): the Liouvillian and its CSC copy with their triplet scratch
+ * (~160 bytes per nonzero with the build temporaries) plus UMFPACK's peak.  The peak was measured
+ * (Info[UMFPACK_PEAK_MEMORY], default control) on the driven cavity with
+ * ncav = 10..160 and 0..3 qubits (N = 10..160, r = 5.4..12.2, peak 0.1 MiB
+ * to 0.9 GiB); a least-squares fit of log(peak) in log N and r gives
+ * peak = 48 N^2.0 exp(0.53 r) bytes within a factor 0.7..1.6 on all of
+ * them.  The fill per row grows exponentially with the coupling density
+ * r (each qubit adds ~2 per row and multiplies the fill by ~2.9); the
+ * estimate uses the fit times 1.6, so it bounds every measured case. */
+static double sparse_lu_memory(const qs_model *model)
+{
+  double n = (double)model->space.total, nnz = liouvillian_nnz(model);
+  double r = nnz / (n * n);
+  return 160.0 * nnz + 1.6 * 48.0 * n * n * exp(0.53 * r);
+}
+
+double qs_steady_memory_estimate(const qs_model *model, qs_steady_method method)
+{
+  if (!model || !model->H)
+    return -1.0;
+  qs_steady_options def = qs_steady_default_options();
+  double n = (double)model->space.total;
+  switch (method) {
+  case QS_STEADY_AUTO:
+    break;
+  case QS_STEADY_DENSE:
+    return 16.0 * n * n * n * n + 72.0 * liouvillian_nnz(model);
+  case QS_STEADY_SPARSE_LU:
+    return sparse_lu_memory(model);
+  case QS_STEADY_SYLVESTER:
+  case QS_STEADY_KRYLOV:
+    return qs_steady_splitting_memory(model, method, def.restart);
+  default:
+    return -1.0;
+  }
+  qs_index N = model->space.total;
+  if (N <= QS_STEADY_DENSE_MAX_DIM)
+    return qs_steady_memory_estimate(model, QS_STEADY_DENSE);
+  double lu = sparse_lu_memory(model);
+  if (N <= QS_STEADY_SPARSE_MAX_DIM && lu <= mem_available())
+    return lu;
+  return qs_steady_memory_estimate(model, QS_STEADY_KRYLOV);
+}
+
+static qs_status solve_direct(const qs_model *model, qs_steady_method method,
+                              double complex *rho, double *residual)
+{
   qs_index n = model->space.total;
-  if (method == QS_STEADY_AUTO)
-    method = n <= QS_STEADY_DENSE_MAX_DIM ? QS_STEADY_DENSE : QS_STEADY_SPARSE_LU;
   qs_op *L = NULL, *A = NULL;
   double complex *b = calloc((size_t)(n * n), sizeof *b);
   if (!b)
@@ -196,23 +287,106 @@ qs_status qs_steady_state(const qs_model *model, qs_steady_method method,
     memcpy(rho, b, (size_t)(n * n) * sizeof *b);
     if (st == QS_OK)
       st = solve_dense(A, rho);
-  } else if (st == QS_OK && method == QS_STEADY_SPARSE_LU) {
+  } else if (st == QS_OK) {
     st = trace_constrained(L, n, 1, &A);
     if (st == QS_OK)
       st = solve_umfpack(A, b, rho);
-  } else if (st == QS_OK) {
-    st = QS_ERR_INVALID;
   }
   if (st == QS_OK) {
-    double res = residual_norm(L, rho);
-    if (!isfinite(res))
+    *residual = residual_norm(L, rho);
+    if (!isfinite(*residual))
       st = QS_ERR_NUMERIC;
-    if (residual)
-      *residual = res;
   }
   qs_op_destroy(&L);
   qs_op_destroy(&A);
   free(b);
+  return st;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
+}
+
+qs_status qs_steady_state_ex(const qs_model *model, const qs_steady_options *opt,
+                             double complex *rho, qs_steady_info *info, char *msg,
+                             size_t msglen)
+{
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  qs_steady_options o = opt ? *opt : qs_steady_default_options();
+  qs_steady_info local;
+  if (!info)
+    info = &local;
+  memset(info, 0, sizeof *info);
+  info->method = o.method;
+  info->residual = NAN;
+  if (!model || !rho) {
+    qs_set_message(msg, msglen, "steady state: model and rho must not be NULL");
+    return QS_ERR_INVALID;
+  }
+  if (model->n_td > 0) {
+    qs_set_message(msg, msglen,
+                   "steady state: the model has %d time-dependent terms; only "
+                   "time-independent models have a steady state",
+                   model->n_td);
+    return QS_ERR_INVALID;
+  }
+  if ((int)o.method < (int)QS_STEADY_AUTO || (int)o.method > (int)QS_STEADY_KRYLOV ||
+      !(o.tol > 0.0) || o.max_iter < 1 || o.restart < 1 || !(o.memory_limit >= 0.0)) {
+    qs_set_message(msg, msglen,
+                   "steady state: invalid options (method %d, tol %g > 0, max_iter %d >= 1, "
+                   "restart %d >= 1, memory_limit %g >= 0 bytes)",
+                   (int)o.method, o.tol, o.max_iter, o.restart, o.memory_limit);
+    return QS_ERR_INVALID;
+  }
+  const double limit = o.memory_limit > 0.0 ? o.memory_limit : mem_available();
+  const qs_index n = model->space.total;
+  if (o.method == QS_STEADY_AUTO) {
+    if (n <= QS_STEADY_DENSE_MAX_DIM)
+      o.method = QS_STEADY_DENSE;
+    else if (n <= QS_STEADY_SPARSE_MAX_DIM && sparse_lu_memory(model) <= limit)
+      o.method = QS_STEADY_SPARSE_LU;
+    else
+      o.method = QS_STEADY_KRYLOV;
+  }
+  info->method = o.method;
+  double need = o.method == QS_STEADY_KRYLOV || o.method == QS_STEADY_SYLVESTER
+                    ? qs_steady_splitting_memory(model, o.method, o.restart)
+                    : qs_steady_memory_estimate(model, o.method);
+  info->memory_estimate = need;
+  if (need > limit) {
+    qs_set_message(msg, msglen,
+                   "steady state: method %s needs an estimated %.1f MiB for N = %lld, above "
+                   "the memory limit of %.1f MiB",
+                   qs_steady_method_name(o.method), need / 1048576.0, (long long)n,
+                   limit / 1048576.0);
+    return QS_ERR_TOO_LARGE;
+  }
+  qs_status st;
+  if (o.method == QS_STEADY_DENSE || o.method == QS_STEADY_SPARSE_LU) {
+    st = solve_direct(model, o.method, rho, &info->residual);
+    if (st != QS_OK)
+      qs_set_message(msg, msglen, "steady state (%s, N = %lld): %s",
+                     qs_steady_method_name(o.method), (long long)n, qs_strerror(st));
+  } else {
+    st = qs_steady_splitting_solve(model, &o, rho, info, msg, msglen);
+  }
+  info->seconds = seconds_since(&t0);
+  return st;
+}
+
+qs_status qs_steady_state(const qs_model *model, qs_steady_method method,
+                          double complex *rho, double *residual)
+{
+  qs_steady_options o = qs_steady_default_options();
+  qs_steady_info info;
+  o.method = method;
+  qs_status st = qs_steady_state_ex(model, &o, rho, &info, NULL, 0);
+  if (residual)
+    *residual = info.residual;
   return st;
 }
 
@@ -308,13 +482,17 @@ const char *qs_steady_method_name(qs_steady_method method)
     return "dense";
   case QS_STEADY_SPARSE_LU:
     return "sparse_lu";
+  case QS_STEADY_SYLVESTER:
+    return "sylvester";
+  case QS_STEADY_KRYLOV:
+    return "krylov";
   }
   return "unknown";
 }
 
 int qs_steady_method_parse(const char *name)
 {
-  for (int m = QS_STEADY_AUTO; m <= QS_STEADY_SPARSE_LU; m++)
+  for (int m = QS_STEADY_AUTO; m <= QS_STEADY_KRYLOV; m++)
     if (name && strcasecmp(name, qs_steady_method_name((qs_steady_method)m)) == 0)
       return m;
   return -1;

@@ -3,6 +3,7 @@
  * in tests/test_weakdrive.c.) */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "test_util.h"
 
@@ -123,6 +124,271 @@ static void test_errors(void)
   CU_ASSERT_EQUAL(qs_steady_state(NULL, QS_STEADY_DENSE, rho, NULL), QS_ERR_INVALID);
 }
 
+/* ---- driven cavity with qubits (DESIGN model 2), built by hand ------- */
+
+/* *sum += alpha term (takes term). */
+static void acc_term(qs_op **sum, double complex alpha, qs_op *term)
+{
+  qs_op *next = NULL;
+  qs_status st = *sum ? qs_op_add(1.0, *sum, alpha, term, &next) : qs_op_scale(alpha, term, &next);
+  CU_ASSERT_EQUAL(st, QS_OK);
+  qs_op_destroy(&term);
+  qs_op_destroy(sum);
+  *sum = next;
+}
+
+static qs_op *embedded(const qs_space *space, int which, const qs_op *local)
+{
+  qs_op *out = NULL;
+  CU_ASSERT_EQUAL(qs_op_embed(space, which, local, &out), QS_OK);
+  return out;
+}
+
+/* Units lambda = 1, drive frame (driven-resonator paper Eq. 3):
+ * H = -dw a^dag a + sum_l (Delta_l - dw)/2 sz_l + sum_l (a s+_l + a^dag s-_l)
+ *     + F (a + a^dag),  c = sqrt(gamma) a, sqrt(gamma_s) s-_l;
+ * subsystem 0 the cavity (ncav levels), then the qubits (index 0 = up).
+ * Observable 0 is a. */
+static qs_model *cavity_qubits(int ncav, int nq, const double *delta, double dw, double F,
+                               double gamma, double gamma_s)
+{
+  qs_model *m = calloc(1, sizeof *m);
+  qs_index dims[QS_MAX_SUBSYSTEMS] = {ncav};
+  for (int l = 0; l < nq; l++)
+    dims[1 + l] = 2;
+  CU_ASSERT_EQUAL(qs_space_init(&m->space, 1 + nq, dims), QS_OK);
+  qs_op *a = NULL, *ad = NULL, *num = NULL, *sz = NULL, *sp = NULL, *sm = NULL;
+  CU_ASSERT_EQUAL(qs_op_destroy_boson(ncav, &a), QS_OK);
+  CU_ASSERT_EQUAL(qs_op_adjoint(a, &ad), QS_OK);
+  CU_ASSERT_EQUAL(qs_op_number(ncav, &num), QS_OK);
+  CU_ASSERT_EQUAL(qs_op_pauli('z', &sz), QS_OK);
+  CU_ASSERT_EQUAL(qs_op_spin(1, QS_SPIN_PLUS, &sp), QS_OK);
+  CU_ASSERT_EQUAL(qs_op_spin(1, QS_SPIN_MINUS, &sm), QS_OK);
+  qs_op *A = embedded(&m->space, 0, a), *Ad = embedded(&m->space, 0, ad);
+  acc_term(&m->H, -dw, embedded(&m->space, 0, num));
+  acc_term(&m->H, F, embedded(&m->space, 0, a));
+  acc_term(&m->H, F, embedded(&m->space, 0, ad));
+  m->n_c = 1 + nq;
+  m->c = calloc((size_t)m->n_c, sizeof *m->c);
+  m->c_names = calloc((size_t)m->n_c, sizeof *m->c_names);
+  CU_ASSERT_EQUAL(qs_op_scale(sqrt(gamma), A, &m->c[0]), QS_OK);
+  for (int l = 0; l < nq; l++) {
+    qs_op *Sp = embedded(&m->space, 1 + l, sp), *Sm = embedded(&m->space, 1 + l, sm);
+    qs_op *t = NULL;
+    acc_term(&m->H, (delta[l] - dw) / 2, embedded(&m->space, 1 + l, sz));
+    CU_ASSERT_EQUAL(qs_op_mul(A, Sp, &t), QS_OK);
+    acc_term(&m->H, 1.0, t);
+    CU_ASSERT_EQUAL(qs_op_mul(Ad, Sm, &t), QS_OK);
+    acc_term(&m->H, 1.0, t);
+    CU_ASSERT_EQUAL(qs_op_scale(sqrt(gamma_s), Sm, &m->c[1 + l]), QS_OK);
+    qs_op_destroy(&Sp);
+    qs_op_destroy(&Sm);
+  }
+  m->n_obs = 1;
+  m->obs = calloc(1, sizeof *m->obs);
+  m->obs_names = calloc(1, sizeof *m->obs_names);
+  m->obs[0] = A;
+  strcpy(m->obs_names[0], "a");
+  qs_op_destroy(&Ad);
+  qs_op_destroy(&a);
+  qs_op_destroy(&ad);
+  qs_op_destroy(&num);
+  qs_op_destroy(&sz);
+  qs_op_destroy(&sp);
+  qs_op_destroy(&sm);
+  return m;
+}
+
+static qs_status solve_with(const qs_model *m, qs_steady_method method, double complex *rho,
+                            qs_steady_info *info)
+{
+  qs_steady_options o = qs_steady_default_options();
+  o.method = method;
+  char msg[256];
+  return qs_steady_state_ex(m, &o, rho, info, msg, sizeof msg);
+}
+
+/* Cavity (ncav = 10) with two qubits, N = 40: the four methods agree. */
+static void test_methods_agree(void)
+{
+  const double delta[2] = {1.0, 1.5};
+  qs_model *m = cavity_qubits(10, 2, delta, 0.3, 0.5, 0.2, 0.2);
+  qs_index n = m->space.total;
+  const qs_steady_method methods[4] = {QS_STEADY_DENSE, QS_STEADY_SPARSE_LU,
+                                       QS_STEADY_SYLVESTER, QS_STEADY_KRYLOV};
+  double complex *rho[4];
+  for (int k = 0; k < 4; k++) {
+    rho[k] = malloc((size_t)(n * n) * sizeof *rho[k]);
+    qs_steady_info info;
+    CU_ASSERT_EQUAL(solve_with(m, methods[k], rho[k], &info), QS_OK);
+    CU_ASSERT_EQUAL(info.method, methods[k]);
+    CU_ASSERT(info.residual <= 1e-10);
+    CU_ASSERT(info.memory_estimate > 0.0);
+    CU_ASSERT(qs_hermiticity_error(n, rho[k]) < 1e-12);
+    CU_ASSERT(cabs(qs_trace(n, rho[k]) - 1.0) < 1e-12);
+    if (methods[k] >= QS_STEADY_SYLVESTER)
+      CU_ASSERT(info.iterations > 0);
+  }
+  for (int k = 1; k < 4; k++)
+    CU_ASSERT(test_max_diff(rho[0], rho[k], n * n) < 1e-8);
+  double *ev = malloc((size_t)n * sizeof *ev);
+  CU_ASSERT_EQUAL(qs_hermitian_eigenvalues(n, rho[3], ev), QS_OK);
+  CU_ASSERT(ev[0] > -1e-10);
+  free(ev);
+  for (int k = 0; k < 4; k++)
+    free(rho[k]);
+  qs_model_destroy(&m);
+}
+
+/* The cavity alone relaxes to the coherent state |alpha>,
+ * alpha = -i F / (gamma/2 - i dw) (d<a>/dt = (i dw - gamma/2)<a> - iF = 0),
+ * with Poisson populations; |alpha|^2 = 1.23, 24 levels (tail < 1e-18). */
+static void test_coherent_cavity(void)
+{
+  const double F = 0.4, gamma = 0.4, dw = 0.3;
+  const int ncav = 24;
+  const double complex alpha = -I * F / (gamma / 2 - I * dw);
+  qs_model *m = cavity_qubits(ncav, 0, NULL, dw, F, gamma, 0.0);
+  double complex rho[24 * 24];
+  const qs_steady_method methods[2] = {QS_STEADY_SYLVESTER, QS_STEADY_KRYLOV};
+  for (int k = 0; k < 2; k++) {
+    qs_steady_info info;
+    CU_ASSERT_EQUAL(solve_with(m, methods[k], rho, &info), QS_OK);
+    CU_ASSERT(info.residual <= 1e-10);
+    CU_ASSERT(cabs(qs_op_trace_with(m->obs[0], rho) - alpha) < 1e-9);
+    double nbar = creal(alpha * conj(alpha)), p = exp(-nbar);
+    double worst = 0.0;
+    for (int j = 0; j < ncav; j++) {
+      worst = fmax(worst, fabs(creal(rho[j + j * ncav]) - p));
+      p *= nbar / (j + 1);
+    }
+    CU_ASSERT(worst < 1e-9);
+  }
+  qs_model_destroy(&m);
+}
+
+/* A neighbouring point's steady state as the guess cuts the iterations. */
+static void test_warm_start(void)
+{
+  const double delta[1] = {1.0};
+  qs_model *m0 = cavity_qubits(12, 1, delta, 0.3, 0.5, 0.2, 0.2);
+  qs_model *m1 = cavity_qubits(12, 1, delta, 0.3, 0.52, 0.2, 0.2);
+  qs_index n = m0->space.total;
+  double complex *rho0 = malloc((size_t)(n * n) * sizeof *rho0);
+  double complex *cold = malloc((size_t)(n * n) * sizeof *cold);
+  double complex *warm = malloc((size_t)(n * n) * sizeof *warm);
+  const qs_steady_method methods[2] = {QS_STEADY_SYLVESTER, QS_STEADY_KRYLOV};
+  for (int k = 0; k < 2; k++) {
+    qs_steady_options o = qs_steady_default_options();
+    qs_steady_info i0, ic, iw;
+    o.method = methods[k];
+    CU_ASSERT_EQUAL(qs_steady_state_ex(m0, &o, rho0, &i0, NULL, 0), QS_OK);
+    CU_ASSERT_EQUAL(qs_steady_state_ex(m1, &o, cold, &ic, NULL, 0), QS_OK);
+    o.guess = rho0;
+    CU_ASSERT_EQUAL(qs_steady_state_ex(m1, &o, warm, &iw, NULL, 0), QS_OK);
+    CU_ASSERT(iw.iterations < ic.iterations);
+    CU_ASSERT(test_max_diff(cold, warm, n * n) < 1e-8);
+  }
+  free(rho0);
+  free(cold);
+  free(warm);
+  qs_model_destroy(&m0);
+  qs_model_destroy(&m1);
+}
+
+/* Memory limit, singular L0, time-dependent model, bad options. */
+static void test_splitting_errors(void)
+{
+  const double delta[1] = {1.0};
+  qs_model *m = cavity_qubits(12, 1, delta, 0.3, 0.5, 0.2, 0.2);
+  double complex *rho = malloc(24 * 24 * sizeof *rho);
+  char msg[256] = "";
+  qs_steady_options o = qs_steady_default_options();
+  qs_steady_info info;
+  o.memory_limit = 4096.0;
+  const qs_steady_method methods[3] = {QS_STEADY_AUTO, QS_STEADY_SPARSE_LU, QS_STEADY_KRYLOV};
+  for (int k = 0; k < 3; k++) {
+    o.method = methods[k];
+    msg[0] = '\0';
+    CU_ASSERT_EQUAL(qs_steady_state_ex(m, &o, rho, &info, msg, sizeof msg), QS_ERR_TOO_LARGE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "MiB"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, qs_steady_method_name(info.method)));
+    CU_ASSERT(info.memory_estimate > 4096.0);
+  }
+  CU_ASSERT(qs_steady_memory_estimate(m, QS_STEADY_KRYLOV) > 0.0);
+  CU_ASSERT(qs_steady_memory_estimate(m, QS_STEADY_SPARSE_LU) >
+            qs_steady_memory_estimate(m, QS_STEADY_SYLVESTER));
+  CU_ASSERT(qs_steady_memory_estimate(NULL, QS_STEADY_KRYLOV) < 0.0);
+  o = qs_steady_default_options();
+  o.tol = 0.0;
+  CU_ASSERT_EQUAL(qs_steady_state_ex(m, &o, rho, NULL, msg, sizeof msg), QS_ERR_INVALID);
+  o = qs_steady_default_options();
+  o.method = QS_STEADY_KRYLOV;
+  o.max_iter = 2;
+  CU_ASSERT_EQUAL(qs_steady_state_ex(m, &o, rho, &info, msg, sizeof msg), QS_ERR_NUMERIC);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "max_iter"));
+  m->n_td = 1; /* pretend: the check comes before any use of H_td */
+  CU_ASSERT_EQUAL(qs_steady_state_ex(m, NULL, rho, NULL, msg, sizeof msg), QS_ERR_INVALID);
+  m->n_td = 0;
+  qs_model_destroy(&m);
+  /* Undriven: |0, down> is dark, A has the eigenvalue 0, L0 is singular. */
+  m = cavity_qubits(12, 1, delta, 0.3, 0.0, 0.2, 0.2);
+  o = qs_steady_default_options();
+  o.method = QS_STEADY_SYLVESTER;
+  CU_ASSERT_EQUAL(qs_steady_state_ex(m, &o, rho, NULL, msg, sizeof msg), QS_ERR_SINGULAR);
+  qs_model_destroy(&m);
+  free(rho);
+  CU_ASSERT_EQUAL(qs_steady_method_parse("sylvester"), QS_STEADY_SYLVESTER);
+  CU_ASSERT_EQUAL(qs_steady_method_parse("Krylov"), QS_STEADY_KRYLOV);
+  CU_ASSERT_STRING_EQUAL(qs_steady_method_name(QS_STEADY_KRYLOV), "krylov");
+}
+
+/* qs_sylvester_triangular against the direct product A Y + Y B^H on
+ * random triangular A (m x m) and B (n x n), sizes above the recursion
+ * base and above where LAPACK ztrsyl crashes. */
+static void test_triangular_sylvester(void)
+{
+  const int sizes[3][2] = {{256, 256}, {300, 210}, {37, 290}};
+  qs_rng rng;
+  qs_rng_seed(&rng, 7, 0);
+  for (int s = 0; s < 3; s++) {
+    int m = sizes[s][0], n = sizes[s][1];
+    double complex *A = calloc((size_t)m * m, sizeof *A), *B = calloc((size_t)n * n, sizeof *B);
+    double complex *C = malloc((size_t)m * n * sizeof *C), *Y = malloc((size_t)m * n * sizeof *Y);
+    for (int j = 0; j < m; j++)
+      for (int i = 0; i <= j; i++)
+        A[i + (size_t)j * m] = (qs_rng_uniform(&rng) - 0.5 + I * (qs_rng_uniform(&rng) - 0.5)) /
+                               sqrt(m) + (i == j ? 0.5 + qs_rng_uniform(&rng) : 0.0);
+    for (int j = 0; j < n; j++)
+      for (int i = 0; i <= j; i++)
+        B[i + (size_t)j * n] = (qs_rng_uniform(&rng) - 0.5 + I * (qs_rng_uniform(&rng) - 0.5)) /
+                               sqrt(n) + (i == j ? 0.5 + 2.0 * I * qs_rng_uniform(&rng) : 0.0);
+    for (long k = 0; k < (long)m * n; k++)
+      Y[k] = C[k] = qs_rng_uniform(&rng) - 0.5 + I * (qs_rng_uniform(&rng) - 0.5);
+    CU_ASSERT_EQUAL(qs_sylvester_triangular(m, n, A, m, B, n, Y, m), QS_OK);
+    double err = 0.0, cn = 0.0;
+    for (int j = 0; j < n; j++)
+      for (int i = 0; i < m; i++) {
+        double complex s2 = 0.0;
+        for (int k = i; k < m; k++)
+          s2 += A[i + (size_t)k * m] * Y[k + (size_t)j * m];
+        for (int k = j; k < n; k++)
+          s2 += Y[i + (size_t)k * m] * conj(B[j + (size_t)k * n]);
+        err = fmax(err, cabs(s2 - C[i + (size_t)j * m]));
+        cn = fmax(cn, cabs(C[i + (size_t)j * m]));
+      }
+    CU_ASSERT(err < 1e-12 * cn);
+    free(A);
+    free(B);
+    free(C);
+    free(Y);
+  }
+  double complex one = 1.0, mone = -1.0, c = 1.0;
+  CU_ASSERT_EQUAL(qs_sylvester_triangular(1, 1, &one, 1, &mone, 1, &c, 1), QS_ERR_SINGULAR);
+  CU_ASSERT_EQUAL(qs_sylvester_triangular(2, 1, &one, 1, &one, 1, &c, 2), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_sylvester_triangular(1, 1, NULL, 1, &one, 1, &c, 1), QS_ERR_INVALID);
+}
+
 int qs_test_register_lindblad(void)
 {
   static const test_case cases[] = {
@@ -131,6 +397,11 @@ int qs_test_register_lindblad(void)
     {"exact evolution: Rabi oscillation", test_evolution_rabi},
     {"exact evolution: trace kept, relaxes to steady state", test_evolution_relaxes},
     {"non-unique steady state and bad arguments", test_errors},
+    {"cavity + 2 qubits: dense, sparse_lu, sylvester, krylov agree to 1e-8", test_methods_agree},
+    {"cavity alone: coherent state <a> and Poisson populations", test_coherent_cavity},
+    {"warm start from a neighbouring point cuts iterations", test_warm_start},
+    {"splitting: memory limit, singular L0, time dependence, options", test_splitting_errors},
+    {"triangular Sylvester solver against A Y + Y B^H = C", test_triangular_sylvester},
   };
   return test_add_suite("lindblad", cases, (int)(sizeof cases / sizeof cases[0]));
 }

@@ -14,17 +14,28 @@
 #ifndef QSYNC_LINDBLAD_H
 #define QSYNC_LINDBLAD_H
 
+#include <stddef.h>
+
 #include "qsync/model.h"
 
 typedef enum {
-  QS_STEADY_AUTO,      /* dense below QS_STEADY_DENSE_MAX_DIM, else sparse LU */
-  QS_STEADY_DENSE,     /* LAPACK zgesv on the dense N^2 x N^2 system */
-  QS_STEADY_SPARSE_LU  /* UMFPACK on the sparse system */
+  QS_STEADY_AUTO,       /* choose by size and memory, see qs_steady_state_ex */
+  QS_STEADY_DENSE,      /* LAPACK zgesv on the dense N^2 x N^2 system */
+  QS_STEADY_SPARSE_LU,  /* UMFPACK on the sparse N^2 x N^2 system */
+  QS_STEADY_SYLVESTER,  /* fixed point rho <- L0^{-1} L1 rho (splitting below) */
+  QS_STEADY_KRYLOV      /* GMRES preconditioned by L0^{-1} (splitting below) */
 } qs_steady_method;
 
 /* Largest Hilbert-space dimension N for which AUTO picks the dense solver
  * (dense memory 16 N^4 bytes: 16 MiB at N = 32). */
 #define QS_STEADY_DENSE_MAX_DIM 32
+
+/* Largest N for which AUTO picks the sparse LU solver (if its memory
+ * estimate fits); above it the preconditioned Krylov solver is faster
+ * (measured on the driven cavity with 2 qubits, N = 160: UMFPACK 3.3 s
+ * and 0.5 GiB, GMRES 5.5 s; the LU memory grows like N^2 exp(0.53 r) with
+ * r the nonzeros per Liouvillian row, the splitting solvers' like N^2). */
+#define QS_STEADY_SPARSE_MAX_DIM 160
 
 /* Largest dense Liouvillian the dense methods accept, in bytes. */
 #define QS_DENSE_MAX_BYTES ((double)(2u << 30))
@@ -33,14 +44,131 @@ typedef enum {
  * `model`.  QS_ERR_INVALID if the model has time-dependent terms. */
 qs_status qs_liouvillian_build(const qs_model *model, qs_op **L);
 
-/* Solve L vec(rho) = 0 with Tr rho = 1 (the row of L for rho_00 is
- * replaced by the trace condition; valid because the diagonal rows of L
- * sum to zero by trace preservation).  rho: N*N entries, column-major.
- * residual (may be NULL) receives ||L vec(rho)||_2 / ||vec(rho)||_2.
- * Errors: QS_ERR_TOO_LARGE (dense beyond QS_DENSE_MAX_BYTES),
- * QS_ERR_SINGULAR (no unique steady state), QS_ERR_LAPACK/UMFPACK. */
+/* ---- steady state ----------------------------------------------------
+ *
+ * Direct methods.  DENSE and SPARSE_LU solve L vec(rho) = 0 with the row of
+ * L for rho_00 replaced by the trace condition Tr rho = 1 (valid because the
+ * diagonal rows of L sum to zero by trace preservation).  They build the
+ * N^2 x N^2 Liouvillian; their tol, max_iter and guess are ignored.
+ *
+ * Splitting methods (driven-resonator paper).  L = -L0 + L1 with
+ *   L0 rho = A rho + rho A^dag,  A = iH + (1/2) sum_k c_k^dag c_k,
+ *   L1 rho = sum_k c_k rho c_k^dag,
+ * so L rho = 0 <=> rho = L0^{-1} L1 rho.  L0^{-1} C is applied by
+ * Bartels-Stewart: the Schur form A = Q T Q^dag is computed once (zgees,
+ * ~10 s at N = 1600), then C~ = Q^dag C Q, T Y + Y T^dag = C~ (a recursive
+ * blocked triangular solver on level-3 BLAS, qs_sylvester_triangular's
+ * Hermitian variant), rho = Q Y Q^dag: ~3.5 N^3 complex multiply-adds per
+ * application.  L1 and the residual use the sparse c_k and A (sparse times
+ * dense products); the N^2 x N^2 Liouvillian is never formed.  L0 must be
+ * invertible: every eigenvalue of A needs Re > 0 (some damping reaches
+ * every state), else QS_ERR_SINGULAR.
+ *   SYLVESTER: rho_{k+1} = L0^{-1} L1 rho_k, Hermitized and scaled to
+ *     trace 1.  Converges linearly at the rate of the second eigenvalue of
+ *     L0^{-1} L1 (slow when the Liouvillian gap is small).
+ *   KRYLOV: all vectors are Hermitian matrices and the algorithm is real
+ *     GMRES(restart) in the inner product Re Tr(X^dag Y) (L maps Hermitian
+ *     matrices to Hermitian matrices).  Right preconditioning: for the
+ *     current x0 (trace 1), solve B z = L x0 with B = I - L1 L0^{-1} and set
+ *     x = x0 + L0^{-1} z, since L x = L x0 - B z; so the GMRES residual is
+ *     the true residual L x.  B is singular (B L0 rho_ss = 0) but the system
+ *     is consistent (L x0 lies in range(L) = range(B), the traceless
+ *     matrices) and range(B) meets null(B) only in 0 when
+ *     Tr(L0 rho_ss) = sum_k Tr(c_k^dag c_k rho_ss) != 0 (the steady state is
+ *     not dark), so GMRES converges to a solution (Brown & Walker 1997).
+ *     After each restart cycle x is Hermitized, scaled to trace 1 and its
+ *     residual recomputed; L0^{-1} is applied once per Arnoldi step plus
+ *     once per cycle.
+ * Both stop when ||L vec(rho)||_2 / ||vec(rho)||_2 <= tol and start from
+ * opt->guess (a neighbouring sweep point's steady state: far fewer
+ * iterations) or from I/N.
+ *
+ * AUTO picks DENSE for N <= QS_STEADY_DENSE_MAX_DIM, SPARSE_LU for
+ * N <= QS_STEADY_SPARSE_MAX_DIM if its memory estimate fits the limit,
+ * otherwise KRYLOV. */
+
+/* Options of qs_steady_state_ex; qs_steady_default_options() fills the
+ * defaults. */
+typedef struct {
+  qs_steady_method method;      /* Default: QS_STEADY_AUTO */
+  double tol;                   /* splitting methods: stop at relative residual
+                                   ||L rho|| / ||rho|| <= tol; > 0.
+                                   Default: 1e-10 */
+  int max_iter;                 /* splitting methods: most fixed-point steps or
+                                   GMRES steps, >= 1.  Default: 1000 */
+  int restart;                  /* KRYLOV: GMRES restart length m (memory
+                                   (m + 7) N^2 16 bytes), >= 1.  Default: 30 */
+  const double complex *guess;  /* splitting methods: warm start, N*N
+                                   column-major (Hermitized and scaled to
+                                   trace 1 internally), NULL = I/N.
+                                   Default: NULL */
+  double memory_limit;          /* bytes the method may use; 0 = MemAvailable
+                                   of /proc/meminfo (no limit if unreadable).
+                                   Default: 0 */
+} qs_steady_options;
+
+/* What a solve did. */
+typedef struct {
+  qs_steady_method method;  /* method used (AUTO resolved) */
+  int iterations;           /* SYLVESTER: fixed-point steps; KRYLOV: GMRES
+                               (Arnoldi) steps; 0 for the direct methods */
+  double residual;          /* ||L vec(rho)||_2 / ||vec(rho)||_2 */
+  double memory_estimate;   /* bytes, qs_steady_memory_estimate of the method */
+  double seconds;           /* wall-clock time of the solve */
+} qs_steady_info;
+
+/* The defaults listed in qs_steady_options. */
+qs_steady_options qs_steady_default_options(void);
+
+/* Steady state rho (N*N entries, column-major, trace 1) of `model` with
+ * options `opt` (NULL = defaults).  info and msg (msglen bytes) may be
+ * NULL; info is filled as far as the solve got, also on failure.
+ * Errors (msg says which value and what is allowed):
+ *   QS_ERR_INVALID   NULL model/rho, time-dependent terms (n_td > 0), or an
+ *                    option out of range;
+ *   QS_ERR_TOO_LARGE the method's memory estimate exceeds the limit (msg
+ *                    names the method, the estimate and the limit in MiB);
+ *                    nothing is allocated;
+ *   QS_ERR_SINGULAR  no unique steady state (direct methods), or L0 not
+ *                    invertible (splitting methods);
+ *   QS_ERR_NUMERIC   non-finite result, or a splitting method did not reach
+ *                    tol within max_iter (rho holds the last iterate);
+ *   QS_ERR_NOMEM, QS_ERR_LAPACK, QS_ERR_UMFPACK.
+ * Thread safety: reentrant; the splitting methods use the BLAS threads
+ * (OPENBLAS_NUM_THREADS). */
+qs_status qs_steady_state_ex(const qs_model *model, const qs_steady_options *opt,
+                             double complex *rho, qs_steady_info *info, char *msg,
+                             size_t msglen);
+
+/* Thin wrapper: qs_steady_state_ex with the defaults and `method`;
+ * residual (may be NULL) receives ||L vec(rho)||_2 / ||vec(rho)||_2. */
 qs_status qs_steady_state(const qs_model *model, qs_steady_method method,
                           double complex *rho, double *residual);
+
+/* Estimated peak bytes `method` allocates for `model` (AUTO: the method
+ * AUTO would pick with the default memory limit):
+ *   DENSE      16 N^4 (the dense N^2 x N^2 matrix);
+ *   SPARSE_LU  Liouvillian, its copy and build temporaries (160 bytes per nonzero) plus
+ *              UMFPACK's peak, fitted to measurements on the driven cavity
+ *              with 0..3 qubits: 77 N^2 exp(0.53 r) bytes, r = nonzeros per
+ *              Liouvillian row (bounds all measured cases, N = 10..160);
+ *   SYLVESTER  5 N^2 16 (Q, T, 3 scratch; rho excluded);
+ *   KRYLOV     (restart + 7) N^2 16 with the default restart (Q, T,
+ *              3 scratch, GMRES basis restart + 1, 2 vectors).
+ * Returns -1 for a NULL model or an unknown method. */
+double qs_steady_memory_estimate(const qs_model *model, qs_steady_method method);
+
+/* Solve A Y + Y B^H = C for Y (overwriting C), A (m x m) and B (n x n)
+ * upper triangular, column-major with leading dimensions lda, ldb, ldc.
+ * The triangular step of Bartels-Stewart: recursive halving of the larger
+ * dimension with zgemm updates, blocks <= 48 by substitution.  (LAPACK
+ * ztrsyl of the OpenBLAS 0.3.21 build segfaults from m = n = 150 on.)
+ * Errors: QS_ERR_INVALID (NULL, negative size, ld too small),
+ * QS_ERR_TOO_LARGE (m or n > 46340), QS_ERR_SINGULAR (A_ii + conj(B_jj) = 0
+ * for some i, j; C is then partly overwritten).  Thread safe. */
+qs_status qs_sylvester_triangular(qs_index m, qs_index n, const double complex *A,
+                                  qs_index lda, const double complex *B, qs_index ldb,
+                                  double complex *C, qs_index ldc);
 
 /* Exact rho(t) = exp(L t) rho0 for small systems, by scaling and squaring
  * of a Taylor series of the dense Liouvillian (error ~1e-14 relative).
@@ -49,8 +177,9 @@ qs_status qs_lindblad_evolve_dense(const qs_model *model,
                                    const double complex *rho0, int n_times,
                                    const double *times, double complex *rho_t);
 
-/* Name of a method ("auto", "dense", "sparse_lu") and its inverse
- * (returns -1 for an unknown name). */
+/* Name of a method ("auto", "dense", "sparse_lu", "sylvester", "krylov")
+ * and its inverse (case-insensitive;
+ * returns -1 for an unknown name). */
 const char *qs_steady_method_name(qs_steady_method method);
 int qs_steady_method_parse(const char *name);
 

@@ -1,0 +1,597 @@
+/* Steady states by the Sylvester splitting L = -L0 + L1 (driven-resonator
+ * paper): L0 rho = A rho + rho A^dag with A = iH + (1/2) sum_k c_k^dag c_k,
+ * L1 rho = sum_k c_k rho c_k^dag.  L0^{-1} is applied by Bartels-Stewart on
+ * the Schur form A = Q T Q^dag (zgees once); the triangular equation
+ * T Y + Y T^dag = C is solved by a recursive blocked solver on top of
+ * level-3 BLAS (LAPACK ztrsyl of the OpenBLAS build crashes above N ~ 150
+ * and its unblocked algorithm is slow).  See include/qsync/lindblad.h for
+ * the fixed-point and GMRES formulations. */
+#include "steady_sylvester_impl.h"
+#include "message_impl.h"
+
+#include <cblas.h>
+#include <lapacke.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef double complex dcomplex;
+
+/* Blocks of the triangular solver at or below this size are solved by the
+ * column-by-column substitution kernel; larger ones are split in two and
+ * the coupling is a zgemm/zhemm/zher2k update. */
+#define SYLV_BASE 48
+
+/* Largest N the splitting solvers accept: 2 N^2 doubles must fit in a
+ * BLAS int (the real inner products run over 2 N^2 doubles). */
+#define SPLIT_MAX_DIM 32000
+
+/* ---- triangular Sylvester and Lyapunov solvers -------------------------- */
+
+/* y -= a x for n complex numbers, in real arithmetic (no complex-multiply
+ * NaN recovery in the hot loop). */
+static void zaxpy_minus(int n, dcomplex a, const dcomplex *x, dcomplex *y)
+{
+  const double ar = creal(a), ai = cimag(a);
+  const double *xp = (const double *)x;
+  double *yp = (double *)y;
+  for (int i = 0; i < n; i++) {
+    double xr = xp[2 * i], xi = xp[2 * i + 1];
+    yp[2 * i] -= ar * xr - ai * xi;
+    yp[2 * i + 1] -= ar * xi + ai * xr;
+  }
+}
+
+/* A Y + Y B^H = C for small blocks, column by column from the last: column
+ * j of Y B^H is sum_{k >= j} conj(B_jk) y_k, so y_j solves the upper
+ * triangular (A + conj(B_jj)) y_j = c_j - sum_{k > j} conj(B_jk) y_k.
+ * Returns -1 on a zero pivot (A and -B^H share an eigenvalue). */
+static int sylv_base(int m, int n, const dcomplex *A, int lda, const dcomplex *B, int ldb,
+                     dcomplex *C, int ldc)
+{
+  for (int j = n - 1; j >= 0; j--) {
+    dcomplex *cj = C + (size_t)j * (size_t)ldc;
+    for (int k = j + 1; k < n; k++) {
+      dcomplex b = conj(B[j + (size_t)k * (size_t)ldb]);
+      if (b != 0.0)
+        zaxpy_minus(m, b, C + (size_t)k * (size_t)ldc, cj);
+    }
+    const dcomplex bjj = conj(B[j + (size_t)j * (size_t)ldb]);
+    for (int i = m - 1; i >= 0; i--) {
+      dcomplex d = A[i + (size_t)i * (size_t)lda] + bjj;
+      if (d == 0.0)
+        return -1;
+      dcomplex y = cj[i] / d;
+      cj[i] = y;
+      zaxpy_minus(i, y, A + (size_t)i * (size_t)lda, cj);
+    }
+  }
+  return 0;
+}
+
+/* A Y + Y B^H = C, A (m x m) and B (n x n) upper triangular; Y overwrites
+ * C.  The larger dimension is halved:
+ *   rows:    A22 Y2 + Y2 B^H = C2,  A11 Y1 + Y1 B^H = C1 - A12 Y2;
+ *   columns: A Y2 + Y2 B22^H = C2,  A Y1 + Y1 B11^H = C1 - Y2 B12^H. */
+static int sylv_rec(int m, int n, const dcomplex *A, int lda, const dcomplex *B, int ldb,
+                    dcomplex *C, int ldc)
+{
+  if (m <= SYLV_BASE && n <= SYLV_BASE)
+    return sylv_base(m, n, A, lda, B, ldb, C, ldc);
+  const dcomplex one = 1.0, mone = -1.0;
+  const size_t la = (size_t)lda, lb = (size_t)ldb, lc = (size_t)ldc;
+  if (m >= n) {
+    int m1 = m / 2, m2 = m - m1;
+    if (sylv_rec(m2, n, A + m1 + m1 * la, lda, B, ldb, C + m1, ldc))
+      return -1;
+    cblas_zgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, m1, n, m2, &mone, A + m1 * la, lda,
+                C + m1, ldc, &one, C, ldc);
+    return sylv_rec(m1, n, A, lda, B, ldb, C, ldc);
+  }
+  int n1 = n / 2, n2 = n - n1;
+  if (sylv_rec(m, n2, A, lda, B + n1 + n1 * lb, ldb, C + n1 * lc, ldc))
+    return -1;
+  cblas_zgemm(CblasColMajor, CblasNoTrans, CblasConjTrans, m, n1, n2, &mone, C + n1 * lc, ldc,
+              B + n1 * lb, ldb, &one, C, ldc);
+  return sylv_rec(m, n1, A, lda, B, ldb, C, ldc);
+}
+
+/* Hermitian (Lyapunov) case T Y + Y T^H = C with C = C^H: only the upper
+ * triangle of C is read and only the upper triangle of Y is defined on
+ * return (the lower triangle is scratch).  With T = [T11 T12; 0 T22]:
+ *   T22 Y22 + Y22 T22^H = C22,
+ *   T11 Y12 + Y12 T22^H = C12 - T12 Y22        (general Sylvester),
+ *   T11 Y11 + Y11 T11^H = C11 - T12 Y12^H - Y12 T12^H   (zher2k),
+ * and Y21 = Y12^H is never formed: half the work of the general solver. */
+static int lyap_rec(int n, const dcomplex *T, int ldt, dcomplex *C, int ldc)
+{
+  const size_t lt = (size_t)ldt, lc = (size_t)ldc;
+  if (n <= SYLV_BASE) {
+    for (int j = 0; j < n; j++)
+      for (int i = j + 1; i < n; i++)
+        C[i + j * lc] = conj(C[j + i * lc]);
+    return sylv_base(n, n, T, ldt, T, ldt, C, ldc);
+  }
+  const dcomplex one = 1.0, mone = -1.0;
+  int n1 = n / 2, n2 = n - n1;
+  dcomplex *c12 = C + n1 * lc, *c22 = C + n1 + n1 * lc;
+  const dcomplex *t12 = T + n1 * lt, *t22 = T + n1 + n1 * lt;
+  if (lyap_rec(n2, t22, ldt, c22, ldc))
+    return -1;
+  cblas_zhemm(CblasColMajor, CblasRight, CblasUpper, n1, n2, &mone, c22, ldc, t12, ldt, &one,
+              c12, ldc);
+  if (sylv_rec(n1, n2, T, ldt, t22, ldt, c12, ldc))
+    return -1;
+  cblas_zher2k(CblasColMajor, CblasUpper, CblasNoTrans, n1, n2, &mone, t12, ldt, c12, ldc, 1.0,
+               C, ldc);
+  return lyap_rec(n1, T, ldt, C, ldc);
+}
+
+qs_status qs_sylvester_triangular(qs_index m, qs_index n, const double complex *A,
+                                  qs_index lda, const double complex *B, qs_index ldb,
+                                  double complex *C, qs_index ldc)
+{
+  if (m < 0 || n < 0 || !A || !B || !C || lda < (m > 1 ? m : 1) || ldb < (n > 1 ? n : 1) ||
+      ldc < (m > 1 ? m : 1))
+    return QS_ERR_INVALID;
+  if (m > 46340 || n > 46340 || lda > INT32_MAX || ldb > INT32_MAX || ldc > INT32_MAX)
+    return QS_ERR_TOO_LARGE;
+  if (m == 0 || n == 0)
+    return QS_OK;
+  return sylv_rec((int)m, (int)n, A, (int)lda, B, (int)ldb, C, (int)ldc) ? QS_ERR_SINGULAR
+                                                                         : QS_OK;
+}
+
+/* ---- dense Hermitian helpers ------------------------------------------- */
+
+/* Copy the upper triangle onto the lower one (conjugated) and make the
+ * diagonal real: X becomes exactly Hermitian. */
+static void mirror_upper(int n, dcomplex *X)
+{
+  const size_t ln = (size_t)n;
+  const int bs = 64;
+  for (int jb = 0; jb < n; jb += bs)
+    for (int ib = 0; ib <= jb; ib += bs)
+      for (int j = jb; j < jb + bs && j < n; j++)
+        for (int i = ib; i < ib + bs && i < j; i++)
+          X[j + i * ln] = conj(X[i + j * ln]);
+  for (int i = 0; i < n; i++)
+    X[i + i * ln] = creal(X[i + i * ln]);
+}
+
+/* X = (X + X^H) / 2. */
+static void hermitize(int n, dcomplex *X)
+{
+  const size_t ln = (size_t)n;
+  for (int j = 0; j < n; j++) {
+    for (int i = 0; i < j; i++) {
+      dcomplex a = 0.5 * (X[i + j * ln] + conj(X[j + i * ln]));
+      X[i + j * ln] = a;
+      X[j + i * ln] = conj(a);
+    }
+    X[j + j * ln] = creal(X[j + j * ln]);
+  }
+}
+
+/* Columns per block of the triangle-only products: with K blocks the cost
+ * is (K + 1) / (2K) of a full product. */
+static int tri_block(int n)
+{
+  int nb = (n + 7) / 8;
+  return nb < 64 ? 64 : nb;
+}
+
+/* Upper triangle of R = P^H W (all n x n). */
+static void upper_ph_w(int n, const dcomplex *P, const dcomplex *W, dcomplex *R)
+{
+  const dcomplex one = 1.0, zero = 0.0;
+  const int nb = tri_block(n);
+  for (int j0 = 0; j0 < n; j0 += nb) {
+    int jb = n - j0 < nb ? n - j0 : nb;
+    cblas_zgemm(CblasColMajor, CblasConjTrans, CblasNoTrans, j0 + jb, jb, n, &one, P, n,
+                W + (size_t)j0 * (size_t)n, n, &zero, R + (size_t)j0 * (size_t)n, n);
+  }
+}
+
+/* Upper triangle of R = W P^H (all n x n). */
+static void upper_w_ph(int n, const dcomplex *W, const dcomplex *P, dcomplex *R)
+{
+  const dcomplex one = 1.0, zero = 0.0;
+  const int nb = tri_block(n);
+  for (int j0 = 0; j0 < n; j0 += nb) {
+    int jb = n - j0 < nb ? n - j0 : nb;
+    cblas_zgemm(CblasColMajor, CblasNoTrans, CblasConjTrans, j0 + jb, jb, n, &one, W, n,
+                P + j0, n, &zero, R + (size_t)j0 * (size_t)n, n);
+  }
+}
+
+/* Real inner product Re Tr(X^H Y) = Re sum conj(x) y over n x n. */
+static double rdot(int n, const dcomplex *x, const dcomplex *y)
+{
+  return cblas_ddot(2 * n * n, (const double *)x, 1, (const double *)y, 1);
+}
+
+static double fnorm(int n, const dcomplex *x)
+{
+  return cblas_dnrm2(2 * n * n, (const double *)x, 1);
+}
+
+static double trace_re(int n, const dcomplex *x)
+{
+  double t = 0.0;
+  for (int i = 0; i < n; i++)
+    t += creal(x[i + (size_t)i * (size_t)n]);
+  return t;
+}
+
+/* ---- sparse operator times dense matrix -------------------------------- */
+
+/* Y = alpha a X (acc = 0) or Y += alpha a X (acc = 1); X, Y n x n. */
+static void sp_left(const qs_op *a, dcomplex alpha, const dcomplex *X, dcomplex *Y, int acc)
+{
+  const int n = (int)a->dim;
+#pragma omp parallel for schedule(static) if (n >= 256)
+  for (int j = 0; j < n; j++) {
+    const dcomplex *x = X + (size_t)j * (size_t)n;
+    dcomplex *y = Y + (size_t)j * (size_t)n;
+    for (int r = 0; r < n; r++) {
+      dcomplex s = 0.0;
+      for (qs_index k = a->row_start[r]; k < a->row_start[r + 1]; k++)
+        s += a->val[k] * x[a->col[k]];
+      y[r] = acc ? y[r] + alpha * s : alpha * s;
+    }
+  }
+}
+
+/* Y = alpha X a^H (acc = 0) or Y += alpha X a^H (acc = 1): column j of
+ * X a^H is sum over row j of a of conj(a_jl) X[:, l]. */
+static void sp_right_adj(const qs_op *a, dcomplex alpha, const dcomplex *X, dcomplex *Y, int acc)
+{
+  const int n = (int)a->dim;
+#pragma omp parallel for schedule(static) if (n >= 256)
+  for (int j = 0; j < n; j++) {
+    dcomplex *y = Y + (size_t)j * (size_t)n;
+    if (!acc)
+      memset(y, 0, (size_t)n * sizeof *y);
+    for (qs_index k = a->row_start[j]; k < a->row_start[j + 1]; k++)
+      zaxpy_minus(n, -alpha * conj(a->val[k]), X + (size_t)a->col[k] * (size_t)n, y);
+  }
+}
+
+/* ---- the splitting workspace ------------------------------------------- */
+
+typedef struct {
+  int n;
+  const qs_model *model;
+  qs_op *A;     /* sparse A = iH + (1/2) sum c^dag c */
+  dcomplex *Q;  /* Schur vectors, A = Q T Q^H */
+  dcomplex *T;  /* upper triangular Schur factor */
+  dcomplex *W;  /* n x n scratch of the L0^{-1} solve */
+  dcomplex *Z;  /* n x n scratch of L1 and L */
+} split_ws;
+
+static void split_free(split_ws *ws)
+{
+  qs_op_destroy(&ws->A);
+  free(ws->Q);
+  free(ws->T);
+  free(ws->W);
+  free(ws->Z);
+}
+
+qs_status qs_steady_build_A(const qs_model *model, qs_op **A)
+{
+  qs_op *sum = NULL;
+  qs_status st = qs_op_scale(I, model->H, &sum);
+  for (int k = 0; k < model->n_c && st == QS_OK; k++) {
+    qs_op *cd = NULL, *cdc = NULL, *next = NULL;
+    st = qs_op_adjoint(model->c[k], &cd);
+    if (st == QS_OK)
+      st = qs_op_mul(cd, model->c[k], &cdc);
+    if (st == QS_OK)
+      st = qs_op_add(1.0, sum, 0.5, cdc, &next);
+    qs_op_destroy(&cd);
+    qs_op_destroy(&cdc);
+    if (st == QS_OK) {
+      qs_op_destroy(&sum);
+      sum = next;
+    }
+  }
+  if (st != QS_OK)
+    qs_op_destroy(&sum);
+  *A = sum;
+  return st;
+}
+
+/* Sparse A and the Schur form of the dense A (zgees, O(25 N^3)). */
+static qs_status split_init(split_ws *ws, const qs_model *model, char *msg, size_t msglen)
+{
+  memset(ws, 0, sizeof *ws);
+  const int n = (int)model->space.total;
+  const size_t nn = (size_t)n * (size_t)n;
+  ws->n = n;
+  ws->model = model;
+  qs_status st = qs_steady_build_A(model, &ws->A);
+  if (st != QS_OK)
+    return st;
+  ws->Q = malloc(nn * sizeof *ws->Q);
+  ws->T = malloc(nn * sizeof *ws->T);
+  ws->W = malloc(nn * sizeof *ws->W);
+  ws->Z = malloc(nn * sizeof *ws->Z);
+  dcomplex *eig = malloc((size_t)n * sizeof *eig);
+  if (!ws->Q || !ws->T || !ws->W || !ws->Z || !eig) {
+    free(eig);
+    return QS_ERR_NOMEM;
+  }
+  qs_op_to_dense(ws->A, ws->T);
+  lapack_int sdim = 0;
+  lapack_int info =
+      LAPACKE_zgees(LAPACK_COL_MAJOR, 'V', 'N', NULL, n, ws->T, n, &sdim, eig, ws->Q, n);
+  if (info != 0) {
+    qs_set_message(msg, msglen, "Schur decomposition of A (zgees, N = %d) failed: info %d", n,
+                   (int)info);
+    free(eig);
+    return QS_ERR_LAPACK;
+  }
+  /* L0 has the eigenvalues lambda_i + conj(lambda_j): invertible iff every
+   * eigenvalue of A has Re > 0, i.e. no state is left alone by all c_k and
+   * kept by H. */
+  double min_re = INFINITY, max_abs = 0.0;
+  for (int i = 0; i < n; i++) {
+    min_re = fmin(min_re, creal(eig[i]));
+    max_abs = fmax(max_abs, cabs(eig[i]));
+  }
+  free(eig);
+  if (!(min_re > 1e-13 * max_abs)) {
+    qs_set_message(msg, msglen,
+                   "Sylvester splitting: L0 is singular (an eigenvalue of A = iH + "
+                   "sum c^dag c / 2 has real part %.3g <= 1e-13 |A|): some state is "
+                   "neither damped nor coupled out",
+                   min_re);
+    return QS_ERR_SINGULAR;
+  }
+  return QS_OK;
+}
+
+/* X <- L0^{-1} X for Hermitian X (only the upper triangle is read; X is
+ * exactly Hermitian on return):  C~ = Q^H X Q,  T Y + Y T^H = C~,
+ * X = Q Y Q^H.  Cost 3.5 N^3 complex multiply-adds (zhemm 1, triangle
+ * products 2 x 0.56, Lyapunov 0.5). */
+static qs_status l0_solve(split_ws *ws, dcomplex *X)
+{
+  const int n = ws->n;
+  const dcomplex one = 1.0, zero = 0.0;
+  cblas_zhemm(CblasColMajor, CblasLeft, CblasUpper, n, n, &one, X, n, ws->Q, n, &zero, ws->W, n);
+  upper_ph_w(n, ws->Q, ws->W, X);
+  if (lyap_rec(n, ws->T, n, X, n))
+    return QS_ERR_SINGULAR;
+  cblas_zhemm(CblasColMajor, CblasRight, CblasUpper, n, n, &one, X, n, ws->Q, n, &zero, ws->W, n);
+  upper_w_ph(n, ws->W, ws->Q, X);
+  mirror_upper(n, X);
+  return QS_OK;
+}
+
+/* Y = L1 X = sum_k c_k X c_k^H, Hermitized. */
+static void apply_l1(split_ws *ws, const dcomplex *X, dcomplex *Y)
+{
+  const qs_model *m = ws->model;
+  memset(Y, 0, (size_t)ws->n * (size_t)ws->n * sizeof *Y);
+  for (int k = 0; k < m->n_c; k++) {
+    sp_left(m->c[k], 1.0, X, ws->Z, 0);
+    sp_right_adj(m->c[k], 1.0, ws->Z, Y, 1);
+  }
+  hermitize(ws->n, Y);
+}
+
+/* R = L X = L1 X - A X - X A^H; returns ||R||_F / ||X||_F. */
+static double residual(split_ws *ws, const dcomplex *X, dcomplex *R)
+{
+  apply_l1(ws, X, R);
+  sp_left(ws->A, -1.0, X, R, 1);
+  sp_right_adj(ws->A, -1.0, X, R, 1);
+  return fnorm(ws->n, R) / fnorm(ws->n, X);
+}
+
+/* Hermitize and scale to unit trace. */
+static qs_status normalize(int n, dcomplex *x)
+{
+  hermitize(n, x);
+  double t = trace_re(n, x);
+  if (!isfinite(t) || t == 0.0)
+    return QS_ERR_NUMERIC;
+  cblas_zdscal(n * n, 1.0 / t, x, 1);
+  return QS_OK;
+}
+
+static qs_status initial_state(int n, const dcomplex *guess, dcomplex *x)
+{
+  const size_t nn = (size_t)n * (size_t)n;
+  if (guess) {
+    memcpy(x, guess, nn * sizeof *x);
+  } else {
+    memset(x, 0, nn * sizeof *x);
+    for (int i = 0; i < n; i++)
+      x[i + (size_t)i * (size_t)n] = 1.0;
+  }
+  return normalize(n, x);
+}
+
+/* Fixed point rho <- L0^{-1} L1 rho / Tr(...). */
+static qs_status fixed_point(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
+                             qs_steady_info *info, char *msg, size_t msglen)
+{
+  const int n = ws->n;
+  const size_t nn = (size_t)n * (size_t)n;
+  dcomplex *r = malloc(nn * sizeof *r);
+  if (!r)
+    return QS_ERR_NOMEM;
+  qs_status st = initial_state(n, opt->guess, x);
+  double res = st == QS_OK ? residual(ws, x, r) : NAN;
+  int it = 0;
+  while (st == QS_OK && !(res <= opt->tol) && it < opt->max_iter) {
+    apply_l1(ws, x, r);
+    memcpy(x, r, nn * sizeof *x);
+    st = l0_solve(ws, x);
+    if (st == QS_OK)
+      st = normalize(n, x);
+    if (st == QS_OK)
+      res = residual(ws, x, r);
+    it++;
+  }
+  info->iterations = it;
+  info->residual = res;
+  free(r);
+  if (st == QS_OK && !isfinite(res))
+    st = QS_ERR_NUMERIC;
+  if (st == QS_OK && !(res <= opt->tol)) {
+    qs_set_message(msg, msglen,
+                   "sylvester fixed point: residual %.3g > tol %.3g after max_iter = %d "
+                   "iterations",
+                   res, opt->tol, it);
+    st = QS_ERR_NUMERIC;
+  }
+  return st;
+}
+
+/* Restarted GMRES, right-preconditioned by L0^{-1}, in real arithmetic on
+ * the Hermitian matrices: B z = L x0 with B = I - L1 L0^{-1},
+ * x = x0 + L0^{-1} z (so that L x = L x0 - B z: the GMRES residual is the
+ * true residual L x). */
+static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
+                       qs_steady_info *info, char *msg, size_t msglen)
+{
+  const int n = ws->n, m = opt->restart;
+  const size_t nn = (size_t)n * (size_t)n;
+  dcomplex *V = malloc((size_t)(m + 1) * nn * sizeof *V);
+  dcomplex *u = malloc(nn * sizeof *u), *r = malloc(nn * sizeof *r);
+  double *H = calloc((size_t)(m + 1) * (size_t)m, sizeof *H);
+  double *cs = malloc((size_t)m * sizeof *cs), *sn = malloc((size_t)m * sizeof *sn);
+  double *g = malloc((size_t)(m + 1) * sizeof *g), *y = malloc((size_t)m * sizeof *y);
+  qs_status st = V && u && r && H && cs && sn && g && y ? QS_OK : QS_ERR_NOMEM;
+  if (st == QS_OK)
+    st = initial_state(n, opt->guess, x);
+  double res = st == QS_OK ? residual(ws, x, r) : NAN;
+  int it = 0;
+  while (st == QS_OK && isfinite(res) && !(res <= opt->tol) && it < opt->max_iter) {
+    /* r = L x0 is the right-hand side b of B z = b. */
+    const double xnorm = fnorm(n, x), target = 0.5 * opt->tol * xnorm;
+    double beta = fnorm(n, r);
+    memcpy(V, r, nn * sizeof *V);
+    cblas_zdscal(n * n, 1.0 / beta, V, 1);
+    memset(g, 0, (size_t)(m + 1) * sizeof *g);
+    g[0] = beta;
+    int k = 0;
+    while (k < m && it < opt->max_iter) {
+      dcomplex *vk = V + (size_t)k * nn, *w = V + (size_t)(k + 1) * nn;
+      double *h = H + (size_t)k * (size_t)(m + 1);
+      memcpy(u, vk, nn * sizeof *u);
+      st = l0_solve(ws, u);
+      if (st != QS_OK)
+        break;
+      apply_l1(ws, u, w);
+      /* w = v_k - L1 L0^{-1} v_k */
+      cblas_dscal(2 * n * n, -1.0, (double *)w, 1);
+      cblas_daxpy(2 * n * n, 1.0, (const double *)vk, 1, (double *)w, 1);
+      /* Modified Gram-Schmidt, twice (the basis must stay orthogonal to
+       * ~1e-15 for residuals of 1e-10 and below). */
+      for (int i = 0; i <= k; i++)
+        h[i] = 0.0;
+      for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i <= k; i++) {
+          double hij = rdot(n, V + (size_t)i * nn, w);
+          h[i] += hij;
+          cblas_daxpy(2 * n * n, -hij, (const double *)(V + (size_t)i * nn), 1, (double *)w, 1);
+        }
+      h[k + 1] = fnorm(n, w);
+      if (h[k + 1] > 0.0)
+        cblas_zdscal(n * n, 1.0 / h[k + 1], w, 1);
+      for (int i = 0; i < k; i++) {
+        double t = cs[i] * h[i] + sn[i] * h[i + 1];
+        h[i + 1] = -sn[i] * h[i] + cs[i] * h[i + 1];
+        h[i] = t;
+      }
+      double den = hypot(h[k], h[k + 1]);
+      cs[k] = den > 0.0 ? h[k] / den : 1.0;
+      sn[k] = den > 0.0 ? h[k + 1] / den : 0.0;
+      h[k] = den;
+      h[k + 1] = 0.0;
+      g[k + 1] = -sn[k] * g[k];
+      g[k] *= cs[k];
+      k++;
+      it++;
+      if (fabs(g[k]) <= target || den == 0.0 || H[(size_t)(k - 1) * (size_t)(m + 1) + k - 1] == 0.0)
+        break;
+    }
+    if (st != QS_OK || k == 0)
+      break;
+    /* y = H^{-1} g (upper triangular k x k), z = V y, x += L0^{-1} z. */
+    for (int i = k - 1; i >= 0; i--) {
+      double s = g[i];
+      for (int j = i + 1; j < k; j++)
+        s -= H[i + (size_t)j * (size_t)(m + 1)] * y[j];
+      double d = H[i + (size_t)i * (size_t)(m + 1)];
+      y[i] = d != 0.0 ? s / d : 0.0;
+    }
+    memset(u, 0, nn * sizeof *u);
+    for (int i = 0; i < k; i++)
+      cblas_daxpy(2 * n * n, y[i], (const double *)(V + (size_t)i * nn), 1, (double *)u, 1);
+    st = l0_solve(ws, u);
+    if (st != QS_OK)
+      break;
+    cblas_daxpy(2 * n * n, 1.0, (const double *)u, 1, (double *)x, 1);
+    st = normalize(n, x);
+    if (st == QS_OK)
+      res = residual(ws, x, r);
+  }
+  info->iterations = it;
+  info->residual = res;
+  if (st == QS_OK && !isfinite(res))
+    st = QS_ERR_NUMERIC;
+  if (st == QS_OK && !(res <= opt->tol)) {
+    qs_set_message(msg, msglen,
+                   "krylov (GMRES): residual %.3g > tol %.3g after max_iter = %d iterations",
+                   res, opt->tol, it);
+    st = QS_ERR_NUMERIC;
+  }
+  free(V);
+  free(u);
+  free(r);
+  free(H);
+  free(cs);
+  free(sn);
+  free(g);
+  free(y);
+  return st;
+}
+
+qs_status qs_steady_splitting_solve(const qs_model *model, const qs_steady_options *opt,
+                                    double complex *rho, qs_steady_info *info, char *msg,
+                                    size_t msglen)
+{
+  if (model->space.total > SPLIT_MAX_DIM) {
+    qs_set_message(msg, msglen, "%s: N = %lld above the largest supported %d",
+                   qs_steady_method_name(opt->method), (long long)model->space.total,
+                   SPLIT_MAX_DIM);
+    return QS_ERR_TOO_LARGE;
+  }
+  split_ws ws;
+  qs_status st = split_init(&ws, model, msg, msglen);
+  if (st == QS_OK)
+    st = opt->method == QS_STEADY_KRYLOV ? gmres(&ws, opt, rho, info, msg, msglen)
+                                         : fixed_point(&ws, opt, rho, info, msg, msglen);
+  split_free(&ws);
+  return st;
+}
+
+double qs_steady_splitting_memory(const qs_model *model, qs_steady_method method, int restart)
+{
+  const double n = (double)model->space.total, mat = 16.0 * n * n;
+  /* Q, T, W, Z always; the zgees workspace (eigenvalues, work of optimal
+   * size ~ 65 N, rwork N) and the sparse A are O(N). */
+  double bytes = 4.0 * mat + 16.0 * 70.0 * n;
+  if (method == QS_STEADY_KRYLOV)
+    bytes += (double)(restart + 3) * mat; /* V (restart + 1), u, r */
+  else
+    bytes += mat; /* r */
+  return bytes;
+}

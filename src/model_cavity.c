@@ -10,8 +10,8 @@
 #include <string.h>
 
 enum {
-  CAV_NQUBITS, CAV_NCAV, CAV_FRAME, CAV_OMEGA0, CAV_DOMEGA, CAV_F, CAV_GAMMA,
-  CAV_GAMMA_S, CAV_DELTA_1
+  CAV_NQUBITS, CAV_NCAV, CAV_FRAME, CAV_DISPLACE, CAV_OMEGA0, CAV_DOMEGA, CAV_F,
+  CAV_GAMMA, CAV_GAMMA_S, CAV_DELTA_1
 };
 _Static_assert(CAV_DELTA_1 + QS_CAVITY_MAX_QUBITS == QS_CAVITY_N_PARAMS,
                "parameter table size");
@@ -26,6 +26,10 @@ const qs_param_spec qs_cavity_qubits_params[QS_CAVITY_N_PARAMS] = {
   [CAV_FRAME] = {"frame", "-", 0, 0, 1,
                  "rwa: time-independent Eq. 3; lab: Eq. 1 without RWA, integrated in the drive frame",
                  "rwa|lab"},
+  [CAV_DISPLACE] = {"displace", "-", 0, 0, 1,
+                    "on: keep ncav levels of b = a - alpha0 around the empty cavity's coherent "
+                    "amplitude alpha0 (Eq. 36) instead of ncav photon numbers",
+                    "off|on"},
   [CAV_OMEGA0] = {"omega0", "lambda", 10, 1e-3, 1e6, "cavity frequency omega0 (lab frame only)", NULL},
   [CAV_DOMEGA] = {"domega", "lambda", 0, -1e6, 1e6, "drive detuning omega - omega0", NULL},
   [CAV_F] = {"F", "lambda", 1, -1e6, 1e6, "drive amplitude F", NULL},
@@ -54,6 +58,13 @@ static double complex counter_sin(double t, const void *data)
   return sin(2.0 * drive_frequency(data) * t);
 }
 
+/* Coherent amplitude of the empty driven cavity (Eq. 36): the zero of
+ * d<a>/dt = i domega <a> - i F - (gamma/2) <a>. */
+static double complex empty_cavity_alpha(const double *p)
+{
+  return -I * p[CAV_F] / (0.5 * p[CAV_GAMMA] - I * p[CAV_DOMEGA]);
+}
+
 /* *acc += c x (creates *acc on first use). */
 static qs_status accumulate(qs_op **acc, double complex c, const qs_op *x)
 {
@@ -69,13 +80,16 @@ static qs_status accumulate(qs_op **acc, double complex c, const qs_op *x)
 /* The operators every part of the model is built from. */
 typedef struct {
   int nq;
-  qs_op *a, *adag, *n;
+  double complex alpha0;   /* displacement: a = alpha0 + b (0 if off) */
+  qs_op *id;
+  qs_op *a, *adag, *n;     /* the kept cavity mode: a, or b when displaced */
   qs_op *sp[QS_CAVITY_MAX_QUBITS], *sm[QS_CAVITY_MAX_QUBITS];
   qs_op *s[QS_CAVITY_MAX_QUBITS][3];   /* S_x, S_y, S_z = sigma / 2 */
 } cavity_ops;
 
 static void cavity_ops_free(cavity_ops *o)
 {
+  qs_op_destroy(&o->id);
   qs_op_destroy(&o->a);
   qs_op_destroy(&o->adag);
   qs_op_destroy(&o->n);
@@ -100,6 +114,8 @@ static qs_status cavity_ops_build(const qs_space *space, int nq, cavity_ops *o)
     st = qs_op_adjoint(o->a, &o->adag);
   if (st == QS_OK)
     st = qs_op_mul(o->adag, o->a, &o->n);
+  if (st == QS_OK)
+    st = qs_op_identity(space->total, &o->id);
   const qs_spin_component comp[3] = {QS_SPIN_X, QS_SPIN_Y, QS_SPIN_Z};
   for (int l = 0; l < nq && st == QS_OK; l++) {
     st = qs_model_spin_op(space, 1, l + 1, QS_SPIN_PLUS, &o->sp[l]);
@@ -113,17 +129,28 @@ static qs_status cavity_ops_build(const qs_space *space, int nq, cavity_ops *o)
 
 /* RWA Hamiltonian in the drive frame (paper Eq. 3):
  * -domega a^dag a + sum_l (Delta_l - domega)/2 sz_l + sum_l (a s+_l + a^dag s-_l)
- * + F (a + a^dag), with sz_l = 2 S_z,l. */
+ * + F (a + a^dag), with sz_l = 2 S_z,l.
+ * Displaced (a = alpha0 + b, alpha0 of the empty cavity): the drive on b
+ * cancels exactly against -domega (alpha0 b^dag + h.c.) and the
+ * Hamiltonian part (i gamma/2)(conj(alpha0) b - alpha0 b^dag) of
+ * D[sqrt(gamma)(b + alpha0)] = D[sqrt(gamma) b] - i[., rho], leaving
+ * -domega b^dag b + ... + sum_l (b s+_l + h.c.) + sum_l (alpha0 s+_l + h.c.)
+ * with c = sqrt(gamma) b (constants dropped). */
 static qs_status rwa_hamiltonian(const double *p, const cavity_ops *o, qs_op **H)
 {
   qs_status st = accumulate(H, -p[CAV_DOMEGA], o->n);
-  if (st == QS_OK)
-    st = accumulate(H, p[CAV_F], o->a);
-  if (st == QS_OK)
-    st = accumulate(H, p[CAV_F], o->adag);
+  double complex drive = o->alpha0 != 0.0 ? 0.0 : p[CAV_F];
+  if (st == QS_OK && drive != 0.0)
+    st = accumulate(H, drive, o->a);
+  if (st == QS_OK && drive != 0.0)
+    st = accumulate(H, drive, o->adag);
   for (int l = 0; l < o->nq && st == QS_OK; l++) {
     qs_op *hop = NULL, *hop_h = NULL;
     st = accumulate(H, p[CAV_DELTA_1 + l] - p[CAV_DOMEGA], o->s[l][2]);
+    if (st == QS_OK && o->alpha0 != 0.0)
+      st = accumulate(H, o->alpha0, o->sp[l]);
+    if (st == QS_OK && o->alpha0 != 0.0)
+      st = accumulate(H, conj(o->alpha0), o->sm[l]);
     if (st == QS_OK)
       st = qs_op_mul(o->a, o->sp[l], &hop);
     if (st == QS_OK)
@@ -143,7 +170,9 @@ static qs_status rwa_hamiltonian(const double *p, const cavity_ops *o, qs_op **H
  * co-rotating part is the RWA Hamiltonian and the counter-rotating part is
  * e^{2 i omega t} X + h.c., X = sum_l s+_l a^dag + F a^dag, i.e.
  * cos(2 omega t) (X + X^dag) + sin(2 omega t) i (X - X^dag).  The
- * dissipators are unchanged (D[c e^{i phi}] = D[c]). */
+ * dissipators are unchanged (D[c e^{i phi}] = D[c]).  Displaced, a^dag =
+ * b^dag + conj(alpha0) adds conj(alpha0) s+_l to X (F conj(alpha0) is a
+ * c-number, dropped). */
 static qs_status counter_rotating_terms(const double *p, const cavity_ops *o,
                                         qs_model *m)
 {
@@ -154,6 +183,8 @@ static qs_status counter_rotating_terms(const double *p, const cavity_ops *o,
     st = qs_op_mul(o->sp[l], o->adag, &term);
     if (st == QS_OK)
       st = accumulate(&X, 1.0, term);
+    if (st == QS_OK && o->alpha0 != 0.0)
+      st = accumulate(&X, conj(o->alpha0), o->sp[l]);
     qs_op_destroy(&term);
   }
   if (st == QS_OK)
@@ -248,11 +279,32 @@ static qs_status add_pair_observables(qs_model *m, const cavity_ops *o)
   return st;
 }
 
+/* a = alpha0 + b and n = b^dag b + alpha0 b^dag + conj(alpha0) b + |alpha0|^2
+ * (just a and a^dag a without displacement). */
+static qs_status add_field_observables(qs_model *m, const cavity_ops *o)
+{
+  qs_op *a = NULL, *n = NULL;
+  double complex al = o->alpha0;
+  qs_status st = qs_op_add(1.0, o->a, al, o->id, &a);
+  if (st == QS_OK)
+    st = qs_op_add(1.0, o->n, al * conj(al), o->id, &n);
+  if (st == QS_OK && al != 0.0)
+    st = accumulate(&n, al, o->adag);
+  if (st == QS_OK && al != 0.0)
+    st = accumulate(&n, conj(al), o->a);
+  if (st == QS_OK) {
+    qs_model_add_observable(m, a, "a");
+    qs_model_add_observable(m, n, "n");
+    a = n = NULL;
+  }
+  qs_op_destroy(&a);
+  qs_op_destroy(&n);
+  return st;
+}
+
 static qs_status add_cavity_observables(qs_model *m, const cavity_ops *o)
 {
-  qs_status st = add_observable_copy(m, 1.0, o->a, "a");
-  if (st == QS_OK)
-    st = add_observable_copy(m, 1.0, o->n, "n");
+  qs_status st = add_field_observables(m, o);
   qs_op *top = NULL;
   if (st == QS_OK)
     st = top_level_projector(&m->space, &top);
@@ -397,6 +449,15 @@ qs_status qs_cavity_qubits_build(const double *p, qs_model *m, char *msg, size_t
 
   cavity_ops o;
   st = cavity_ops_build(&m->space, nq, &o);
+  if (p[CAV_DISPLACE] != 0.0) {
+    if (p[CAV_GAMMA] == 0.0 && p[CAV_DOMEGA] == 0.0) {
+      cavity_ops_free(&o);
+      qs_set_message(msg, msglen, "displace = on needs gamma > 0 or domega != 0 (the empty "
+                     "cavity has no steady amplitude otherwise)");
+      return QS_ERR_INVALID;
+    }
+    o.alpha0 = empty_cavity_alpha(p);
+  }
   if (st == QS_OK)
     st = rwa_hamiltonian(p, &o, &m->H);
   int rwa = p[CAV_FRAME] == 0.0;
@@ -422,7 +483,8 @@ qs_status qs_cavity_qubits_build(const double *p, qs_model *m, char *msg, size_t
 qs_status qs_cavity_photon_distribution(const qs_model *model, const double complex *rho,
                                         double *p_up, double *p_down)
 {
-  if (!model || !rho || model->cavity_top_obs < 0 || model->space.n_sub < 2)
+  if (!model || !rho || model->cavity_top_obs < 0 || model->space.n_sub < 2 ||
+      model->param_values[CAV_DISPLACE] != 0.0)
     return QS_ERR_INVALID;
   qs_index ncav = model->space.dims[0], total = model->space.total;
   qs_index rest = total / ncav, half = rest / 2;  /* qubit 1 is the leading bit */

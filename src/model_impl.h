@@ -20,7 +20,7 @@ qs_status qs_model_spin_op(const qs_space *space, int two_s, int j,
 
 /* Parameter table and constructor of "cavity_qubits" (model_cavity.c). */
 #define QS_CAVITY_MAX_QUBITS 8
-#define QS_CAVITY_N_PARAMS (8 + QS_CAVITY_MAX_QUBITS)
+#define QS_CAVITY_N_PARAMS (9 + QS_CAVITY_MAX_QUBITS)
 extern const qs_param_spec qs_cavity_qubits_params[QS_CAVITY_N_PARAMS];
 qs_status qs_cavity_qubits_build(const double *p, qs_model *m, char *msg,
                                  size_t msglen);

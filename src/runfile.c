@@ -57,7 +57,7 @@ static const key_entry key_table[] = {
     "initial CVODE step after a jump as a fraction of the last step; 0 = CVODE's estimate"},
    KEY_REAL, CFG(restart_step), 0, 1, NULL},
   {{"steady", "method", "-", "auto", "auto | dense | sparse_lu | sylvester | krylov",
-    "exact steady-state solver (see README, steady-state methods); auto picks by size and memory"},
+    "exact steady-state solver (README, steady-state methods); auto: dense to dim 32, sparse LU to 256, else krylov"},
    KEY_METHOD, CFG(steady_method), 0, 0, NULL},
   {{"steady", "tol", "1", "1e-10", "1e-15 .. 1e-2",
     "sylvester/krylov: stop when ||L rho|| / ||rho|| falls below this"},

@@ -35,7 +35,7 @@ typedef enum {
  * (measured on the driven cavity with 2 qubits, N = 160: UMFPACK 3.3 s
  * and 0.5 GiB, GMRES 5.5 s; the LU memory grows like N^2 exp(0.53 r) with
  * r the nonzeros per Liouvillian row, the splitting solvers' like N^2). */
-#define QS_STEADY_SPARSE_MAX_DIM 160
+#define QS_STEADY_SPARSE_MAX_DIM 256
 
 /* Largest dense Liouvillian the dense methods accept, in bytes. */
 #define QS_DENSE_MAX_BYTES ((double)(2u << 30))

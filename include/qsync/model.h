@@ -39,7 +39,11 @@
  * qubits also XX_12 .. ZZ_12 (<sigma_i^(1) sigma_j^(2)>), S2 = <(S_1 +
  * S_2)^2> and singlet (singlet probability of qubits 1, 2), and the derived
  * negativity and chsh (maximal Bell-CHSH value) of that pair's state.
- * Initial state: vacuum, all qubits down.  The undriven RWA model conserves
+ * displace = on keeps ncav levels of b = a - alpha0 instead of photon
+ * numbers, alpha0 = -i F / (gamma/2 - i domega) the empty cavity's
+ * coherent amplitude (Eq. 36): exact, with the drive moved onto the
+ * qubits (alpha0 s+_l + h.c.), and far fewer levels for strong drives.
+ * Initial state: vacuum (of b when displaced), all qubits down.  The undriven RWA model conserves
  * photons + excited qubits (u1_charge).
  *
  * Thread safety: a built model is immutable and may be shared by threads.
@@ -145,7 +149,7 @@ int qs_model_obs_index(const qs_model *model, const char *name);
 /* Photon-number distributions of a cavity_qubits state rho (dim*dim,
  * column-major) with qubit 1 up and down: p_up[n] = <n,up|rho_c1|n,up>,
  * p_down likewise (ncav entries each; the other qubits traced out).
- * QS_ERR_INVALID for a model without cavity and qubit. */
+ * QS_ERR_INVALID for a model without cavity and qubit, or displaced. */
 qs_status qs_cavity_photon_distribution(const qs_model *model, const double complex *rho,
                                         double *p_up, double *p_down);
 

@@ -149,7 +149,8 @@ static int has_photon_table(const qs_runconfig *cfg, const qs_model *model)
   for (int a = 0; a < 2; a++)
     if (qs_sweep_active(&cfg->sweep[a]) && strcmp(cfg->sweep[a].key, "ncav") == 0)
       return 0;
-  return model->cavity_top_obs >= 0 && model->space.n_sub >= 2;
+  return model->cavity_top_obs >= 0 && model->space.n_sub >= 2 &&
+         !(qs_model_param(model, "displace") > 0.0); /* displaced Fock states are not photon numbers */
 }
 
 static void photon_columns(table *t, const qs_runconfig *cfg)

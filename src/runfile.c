@@ -106,8 +106,8 @@ static const key_entry key_table[] = {
   SWEEP_KEYS("", 0, "inner"),
   SWEEP_KEYS("2", 1, "outer (second)"),
 #undef SWEEP_KEYS
-  {{"scan", "key", "-", "the coupling", "model.<parameter>",
-    "parameter along which qsync scan finds zero crossings and extrema"},
+  {{"scan", "key", "-", "model.g", "model.<parameter>",
+    "parameter along which qsync scan finds zero crossings and extrema (default: the model's coupling, g for qubit_osc)"},
    KEY_PARAM, CFG(scan_along.key), 0, 0, NULL},
   {{"scan", "from", "parameter", "0", "number", "start of the scanned line"},
    KEY_REAL, CFG(scan_along.from), -1e300, 1e300, NULL},

@@ -252,9 +252,12 @@ static int steady_solve(const cli_context *ctx, const double *values, steady_sta
     cli_error("%s: exact steady state (method %s) failed: %s%s%s", ctx->cfg.path,
               qs_steady_method_name(ctx->cfg.steady_method), qs_strerror(st),
               msg[0] ? ": " : "", msg);
+    if (w->model->n_td > 0)
+      cli_error("the lab frame is periodic, not stationary: use qsync mesolve (period "
+                "averages) or frame = rwa");
     if (!warm)  /* a warm start reuses rho: keep it valid only on success */
       w->dim = 0;
-    return st == QS_ERR_TOO_LARGE ? EXIT_BAD_INPUT : EXIT_RUNTIME;
+    return st == QS_ERR_TOO_LARGE || st == QS_ERR_INVALID ? EXIT_BAD_INPUT : EXIT_RUNTIME;
   }
   for (int k = 0; k < w->model->n_obs; k++)
     w->obs[k] = qs_op_trace_with(w->model->obs[k], w->rho);

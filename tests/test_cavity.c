@@ -352,6 +352,39 @@ static void test_lab_approaches_rwa(void)
   qs_model_destroy(&rwa);
 }
 
+/* displace = on is an exact change of basis: with enough levels both
+ * bases give the same steady-state observables (two qubits, strong drive:
+ * <n> = 3.6). */
+static void test_displaced_basis(void)
+{
+  const char *keys[] = {"nqubits", "ncav", "displace", "F", "gamma", "gamma_s", "delta_1",
+                        "delta_2", "domega", NULL};
+  double vals[] = {2, 30, 0, 1.0, 0.8, 0.3, 1.0, -0.5, 0.2};
+  double complex obs[2][64];
+  for (int d = 0; d < 2; d++) {
+    vals[1] = d ? 30 : 40;
+    vals[2] = d;
+    qs_model *m = test_cavity(keys, vals);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    qs_index n = m->space.total;
+    double complex *rho = malloc((size_t)(n * n) * sizeof *rho);
+    CU_ASSERT_EQUAL_FATAL(qs_steady_state(m, QS_STEADY_SPARSE_LU, rho, NULL), QS_OK);
+    expectations_of_rho(m, rho, obs[d]);
+    CU_ASSERT(creal(obs[d][m->cavity_top_obs]) < 1e-9);
+    if (d == 1) {
+      double worst = 0.0;
+      for (int k = 0; k < m->n_obs; k++)
+        if (k != m->cavity_top_obs)
+          worst = fmax(worst, cabs(obs[1][k] - obs[0][k]));
+      CU_ASSERT(worst < 1e-7);
+      CU_ASSERT(creal(obs[0][qs_model_obs_index(m, "n")]) > 3.0);
+      printf("\n    displaced (30 levels) vs photon basis (40): max |diff| = %.1e ", worst);
+    }
+    free(rho);
+    qs_model_destroy(&m);
+  }
+}
+
 /* delta = list and frame = word are accepted by the run file. */
 static void test_runfile_lists(void)
 {
@@ -385,6 +418,7 @@ int qs_test_register_cavity(void)
     {"run file: delta list, frame word", test_runfile_lists},
     {"lab frame: drive frame equals the rotated literal Eq. 1", test_lab_frame_rotation},
     {"lab frame approaches the RWA as omega0 grows", test_lab_approaches_rwa},
+    {"displaced basis equals the photon-number basis", test_displaced_basis},
   };
   return test_add_suite("cavity", cases, (int)(sizeof cases / sizeof cases[0]));
 }

@@ -210,28 +210,6 @@ static void error_handler(int error_code, const char *module,
                    function, msg);
 }
 
-/* H_eff0 = H0 - (i/2) sum_k c_k^dag c_k. */
-static qs_status build_h_eff(const qs_model *m, qs_op **out)
-{
-  qs_op *sum = NULL;
-  qs_status st = qs_op_copy(m->H, &sum);
-  for (int k = 0; k < m->n_c && st == QS_OK; k++) {
-    qs_op *cd = NULL, *cdc = NULL, *next = NULL;
-    st = qs_op_adjoint(m->c[k], &cd);
-    if (st == QS_OK)
-      st = qs_op_mul(cd, m->c[k], &cdc);
-    if (st == QS_OK)
-      st = qs_op_add(1.0, sum, -0.5 * I, cdc, &next);
-    qs_op_destroy(&cd);
-    qs_op_destroy(&cdc);
-    qs_op_destroy(&sum);
-    sum = next;
-  }
-  if (st != QS_OK)
-    qs_op_destroy(&sum);
-  *out = sum;
-  return st;
-}
 
 static int compare_index(const void *a, const void *b)
 {
@@ -351,7 +329,7 @@ static qs_status work_init(mesolve_work *w, const qs_model *m)
   w->model = m;
   w->n = m->space.total;
   qs_op *h0 = NULL;
-  qs_status st = build_h_eff(m, &h0);
+  qs_status st = qs_model_effective_hamiltonian(m, &h0);
   if (st == QS_OK)
     st = build_pattern(w, h0);
   qs_op_destroy(&h0);

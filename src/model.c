@@ -341,6 +341,28 @@ qs_status qs_model_create(const qs_model_type *type, const double *values,
   return QS_OK;
 }
 
+qs_status qs_model_effective_hamiltonian(const qs_model *m, qs_op **out)
+{
+  qs_op *sum = NULL;
+  qs_status st = qs_op_copy(m->H, &sum);
+  for (int j = 0; j < m->n_c && st == QS_OK; j++) {
+    qs_op *cd = NULL, *cdc = NULL, *next = NULL;
+    st = qs_op_adjoint(m->c[j], &cd);
+    if (st == QS_OK)
+      st = qs_op_mul(cd, m->c[j], &cdc);
+    if (st == QS_OK)
+      st = qs_op_add(1.0, sum, -0.5 * I, cdc, &next);
+    qs_op_destroy(&cd);
+    qs_op_destroy(&cdc);
+    qs_op_destroy(&sum);
+    sum = next;
+  }
+  if (st != QS_OK)
+    qs_op_destroy(&sum);
+  *out = sum;
+  return st;
+}
+
 int qs_model_obs_index(const qs_model *model, const char *name)
 {
   for (int k = 0; model && name && k < model->n_obs; k++)

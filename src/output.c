@@ -124,18 +124,34 @@ static int write_double_attr(hid_t loc, const char *name, double value)
   return attr < 0 || err < 0;
 }
 
-static char *obs_name_list(const qs_model *m)
+/* "n0,n1,..." of n strings (malloc'd, NULL when out of memory). */
+static char *join_names(int n, const char *(*name)(const void *, int), const void *data)
 {
   size_t len = 1;
-  for (int k = 0; k < m->n_obs; k++)
-    len += strlen(m->obs_names[k]) + 1;
+  for (int k = 0; k < n; k++)
+    len += strlen(name(data, k)) + 1;
   char *s = calloc(len, 1);
-  for (int k = 0; s && k < m->n_obs; k++) {
+  for (int k = 0; s && k < n; k++) {
     if (k > 0)
       strcat(s, ",");
-    strcat(s, m->obs_names[k]);
+    strcat(s, name(data, k));
   }
   return s;
+}
+
+static const char *obs_name(const void *model, int k)
+{
+  return ((const qs_model *)model)->obs_names[k];
+}
+
+static const char *column_name(const void *table, int k)
+{
+  return ((const qs_table *)table)->columns[k];
+}
+
+static char *obs_name_list(const qs_model *m)
+{
+  return join_names(m->n_obs, obs_name, m);
 }
 
 static int write_root_attrs(hid_t file, const qs_output *o)
@@ -245,15 +261,7 @@ static int write_tables(hid_t file, const qs_output *o)
     const qs_table *t = &o->tables[i];
     hsize_t dims[2] = {(hsize_t)t->n_rows, (hsize_t)t->n_cols};
     err = write_doubles(g, t->name, 2, dims, t->data);
-    size_t len = 1;
-    for (int c = 0; c < t->n_cols; c++)
-      len += strlen(t->columns[c]) + 1;
-    char *names = calloc(len, 1);
-    for (int c = 0; names && c < t->n_cols; c++) {
-      if (c > 0)
-        strcat(names, ",");
-      strcat(names, t->columns[c]);
-    }
+    char *names = join_names(t->n_cols, column_name, t);
     hid_t d = err || !names ? -1 : H5Dopen2(g, t->name, H5P_DEFAULT);
     err = err || !names || d < 0 || write_string_attr(d, "columns", names);
     if (d >= 0)

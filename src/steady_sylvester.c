@@ -281,25 +281,12 @@ static void split_free(split_ws *ws)
 
 qs_status qs_steady_build_A(const qs_model *model, qs_op **A)
 {
-  qs_op *sum = NULL;
-  qs_status st = qs_op_scale(I, model->H, &sum);
-  for (int k = 0; k < model->n_c && st == QS_OK; k++) {
-    qs_op *cd = NULL, *cdc = NULL, *next = NULL;
-    st = qs_op_adjoint(model->c[k], &cd);
-    if (st == QS_OK)
-      st = qs_op_mul(cd, model->c[k], &cdc);
-    if (st == QS_OK)
-      st = qs_op_add(1.0, sum, 0.5, cdc, &next);
-    qs_op_destroy(&cd);
-    qs_op_destroy(&cdc);
-    if (st == QS_OK) {
-      qs_op_destroy(&sum);
-      sum = next;
-    }
-  }
-  if (st != QS_OK)
-    qs_op_destroy(&sum);
-  *A = sum;
+  qs_op *h_eff = NULL;
+  qs_status st = qs_model_effective_hamiltonian(model, &h_eff);
+  *A = NULL;
+  if (st == QS_OK)
+    st = qs_op_scale(I, h_eff, A);  /* A = i H + (1/2) sum c^dag c = i H_eff */
+  qs_op_destroy(&h_eff);
   return st;
 }
 

@@ -73,27 +73,6 @@ static int jump_condition(sunrealtype t, N_Vector y, sunrealtype *g, void *data)
   return 0;
 }
 
-static qs_status build_h_eff(const qs_model *m, qs_op **out)
-{
-  qs_op *sum = NULL;
-  qs_status st = qs_op_copy(m->H, &sum);
-  for (int j = 0; j < m->n_c && st == QS_OK; j++) {
-    qs_op *cd = NULL, *cdc = NULL, *next = NULL;
-    st = qs_op_adjoint(m->c[j], &cd);
-    if (st == QS_OK)
-      st = qs_op_mul(cd, m->c[j], &cdc);
-    if (st == QS_OK)
-      st = qs_op_add(1.0, sum, -0.5 * I, cdc, &next);
-    qs_op_destroy(&cd);
-    qs_op_destroy(&cdc);
-    qs_op_destroy(&sum);
-    sum = next;
-  }
-  if (st != QS_OK)
-    qs_op_destroy(&sum);
-  *out = sum;
-  return st;
-}
 
 void qs_traj_destroy(qs_traj **traj)
 {
@@ -137,7 +116,7 @@ qs_status qs_traj_create(const qs_model *model, const qs_traj_options *opt,
   tr->opt = o;
   tr->dim = model->space.total;
   tr->jumps_enabled = 1;
-  qs_status st = build_h_eff(model, &tr->H_eff);
+  qs_status st = qs_model_effective_hamiltonian(model, &tr->H_eff);
   if (st != QS_OK)
     goto fail;
   st = QS_ERR_NOMEM;

@@ -13,20 +13,6 @@
 
 #include "test_util.h"
 
-qs_model *test_cavity(const char *const *keys, const double *values)
-{
-  const qs_model_type *type = qs_model_type_find("cavity_qubits");
-  double v[QS_MODEL_MAX_PARAMS];
-  qs_model_defaults(type, v);
-  for (int i = 0; keys && keys[i]; i++)
-    v[qs_model_param_index(type, keys[i])] = values[i];
-  qs_model *m = NULL;
-  char msg[256];
-  if (qs_model_create(type, v, &m, msg, sizeof msg) != QS_OK)
-    fprintf(stderr, "test cavity model: %s\n", msg);
-  return m;
-}
-
 static double complex obs_of(const qs_model *m, const double complex *obs, const char *name)
 {
   int k = qs_model_obs_index(m, name);

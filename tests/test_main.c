@@ -6,9 +6,9 @@
 
 #include "test_util.h"
 
-qs_model *test_qubit_osc(const char *const *keys, const double *values)
+qs_model *test_model(const char *name, const char *const *keys, const double *values)
 {
-  const qs_model_type *type = qs_model_type_find("qubit_osc");
+  const qs_model_type *type = qs_model_type_find(name);
   double v[QS_RUNFILE_MAX_PARAMS];
   qs_model_defaults(type, v);
   for (int i = 0; keys && keys[i]; i++)
@@ -16,8 +16,18 @@ qs_model *test_qubit_osc(const char *const *keys, const double *values)
   qs_model *m = NULL;
   char msg[256];
   if (qs_model_create(type, v, &m, msg, sizeof msg) != QS_OK)
-    fprintf(stderr, "test model: %s\n", msg);
+    fprintf(stderr, "test model %s: %s\n", name, msg);
   return m;
+}
+
+qs_model *test_qubit_osc(const char *const *keys, const double *values)
+{
+  return test_model("qubit_osc", keys, values);
+}
+
+qs_model *test_cavity(const char *const *keys, const double *values)
+{
+  return test_model("cavity_qubits", keys, values);
 }
 
 void test_dense_mul(int n, const double complex *a, const double complex *b,

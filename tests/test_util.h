@@ -25,8 +25,10 @@ int qs_test_register_cavity(void);
  * test_qubit_osc). */
 qs_model *test_cavity(const char *const *keys, const double *values);
 
-/* Build the qubit_osc model from the defaults with some overrides
- * (NULL-terminated key list, values in order). */
+/* Build model `name` from its defaults with some overrides
+ * (NULL-terminated key list, values in order); test_qubit_osc and
+ * test_cavity for the two built-in models. */
+qs_model *test_model(const char *name, const char *const *keys, const double *values);
 qs_model *test_qubit_osc(const char *const *keys, const double *values);
 
 /* Dense column-major reference arithmetic: c = a b (n x n) and

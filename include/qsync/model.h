@@ -143,6 +143,11 @@ qs_status qs_model_create(const qs_model_type *type, const double *values,
 /* Free; accepts NULL and NULLs *model. */
 void qs_model_destroy(qs_model **model);
 
+/* Effective Hamiltonian of the time-independent part,
+ * H_eff = H0 - (i/2) sum_j c_j^dag c_j (trajectories, the master equation,
+ * and A = i H_eff of the Sylvester splitting). */
+qs_status qs_model_effective_hamiltonian(const qs_model *model, qs_op **out);
+
 /* Index of the observable `name` or -1. */
 int qs_model_obs_index(const qs_model *model, const char *name);
 

@@ -35,7 +35,7 @@ QSYNC    := $(BUILD)/qsync
 TESTS    := $(BUILD)/test_qsync
 PCG_REF  := $(BUILD)/pcg_reference.txt
 
-.PHONY: all deps bench-deps test demo bench figures check validate clean
+.PHONY: all deps bench-deps test demo bench figures figures-cavity check validate clean
 
 all: $(QSYNC)
 
@@ -98,6 +98,12 @@ validate: deps
 figures: deps
 	$(MAKE) $(QSYNC)
 	bash analysis/figures.sh
+
+# The driven-resonator paper's figures (cavity_qubits) as PNGs in out/figures/
+# (long: see README, "Figures of the driven-resonator paper").
+figures-cavity: deps
+	$(MAKE) $(QSYNC)
+	bash analysis/cavity_figures.sh
 
 # The test suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 check: deps

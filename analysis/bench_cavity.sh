@@ -55,6 +55,10 @@ part_qutip() {
       sed "s/^/q$q /"
     echo "q$q qutip_mcsolve_load $(load)"
   done
+  for q in $CASES; do   # exact means for the trajectory check (not timed)
+    timeout 900 "$PYTHON" analysis/bench_qutip_cavity.py "runs/bench_cavity_q$q.ini" --what mesolve |
+      sed "s/^/q$q /" || echo "q$q # mesolve reference failed (timeout 900 s or error)"
+  done >"$OUT/cavity_qutip_me.txt"
 }
 
 part_n100() {
@@ -78,6 +82,7 @@ def lines(name):
     except OSError:
         return []
 qs, qt, n100 = lines("cavity_qsync.txt"), lines("cavity_qutip.txt"), lines("cavity_n100.txt")
+qme = lines("cavity_qutip_me.txt")
 print("# cavity_qubits benchmark: qsync vs QuTiP 4.7, one thread each; RWA, ncav = 40,")
 print("# delta = 1, 1.5, 2, 2.5, domega = 0, F = 0.77, gamma = gamma_s = 0.2; t in [0, 20], 101 times, rtol 1e-6, atol 1e-8")
 print("# all numbers measured under load (uptime load averages are listed); see analysis/BENCH_CAVITY.md")
@@ -120,8 +125,14 @@ for q in ("1", "2", "4"):
             print(f"steady_compare q{q} {k:7s} qsync {v.real:+.10f}{v.imag:+.10f}i  qutip {tsteady[k].real:+.10f}{tsteady[k].imag:+.10f}i  |diff| {diff:.2e}")
     d["worst"] = worst if tsteady else float("nan")
     print(f"steady_max_abs_diff q{q} {d['worst']:.3g}")
-    # trajectory means: qsync summary.tsv vs QuTiP mean at the same times
-    zmax = 0.0
+    # trajectory means: qsync summary.tsv and QuTiP mcsolve against each
+    # other and against the exact mean (QuTiP mesolve, rtol 1e-9)
+    me = {}
+    for l in qme:
+        f = l.split()
+        if f[0] == f"q{q}" and f[1] == "qutip_me":
+            me[(f[2], float(f[3]))] = complex(float(f[4]), float(f[5]))
+    zs = {"qsync-QuTiP": [], "qsync-exact": [], "QuTiP-exact": []}
     try:
         hdr = open(f"{out}/cavity_run_q{q}/summary.tsv").readline().lstrip("# ").split()
         rows_t = [list(map(float, r.split())) for r in open(f"{out}/cavity_run_q{q}/summary.tsv") if not r.startswith("#")]
@@ -129,27 +140,41 @@ for q in ("1", "2", "4"):
         for name, t, re_, im_, sre, sim in ttraj:
             t = float(t)
             row = min(rows_t, key=lambda r: abs(r[0] - t))
+            ex = me.get((name, t))
             for part, tv, ts in (("re", float(re_), float(sre)), ("im", float(im_), float(sim))):
                 qv, qse = row[col[f"{name}.{part}"]], row[col[f"{name}.{part}_se"]]
-                se = (qse ** 2 + ts ** 2) ** 0.5
-                z = (qv - tv) / se if se > 0 else (0.0 if abs(qv - tv) < 1e-6 else float("inf"))
-                zmax = max(zmax, abs(z))
+                xv = None if ex is None else (ex.real if part == "re" else ex.imag)
+                vals = [qv, tv] + ([xv] if xv is not None else [])
+                if max(vals) - min(vals) < 1e-9:
+                    continue        # identically zero parts, P_top ~ 1e-14
+                def z(x, sx, y, sy):
+                    se = (sx ** 2 + sy ** 2) ** 0.5
+                    return (x - y) / se if se > 0 else float("inf")
+                tag = f"{name}.{part} t={t:g}"
+                zs["qsync-QuTiP"].append((z(qv, qse, tv, ts), tag))
+                if xv is not None:
+                    zs["qsync-exact"].append((z(qv, qse, xv, 0), tag))
+                    zs["QuTiP-exact"].append((z(tv, ts, xv, 0), tag))
                 if name in ("n", "Sx_1", "Sz_1") and part == "re" or name == "a":
-                    print(f"traj_compare q{q} t={t:g} {name}.{part}: qsync {qv:+.5f} ± {qse:.5f}  qutip {tv:+.5f} ± {ts:.5f}  z {z:+.2f}")
+                    xs = f"  exact {xv:+.5f}" if xv is not None else ""
+                    print(f"traj_compare q{q} t={t:g} {name}.{part}: qsync {qv:+.5f} ± {qse:.5f}  qutip {tv:+.5f} ± {ts:.5f}{xs}  z(qsync-qutip) {zs['qsync-QuTiP'][-1][0]:+.2f}")
     except (OSError, KeyError, ValueError) as e:
         print(f"# trajectory comparison unavailable: {e}")
-    d["zmax"] = zmax
-    print(f"traj_max_abs_z q{q} {zmax:.2f} (all observables, re and im, at the compared times)")
+    for k, v in zs.items():
+        v.sort(key=lambda x: -abs(x[0]))
+        m = abs(v[0][0]) if v else float("nan")
+        d[f"z {k}"] = m
+        print(f"traj_max_abs_z q{q} {k} {m:.2f} over {len(v)} comparisons; worst: " + ", ".join(f"{w} {x:+.2f}" for x, w in v[:3]))
     rows.append((q, d))
 print()
-print("| qubits | dim | qsync steady: method, iterations, time, residual | QuTiP steadystate | QuTiP / qsync | max abs diff of steady observables | qsync traj/s (1000 traj) | QuTiP traj/s (ntraj) | qsync / QuTiP | max abs z of traj means |")
+print("| qubits | dim | qsync steady: method, iterations, time, residual | QuTiP steadystate | QuTiP / qsync | max abs diff of steady observables | qsync traj/s (1000 traj) | QuTiP traj/s (ntraj) | qsync / QuTiP | max abs z: qsync-QuTiP, qsync-exact, QuTiP-exact |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for q, d in rows:
     ss = d.get("ss"); ts = d.get("ts"); qr = d.get("qr"); tr = d.get("tr")
     f = lambda x, fmt: (fmt % x) if x is not None else "–"
     print(f"| {q} | {d.get('dim')} | {d.get('meth')}, {d.get('it')}, {f(ss, '%.3g s')}, {d.get('res')} | {f(ts, '%.3g s')} | "
           f"{(ts / ss) if ss and ts else float('nan'):.2f} | {d['worst']:.1e} | {f(qr, '%.3g')} | {f(tr, '%.3g')} ({d.get('tn')}) | "
-          f"{(qr / tr) if qr and tr else float('nan'):.1f} | {d['zmax']:.2f} |")
+          f"{(qr / tr) if qr and tr else float('nan'):.1f} | {d.get('z qsync-QuTiP', float('nan')):.1f}, {d.get('z qsync-exact', float('nan')):.1f}, {d.get('z QuTiP-exact', float('nan')):.1f} |")
 print()
 for q, d in rows:
     print(f"load q{q}: qsync steady {d.get('ql_steady')}; qsync run {d.get('ql_run')}; QuTiP steady {d.get('qutip_steady_load')}; QuTiP mcsolve {d.get('qutip_mcsolve_load')}")

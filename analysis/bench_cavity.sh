@@ -35,9 +35,13 @@ part_qsync() {
     echo "$line" | sed -n "s/^  \([A-Za-z_0-9]*\) *\([-0-9.e+]*\) *\([-+]\) *\([0-9.e+-]*\) i$/qsync_steady q$q \1 \2 \3\4/p"
     best=0
     for _ in $(seq "$BEST"); do
-      l=$("$QSYNC" run "$run" --threads 1 --out "$OUT/cavity_run_q$q" 2>/dev/null | head -1)
+      l=$(/usr/bin/time -f "cpu_user %U s" "$QSYNC" run "$run" --threads 1 --out "$OUT/cavity_run_q$q" 2>&1 |
+          grep -v '^qsync: warning' | sed -n '1p;/^cpu_user/p' | tr '\n' ' ')
       echo "qsync_run_line q$q: $l"
-      rate=$(echo "$l" | sed -n 's/.*(\([0-9.]*\) traj\/s.*/\1/p')
+      # rate from the wall time (the printed traj/s is rounded), and per CPU second
+      rate=$(echo "$l" | sed -n 's/^\([0-9]*\) trajectories of .* in \([0-9.]*\) s .*/\1 \2/p' |
+             awk '{printf "%.4g", $1 / $2}')
+      echo "qsync_traj_per_cpu_second q$q $(echo "$l" | sed -n 's/^\([0-9]*\) trajectories.*cpu_user \([0-9.]*\) s.*/\1 \2/p' | awk '{printf "%.4g", $1 / $2}')"
       best=$(python3 -c "print(max($best, $rate))")
     done
     echo "qsync_traj_per_second q$q $best"
@@ -105,6 +109,8 @@ for q in ("1", "2", "4"):
             d["res"] = m.group(6)
         m = re.match(rf"qsync_traj_per_second q{q} (\S+)", l)
         if m: d["qr"] = float(m.group(1))
+        m = re.match(rf"qsync_traj_per_cpu_second q{q} (\S+)", l)
+        if m: d["qc"] = max(d.get("qc", 0.0), float(m.group(1)))
         for k in ("steady", "run"):
             m = re.match(rf"qsync_{k}_load q{q} (.*)", l)
             if m: d[f"ql_{k}"] = m.group(1)
@@ -117,6 +123,7 @@ for q in ("1", "2", "4"):
         f = l.split()
         if f[0] == "qutip_steadystate_seconds": d["ts"] = float(f[1])
         elif f[0] == "qutip_mcsolve_traj_per_second": d["tr"] = float(f[1])
+        elif f[0] == "qutip_mcsolve_traj_per_cpu_second": d["tc"] = float(f[1])
         elif f[0] == "qutip_steady": tsteady[f[1]] = complex(float(f[2]), float(f[3]))
         elif f[0] == "qutip_traj": ttraj.append(f[1:])
         elif f[0].startswith("# mcsolve: ntraj="): pass
@@ -183,6 +190,10 @@ for q, d in rows:
     print(f"| {q} | {d.get('dim')} | {d.get('meth')}, {d.get('it')}, {f(ss, '%.3g s')}, {d.get('res')} | {f(ts, '%.3g s')} | "
           f"{(ts / ss) if ss and ts else float('nan'):.2f} | {d['worst']:.1e} | {f(qr, '%.3g')} | {f(tr, '%.3g')} ({d.get('tn')}) | "
           f"{(qr / tr) if qr and tr else float('nan'):.1f} | {d.get('z qsync-QuTiP', float('nan')):.1f}, {d.get('z qsync-exact', float('nan')):.1f}, {d.get('z QuTiP-exact', float('nan')):.1f} |")
+print()
+for q, d in rows:
+    if d.get("qc") and d.get("tc"):
+        print(f"trajectories per CPU second q{q}: qsync {d['qc']:.3g}, QuTiP {d['tc']:.3g}, ratio {d['qc'] / d['tc']:.1f}")
 print()
 for q, d in rows:
     print(f"load q{q}: qsync steady {d.get('ql_steady')}; qsync run {d.get('ql_run')}; QuTiP steady {d.get('qutip_steady_load')}; QuTiP mcsolve {d.get('qutip_mcsolve_load')}")

@@ -30,6 +30,8 @@ computed along each trajectory either way).
 Machine-readable output lines:
   qutip_mcsolve_seconds <float>
   qutip_mcsolve_traj_per_second <float>
+  qutip_mcsolve_cpu_seconds <float>, qutip_mcsolve_traj_per_cpu_second <float>
+                                      (process CPU time: less sensitive to load)
   qutip_traj <name> <t> <re> <im> <re_se> <im_se>   (mcsolve mean, stderr)
   qutip_steadystate_seconds <float>
   qutip_steady <name> <re> <im>                      (steady state)
@@ -128,15 +130,17 @@ def bench_mcsolve(H, c_ops, psi0, e_ops, names, run, ntraj, times):
                              map_func=serial_map)
 
     solve(2, int(run["seed"]) + 12345)                  # warm-up, not timed
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     res = solve(ntraj, int(run["seed"]))
-    dt = time.perf_counter() - t0
+    dt, dc = time.perf_counter() - t0, time.process_time() - c0
     print("# mcsolve timing excludes: imports, model construction, warm-up "
           "mcsolve(ntraj=2) (QobjEvo/RHS compilation)")
     print(f"# mcsolve: ntraj={ntraj} n_times={len(tlist)} t_end={run['t_end']}"
           f" rtol={run['rtol']} atol={run['atol']} serial")
     print(f"qutip_mcsolve_seconds {dt:.6g}")
     print(f"qutip_mcsolve_traj_per_second {ntraj / dt:.6g}")
+    print(f"qutip_mcsolve_cpu_seconds {dc:.6g}")
+    print(f"qutip_mcsolve_traj_per_cpu_second {ntraj / dc:.6g}")
     # per-trajectory values: ex[traj][op][time]
     ex = np.array([[np.asarray(e, dtype=complex) for e in tr]
                    for tr in res.expect])

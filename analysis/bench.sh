@@ -45,3 +45,4 @@ print(f"trajectory throughput ratio qsync/QuTiP = {q / t:.1f} (target >= 50)")
 print(f"steady state: qsync {ss_ms:.3f} ms, QuTiP {1e3 * tss:.3f} ms, ratio {1e3 * tss / ss_ms:.1f}")
 PY
 } | tee "$OUT/bench.txt"
+analysis/bench_cavity.sh   # cavity_qubits vs QuTiP, ncav = 40 and the dimension-1600 steady state (analysis/BENCH_CAVITY.md; about 30 min)

@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import PowerNorm
 
 from qsync_tsv import ROOT, edges, read_tsv
 
@@ -38,13 +39,14 @@ def main():
             ax = axs[i, j]
             k = n <= NMAX
             im = ax.pcolormesh(edges(x), edges(n[k].astype(float)), p[k],
-                               cmap="viridis", vmin=0, vmax=vmax, shading="flat")
+                               cmap="viridis", norm=PowerNorm(0.3, vmin=0, vmax=vmax),
+                               shading="flat")
             ax.set_title(f"{name}, {title}", fontsize=10)
             if i == 1:
                 ax.set_xlabel(r"$(\omega-\omega_0)/\lambda$")
             if j == 0:
                 ax.set_ylabel("cavity level $n$")
-    fig.colorbar(im, ax=axs, label=r"$\langle n,s|\rho|n,s\rangle$", shrink=0.8)
+    fig.colorbar(im, ax=axs, label=r"$\langle n,s|\rho|n,s\rangle$ (power-law scale, exponent 0.3)", shrink=0.8)
     fig.suptitle(r"Fig. 1: $\Delta=2\lambda$, $F=\lambda$, $\gamma=0.3\lambda$, "
                  r"$\gamma_s=0$, 100 cavity levels", fontsize=11)
     out = os.path.join(ROOT, "out/figures/cav_fig01.png")

@@ -98,10 +98,11 @@ fig08_rwa() { steady runs/cav_fig08_rwa.ini out/cav_fig08/rwa; }
 fig08() {
   fig08_rwa
   local w0
-  for w0 in 20 60; do
-    mesolve runs/cav_fig08_lab.ini out/cav_fig08/lab_w$w0 --set model.omega0=$w0 \
-      --set mesolve.avg_periods=$((w0 * 8 / 10))
-  done
+  mesolve runs/cav_fig08_lab.ini out/cav_fig08/lab_w20 --set model.omega0=20 \
+    --set mesolve.avg_periods=16
+  mesolve runs/cav_fig08_lab.ini out/cav_fig08/lab_w60 --set model.omega0=60 \
+    --set mesolve.avg_periods=48 --set sweep.from=-0.15 --set sweep.to=0.15 \
+    --set sweep.points=7
   plot 08
 }
 

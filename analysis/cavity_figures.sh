@@ -97,9 +97,12 @@ fig08_rwa() { steady runs/cav_fig08_rwa.ini out/cav_fig08/rwa; }
 
 fig08() {
   fig08_rwa
-  local w0
   mesolve runs/cav_fig08_lab.ini out/cav_fig08/lab_w20 --set model.omega0=20 \
     --set mesolve.avg_periods=16
+  # finer points around the shifted minimum at omega0 = 20
+  mesolve runs/cav_fig08_lab.ini out/cav_fig08/lab_w20_fine --set model.omega0=20 \
+    --set mesolve.avg_periods=16 --set sweep.from=0.075 --set sweep.to=0.175 \
+    --set sweep.points=5
   mesolve runs/cav_fig08_lab.ini out/cav_fig08/lab_w60 --set model.omega0=60 \
     --set mesolve.avg_periods=48 --set sweep.from=-0.15 --set sweep.to=0.15 \
     --set sweep.points=7

@@ -59,11 +59,19 @@ int cli_has_sync(const qs_model *model);
 int cli_sync_derived(const cli_context *ctx, const double *values, double derived[CLI_SYNC_N]);
 int cli_run_sweep(cli_context *ctx);
 
-/* Truncation check of a cavity model: warns on stderr when the top
- * cavity level's population p_top exceeds [checks] truncation_tol; returns
- * 1 when that is an error (--strict), else 0.  `where` names the point. */
-int cli_check_truncation(const cli_context *ctx, const qs_model *model, double p_top,
-                         const char *where);
+/* Truncation check of a cavity model over the points of a run: note()
+ * each point's top-level population p_top; report() prints one line when
+ * some point exceeds [checks] truncation_tol (the worst point, and how
+ * many points in all) and returns 1 when that is an error (--strict). */
+typedef struct {
+  long points, over;
+  double worst;
+  long long top_level;
+  char where[128];
+} cli_truncation;
+void cli_truncation_note(cli_truncation *t, const cli_context *ctx, const qs_model *model,
+                         double p_top, const char *where);
+int cli_truncation_report(const cli_context *ctx, const cli_truncation *t);
 
 /* Print "qsync: <message>" on stderr. */
 void cli_error(const char *fmt, ...);

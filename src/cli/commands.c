@@ -123,8 +123,11 @@ int cli_run(cli_context *ctx)
     if (!ctx->quiet)
       print_ensemble_steady(model, res, ctx->cfg.burn_in);
     int top = model->cavity_top_obs;
-    if (top >= 0 && cli_check_truncation(ctx, model,
-                                         creal(qs_mean_of(res->avg_sum[top], res->ntraj)), ""))
+    cli_truncation trunc = {0};
+    if (top >= 0)
+      cli_truncation_note(&trunc, ctx, model, creal(qs_mean_of(res->avg_sum[top], res->ntraj)),
+                          "");
+    if (cli_truncation_report(ctx, &trunc))
       rc = EXIT_RUNTIME;
   }
   if (rc == EXIT_OK) {

@@ -35,16 +35,32 @@ void cli_sweep_point_values(const qs_runconfig *cfg, long p, double *values,
   }
 }
 
-int cli_check_truncation(const cli_context *ctx, const qs_model *model, double p_top,
-                         const char *where)
+void cli_truncation_note(cli_truncation *t, const cli_context *ctx, const qs_model *model,
+                         double p_top, const char *where)
 {
-  if (model->cavity_top_obs < 0 || !(p_top > ctx->cfg.truncation_tol))
+  if (model->cavity_top_obs < 0)
+    return;
+  t->points++;
+  t->over += p_top > ctx->cfg.truncation_tol;
+  if (!(p_top > t->worst))
+    return;
+  t->worst = p_top;
+  t->top_level = (long long)model->space.dims[0] - 1;
+  snprintf(t->where, sizeof t->where, "%s", where);
+}
+
+int cli_truncation_report(const cli_context *ctx, const cli_truncation *t)
+{
+  if (!(t->worst > ctx->cfg.truncation_tol))
     return 0;
+  char count[64] = "";
+  if (t->points > 1)
+    snprintf(count, sizeof count, " (over the tolerance at %ld of %ld points)", t->over,
+             t->points);
   cli_error("%s: %s: the top cavity level n = %lld holds population %.3g > "
-            "[checks] truncation_tol = %.3g%s%s; increase [model] ncav",
-            ctx->strict ? "error" : "warning", ctx->cfg.path,
-            (long long)model->space.dims[0] - 1, p_top, ctx->cfg.truncation_tol,
-            where[0] ? " " : "", where);
+            "[checks] truncation_tol = %.3g%s%s%s; increase [model] ncav",
+            ctx->strict ? "error" : "warning", ctx->cfg.path, t->top_level, t->worst,
+            ctx->cfg.truncation_tol, t->where[0] ? " " : "", t->where, count);
   return ctx->strict;
 }
 
@@ -306,7 +322,8 @@ int cli_steady(cli_context *ctx)
   long n_points = cli_sweep_points(cfg);
   steady_state_work w = {0};
   table summary = {0}, photon = {0};
-  int rc = EXIT_OK, photons = 0, truncated = 0;
+  int rc = EXIT_OK, photons = 0;
+  cli_truncation trunc = {0};
   cli_progress progress;
   cli_progress_init(&progress, ctx->quiet || n_points == 1, "sweep points");
   for (long p = 0; p < n_points && rc == EXIT_OK; p++) {
@@ -336,14 +353,13 @@ int cli_steady(cli_context *ctx)
     if (photons)
       put_photon_rows(&photon, p * w.model->space.dims[0], cfg, sweep_x, w.model, w.rho);
     if (w.model->cavity_top_obs >= 0)
-      truncated |= cli_check_truncation(ctx, w.model, creal(w.obs[w.model->cavity_top_obs]),
-                                        where);
+      cli_truncation_note(&trunc, ctx, w.model, creal(w.obs[w.model->cavity_top_obs]), where);
     if (!ctx->quiet && !progress.enabled)
       print_steady_point(&w, where, n_points == 1);
     cli_progress_update(p + 1, n_points, &progress);
   }
   cli_progress_finish(&progress);
-  if (rc == EXIT_OK && truncated)
+  if (rc == EXIT_OK && cli_truncation_report(ctx, &trunc))
     rc = EXIT_RUNTIME;
   if (rc == EXIT_OK) {
     qs_table tables[2] = {table_view(&summary, "summary"), table_view(&photon, "photon")};
@@ -531,7 +547,7 @@ static int mesolve_tables(const cli_context *ctx, const mesolve_point *pts, long
     rc = table_alloc(&series, n_points * cfg->me_n_times);
   if (rc == EXIT_OK && photons)
     rc = table_alloc(&photon, n_points * m0->space.dims[0]);
-  int truncated = 0;
+  cli_truncation trunc = {0};
   for (long p = 0; p < n_points && rc == EXIT_OK; p++) {
     const mesolve_point *pt = &pts[p];
     put_values(put_sweep(table_row(&summary, p), cfg, pt->sweep_x), pt->model, pt->obs_avg,
@@ -546,10 +562,10 @@ static int mesolve_tables(const cli_context *ctx, const mesolve_point *pts, long
     char where[128];
     describe_point(cfg, pt->sweep_x, where, sizeof where);
     if (pt->model->cavity_top_obs >= 0)
-      truncated |= cli_check_truncation(ctx, pt->model,
-                                        creal(pt->obs_avg[pt->model->cavity_top_obs]), where);
+      cli_truncation_note(&trunc, ctx, pt->model, creal(pt->obs_avg[pt->model->cavity_top_obs]),
+                          where);
   }
-  if (rc == EXIT_OK && truncated)
+  if (rc == EXIT_OK && cli_truncation_report(ctx, &trunc))
     rc = EXIT_RUNTIME;
   if (rc == EXIT_OK) {
     qs_table tables[3] = {table_view(&summary, "summary"), table_view(&series, "timeseries"),
@@ -638,7 +654,8 @@ int cli_run_sweep(cli_context *ctx)
   const qs_runconfig *cfg = &ctx->cfg;
   long n_points = cli_sweep_points(cfg);
   table summary = {0};
-  int rc = EXIT_OK, truncated = 0;
+  int rc = EXIT_OK;
+  cli_truncation trunc = {0};
   qs_model *model = NULL;
   for (long p = 0; p < n_points && rc == EXIT_OK; p++) {
     double values[QS_MODEL_MAX_PARAMS], sweep_x[2];
@@ -662,11 +679,11 @@ int cli_run_sweep(cli_context *ctx)
       rc = cli_run_ensemble(ctx, model, &res);
     if (rc == EXIT_OK) {
       double p_top = ensemble_row(&summary, p, cfg, sweep_x, model, res);
-      truncated |= cli_check_truncation(ctx, model, p_top, where);
+      cli_truncation_note(&trunc, ctx, model, p_top, where);
     }
     qs_ensemble_result_destroy(&res);
   }
-  if (rc == EXIT_OK && truncated)
+  if (rc == EXIT_OK && cli_truncation_report(ctx, &trunc))
     rc = EXIT_RUNTIME;
   if (rc == EXIT_OK) {
     qs_table tables[1] = {table_view(&summary, "summary")};

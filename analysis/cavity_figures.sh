@@ -129,20 +129,5 @@ fig11() {
   plot 11
 }
 
-all=(1 2 5 6 7 8 9 11)
-if [[ $# -gt 0 ]]; then figs=("$@"); else figs=("${all[@]}"); fi
-start=$(date +%s.%N)
-for n in "${figs[@]}"; do
-  nn=$(printf '%02d' "$((10#$n))")
-  if ! declare -F "fig$nn" >/dev/null; then
-    echo "cavity_figures.sh: no figure $n (choose from ${all[*]})" >&2
-    exit 2
-  fi
-  t0=$(date +%s.%N)
-  "fig$nn"
-  t1=$(date +%s.%N)
-  awk -v n="$nn" -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
-    'BEGIN { printf "cav_fig%s: %7.1f s  -> out/figures/cav_fig%s.png\n", n, t, n }'
-done
-awk -v a="$start" -v b="$(date +%s.%N)" -v t="$THREADS" \
-  'BEGIN { printf "all figures: %.1f s (%d threads)\n", b - a, t }'
+source analysis/figlib.sh
+run_figures cav_fig "1 2 5 6 7 8 9 11" "$@"

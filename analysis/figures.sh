@@ -132,20 +132,5 @@ fig15() {
   $PY analysis/fig15.py
 }
 
-all=(3 4 5 6 7 8 12 14 15)
-if [[ $# -gt 0 ]]; then figs=("$@"); else figs=("${all[@]}"); fi
-start=$(date +%s.%N)
-for n in "${figs[@]}"; do
-  nn=$(printf '%02d' "$((10#$n))")
-  if ! declare -F "fig$nn" >/dev/null; then
-    echo "figures.sh: no figure $n (choose from ${all[*]})" >&2
-    exit 2
-  fi
-  t0=$(date +%s.%N)
-  "fig$nn"
-  t1=$(date +%s.%N)
-  awk -v n="$nn" -v t="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
-    'BEGIN { printf "fig%s: %6.1f s  -> out/figures/fig%s.png\n", n, t, n }'
-done
-awk -v a="$start" -v b="$(date +%s.%N)" -v t="$THREADS" \
-  'BEGIN { printf "all figures: %.1f s (%d threads)\n", b - a, t }'
+source analysis/figlib.sh
+run_figures fig "3 4 5 6 7 8 12 14 15" "$@"

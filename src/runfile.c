@@ -62,6 +62,12 @@ static const key_entry key_table[] = {
   {{"steady", "tol", "1", "1e-10", "1e-15 .. 1e-2",
     "sylvester/krylov: stop when ||L rho|| / ||rho|| falls below this"},
    KEY_REAL, CFG(steady_tol), 1e-15, 1e-2, NULL},
+  {{"steady", "max_iter", "1", "1000", "1 .. 1e6",
+    "sylvester/krylov: most fixed-point steps or GMRES iterations"},
+   KEY_INT, CFG(steady_max_iter), 1, 1e6, NULL},
+  {{"steady", "restart", "1", "30", "1 .. 1000",
+    "krylov: GMRES restart length (memory grows as (restart + 7) N^2 16 bytes)"},
+   KEY_INT, CFG(steady_restart), 1, 1000, NULL},
   {{"mesolve", "t_end", "model time", "100", "> 0", "master equation from t = 0 to t_end"},
    KEY_REAL, CFG(me_t_end), 1e-300, 1e12, NULL},
   {{"mesolve", "n_times", "1", "201", "2 .. 1e6", "output times, evenly spaced on [0, t_end]"},
@@ -162,6 +168,8 @@ static void set_defaults(qs_runconfig *cfg)
   cfg->steady_method = QS_STEADY_AUTO;
   cfg->z_threshold = 4.0;
   cfg->steady_tol = 1e-10;
+  cfg->steady_max_iter = 1000;
+  cfg->steady_restart = 30;
   cfg->me_t_end = 100.0;
   cfg->me_n_times = 201;
   cfg->me_rtol = 1e-8;

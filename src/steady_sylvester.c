@@ -435,7 +435,7 @@ static qs_status fixed_point(split_ws *ws, const qs_steady_options *opt, dcomple
                    "sylvester fixed point: residual %.3g > tol %.3g after max_iter = %d "
                    "iterations",
                    res, opt->tol, it);
-    st = QS_ERR_NUMERIC;
+    st = QS_ERR_NOT_CONVERGED;
   }
   return st;
 }
@@ -538,7 +538,7 @@ static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
     qs_set_message(msg, msglen,
                    "krylov (GMRES): residual %.3g > tol %.3g after max_iter = %d iterations",
                    res, opt->tol, it);
-    st = QS_ERR_NUMERIC;
+    st = QS_ERR_NOT_CONVERGED;
   }
   free(V);
   free(u);

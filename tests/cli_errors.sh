@@ -174,6 +174,8 @@ expect_fail "cavity: too many detunings" 2 "[model] delta" "comma-separated" -- 
 expect_fail "cavity: steady of the lab frame" 2 "time-dependent" "qsync mesolve" -- steady "$cav" --set model.frame=lab
 expect_fail "cavity: averaging window longer than t_end" 2 "[mesolve] avg_periods" -- mesolve "$cav" --set mesolve.avg_periods=1000
 expect_fail "cavity: dense beyond memory" 2 "dense" "MiB" -- steady "$cav" --set model.ncav=400 --set steady.method=dense --set sweep.points=1
+expect_fail "cavity: krylov not converged within max_iter" 3 "krylov" "max_iter = 3" -- steady "$cav" --set steady.method=krylov --set steady.max_iter=3 --set sweep.points=1
+expect_fail "cavity: restart out of range" 2 "[steady] restart" -- steady "$cav" --set steady.restart=0
 expect_fail "cavity: --strict makes truncation an error" 3 "top cavity level" "ncav" -- steady "$cav" --set model.ncav=4 --set model.F=2 --strict
 if "$QSYNC" steady "$cav" --quiet --out "$work/cs" --set model.ncav=4 --set model.F=2 2>"$work/cs.err" &&
    grep -q "warning.*top cavity level n = 3" "$work/cs.err"; then

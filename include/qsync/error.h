@@ -22,7 +22,8 @@
   X(QS_ERR_HDF5, -9, "HDF5 call failed")                                      \
   X(QS_ERR_RUNFILE, -10, "invalid run file")                                  \
   X(QS_ERR_TOO_LARGE, -11, "problem too large for the chosen method")         \
-  X(QS_ERR_NUMERIC, -12, "non-finite number in a result")
+  X(QS_ERR_NUMERIC, -12, "non-finite number in a result")                     \
+  X(QS_ERR_NOT_CONVERGED, -13, "iterative solver did not converge")
 
 typedef enum {
 #define QS_STATUS_ENUM(name, value, message) name = value,

@@ -131,8 +131,9 @@ qs_steady_options qs_steady_default_options(void);
  *                    nothing is allocated;
  *   QS_ERR_SINGULAR  no unique steady state (direct methods), or L0 not
  *                    invertible (splitting methods);
- *   QS_ERR_NUMERIC   non-finite result, or a splitting method did not reach
- *                    tol within max_iter (rho holds the last iterate);
+ *   QS_ERR_NUMERIC   non-finite result;
+ *   QS_ERR_NOT_CONVERGED  a splitting method did not reach tol within
+ *                    max_iter (rho holds the last iterate);
  *   QS_ERR_NOMEM, QS_ERR_LAPACK, QS_ERR_UMFPACK.
  * Thread safety: reentrant; the splitting methods use the BLAS threads
  * (OPENBLAS_NUM_THREADS). */

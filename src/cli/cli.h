@@ -59,6 +59,29 @@ int cli_has_sync(const qs_model *model);
 int cli_sync_derived(const cli_context *ctx, const double *values, double derived[CLI_SYNC_N]);
 int cli_run_sweep(cli_context *ctx);
 
+/* One master-equation point of a sweep (mesolve, compare-model): the
+ * caller fills values, sweep_x and model; cli_mesolve_point integrates
+ * over [mesolve] t_end with the run file's averaging window and fills the
+ * rest (rho: the time-averaged state, or the final one without averaging). */
+typedef struct {
+  double sweep_x[2];
+  double values[QS_MODEL_MAX_PARAMS];
+  qs_model *model;
+  double complex *obs_t;     /* n_times * n_obs */
+  double complex *obs_avg;   /* n_obs: time average, or the last time's values */
+  double complex *rho;       /* averaged (or final) rho */
+  qs_mesolve_stats stats;
+  double seconds;
+  qs_status st;
+  char msg[256];
+} cli_mesolve_pt;
+void cli_mesolve_point(const cli_context *ctx, const double *times, cli_mesolve_pt *pt);
+void cli_mesolve_point_free(cli_mesolve_pt *pt);
+/* All points in parallel ([run] threads) with a progress bar; an error
+ * message naming the failed point and EXIT_RUNTIME on failure. */
+int cli_mesolve_integrate(const cli_context *ctx, cli_mesolve_pt *pts, long n_points,
+                          const double *times);
+
 /* Truncation check of a cavity model over the points of a run: note()
  * each point's top-level population p_top; report() prints one line when
  * some point exceeds [checks] truncation_tol (the worst point, and how

@@ -392,19 +392,6 @@ static double drive_period(const qs_model *model)
   return isfinite(omega) && omega > 0.0 ? 2.0 * acos(-1.0) / omega : 1.0;
 }
 
-typedef struct {
-  double sweep_x[2];
-  double values[QS_MODEL_MAX_PARAMS];
-  qs_model *model;
-  double complex *obs_t;     /* n_times * n_obs */
-  double complex *obs_avg;   /* n_obs: time average, or the last time's values */
-  double complex *rho;       /* averaged (or final) rho */
-  qs_mesolve_stats stats;
-  double seconds;
-  qs_status st;
-  char msg[256];
-} mesolve_point;
-
 /* The RWA steady state of the same parameters (frame = rwa): a start that
  * is already close to the lab frame's periodic state when omega0 >> lambda,
  * so that only the small non-RWA part has to relax. */
@@ -441,7 +428,7 @@ static qs_status rwa_initial_state(const double *values, const qs_runconfig *cfg
   return st;
 }
 
-static void mesolve_one(const cli_context *ctx, const double *times, mesolve_point *pt)
+void cli_mesolve_point(const cli_context *ctx, const double *times, cli_mesolve_pt *pt)
 {
   const qs_runconfig *cfg = &ctx->cfg;
   qs_model *m = pt->model;
@@ -479,7 +466,7 @@ static void mesolve_one(const cli_context *ctx, const double *times, mesolve_poi
            (size_t)m->n_obs * sizeof *pt->obs_avg);
 }
 
-static void mesolve_point_free(mesolve_point *pt)
+void cli_mesolve_point_free(cli_mesolve_pt *pt)
 {
   qs_model_destroy(&pt->model);
   free(pt->obs_t);
@@ -497,18 +484,10 @@ static int mesolve_check_window(const cli_context *ctx, const qs_model *model)
   return EXIT_BAD_INPUT;
 }
 
-/* Build every point's model first (bad parameters are input errors before
- * any work), then integrate the points in parallel. */
-static int mesolve_points(const cli_context *ctx, mesolve_point *pts, long n_points,
+int cli_mesolve_integrate(const cli_context *ctx, cli_mesolve_pt *pts, long n_points,
                           const double *times)
 {
   for (long p = 0; p < n_points; p++) {
-    double values[QS_MODEL_MAX_PARAMS];
-    cli_sweep_point_values(&ctx->cfg, p, values, pts[p].sweep_x);
-    memcpy(pts[p].values, values, sizeof values);
-    pts[p].model = cli_build_model(ctx, values);
-    if (!pts[p].model)
-      return EXIT_BAD_INPUT;
     int rc = mesolve_check_window(ctx, pts[p].model);
     if (rc != EXIT_OK)
       return rc;
@@ -518,7 +497,7 @@ static int mesolve_points(const cli_context *ctx, mesolve_point *pts, long n_poi
   long done = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads((int)ctx->cfg.threads)
   for (long p = 0; p < n_points; p++) {
-    mesolve_one(ctx, times, &pts[p]);
+    cli_mesolve_point(ctx, times, &pts[p]);
 #pragma omp critical(mesolve_progress)
     cli_progress_update(++done, n_points, &progress);
   }
@@ -532,7 +511,23 @@ static int mesolve_points(const cli_context *ctx, mesolve_point *pts, long n_poi
   return EXIT_OK;
 }
 
-static int mesolve_tables(const cli_context *ctx, const mesolve_point *pts, long n_points,
+/* Build every point's model first (bad parameters are input errors before
+ * any work), then integrate the points in parallel. */
+static int mesolve_points(const cli_context *ctx, cli_mesolve_pt *pts, long n_points,
+                          const double *times)
+{
+  for (long p = 0; p < n_points; p++) {
+    double values[QS_MODEL_MAX_PARAMS];
+    cli_sweep_point_values(&ctx->cfg, p, values, pts[p].sweep_x);
+    memcpy(pts[p].values, values, sizeof values);
+    pts[p].model = cli_build_model(ctx, values);
+    if (!pts[p].model)
+      return EXIT_BAD_INPUT;
+  }
+  return cli_mesolve_integrate(ctx, pts, n_points, times);
+}
+
+static int mesolve_tables(const cli_context *ctx, const cli_mesolve_pt *pts, long n_points,
                           const double *times)
 {
   const qs_runconfig *cfg = &ctx->cfg;
@@ -553,7 +548,7 @@ static int mesolve_tables(const cli_context *ctx, const mesolve_point *pts, long
     rc = table_alloc(&photon, n_points * m0->space.dims[0]);
   cli_truncation trunc = {0};
   for (long p = 0; p < n_points && rc == EXIT_OK; p++) {
-    const mesolve_point *pt = &pts[p];
+    const cli_mesolve_pt *pt = &pts[p];
     put_values(put_sweep(table_row(&summary, p), cfg, pt->sweep_x), pt->model, pt->obs_avg,
                NULL);
     for (long t = 0; t < cfg->me_n_times; t++) {
@@ -582,7 +577,7 @@ static int mesolve_tables(const cli_context *ctx, const mesolve_point *pts, long
   return rc;
 }
 
-static void print_mesolve_summary(const cli_context *ctx, const mesolve_point *pts,
+static void print_mesolve_summary(const cli_context *ctx, const cli_mesolve_pt *pts,
                                   long n_points)
 {
   double seconds = 0.0, steps = 0.0;
@@ -612,7 +607,7 @@ static void print_mesolve_summary(const cli_context *ctx, const mesolve_point *p
 int cli_mesolve(cli_context *ctx)
 {
   long n_points = cli_sweep_points(&ctx->cfg);
-  mesolve_point *pts = calloc((size_t)n_points, sizeof *pts);
+  cli_mesolve_pt *pts = calloc((size_t)n_points, sizeof *pts);
   double *times = cli_output_times(ctx->cfg.me_t_end, ctx->cfg.me_n_times);
   int rc = pts && times ? EXIT_OK : EXIT_RUNTIME;
   if (rc != EXIT_OK)
@@ -624,7 +619,7 @@ int cli_mesolve(cli_context *ctx)
   if (rc == EXIT_OK)
     rc = mesolve_tables(ctx, pts, n_points, times);
   for (long p = 0; pts && p < n_points; p++)
-    mesolve_point_free(&pts[p]);
+    cli_mesolve_point_free(&pts[p]);
   free(pts);
   free(times);
   return rc;

@@ -183,7 +183,7 @@ static double residual_norm(const qs_op *L, const double complex *x)
 
 qs_steady_options qs_steady_default_options(void)
 {
-  qs_steady_options o = {QS_STEADY_AUTO, 1e-10, 1000, 30, NULL, 0.0};
+  qs_steady_options o = {QS_STEADY_AUTO, 1e-10, 1000, 30, NULL, 0.0, NULL, NULL};
   return o;
 }
 

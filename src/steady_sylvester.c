@@ -424,6 +424,8 @@ static qs_status fixed_point(split_ws *ws, const qs_steady_options *opt, dcomple
     if (st == QS_OK)
       res = residual(ws, x, r);
     it++;
+    if (opt->progress)
+      opt->progress(it, res, opt->progress_data);
   }
   info->iterations = it;
   info->residual = res;
@@ -506,6 +508,8 @@ static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
       g[k] *= cs[k];
       k++;
       it++;
+      if (opt->progress)
+        opt->progress(it, fabs(g[k]) / xnorm, opt->progress_data);
       if (fabs(g[k]) <= target || den == 0.0 || H[(size_t)(k - 1) * (size_t)(m + 1) + k - 1] == 0.0)
         break;
     }

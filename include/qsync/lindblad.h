@@ -105,6 +105,12 @@ typedef struct {
   double memory_limit;          /* bytes the method may use; 0 = MemAvailable
                                    of /proc/meminfo (no limit if unreadable).
                                    Default: 0 */
+  void (*progress)(int iteration, double residual, void *data);
+                                /* splitting methods: called on the calling
+                                   thread after every fixed-point step or
+                                   GMRES iteration with the (GMRES: estimated)
+                                   relative residual, or NULL.  Default: NULL */
+  void *progress_data;          /* passed to progress.  Default: NULL */
 } qs_steady_options;
 
 /* What a solve did. */

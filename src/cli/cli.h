@@ -30,6 +30,16 @@ typedef struct {
 void cli_progress_init(cli_progress *p, int quiet, const char *label);
 void cli_progress_update(long done, long total, void *data);
 void cli_progress_finish(cli_progress *p);
+/* Progress line of an iterative solver: iteration, residual and elapsed
+ * time, at most once a second (stderr, only on a terminal). */
+typedef struct {
+  int enabled, printed;
+  double start, last;
+  const char *label;
+} cli_iteration_progress;
+void cli_iteration_progress_init(cli_iteration_progress *p, int quiet, const char *label);
+void cli_iteration_progress_update(int iteration, double residual, void *data);
+void cli_iteration_progress_finish(cli_iteration_progress *p);
 double cli_now(void);
 
 int cli_run(cli_context *ctx);

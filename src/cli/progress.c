@@ -1,4 +1,5 @@
-/* Progress bar: done/total, trajectories per second, ETA. */
+/* Progress bar: done/total, trajectories per second, ETA; and the
+ * progress line of iterative solvers. */
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,5 +42,32 @@ void cli_progress_update(long done, long total, void *data)
 void cli_progress_finish(cli_progress *p)
 {
   if (p->enabled)
+    fprintf(stderr, "\n");
+}
+
+void cli_iteration_progress_init(cli_iteration_progress *p, int quiet, const char *label)
+{
+  p->enabled = !quiet && isatty(fileno(stderr));
+  p->printed = 0;
+  p->start = p->last = cli_now();
+  p->label = label;
+}
+
+void cli_iteration_progress_update(int iteration, double residual, void *data)
+{
+  cli_iteration_progress *p = data;
+  double now = cli_now();
+  if (!p->enabled || now - p->last < 1.0)
+    return;
+  p->last = now;
+  p->printed = 1;
+  fprintf(stderr, "\r%s: iteration %d, residual %.2e, %.0f s ", p->label, iteration, residual,
+          now - p->start);
+  fflush(stderr);
+}
+
+void cli_iteration_progress_finish(cli_iteration_progress *p)
+{
+  if (p->printed)
     fprintf(stderr, "\n");
 }

@@ -259,6 +259,10 @@ static int steady_solve(const cli_context *ctx, const double *values, steady_sta
     return EXIT_RUNTIME;
   }
   qs_steady_options opt = qs_steady_default_options();
+  cli_iteration_progress progress;
+  cli_iteration_progress_init(&progress, ctx->quiet, qs_steady_method_name(ctx->cfg.steady_method));
+  opt.progress = cli_iteration_progress_update;
+  opt.progress_data = &progress;
   opt.method = ctx->cfg.steady_method;
   opt.tol = ctx->cfg.steady_tol;
   opt.max_iter = (int)ctx->cfg.steady_max_iter;
@@ -266,6 +270,7 @@ static int steady_solve(const cli_context *ctx, const double *values, steady_sta
   opt.guess = warm ? w->rho : NULL;
   char msg[512] = "";
   qs_status st = qs_steady_state_ex(w->model, &opt, w->rho, &w->info, msg, sizeof msg);
+  cli_iteration_progress_finish(&progress);
   if (st != QS_OK) {
     cli_error("%s: exact steady state (method %s) failed: %s%s%s", ctx->cfg.path,
               qs_steady_method_name(ctx->cfg.steady_method), qs_strerror(st),

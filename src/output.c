@@ -149,6 +149,11 @@ static const char *column_name(const void *table, int k)
   return ((const qs_table *)table)->columns[k];
 }
 
+static const char *column_unit(const void *table, int k)
+{
+  return ((const qs_table *)table)->units[k];
+}
+
 static char *obs_name_list(const qs_model *m)
 {
   return join_names(m->n_obs, obs_name, m);
@@ -264,9 +269,14 @@ static int write_tables(hid_t file, const qs_output *o)
     char *names = join_names(t->n_cols, column_name, t);
     hid_t d = err || !names ? -1 : H5Dopen2(g, t->name, H5P_DEFAULT);
     err = err || !names || d < 0 || write_string_attr(d, "columns", names);
+    free(names);
+    if (!err && t->units) {
+      char *units = join_names(t->n_cols, column_unit, t);
+      err = !units || write_string_attr(d, "units", units);
+      free(units);
+    }
     if (d >= 0)
       H5Dclose(d);
-    free(names);
   }
   H5Gclose(g);
   return err;
@@ -355,6 +365,12 @@ static void tsv_table(FILE *f, const qs_table *t)
   for (int c = 0; c < t->n_cols; c++)
     fprintf(f, "%s%s", c ? "\t" : "", t->columns[c]);
   fprintf(f, "\n");
+  if (t->units) {
+    fprintf(f, "# units: ");
+    for (int c = 0; c < t->n_cols; c++)
+      fprintf(f, "%s%s", c ? "\t" : "", t->units[c]);
+    fprintf(f, "\n");
+  }
   for (long r = 0; r < t->n_rows; r++)
     for (int c = 0; c < t->n_cols; c++)
       fprintf(f, "%.12g%s", t->data[r * t->n_cols + c], c + 1 < t->n_cols ? "\t" : "\n");

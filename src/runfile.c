@@ -87,6 +87,15 @@ static const key_entry key_table[] = {
   {{"mesolve", "initial", "-", "model", "model | rwa_steady",
     "initial state: the model's own (vacuum, qubits down) or the RWA steady state of the point"},
    KEY_CHOICE, CFG(me_initial), 0, 0, "model|rwa_steady"},
+  {{"rates", "t_end", "us", "20", "> t_skip",
+    "qsync rates: relaxation from |e>_A|e>_B followed from t = 0 to t_end"},
+   KEY_REAL, CFG(rates_t_end), 1e-300, 1e12, NULL},
+  {{"rates", "n_times", "1", "401", "2 .. 1e6",
+    "qsync rates: samples evenly spaced on [0, t_end] (>= 3 of them at t >= t_skip)"},
+   KEY_INT, CFG(rates_n_times), 2, 1e6, NULL},
+  {{"rates", "t_skip", "us", "0.5", "0 .. t_end",
+    "qsync rates: fit only t >= t_skip (past the |f>-level and resonator transients)"},
+   KEY_REAL, CFG(rates_t_skip), 0, 1e12, NULL},
   {{"checks", "truncation_tol", "1", "1e-6", "0 .. 1",
     "warn (error with --strict) when the top cavity level's population exceeds this"},
    KEY_REAL, CFG(truncation_tol), 0, 1, NULL},
@@ -178,6 +187,9 @@ static void set_defaults(qs_runconfig *cfg)
   cfg->me_max_order = 5;
   cfg->me_avg_samples = 32;
   cfg->truncation_tol = 1e-6;
+  cfg->rates_t_end = 20.0;
+  cfg->rates_n_times = 401;
+  cfg->rates_t_skip = 0.5;
   for (int i = 0; i < 2; i++) {
     cfg->sweep[i].to = 1.0;
     cfg->sweep[i].points = 11;
@@ -298,6 +310,11 @@ static qs_status set_param_choice(qs_runconfig *cfg, const char *where, int i,
     return QS_ERR_RUNFILE;
   }
   cfg->model_values[i] = (double)index;
+  cfg->model_explicit[i] = 1;
+  /* A preset (e.g. column = fig10a) sets the keys not given explicitly;
+   * keys set later override it as usual. */
+  qs_model_apply_preset(cfg->model_type, i, (int)index, cfg->model_values,
+                        cfg->model_explicit);
   return QS_OK;
 }
 
@@ -333,6 +350,7 @@ static qs_status set_param_list(qs_runconfig *cfg, const char *where, const char
       return QS_ERR_RUNFILE;
     }
     cfg->model_values[i] = list.values[l];
+    cfg->model_explicit[i] = 1;
   }
   return QS_OK;
 }
@@ -345,13 +363,14 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
     if (strcasecmp(key, "name") == 0) {
       const qs_model_type *type = qs_model_type_find(value);
       if (!type) {
-        qs_set_message(msg, msglen, "%s: [model] name = '%s': unknown model; expected qubit_osc or cavity_qubits",
+        qs_set_message(msg, msglen, "%s: [model] name = '%s': unknown model; expected qubit_osc, cavity_qubits or transmon",
                 where, value);
         return QS_ERR_RUNFILE;
       }
       if (type != cfg->model_type) {
         cfg->model_type = type;
         qs_model_defaults(type, cfg->model_values);
+        memset(cfg->model_explicit, 0, sizeof cfg->model_explicit);
       }
       return QS_OK;
     }
@@ -368,6 +387,7 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
       return QS_ERR_RUNFILE;
     }
     cfg->model_values[i] = v;
+    cfg->model_explicit[i] = 1;
     return QS_OK;
   }
   const key_entry *e = NULL;
@@ -379,7 +399,7 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
       e = &key_table[i];
   }
   if (!known_section) {
-    qs_set_message(msg, msglen, "%s: unknown section [%s]; expected model, run, steady, mesolve, compare, sweep, scan or checks",
+    qs_set_message(msg, msglen, "%s: unknown section [%s]; expected model, run, steady, mesolve, rates, compare, sweep, scan or checks",
             where, section);
     return QS_ERR_RUNFILE;
   }
@@ -620,6 +640,19 @@ qs_status qs_runfile_finish(qs_runconfig *cfg, char *msg, size_t msglen)
   if (cfg->burn_in > cfg->t_end) {
     qs_set_message(msg, msglen, "%s: [run] burn_in = %g: expected burn_in <= t_end = %g",
             cfg->path, cfg->burn_in, cfg->t_end);
+    return QS_ERR_RUNFILE;
+  }
+  if (!(cfg->rates_t_skip < cfg->rates_t_end)) {
+    qs_set_message(msg, msglen, "%s: [rates] t_skip = %g: expected t_skip < t_end = %g",
+                   cfg->path, cfg->rates_t_skip, cfg->rates_t_end);
+    return QS_ERR_RUNFILE;
+  }
+  double dt = cfg->rates_t_end / (double)(cfg->rates_n_times - 1);
+  long fitted = cfg->rates_n_times - (long)ceil(cfg->rates_t_skip / dt - 1e-9);
+  if (fitted < 3) {
+    qs_set_message(msg, msglen, "%s: [rates] n_times = %ld: only %ld samples at t >= t_skip "
+                   "= %g (t_end = %g); the fit needs at least 3", cfg->path,
+                   cfg->rates_n_times, fitted, cfg->rates_t_skip, cfg->rates_t_end);
     return QS_ERR_RUNFILE;
   }
   return QS_OK;

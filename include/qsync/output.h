@@ -34,13 +34,17 @@
 
 /* A table of numbers: one row per sweep point (or time, or photon number),
  * written as OUT/<name>.tsv and as the dataset /tables/<name> [rows][cols]
- * of run.h5 (attribute "columns": the comma-separated column names). */
+ * of run.h5 (attribute "columns": the comma-separated column names;
+ * "units" likewise when the table has units). */
 typedef struct {
   const char *name;
   int n_cols;
   const char *const *columns;
   long n_rows;
   const double *data;               /* n_rows * n_cols, row-major */
+  const char *const *units;         /* NULL, or n_cols unit names: a second
+                                       header line "# units: u1<TAB>u2..." and
+                                       the dataset attribute "units" */
 } qs_table;
 
 /* What one command produced; NULL members are absent. */

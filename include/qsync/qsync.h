@@ -16,6 +16,8 @@
 #include "qsync/sync.h"
 #include "qsync/scan.h"
 #include "qsync/weakdrive.h"
+#include "qsync/transmon.h"
+#include "qsync/rates.h"
 #include "qsync/runfile.h"
 #include "qsync/output.h"
 

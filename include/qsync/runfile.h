@@ -1,7 +1,7 @@
 /* qsync — run files (INI, read with iniparser) and command-line overrides.
  *
  * A run file has the sections [model], [run], [steady], [mesolve],
- * [compare], [sweep], [scan] and [checks].  Every
+ * [rates], [compare], [sweep], [scan] and [checks].  Every
  * key is listed in one table (qs_runfile_key_count/qs_runfile_key_get, plus
  * the model's own parameter table for [model]); an unknown section or key,
  * a value that does not parse, or a value outside its range is an error
@@ -30,6 +30,9 @@ typedef struct {
   char *text;                      /* the run file's text (owned) */
   const qs_model_type *model_type;
   double model_values[QS_RUNFILE_MAX_PARAMS];
+  unsigned char model_explicit[QS_RUNFILE_MAX_PARAMS]; /* 1: [model] key set
+                                   by the run file or --set (a preset, e.g.
+                                   transmon's column, leaves these alone) */
   /* [run] */
   long ntraj;
   uint64_t seed;
@@ -55,6 +58,10 @@ typedef struct {
   long me_avg_samples;         /* samples per drive period in that average */
   long me_initial;             /* 0: the model's initial state, 1: the
                                   steady state of the same point in the RWA */
+  /* [rates] (qsync rates, model transmon; times in us) */
+  double rates_t_end;          /* master equation from t = 0 to t_end */
+  long rates_n_times;          /* samples, evenly spaced on [0, t_end] */
+  double rates_t_skip;         /* the fit uses samples at t >= t_skip */
   /* [checks] */
   double truncation_tol;       /* warn when the top cavity level holds more */
   /* [compare] */

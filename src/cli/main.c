@@ -1,6 +1,6 @@
 /* qsync command-line tool: argument parsing and dispatch.
  *
- *   qsync run|steady|compare|scan FILE.ini [--out DIR] [--threads N] [--seed S]
+ *   qsync run|steady|mesolve|rates|compare|scan FILE.ini [--out DIR] [--threads N] [--seed S]
  *         [--ntraj N] [--quiet] [--set section.key=value ...]
  */
 #include <getopt.h>
@@ -28,6 +28,8 @@ static void usage(FILE *f)
         "  run      ensemble of quantum-jump trajectories\n"
         "  steady   exact steady state of the Lindblad equation\n"
         "  mesolve  master equation in time (time-dependent H), time averages\n"
+        "  rates    effective qubit gain and loss rates of model transmon (fit of the\n"
+        "           relaxation from |e>_A|e>_B at g = 0, eps = 0)\n"
         "  compare  both, then a table of z-scores (exit 1 if any |z| >= threshold)\n"
         "  scan     zero crossings of <S+_j> and extrema of R along [scan] key,\n"
         "           at every point of [sweep] (maps)\n"
@@ -68,6 +70,8 @@ static command_fn find_command(const char *name)
     return cli_scan;
   if (strcmp(name, "mesolve") == 0)
     return cli_mesolve;
+  if (strcmp(name, "rates") == 0)
+    return cli_rates;
   return NULL;
 }
 
@@ -83,7 +87,7 @@ int main(int argc, char **argv)
   }
   command_fn command = find_command(argv[1]);
   if (!command) {
-    cli_error("unknown command '%s'; expected run, steady, mesolve, compare or scan", argv[1]);
+    cli_error("unknown command '%s'; expected run, steady, mesolve, rates, compare or scan", argv[1]);
     return EXIT_BAD_INPUT;
   }
   static const struct option long_options[] = {

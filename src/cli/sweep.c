@@ -107,7 +107,7 @@ static double *table_row(const table *t, long r)
 
 static qs_table table_view(const table *t, const char *name)
 {
-  return (qs_table){name, t->n_cols, t->name_ptr, t->n_rows, t->data};
+  return (qs_table){name, t->n_cols, t->name_ptr, t->n_rows, t->data, NULL};
 }
 
 /* The sweep's own columns, then each observable (re, im [, se]), then the

@@ -202,6 +202,9 @@ static qs_status counter_rotating_terms(const double *p, const cavity_ops *o,
     m->f_td[0] = counter_cos;
     m->f_td[1] = counter_sin;
     m->f_data = m->param_values;
+    /* cos(2 omega t), sin(2 omega t): period pi / omega */
+    double omega = fabs(drive_frequency(m->param_values));
+    m->period = omega > 0.0 ? acos(-1.0) / omega : 0.0;
   }
   qs_op_destroy(&X);
   qs_op_destroy(&Xh);

@@ -421,6 +421,31 @@ static qs_status set_frame(const double *p, qs_model *m)
   return QS_OK;
 }
 
+/* Common period of the rotating terms and the reporting frame: they turn
+ * at dp, dd and dd + dp, so T = 2 pi / gcd(dp, dd) when both are whole
+ * numbers of Hz (cyclic); 0 when they are not (T unknown or very long). */
+static double common_period(const double *p)
+{
+  double hz[2] = {1e6 * (p[TR_F_PA] - p[TR_F_PB]),
+                  1e6 * (p[TR_F_QA] - p[TR_F_PA]) + 1e3 * p[TR_DETUNING_D]};
+  long long a = 0, b = 0;
+  for (int k = 0; k < 2; k++) {
+    double r = round(fabs(hz[k]));
+    if (fabs(fabs(hz[k]) - r) > 1e-3 || r > 1e15)
+      return 0.0;
+    if (k)
+      b = (long long)r;
+    else
+      a = (long long)r;
+  }
+  while (b != 0) {
+    long long t = a % b;
+    a = b;
+    b = t;
+  }
+  return a > 0 ? 1e6 / (double)a : 0.0; /* us */
+}
+
 static qs_status check_levels(const double *p, int which, char *msg, size_t msglen)
 {
   if (p[which] != floor(p[which])) {
@@ -479,6 +504,7 @@ qs_status qs_transmon_build(const double *p, qs_model *m, char *msg, size_t msgl
   ops_free(&o);
   if (st == QS_OK)
     st = set_frame(p, m);
+  m->period = common_period(p);
   if (st != QS_OK)
     return st;
   m->psi0 = calloc((size_t)m->space.total, sizeof *m->psi0);

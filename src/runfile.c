@@ -84,9 +84,14 @@ static const key_entry key_table[] = {
    KEY_REAL, CFG(me_avg_periods), 0, 1e9, NULL},
   {{"mesolve", "avg_samples", "1", "32", "4 .. 1e4", "samples per drive period in that average"},
    KEY_INT, CFG(me_avg_samples), 4, 1e4, NULL},
-  {{"mesolve", "initial", "-", "model", "model | rwa_steady",
-    "initial state: the model's own (vacuum, qubits down) or the RWA steady state of the point"},
-   KEY_CHOICE, CFG(me_initial), 0, 0, "model|rwa_steady"},
+  {{"mesolve", "initial", "-", "model", "model | rwa_steady | periodic",
+    "initial state: the model's own (vacuum, qubits down), the RWA steady state of the point, "
+    "or the periodic steady state of a model with a period (transmon, lab frame; GMRES on the "
+    "one-period propagator)"},
+   KEY_CHOICE, CFG(me_initial), 0, 0, "model|rwa_steady|periodic"},
+  {{"mesolve", "periodic_tol", "1", "1e-8", "1e-14 .. 1e-2",
+    "initial = periodic: stop at ||P rho - rho|| / ||rho|| below this (P: one period)"},
+   KEY_REAL, CFG(me_periodic_tol), 1e-14, 1e-2, NULL},
   {{"rates", "t_end", "us", "20", "> t_skip",
     "qsync rates: relaxation from |e>_A|e>_B followed from t = 0 to t_end"},
    KEY_REAL, CFG(rates_t_end), 1e-300, 1e12, NULL},
@@ -177,6 +182,7 @@ static void set_defaults(qs_runconfig *cfg)
   cfg->steady_method = QS_STEADY_AUTO;
   cfg->z_threshold = 4.0;
   cfg->steady_tol = 1e-10;
+  cfg->me_periodic_tol = 1e-8;
   cfg->steady_max_iter = 1000;
   cfg->steady_restart = 30;
   cfg->me_t_end = 100.0;

@@ -147,6 +147,9 @@ struct qs_model {
                                the steady-state solvers (time-independent
                                H only) report the integration frame's state.
                                Owned by the model. */
+  double period;            /* T > 0 when H(t) and the reporting frame are
+                               T-periodic (periodic.h, [mesolve] initial =
+                               periodic, averaging windows), else 0 */
 };
 
 /* Number of built-in model types and the i-th of them (NULL outside

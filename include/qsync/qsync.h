@@ -11,6 +11,7 @@
 #include "qsync/ensemble.h"
 #include "qsync/lindblad.h"
 #include "qsync/mesolve.h"
+#include "qsync/periodic.h"
 #include "qsync/metrics.h"
 #include "qsync/sweep.h"
 #include "qsync/sync.h"

@@ -57,7 +57,9 @@ typedef struct {
   double me_avg_periods;       /* time average over the last K drive periods */
   long me_avg_samples;         /* samples per drive period in that average */
   long me_initial;             /* 0: the model's initial state, 1: the
-                                  steady state of the same point in the RWA */
+                                  steady state of the same point in the RWA,
+                                  2: the periodic steady state (periodic.h) */
+  double me_periodic_tol;      /* residual target of initial = periodic */
   /* [rates] (qsync rates, model transmon; times in us) */
   double rates_t_end;          /* master equation from t = 0 to t_end */
   long rates_n_times;          /* samples, evenly spaced on [0, t_end] */

@@ -394,7 +394,35 @@ int cli_steady(cli_context *ctx)
 static double drive_period(const qs_model *model)
 {
   double omega = qs_model_param(model, "omega0") + qs_model_param(model, "domega");
-  return isfinite(omega) && omega > 0.0 ? 2.0 * acos(-1.0) / omega : 1.0;
+  if (isfinite(omega) && omega > 0.0)
+    return 2.0 * acos(-1.0) / omega;
+  return model->period > 0.0 ? model->period : 1.0;
+}
+
+/* The periodic steady state at t = 0 (initial = periodic). */
+static qs_status periodic_initial_state(const qs_runconfig *cfg, const qs_model *m,
+                                        const qs_mesolve_options *me, double complex **rho0,
+                                        char *msg, size_t msglen)
+{
+  if (!(m->period > 0.0)) {
+    snprintf(msg, msglen, "[mesolve] initial = periodic needs a time-periodic model (model "
+             "%s at these parameters has no common period: e.g. transmon frequencies that "
+             "are not whole numbers of Hz, or a time-independent model)", m->type->name);
+    return QS_ERR_INVALID;
+  }
+  size_t n = (size_t)m->space.total;
+  *rho0 = malloc(n * n * sizeof **rho0);
+  if (!*rho0)
+    return QS_ERR_NOMEM;
+  qs_periodic_options po = qs_periodic_default_options();
+  po.period = m->period;
+  po.tol = cfg->me_periodic_tol;
+  qs_status st = qs_mesolve_periodic(m, NULL, &po, me, *rho0, NULL, msg, msglen);
+  if (st != QS_OK) {
+    free(*rho0);
+    *rho0 = NULL;
+  }
+  return st;
 }
 
 /* The RWA steady state of the same parameters (frame = rwa): a start that
@@ -460,6 +488,9 @@ void cli_mesolve_point(const cli_context *ctx, const double *times, cli_mesolve_
   double complex *rho0 = NULL;
   if (cfg->me_initial == 1 && (pt->st = rwa_initial_state(pt->values, cfg, m, &rho0,
                                                           pt->msg, sizeof pt->msg)) != QS_OK)
+    return;
+  if (cfg->me_initial == 2 && (pt->st = periodic_initial_state(cfg, m, &opt, &rho0, pt->msg,
+                                                               sizeof pt->msg)) != QS_OK)
     return;
   pt->st = qs_mesolve(m, rho0, (int)cfg->me_n_times, times, averaging ? &avg : NULL, &opt,
                       pt->obs_t, averaging ? NULL : pt->rho, averaging ? pt->rho : NULL,

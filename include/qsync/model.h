@@ -184,7 +184,7 @@ int qs_model_obs_index(const qs_model *model, const char *name);
 /* Photon-number distributions of a cavity_qubits state rho (dim*dim,
  * column-major) with qubit 1 up and down: p_up[n] = <n,up|rho_c1|n,up>,
  * p_down likewise (ncav entries each; the other qubits traced out).
- * QS_ERR_INVALID for a model without cavity and qubit, or displaced. */
+ * QS_ERR_INVALID for another model, one without cavity and qubit, or displaced. */
 qs_status qs_cavity_photon_distribution(const qs_model *model, const double complex *rho,
                                         double *p_up, double *p_down);
 

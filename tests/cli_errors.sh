@@ -207,5 +207,49 @@ else
   bad "cavity: run sweep writes one row per point with standard errors"
 fi
 
+# transmon: the column word, and a short master-equation run in MHz / us
+tr="$work/tr.ini"
+printf '[model]\nname = transmon\nlevels_q = 2\nlevels_r = 1\ncolumn = fig10a\n[mesolve]\nt_end = 0.05\nn_times = 3\navg_periods = 0\n' >"$tr"
+expect_fail "transmon: unknown column" 2 "[model] column" "none|fig10a|fig10b|fig11b" -- mesolve "$tr" --set model.column=fig12
+if "$QSYNC" mesolve "$tr" --quiet --out "$work/tm" 2>"$work/tm.err" &&
+   head -1 "$work/tm/summary.tsv" | grep -q "Sp_A.re" && [ ! -e "$work/tm/photon.tsv" ]; then
+  ok "transmon: mesolve writes summary.tsv (no photon.tsv)"
+else
+  bad "transmon: mesolve writes summary.tsv (no photon.tsv): $(cat "$work/tm.err")"
+fi
+# ---- rates (model transmon) --------------------------------------------------
+expect_fail "rates: model not transmon" 2 "$base" "[model] name = qubit_osc" "needs model transmon" -- rates "$base"
+tr="$work/transmon.ini"
+cat >"$tr" <<'INI'
+[model]
+name = transmon
+column = fig11b
+f_aB = 4500
+f_pA = 4798.865
+f_pB = 4749.7
+[rates]
+t_end = 2
+n_times = 41
+t_skip = 0.2
+INI
+sed 's/^t_skip = 0.2/tau = 1/' "$tr" >"$work/tr_tau.ini"
+expect_fail "rates: unknown [rates] key" 2 "$work/tr_tau.ini" "[rates] unknown key 'tau'" -- rates "$work/tr_tau.ini"
+sed 's/^n_times = 41/n_times = many/' "$tr" >"$work/tr_nt.ini"
+expect_fail "rates: [rates] value does not parse" 2 "$work/tr_nt.ini" "[rates] n_times = 'many'" -- rates "$work/tr_nt.ini"
+expect_fail "rates: t_skip after t_end" 2 "$tr" "[rates] t_skip" "t_end" -- rates "$tr" --set rates.t_skip=3
+expect_fail "rates: negative t_end" 2 "[rates] t_end" -- rates "$tr" --set rates.t_end=-1
+expect_fail "rates: too few samples to fit" 2 "[rates] n_times" "at least 3" -- rates "$tr" --set rates.n_times=3
+expect_fail "rates: sweep of g" 2 "[sweep]" "g = 0" -- rates "$tr" --set sweep.key=model.g --set sweep.to=10 --set sweep.points=2
+if "$QSYNC" rates "$tr" --out "$work/rates" >"$work/rates.txt" &&
+   head -1 "$work/rates/summary.tsv" | grep -q '^# w_A	gamma_A	w_B	gamma_B	ratio_A	ratio_B	Gamma_A	Gamma_B' &&
+   sed -n 2p "$work/rates/summary.tsv" | grep -q '^# units: kHz	kHz	kHz	kHz' &&
+   [ "$(grep -vc '^#' "$work/rates/summary.tsv")" -eq 1 ] &&
+   [ "$(grep -vc '^#' "$work/rates/relaxation.tsv")" -eq 41 ] &&
+   [ -s "$work/rates/run.h5" ] && grep -q "transmon A: w/2pi" "$work/rates.txt"; then
+  ok "rates: summary.tsv (w_A gamma_A w_B gamma_B ... in kHz), relaxation.tsv, run.h5"
+else
+  bad "rates: summary.tsv (w_A gamma_A w_B gamma_B ... in kHz), relaxation.tsv, run.h5"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -2,6 +2,7 @@
  * curves, its error paths, and the transmon rates (qs_transmon_rates)
  * against the exact steady state of the same decoupled, undriven model. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +128,135 @@ static void test_rate_units(void)
   CU_ASSERT(fabs(qs_rate_to_khz(2.0 * acos(-1.0) * 0.053) - 53.0) < 1e-12);
 }
 
+/* ---- the transmon model ------------------------------------------------ */
+
+/* Table II column fig11b (moderate rates on both transmons), resonator B on
+ * B's e-f transition and the pumps on the two-photon resonance, as
+ * runs/transmon_rates_fig11b.ini; g and eps nonzero on purpose (the rates
+ * must switch them off). */
+static void fig11b_values(const qs_model_type *type, double *v)
+{
+  qs_model_defaults(type, v);
+  static const char *const keys[] = {"eps", "Omega_pA", "Omega_pB", "Delta_A", "Delta_B",
+                                     "f_aB", "f_pA", "f_pB", "g"};
+  const double vals[] = {40, 7, 4.1, 1135, 300, 4500, 4798.865, 4749.7, 100};
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    int k = qs_model_param_index(type, keys[i]);
+    CU_ASSERT_FATAL(k >= 0);
+    v[k] = vals[i];
+  }
+}
+
+/* The master-equation steady state of the decoupled, undriven model has
+ * p_e = Pe/(Pg+Pe) = w/(w+gamma) of the fitted rates.  The relaxation
+ * curve tends to that steady state, and the fitted asymptote p_inf =
+ * w/(w+gamma) differs from it only by what the single exponential does
+ * not describe: the fit's own residual (rms; the |f>-level transient of
+ * the gain process that t_skip does not cut entirely) plus the
+ * integrator's tolerance (rtol 1e-8).  Tolerance: 5 rms + 1e-6; measured
+ * 3.4e-4 = 0.5 rms (A) and 6.5e-5 = 0.4 rms (B) at t_end = 10 us. */
+static void test_transmon_steady(void)
+{
+  const qs_model_type *type = qs_model_type_find("transmon");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(type);
+  double v[QS_MODEL_MAX_PARAMS];
+  fig11b_values(type, v);
+  qs_rates_options opt = qs_rates_default_options();
+  opt.t_end = 10.0;
+  opt.n_times = 201;
+  qs_transmon_rate_result r;
+  char msg[512] = "";
+  qs_status st = qs_transmon_rates(type, v, &opt, &r, msg, sizeof msg);
+  if (st != QS_OK)
+    fprintf(stderr, "rates: %s\n", msg);
+  CU_ASSERT_EQUAL_FATAL(st, QS_OK);
+  CU_ASSERT(r.factorized);
+  /* Steady state of the same model (g = eps = 0: no time-dependent terms). */
+  v[qs_model_param_index(type, "g")] = 0.0;
+  v[qs_model_param_index(type, "eps")] = 0.0;
+  qs_model *m = NULL;
+  CU_ASSERT_EQUAL_FATAL(qs_model_create(type, v, &m, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL_FATAL(m->n_td, 0);
+  size_t n = (size_t)m->space.total;
+  double complex *rho = malloc(n * n * sizeof *rho);
+  double residual = 1.0;
+  CU_ASSERT_EQUAL_FATAL(qs_steady_state(m, QS_STEADY_AUTO, rho, &residual), QS_OK);
+  CU_ASSERT(residual < 1e-10);
+  const char *names[2][2] = {{"Pg_A", "Pe_A"}, {"Pg_B", "Pe_B"}};
+  for (int j = 0; j < 2; j++) {
+    double pg = creal(qs_op_trace_with(m->obs[qs_model_obs_index(m, names[j][0])], rho));
+    double pe = creal(qs_op_trace_with(m->obs[qs_model_obs_index(m, names[j][1])], rho));
+    const qs_rate_fit_result *f = &r.fit[j];
+    double fitted = f->w / (f->w + f->gamma), tol = 5.0 * f->rms + 1e-6;
+    printf("\n    transmon %c: steady p_e = %.8f, fitted w/(w+gamma) = %.8f, diff %.2e, "
+           "rms %.2e, w/gamma = %.4f", "AB"[j], pe / (pg + pe), fitted,
+           fabs(pe / (pg + pe) - fitted), f->rms, f->w / f->gamma);
+    CU_ASSERT(fabs(pe / (pg + pe) - fitted) <= tol);
+    CU_ASSERT(f->w > 0.0 && f->gamma > 0.0);
+  }
+  free(rho);
+  qs_model_destroy(&m);
+  qs_transmon_rates_release(&r);
+}
+
+/* The two factors integrate the same master equation as the whole model. */
+static void test_transmon_factors(void)
+{
+  const qs_model_type *type = qs_model_type_find("transmon");
+  double v[QS_MODEL_MAX_PARAMS];
+  fig11b_values(type, v);
+  qs_rates_options opt = qs_rates_default_options();
+  opt.t_end = 0.3;
+  opt.n_times = 31;
+  opt.t_skip = 0.05;
+  qs_transmon_rate_result split, whole;
+  CU_ASSERT_EQUAL_FATAL(qs_transmon_rates(type, v, &opt, &split, NULL, 0), QS_OK);
+  opt.whole = 1;
+  CU_ASSERT_EQUAL_FATAL(qs_transmon_rates(type, v, &opt, &whole, NULL, 0), QS_OK);
+  CU_ASSERT(split.factorized && !whole.factorized);
+  double worst = 0.0;
+  for (int j = 0; j < 2; j++)
+    for (int k = 0; k < split.n_times; k++)
+      worst = fmax(worst, fabs(split.p_e[j][k] - whole.p_e[j][k]));
+  CU_ASSERT(worst < 1e-7);
+  qs_transmon_rates_release(&split);
+  qs_transmon_rates_release(&whole);
+}
+
+static void test_transmon_errors(void)
+{
+  double v[QS_MODEL_MAX_PARAMS];
+  const qs_model_type *qo = qs_model_type_find("qubit_osc");
+  qs_model_defaults(qo, v);
+  qs_transmon_rate_result r;
+  char msg[256] = "";
+  CU_ASSERT_EQUAL(qs_transmon_rates(qo, v, NULL, &r, msg, sizeof msg), QS_ERR_INVALID);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "transmon"));
+  const qs_model_type *type = qs_model_type_find("transmon");
+  qs_model_defaults(type, v);
+  qs_rates_options opt = qs_rates_default_options();
+  opt.t_skip = 25.0;
+  CU_ASSERT_EQUAL(qs_transmon_rates(type, v, &opt, &r, msg, sizeof msg), QS_ERR_INVALID);
+  opt = qs_rates_default_options();
+  opt.n_times = 4;
+  opt.t_skip = 10.0;
+  CU_ASSERT_EQUAL(qs_transmon_rates(type, v, &opt, &r, msg, sizeof msg), QS_ERR_INVALID);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "at least 3"));
+  /* Without pumps nothing relaxes from the ground... but from |e> the loss
+   * alone is a clean decay: w = 0 on both transmons. */
+  opt = qs_rates_default_options();
+  opt.t_end = 2.0;
+  opt.n_times = 41;
+  CU_ASSERT_EQUAL_FATAL(qs_transmon_rates(type, v, &opt, &r, msg, sizeof msg), QS_OK);
+  for (int j = 0; j < 2; j++) {
+    CU_ASSERT(fabs(r.fit[j].w) < 1e-6 * r.fit[j].gamma);
+    /* gamma0 = 53 kHz plus the Purcell decay through the resonator. */
+    CU_ASSERT(qs_rate_to_khz(r.fit[j].gamma) > 53.0);
+  }
+  qs_transmon_rates_release(&r);
+  qs_transmon_rates_release(NULL);
+}
+
 int qs_test_register_rates(void)
 {
   static const test_case cases[] = {
@@ -135,6 +265,9 @@ int qs_test_register_rates(void)
     {"fit residual shows a second exponential; its tail fits exactly", test_fit_residual},
     {"fit errors: too few points, bad dt, non-finite, constant, no decay", test_fit_errors},
     {"rate units: 1/us to kHz", test_rate_units},
+    {"transmon: steady-state p_e = w/(w+gamma) of the fitted rates", test_transmon_steady},
+    {"transmon: the two factors match the whole model", test_transmon_factors},
+    {"transmon: errors; no pumps gives w = 0", test_transmon_errors},
   };
   return test_add_suite("rates", cases, (int)(sizeof cases / sizeof cases[0]));
 }

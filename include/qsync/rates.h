@@ -46,6 +46,19 @@
  * fitted per transmon.  Every other parameter (pumps, shifts Delta_j,
  * frequencies, gamma_phi) is the caller's.
  *
+ * With g = eps = 0 every term acts on one transmon and its resonator, so
+ * from the product initial state rho(t) = rho_A(t) (x) rho_B(t) exactly and
+ * each factor obeys its own master equation.  qs_transmon_rates therefore
+ * splits the model: H_A, H_B are the partial traces of H (divided by the
+ * traced dimension), each collapse operator is assigned to the factor it
+ * acts on, and the split is verified to rebuild H (up to a multiple of
+ * the identity) and every c_k to 1e-12 relative; then qs_mesolve
+ * integrates the two factors (levels_q levels_r states each: 2 x 81
+ * density-matrix entries instead of 6561 at the defaults, ~100 times
+ * faster).  A model that does not split is integrated whole (as with
+ * opt->whole = 1).  Both paths are the same master equation; the tests
+ * check them against each other.
+ *
  * Thread safety: reentrant.
  */
 #ifndef QSYNC_RATES_H
@@ -86,6 +99,8 @@ typedef struct {
   int n_times;           /* samples on [0, t_end]. Default 401, >= 2 */
   double t_skip;         /* fit only t >= t_skip. Default 0.5 us, >= 0 */
   qs_mesolve_options me; /* integrator: default rtol 1e-8, atol 1e-10 */
+  int whole;             /* 1: integrate the full model even when it splits
+                            into two independent factors (checks). Default 0 */
 } qs_rates_options;
 
 qs_rates_options qs_rates_default_options(void);
@@ -99,7 +114,8 @@ typedef struct {
   double *p_e[2];             /* n_times values Pe/(Pg+Pe) (owned) */
   double leak[2];             /* largest 1 - Pg - Pe (|f> and higher) over the
                                  fitted samples */
-  qs_mesolve_stats stats;     /* work of the master equation */
+  int factorized;             /* 1 if integrated as two factors */
+  qs_mesolve_stats stats;     /* work of the master equation (both factors) */
 } qs_transmon_rate_result;
 
 /* The effective rates of the transmon model at parameter values `values`

@@ -48,6 +48,7 @@ int cli_compare(cli_context *ctx);
 int cli_scan(cli_context *ctx);
 int cli_mesolve(cli_context *ctx);
 int cli_rates(cli_context *ctx);
+int cli_compare_model(cli_context *ctx);
 
 /* Parameter vector of sweep point p of cfg's [sweep] (inner axis fastest;
  * one point without a sweep); sweep_x receives the axis values (NAN if

@@ -1,6 +1,6 @@
 /* qsync command-line tool: argument parsing and dispatch.
  *
- *   qsync run|steady|mesolve|rates|compare|scan FILE.ini [--out DIR] [--threads N] [--seed S]
+ *   qsync run|steady|mesolve|rates|compare|compare-model|scan FILE.ini [--out DIR] [--threads N] [--seed S]
  *         [--ntraj N] [--quiet] [--set section.key=value ...]
  */
 #include <getopt.h>
@@ -31,6 +31,8 @@ static void usage(FILE *f)
         "  rates    effective qubit gain and loss rates of model transmon (fit of the\n"
         "           relaxation from |e>_A|e>_B at g = 0, eps = 0)\n"
         "  compare  both, then a table of z-scores (exit 1 if any |z| >= threshold)\n"
+        "  compare-model  transmon model against the qubit model with the fitted rates,\n"
+        "           over [sweep] model.g: |<S+_j>| and Omega (paper Figs. 10, 11)\n"
         "  scan     zero crossings of <S+_j> and extrema of R along [scan] key,\n"
         "           at every point of [sweep] (maps)\n"
         "options:\n"
@@ -72,6 +74,8 @@ static command_fn find_command(const char *name)
     return cli_mesolve;
   if (strcmp(name, "rates") == 0)
     return cli_rates;
+  if (strcmp(name, "compare-model") == 0)
+    return cli_compare_model;
   return NULL;
 }
 
@@ -87,7 +91,7 @@ int main(int argc, char **argv)
   }
   command_fn command = find_command(argv[1]);
   if (!command) {
-    cli_error("unknown command '%s'; expected run, steady, mesolve, rates, compare or scan", argv[1]);
+    cli_error("unknown command '%s'; expected run, steady, mesolve, rates, compare, compare-model or scan", argv[1]);
     return EXIT_BAD_INPUT;
   }
   static const struct option long_options[] = {

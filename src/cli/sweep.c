@@ -400,9 +400,7 @@ int cli_steady(cli_context *ctx)
 static double drive_period(const qs_model *model)
 {
   double omega = qs_model_param(model, "omega0") + qs_model_param(model, "domega");
-  if (isfinite(omega) && omega > 0.0)
-    return 2.0 * acos(-1.0) / omega;
-  return model->period > 0.0 ? model->period : 1.0;
+  return isfinite(omega) && omega > 0.0 ? 2.0 * acos(-1.0) / omega : 1.0;
 }
 
 /* The periodic steady state at t = 0 (initial = periodic). */

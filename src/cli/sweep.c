@@ -267,8 +267,8 @@ static int steady_solve(const cli_context *ctx, const double *values, steady_sta
   qs_steady_options opt = qs_steady_default_options();
   opt.method = ctx->cfg.steady_method;
   opt.tol = ctx->cfg.steady_tol;
-  opt.max_iter = ctx->cfg.steady_max_iter;
-  opt.restart = ctx->cfg.steady_restart;
+  opt.max_iter = (int)ctx->cfg.steady_max_iter;
+  opt.restart = (int)ctx->cfg.steady_restart;
   opt.guess = warm ? w->rho : NULL;
   char msg[512] = "";
   qs_status st = qs_steady_state_ex(w->model, &opt, w->rho, &w->info, msg, sizeof msg);
@@ -435,8 +435,8 @@ static qs_status rwa_initial_state(const double *values, const qs_runconfig *cfg
   qs_steady_options opt = qs_steady_default_options();
   opt.method = cfg->steady_method;
   opt.tol = cfg->steady_tol;
-  opt.max_iter = cfg->steady_max_iter;
-  opt.restart = cfg->steady_restart;
+  opt.max_iter = (int)cfg->steady_max_iter;
+  opt.restart = (int)cfg->steady_restart;
   if (st == QS_OK)
     st = qs_steady_state_ex(mr, &opt, *rho0, NULL, msg, msglen);
   qs_model_destroy(&mr);

@@ -395,6 +395,12 @@ static void test_column_presets(void)
                   QS_ERR_RUNFILE);
   CU_ASSERT_PTR_NOT_NULL(strstr(msg, "none|fig10a|fig10b|fig11b"));
   printf("\n    unknown column: %s ", msg);
+  /* a preset is applied when the file is read: sweeping it is an error */
+  CU_ASSERT_EQUAL_FATAL(load("[model]\nname = transmon\n[sweep]\nkey = model.column\n"
+                             "from = 0\nto = 3\npoints = 4\n", &cfg, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(qs_runfile_finish(&cfg, msg, sizeof msg), QS_ERR_RUNFILE);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "cannot be swept"));
+  qs_runfile_release(&cfg);
 }
 
 /* ---- trajectories vs master equation ------------------------------------- */
@@ -445,10 +451,6 @@ static void test_trajectories_vs_mesolve(void)
                                        r->ntraj);
       double zr = (creal(mean) - creal(exact[at])) / sqrt(creal(se) * creal(se) + 1e-10);
       worst = fmax(worst, fabs(zr));
-      if (getenv("QS_DEBUG"))
-        printf("\n  %s t=%g me %.6f%+.6fi traj %.6f%+.6fi se %.2e %.2e", names[c], times[t],
-               creal(exact[at]), cimag(exact[at]), creal(mean), cimag(mean), creal(se),
-               cimag(se));
       comparisons++;
       if (c == 0) {  /* Sp_A is complex: both parts */
         double zi = (cimag(mean) - cimag(exact[at])) / sqrt(cimag(se) * cimag(se) + 1e-10);

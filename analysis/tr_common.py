@@ -5,12 +5,14 @@ from qsync_tsv import ROOT, read_tsv
 
 
 def read_compare(rel):
-    """(columns of DIR/summary.tsv, rates dict from DIR/rates.tsv) or (None, None)."""
+    """(transmon points of DIR/summary.tsv, qubit-model curve of
+    DIR/qubit_curve.tsv, rates dict of DIR/rates.tsv), or Nones."""
     p = os.path.join(ROOT, rel, "summary.tsv")
     if not os.path.exists(p):
-        return None, None
+        return None, None, None
     r = read_tsv(os.path.join(ROOT, rel, "rates.tsv"))
-    return read_tsv(p), {k: float(v[0]) for k, v in r.items()}
+    curve = read_tsv(os.path.join(ROOT, rel, "qubit_curve.tsv"))
+    return read_tsv(p), curve, {k: float(v[0]) for k, v in r.items()}
 
 
 def panel_title(tag, column, rates):

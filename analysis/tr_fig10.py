@@ -14,7 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from qsync_tsv import ROOT, read_tsv
+from qsync_tsv import ROOT
 from tr_common import panel_title, read_compare
 
 
@@ -23,15 +23,15 @@ def main():
     for ax, col, tag in zip(axes, ["fig10a", "fig10b"], ["(a)", "(b)"]):
         rates = None
         for deph, mfc, ls in [("", None, "-"), ("_deph", "none", "--")]:
-            d, r = read_compare(f"out/tr_fig10/{col}{deph}")
+            d, q, r = read_compare(f"out/tr_fig10/{col}{deph}")
             if d is None:
                 continue
             rates = rates or r
-            for q, c in [("A", "tab:blue"), ("B", "tab:red")]:
-                ax.plot(d["g"], d[f"Sp_{q}_qubit"], ls, color=c,
-                        label=f"qubit model {q}" if not deph else None)
-                ax.plot(d["g"], d[f"Sp_{q}"], "o", color=c, mfc=mfc or c, ms=6,
-                        label=f"transmon {q}" + (" (dephasing)" if deph else ""))
+            for s, c in [("A", "tab:blue"), ("B", "tab:red")]:
+                ax.plot(q["g"], q[f"Sp_{s}_qubit"], ls, color=c,
+                        label=f"qubit model {s}" if not deph else None)
+                ax.plot(d["g"], d[f"Sp_{s}"], "o", color=c, mfc=mfc or c, ms=6,
+                        label=f"transmon {s}" + (" (dephasing)" if deph else ""))
         ax.set_xlabel(r"$g/2\pi$ (kHz)")
         ax.set_ylabel(r"$|\langle \hat S^+\rangle|$")
         ax.set_ylim(bottom=0)

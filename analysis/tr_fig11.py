@@ -24,11 +24,11 @@ def main():
                                   ["(a)", "(b)"]):
         rates = None
         for deph, mfc, ls in [("", None, "-"), ("_deph", "none", "--")]:
-            d, r = read_compare(base + deph)
+            d, q, r = read_compare(base + deph)
             if d is None:
                 continue
             rates = rates or r
-            ax.plot(d["g"], d["Omega_qubit"], ls, color="k",
+            ax.plot(q["g"], q["Omega_qubit"], ls, color="k",
                     label="qubit model" + (" (dephasing)" if deph else ""))
             ax.plot(d["g"], d["Omega"], "o", color="tab:purple", mfc=mfc or "tab:purple",
                     ms=6, label="transmon" + (" (dephasing)" if deph else ""))

@@ -32,14 +32,14 @@ plot() { [[ $PLOT == 0 ]] || $PY "analysis/tr_fig$1.py"; }
 
 have() { [[ $REDO == 0 && -s $1/summary.tsv ]]; }
 
-# compare COLUMN OUTDIR: without and with dephasing (Table I: 53 kHz)
+# compare COLUMN OUTDIR: runs/tr_COLUMN.ini without and with transmon
+# dephasing (Table I: gamma_phi/2pi = 53 kHz)
 compare() {
   local column=$1 dir=$2
-  have "$dir" || "$QSYNC" compare-model runs/tr_compare.ini --out "$dir" --threads "$THREADS" \
-    --quiet --set model.column="$column"
-  have "${dir}_deph" || "$QSYNC" compare-model runs/tr_compare.ini --out "${dir}_deph" \
-    --threads "$THREADS" --quiet --set model.column="$column" \
-    --set model.gamma_phi_A=53 --set model.gamma_phi_B=53
+  have "$dir" || "$QSYNC" compare-model "runs/tr_$column.ini" --out "$dir" \
+    --threads "$THREADS" --quiet
+  have "${dir}_deph" || "$QSYNC" compare-model "runs/tr_$column.ini" --out "${dir}_deph" \
+    --threads "$THREADS" --quiet --set model.gamma_phi_A=53 --set model.gamma_phi_B=53
 }
 
 fig10() {

@@ -251,5 +251,48 @@ else
   bad "rates: summary.tsv (w_A gamma_A w_B gamma_B ... in kHz), relaxation.tsv, run.h5"
 fi
 
+# ---- compare-model (transmon against the qubit model) -----------------------
+expect_fail "compare-model: model not transmon" 2 "$base" "compares model transmon" -- compare-model "$base"
+cm="$work/compare_model.ini"
+# Two transmon levels, no resonators, no pumps: the transmon model IS the
+# qubit model (b^dag b = Sz + 1/2, g_spin = 2 g, eps_spin = 2 eps), so the
+# two sides must agree to the integration accuracy, with and without g
+# (a wrong factor in g or eps would show as differences of order 0.1).
+cat >"$cm" <<'EOF2'
+[model]
+name = transmon
+levels_q = 2
+levels_r = 1
+gamma0_A = 1000
+gamma0_B = 300
+Omega_pB = 0
+eps = 200
+[sweep]
+key = model.g
+values = 0, 300
+[mesolve]
+t_end = 0.5
+n_times = 3
+avg_periods = 0.2
+avg_samples = 4096
+rtol = 1e-9
+atol = 1e-11
+[rates]
+t_end = 5
+t_skip = 0
+EOF2
+expect_fail "compare-model: sweep of another key" 2 "sweeps model.g only" -- compare-model "$cm" --set sweep.key=model.eps
+expect_fail "compare-model: unequal dephasing" 2 "gamma_phi_A" "one dephasing rate" -- compare-model "$cm" --set model.gamma_phi_A=10
+if "$QSYNC" compare-model "$cm" --quiet --out "$work/cmp" 2>"$work/cmp.err" &&
+   [ "$(grep -vc '^#' "$work/cmp/summary.tsv")" -eq 2 ] &&
+   [ "$(grep -vc '^#' "$work/cmp/qubit_curve.tsv")" -eq 71 ] &&
+   awk -F'\t' '!/^#/ { d = ($2 - $6); e = ($3 - $7); o = ($4 - $8);
+                         if (d * d > 1e-10 || e * e > 1e-10 || o * o > 1e-10) bad = 1; n++ }
+                END { exit !(n == 2 && !bad) }' "$work/cmp/summary.tsv"; then
+  ok "compare-model: two-level transmons = qubit model (|S+_A|, |S+_B|, Omega to 1e-5: the pump-frame phase, 600 rad, integrated at rtol 1e-9)"
+else
+  bad "compare-model: two-level transmons = qubit model: $(cat "$work/cmp.err") $(cat "$work/cmp/summary.tsv" 2>/dev/null)"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

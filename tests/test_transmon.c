@@ -521,6 +521,53 @@ static void test_dispersive_shift(void)
   qs_model_destroy(&m);
 }
 
+/* The periodic steady state (periodic.h) of the resonantly driven atom of
+ * frame_case: with Table I's pumps the rotating terms turn at 50 and 200
+ * MHz, so H(t) has the period T = 20 ns, and at t = 0 (mod T) the drive
+ * frame coincides with the pump frame: <g|rho(0)|e> must be the Bloch
+ * closed form.  The GMRES fixed point of the one-period propagator needs
+ * only a few periods although the relaxation takes ~100 of them
+ * (gamma T = 0.126). */
+static void test_periodic_steady_state(void)
+{
+  const char *keys[] = {"levels_q", "levels_r", "Omega_pA", "Omega_pB", "g", "gamma0_A",
+                        "eps", NULL};
+  const double vals[] = {2, 1, 0, 0, 0, 1000, 500};
+  qs_model *m = transmon(keys, vals);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  CU_ASSERT_DOUBLE_EQUAL(m->period, 0.02, 1e-15);
+  const double complex exact = bloch_sp(TWO_PI * 0.5, TWO_PI * 1.0, 0.0);
+  const qs_index n = m->space.total;
+  double complex *rho = malloc((size_t)(n * n) * sizeof *rho);
+  qs_periodic_options po = qs_periodic_default_options();
+  po.period = m->period;
+  po.tol = 1e-9;
+  qs_mesolve_options me = qs_mesolve_default_options();
+  me.rtol = 1e-11;
+  me.atol = 1e-13;
+  qs_periodic_info info;
+  char msg[256];
+  CU_ASSERT_EQUAL_FATAL(qs_mesolve_periodic(m, NULL, &po, &me, rho, &info, msg, sizeof msg),
+                        QS_OK);
+  qs_index g = qs_transmon_index(m, 0, 0, 0, 0), e = qs_transmon_index(m, 1, 0, 0, 0);
+  double err = cabs(rho[g + e * n] - exact);
+  CU_ASSERT(err < 1e-6);
+  CU_ASSERT(info.residual <= 1e-9);
+  CU_ASSERT(info.iterations < 100); /* plain integration: ~150 periods to 1e-8 */
+  printf("\n    periodic steady state: %d GMRES iterations (periods), residual %.1e, "
+         "|Sp_A(0) - Bloch| = %.1e ", info.iterations, info.residual, err);
+  po.period = 0.0;
+  CU_ASSERT_EQUAL(qs_mesolve_periodic(m, NULL, &po, &me, rho, &info, msg, sizeof msg),
+                  QS_ERR_INVALID);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "period"));
+  po.period = m->period;
+  po.max_iter = 1;
+  CU_ASSERT_EQUAL(qs_mesolve_periodic(m, NULL, &po, &me, rho, &info, msg, sizeof msg),
+                  QS_ERR_NOT_CONVERGED);
+  free(rho);
+  qs_model_destroy(&m);
+}
+
 int qs_test_register_transmon(void)
 {
   static const test_case cases[] = {
@@ -532,6 +579,8 @@ int qs_test_register_transmon(void)
     {"run file: Table II column presets, explicit keys win", test_column_presets},
     {"trajectories vs master equation (time-dependent H)", test_trajectories_vs_mesolve},
     {"dispersive shift of A's g-e transition (160 kHz)", test_dispersive_shift},
+    {"periodic steady state (GMRES on one period) vs Bloch closed form",
+     test_periodic_steady_state},
   };
   return test_add_suite("transmon", cases, (int)(sizeof cases / sizeof cases[0]));
 }

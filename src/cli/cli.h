@@ -82,6 +82,8 @@ typedef struct {
   double complex *obs_t;     /* n_times * n_obs */
   double complex *obs_avg;   /* n_obs: time average, or the last time's values */
   double complex *rho;       /* averaged (or final) rho */
+  double complex *rho_start; /* initial state set by the caller (owned), or
+                                NULL for [mesolve] initial */
   qs_mesolve_stats stats;
   double seconds;
   qs_status st;

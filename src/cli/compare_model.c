@@ -38,6 +38,7 @@ static const char *const cm_units[CM_N] = {"1", "1", "nats", "1", "1", "1", "nat
 typedef struct {
   double rates[4];   /* w_A, gamma_A, w_B, gamma_B in rad/us */
   double *rows;      /* n_points * (1 + CM_N) */
+  double *curve;     /* qubit model on a fine g grid: CURVE_POINTS * 4 */
 } compare_result;
 
 static double param(const cli_context *ctx, const double *values, const char *key)
@@ -129,6 +130,26 @@ static void qubit_coherences(const double complex rho2[16], double complex sp[2]
   }
 }
 
+/* Zero the elements of a two-qubit state between different total S^z
+ * (charges 2, 1, 1, 0 of the basis ee, eg, ge, gg); returns the largest
+ * dropped modulus.  The undriven qubit model is U(1) symmetric, and so is
+ * the undriven transmon state averaged over infinite time (the pumps'
+ * coherences rotate in the drive frame); Omega's eigenbasis is then taken
+ * inside the S^z blocks, as for the qubit model (qs_sync_measure), which
+ * matters when the undriven state is degenerate. */
+static double u1_symmetrize(double complex rho2[16])
+{
+  static const int charge[4] = {2, 1, 1, 0};
+  double dropped = 0.0;
+  for (int r = 0; r < 4; r++)
+    for (int c = 0; c < 4; c++)
+      if (charge[r] != charge[c]) {
+        dropped = fmax(dropped, cabs(rho2[r + 4 * c]));
+        rho2[r + 4 * c] = 0.0;
+      }
+  return dropped;
+}
+
 static int transmon_side(const cli_context *ctx, const cli_mesolve_pt *drv,
                          const cli_mesolve_pt *und, double *row)
 {
@@ -137,8 +158,17 @@ static int transmon_side(const cli_context *ctx, const cli_mesolve_pt *drv,
   qs_status st = qs_transmon_qubit_state(drv->model, drv->rho, rho2, &p_qubit);
   if (st == QS_OK)
     st = qs_transmon_qubit_state(und->model, und->rho, rho2u, &p_u);
+  double dropped = 0.0;
   if (st == QS_OK)
-    st = qs_sync_measure(4, NULL, rho2, rho2u, &omega);
+    dropped = u1_symmetrize(rho2u);
+  static const int charge[4] = {2, 1, 1, 0}; /* qubit_osc: 2S - iA - iB */
+  if (st == QS_OK)
+    st = qs_sync_measure(4, charge, rho2, rho2u, &omega);
+  if (st == QS_OK && dropped > 1e-3)
+    fprintf(stderr, "qsync: warning: %s: g = %g kHz: the undriven two-qubit state has "
+            "coherences between S^z sectors up to %.2g (dropped; the time average has not "
+            "removed the pumps' rotating coherences: lengthen [mesolve] avg_periods)\n",
+            ctx->cfg.path, drv->sweep_x[0], dropped);
   if (st != QS_OK) {
     cli_error("%s: g = %g kHz: projected two-qubit state or Omega failed: %s", ctx->cfg.path,
               drv->sweep_x[0], qs_strerror(st));
@@ -156,39 +186,110 @@ static int transmon_side(const cli_context *ctx, const cli_mesolve_pt *drv,
   return EXIT_OK;
 }
 
-static int qubit_side(const cli_context *ctx, const double *tv, const double rates[4],
-                      double *row)
+static void qubit_values(const cli_context *ctx, const double *tv, const double rates[4],
+                         double g_khz, double eps_khz, double *v)
 {
   const qs_model_type *qt = qs_model_type_find("qubit_osc");
-  double v[QS_MODEL_MAX_PARAMS];
   qs_model_defaults(qt, v);
   const char *keys[] = {"spin", "w_A", "gamma_A", "w_B", "gamma_B", "g", "eps", "delta_d",
                         "delta_q", "gamma_phi"};
   double vals[] = {0.5, rates[0], rates[1], rates[2], rates[3],
-                   2.0 * TWO_PI * param(ctx, tv, "g") / 1000.0,
-                   2.0 * TWO_PI * param(ctx, tv, "eps") / 1000.0,
+                   2.0 * TWO_PI * g_khz / 1000.0,
+                   2.0 * TWO_PI * eps_khz / 1000.0,
                    -TWO_PI * param(ctx, tv, "detuning_d") / 1000.0,
                    TWO_PI * (param(ctx, tv, "f_qB") - param(ctx, tv, "f_qA")),
                    0.5 * TWO_PI * param(ctx, tv, "gamma_phi_A") / 1000.0};
   for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++)
     v[qs_model_param_index(qt, keys[k])] = vals[k];
-  qs_steady_point pt;
+}
+
+/* Exact qubit-model steady state at coupling g_khz and drive eps_khz (the
+ * other parameters from the transmon values tv); rho2 (4 x 4) may be NULL. */
+static int qubit_point(const cli_context *ctx, const double *tv, const double rates[4],
+                       double g_khz, double eps_khz, qs_steady_point *pt,
+                       double complex *rho2)
+{
+  double v[QS_MODEL_MAX_PARAMS];
+  qubit_values(ctx, tv, rates, g_khz, eps_khz, v);
   char msg[512] = "";
-  qs_status st = qs_steady_point_eval(qt, v, QS_STEADY_DENSE, &pt, NULL, msg, sizeof msg);
-  if (st != QS_OK) {
-    cli_error("%s: qubit model at g = %g kHz failed: %s%s%s", ctx->cfg.path,
-              param(ctx, tv, "g"), qs_strerror(st), msg[0] ? ": " : "", msg);
+  qs_status st = qs_steady_point_eval(qs_model_type_find("qubit_osc"), v, QS_STEADY_DENSE, pt,
+                                      rho2, msg, sizeof msg);
+  if (st == QS_OK)
+    return EXIT_OK;
+  cli_error("%s: qubit model at g = %g kHz, eps = %g kHz failed: %s%s%s", ctx->cfg.path,
+            g_khz, eps_khz, qs_strerror(st), msg[0] ? ": " : "", msg);
+  return EXIT_RUNTIME;
+}
+
+/* rho (transmon space) = rho2 on {g, e} x {g, e} with the resonators empty:
+ * the qubit model's state as the start of the transmon master equation, so
+ * that only the difference between the two models has to relax. */
+static int embed_qubit_state(const qs_model *m, const double complex rho2[16],
+                             double complex **rho)
+{
+  size_t n = (size_t)m->space.total;
+  *rho = calloc(n * n, sizeof **rho);
+  if (!*rho)
     return EXIT_RUNTIME;
-  }
+  for (int r = 0; r < 4; r++)
+    for (int c = 0; c < 4; c++) {
+      /* qubit_osc index iA * 2 + iB with 0 = |e>: level nb = 1 - i */
+      qs_index i = qs_transmon_index(m, 1 - r / 2, 0, 1 - r % 2, 0);
+      qs_index j = qs_transmon_index(m, 1 - c / 2, 0, 1 - c % 2, 0);
+      (*rho)[(size_t)i + (size_t)j * n] = rho2[r + 4 * c];
+    }
+  return EXIT_OK;
+}
+
+/* Qubit-model columns of one g point, and the two start states. */
+static int qubit_side(const cli_context *ctx, const double rates[4], cli_mesolve_pt *drv,
+                      cli_mesolve_pt *und, double *row)
+{
+  const double *tv = drv->values;
+  double complex rho2[16], rho2u[16];
+  qs_steady_point pt, ptu;
+  double g = param(ctx, tv, "g");
+  int rc = qubit_point(ctx, tv, rates, g, param(ctx, tv, "eps"), &pt, rho2);
+  if (rc == EXIT_OK)
+    rc = qubit_point(ctx, tv, rates, g, 0.0, &ptu, rho2u);
+  if (rc == EXIT_OK)
+    rc = embed_qubit_state(drv->model, rho2, &drv->rho_start);
+  if (rc == EXIT_OK)
+    rc = embed_qubit_state(und->model, rho2u, &und->rho_start);
+  if (rc != EXIT_OK)
+    return rc;
   row[CM_SP_A_QUBIT] = cabs(pt.obs[0]); /* qubit_osc observables: Sp_A, Sp_B, ... */
   row[CM_SP_B_QUBIT] = cabs(pt.obs[1]);
   row[CM_OMEGA_QUBIT] = pt.omega;
   return EXIT_OK;
 }
 
+/* The qubit model on a fine g grid (the figures' lines): g, |Sp_A|,
+ * |Sp_B|, Omega. */
+enum { CURVE_POINTS = 71 };
+static int qubit_curve(const cli_context *ctx, const double *tv, const double rates[4],
+                       double g_max, double *rows)
+{
+  for (int k = 0; k < CURVE_POINTS; k++) {
+    double g = g_max * k / (CURVE_POINTS - 1);
+    qs_steady_point pt;
+    int rc = qubit_point(ctx, tv, rates, g, param(ctx, tv, "eps"), &pt, NULL);
+    if (rc != EXIT_OK)
+      return rc;
+    double *row = rows + 4 * k;
+    row[0] = g;
+    row[1] = cabs(pt.obs[0]);
+    row[2] = cabs(pt.obs[1]);
+    row[3] = pt.omega;
+  }
+  return EXIT_OK;
+}
+
 static int write_compare(const cli_context *ctx, const qs_model *model, const compare_result *r,
                          long n)
 {
+  const char *cnames[4] = {"g", "Sp_A_qubit", "Sp_B_qubit", "Omega_qubit"};
+  const char *cunits[4] = {"kHz", "1", "1", "nats"};
   const char *names[1 + CM_N], *units[1 + CM_N];
   names[0] = "g";
   units[0] = "kHz";
@@ -203,18 +304,19 @@ static int write_compare(const cli_context *ctx, const qs_model *model, const co
     rrow[k] = qs_rate_to_khz(r->rates[k]);
   rrow[4] = r->rates[0] / r->rates[1];
   rrow[5] = r->rates[2] / r->rates[3];
-  qs_table tables[2] = {{"summary", 1 + CM_N, names, n, r->rows, units},
-                        {"rates", 6, rnames, 1, rrow, runits}};
+  qs_table tables[3] = {{"summary", 1 + CM_N, names, n, r->rows, units},
+                        {"rates", 6, rnames, 1, rrow, runits},
+                        {"qubit_curve", 4, cnames, CURVE_POINTS, r->curve, cunits}};
   qs_output out = {.command = "compare-model", .cfg = &ctx->cfg, .model = model,
-                   .n_tables = 2, .tables = tables};
+                   .n_tables = 3, .tables = tables};
   char msg[1024];
   if (qs_output_write(ctx->out_dir, &out, msg, sizeof msg) != QS_OK) {
     cli_error("%s", msg);
     return EXIT_RUNTIME;
   }
   if (!ctx->quiet)
-    printf("results: %s/run.h5, %s/summary.tsv, %s/rates.tsv\n", ctx->out_dir, ctx->out_dir,
-           ctx->out_dir);
+    printf("results: %s/run.h5, %s/summary.tsv, %s/rates.tsv, %s/qubit_curve.tsv\n",
+           ctx->out_dir, ctx->out_dir, ctx->out_dir, ctx->out_dir);
   return EXIT_OK;
 }
 
@@ -230,6 +332,14 @@ static void print_rows(const compare_result *r, long n)
   }
 }
 
+static double g_max(const cli_context *ctx, const cli_mesolve_pt *pts, long n)
+{
+  double g = 0.0;
+  for (long p = 0; p < n; p++)
+    g = fmax(g, param(ctx, pts[p].values, "g"));
+  return g > 0.0 ? g : 350.0; /* Table I's range */
+}
+
 int cli_compare_model(cli_context *ctx)
 {
   int rc = check_input(ctx);
@@ -238,8 +348,9 @@ int cli_compare_model(cli_context *ctx)
   long n = cli_sweep_points(&ctx->cfg);
   cli_mesolve_pt *pts = calloc((size_t)(2 * n), sizeof *pts);
   double *times = cli_output_times(ctx->cfg.me_t_end, ctx->cfg.me_n_times);
-  compare_result res = {{0}, calloc((size_t)n * (1 + CM_N), sizeof(double))};
-  if (!pts || !times || !res.rows) {
+  compare_result res = {{0}, calloc((size_t)n * (1 + CM_N), sizeof(double)),
+                        calloc(4 * CURVE_POINTS, sizeof(double))};
+  if (!pts || !times || !res.rows || !res.curve) {
     cli_error("out of memory");
     rc = EXIT_RUNTIME;
   }
@@ -247,15 +358,17 @@ int cli_compare_model(cli_context *ctx)
     rc = build_points(ctx, pts, n);
   if (rc == EXIT_OK)
     rc = fit_rates(ctx, res.rates);
-  if (rc == EXIT_OK)
-    rc = cli_mesolve_integrate(ctx, pts, 2 * n, times);
   for (long p = 0; p < n && rc == EXIT_OK; p++) {
     double *row = res.rows + p * (1 + CM_N);
     row[0] = param(ctx, pts[p].values, "g");
-    rc = transmon_side(ctx, &pts[p], &pts[n + p], row + 1);
-    if (rc == EXIT_OK)
-      rc = qubit_side(ctx, pts[p].values, res.rates, row + 1);
+    rc = qubit_side(ctx, res.rates, &pts[p], &pts[n + p], row + 1);
   }
+  if (rc == EXIT_OK)
+    rc = qubit_curve(ctx, pts[0].values, res.rates, g_max(ctx, pts, n), res.curve);
+  if (rc == EXIT_OK)
+    rc = cli_mesolve_integrate(ctx, pts, 2 * n, times);
+  for (long p = 0; p < n && rc == EXIT_OK; p++)
+    rc = transmon_side(ctx, &pts[p], &pts[n + p], res.rows + p * (1 + CM_N) + 1);
   if (rc == EXIT_OK && !ctx->quiet)
     print_rows(&res, n);
   if (rc == EXIT_OK)
@@ -265,5 +378,6 @@ int cli_compare_model(cli_context *ctx)
   free(pts);
   free(times);
   free(res.rows);
+  free(res.curve);
   return rc;
 }

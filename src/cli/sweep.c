@@ -465,6 +465,26 @@ static qs_status rwa_initial_state(const double *values, const qs_runconfig *cfg
   return st;
 }
 
+/* Initial state of a point: the caller's rho_start, or [mesolve] initial
+ * (*rho0 = NULL: the model's own psi0). */
+static qs_status start_state(const qs_runconfig *cfg, cli_mesolve_pt *pt,
+                             const qs_mesolve_options *opt, double complex **rho0)
+{
+  size_t n = (size_t)pt->model->space.total;
+  if (pt->rho_start) {
+    *rho0 = malloc(n * n * sizeof **rho0);
+    if (!*rho0)
+      return QS_ERR_NOMEM;
+    memcpy(*rho0, pt->rho_start, n * n * sizeof **rho0);
+    return QS_OK;
+  }
+  if (cfg->me_initial == 1)
+    return rwa_initial_state(pt->values, cfg, pt->model, rho0, pt->msg, sizeof pt->msg);
+  if (cfg->me_initial == 2)
+    return periodic_initial_state(cfg, pt->model, opt, rho0, pt->msg, sizeof pt->msg);
+  return QS_OK;
+}
+
 void cli_mesolve_point(const cli_context *ctx, const double *times, cli_mesolve_pt *pt)
 {
   const qs_runconfig *cfg = &ctx->cfg;
@@ -490,11 +510,8 @@ void cli_mesolve_point(const cli_context *ctx, const double *times, cli_mesolve_
   }
   double start = cli_now();
   double complex *rho0 = NULL;
-  if (cfg->me_initial == 1 && (pt->st = rwa_initial_state(pt->values, cfg, m, &rho0,
-                                                          pt->msg, sizeof pt->msg)) != QS_OK)
-    return;
-  if (cfg->me_initial == 2 && (pt->st = periodic_initial_state(cfg, m, &opt, &rho0, pt->msg,
-                                                               sizeof pt->msg)) != QS_OK)
+  pt->st = start_state(cfg, pt, &opt, &rho0);
+  if (pt->st != QS_OK)
     return;
   pt->st = qs_mesolve(m, rho0, (int)cfg->me_n_times, times, averaging ? &avg : NULL, &opt,
                       pt->obs_t, averaging ? NULL : pt->rho, averaging ? pt->rho : NULL,
@@ -512,6 +529,7 @@ void cli_mesolve_point_free(cli_mesolve_pt *pt)
   free(pt->obs_t);
   free(pt->obs_avg);
   free(pt->rho);
+  free(pt->rho_start);
 }
 
 static int mesolve_check_window(const cli_context *ctx, const qs_model *model)

@@ -117,6 +117,16 @@ qs_status qs_model_add_collapse(qs_model *m, double rate, qs_op *op,
   return QS_OK;
 }
 
+qs_status qs_model_add_collapse_copy(qs_model *m, double rate, const qs_op *op,
+                                     const char *name)
+{
+  if (rate <= 0.0)
+    return QS_OK;
+  qs_op *copy = NULL;
+  qs_status st = qs_op_copy(op, &copy);
+  return st == QS_OK ? qs_model_add_collapse(m, rate, copy, name) : st;
+}
+
 void qs_model_add_observable(qs_model *m, qs_op *op, const char *name)
 {
   m->obs[m->n_obs] = op;

@@ -211,16 +211,6 @@ static qs_status counter_rotating_terms(const double *p, const cavity_ops *o,
   return st;
 }
 
-static qs_status add_collapse_copy(qs_model *m, double rate, const qs_op *op,
-                                   const char *name)
-{
-  if (rate <= 0.0)
-    return QS_OK;
-  qs_op *copy = NULL;
-  qs_status st = qs_op_copy(op, &copy);
-  return st == QS_OK ? qs_model_add_collapse(m, rate, copy, name) : st;
-}
-
 static qs_status add_observable_copy(qs_model *m, double complex scale, const qs_op *op,
                                      const char *name)
 {
@@ -467,11 +457,11 @@ qs_status qs_cavity_qubits_build(const double *p, qs_model *m, char *msg, size_t
   if (st == QS_OK && !rwa)
     st = counter_rotating_terms(p, &o, m);
   if (st == QS_OK)
-    st = add_collapse_copy(m, p[CAV_GAMMA], o.a, "cavity_loss");
+    st = qs_model_add_collapse_copy(m, p[CAV_GAMMA], o.a, "cavity_loss");
   for (int l = 0; l < nq && st == QS_OK; l++) {
     char name[QS_MODEL_MAX_NAME];
     snprintf(name, sizeof name, "qubit_loss_%d", l + 1);
-    st = add_collapse_copy(m, p[CAV_GAMMA_S], o.sm[l], name);
+    st = qs_model_add_collapse_copy(m, p[CAV_GAMMA_S], o.sm[l], name);
   }
   if (st == QS_OK)
     st = add_cavity_observables(m, &o);

@@ -11,6 +11,11 @@
 qs_status qs_model_add_collapse(qs_model *m, double rate, qs_op *op,
                                 const char *name);
 
+/* Append sqrt(rate) * op, op copied (the caller keeps op); a rate <= 0
+ * adds nothing (zero rates are dropped). */
+qs_status qs_model_add_collapse_copy(qs_model *m, double rate, const qs_op *op,
+                                     const char *name);
+
 /* Append observable `op` (ownership passes to the model). */
 void qs_model_add_observable(qs_model *m, qs_op *op, const char *name);
 

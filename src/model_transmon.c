@@ -315,16 +315,6 @@ static qs_status rotating_terms(const double *p, const transmon_ops *o, qs_model
   return st;
 }
 
-static qs_status add_collapse_copy(qs_model *m, double rate, const qs_op *op,
-                                   const char *name)
-{
-  if (rate <= 0.0)
-    return QS_OK;
-  qs_op *copy = NULL;
-  qs_status st = qs_op_copy(op, &copy);
-  return st == QS_OK ? qs_model_add_collapse(m, rate, copy, name) : st;
-}
-
 /* Diagonal observable: entry i is 1 where keep(numbers of i) holds. */
 typedef int (*basis_predicate)(const int n[4], int arg, const qs_space *space);
 
@@ -487,16 +477,16 @@ qs_status qs_transmon_build(const double *p, qs_model *m, char *msg, size_t msgl
     char name[QS_MODEL_MAX_NAME];
     snprintf(name, sizeof name, "resonator_loss_%s", suffix[j]);
     if (lr > 1)
-      st = add_collapse_copy(m, mhz(p[TR_KAPPA_A + j]), o.a[j], name);
+      st = qs_model_add_collapse_copy(m, mhz(p[TR_KAPPA_A + j]), o.a[j], name);
     snprintf(name, sizeof name, "transmon_loss_%s", suffix[j]);
     if (st == QS_OK)
-      st = add_collapse_copy(m, khz(p[TR_GAMMA0_A + j]), o.b[j], name);
+      st = qs_model_add_collapse_copy(m, khz(p[TR_GAMMA0_A + j]), o.b[j], name);
     qs_op *nb = NULL;
     if (st == QS_OK)
       st = qs_op_mul(o.bd[j], o.b[j], &nb);
     snprintf(name, sizeof name, "dephasing_%s", suffix[j]);
     if (st == QS_OK)
-      st = add_collapse_copy(m, khz(p[TR_GAMMA_PHI_A + j]), nb, name);
+      st = qs_model_add_collapse_copy(m, khz(p[TR_GAMMA_PHI_A + j]), nb, name);
     qs_op_destroy(&nb);
   }
   if (st == QS_OK)

@@ -48,6 +48,8 @@ int cli_compare(cli_context *ctx);
 int cli_scan(cli_context *ctx);
 int cli_mesolve(cli_context *ctx);
 int cli_rates(cli_context *ctx);
+/* [rates] and the [mesolve] integrator tolerances as qs_rates_options. */
+qs_rates_options cli_rates_options(const qs_runconfig *cfg);
 int cli_compare_model(cli_context *ctx);
 
 /* Parameter vector of sweep point p of cfg's [sweep] (inner axis fastest;

@@ -89,13 +89,7 @@ static int build_points(const cli_context *ctx, cli_mesolve_pt *pts, long n)
 static int fit_rates(const cli_context *ctx, double rates[4])
 {
   const qs_runconfig *cfg = &ctx->cfg;
-  qs_rates_options o = qs_rates_default_options();
-  o.t_end = cfg->rates_t_end;
-  o.n_times = (int)cfg->rates_n_times;
-  o.t_skip = cfg->rates_t_skip;
-  o.me.rtol = cfg->me_rtol;
-  o.me.atol = cfg->me_atol;
-  o.me.max_order = (int)cfg->me_max_order;
+  qs_rates_options o = cli_rates_options(cfg);
   qs_transmon_rate_result res;
   char msg[512] = "";
   qs_status st = qs_transmon_rates(cfg->model_type, cfg->model_values, &o, &res, msg, sizeof msg);

@@ -32,7 +32,7 @@ static const char *const rate_units[RC_N] = {"kHz", "kHz", "kHz", "kHz", "1", "1
 static const char *const curve_cols[5] = {"t", "p_e_A", "fit_A", "p_e_B", "fit_B"};
 static const char *const curve_units[5] = {"us", "1", "1", "1", "1"};
 
-static qs_rates_options rates_options(const qs_runconfig *cfg)
+qs_rates_options cli_rates_options(const qs_runconfig *cfg)
 {
   qs_rates_options o = qs_rates_default_options();
   o.t_end = cfg->rates_t_end;
@@ -88,7 +88,7 @@ static void mesolve_progress(double t, double t_end, void *data)
 
 static int rates_run(const cli_context *ctx, rates_point *pts, long n_points)
 {
-  qs_rates_options opt = rates_options(&ctx->cfg);
+  qs_rates_options opt = cli_rates_options(&ctx->cfg);
   cli_progress progress;
   cli_progress_init(&progress, ctx->quiet, n_points > 1 ? "sweep points" : "master equation");
   if (n_points == 1) {

@@ -35,7 +35,7 @@ QSYNC    := $(BUILD)/qsync
 TESTS    := $(BUILD)/test_qsync
 PCG_REF  := $(BUILD)/pcg_reference.txt
 
-.PHONY: all deps bench-deps test demo bench figures figures-cavity check validate clean
+.PHONY: all deps bench-deps test demo bench figures figures-cavity figures-transmon check validate clean
 
 all: $(QSYNC)
 
@@ -104,6 +104,11 @@ figures: deps
 figures-cavity: deps
 	$(MAKE) $(QSYNC)
 	bash analysis/cavity_figures.sh
+
+# The two-qubit-oscillator paper's Figs. 10 and 11 (transmon realization, ~1 h).
+figures-transmon: deps
+	$(MAKE) $(QSYNC)
+	bash analysis/transmon_figures.sh
 
 # The test suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 check: deps

@@ -157,6 +157,8 @@ static void run_one(qs_traj *tr, const qs_model *m, const qs_ensemble_options *o
     if (st != QS_OK)
       break;
     qs_traj_state(tr, psi);
+    if (m->frame_rate)  /* report in the model's frame (see model.h) */
+      qs_model_frame_state(m, o->times[t], psi);
     int in_avg = o->times[t] >= o->burn_in;
     for (int k = 0; k < m->n_obs; k++) {
       double complex v = qs_op_expect(m->obs[k], psi);

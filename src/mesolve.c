@@ -504,10 +504,17 @@ qs_status qs_mesolve(const qs_model *model, const double complex *rho0,
   N_Vector y = NULL;
   void *cvode = NULL;
   SUNNonlinearSolver nls = NULL;
-  double complex *acc = NULL;
+  double complex *acc = NULL, *frame = NULL;
   st = work_init(&w, model);
   if (st != QS_OK)
     goto done;
+  if (model->frame_rate) {
+    frame = malloc((size_t)n2 * sizeof *frame);
+    if (!frame) {
+      st = QS_ERR_NOMEM;
+      goto done;
+    }
+  }
   if (avg) {
     acc = calloc((size_t)n2, sizeof *acc);
     if (!acc) {
@@ -574,18 +581,25 @@ qs_status qs_mesolve(const qs_model *model, const double complex *rho0,
       qs_set_message(msg, msglen, "mesolve: rho(%g) is not finite", te);
       goto done;
     }
+    /* The reported state: rho itself, or rho in the model's reporting
+     * frame (CVODE's y stays in the integration frame). */
+    const double complex *rep = rho;
+    if (frame) {
+      qs_model_frame_rho(model, te, rho, frame);
+      rep = frame;
+    }
     if (tt == te) {
       if (obs_t)
         for (int k = 0; k < model->n_obs; k++)
           obs_t[(size_t)it * (size_t)model->n_obs + (size_t)k] =
-              qs_op_trace_with(model->obs[k], rho);
+              qs_op_trace_with(model->obs[k], rep);
       if (rho_final && it == n_times - 1)
-        memcpy(rho_final, rho, (size_t)n2 * sizeof *rho);
+        memcpy(rho_final, rep, (size_t)n2 * sizeof *rep);
       it++;
     }
     if (ts == te) {
       for (qs_index i = 0; i < n2; i++)
-        acc[i] += rho[i];
+        acc[i] += rep[i];
       is++;
     }
     if (o.progress)
@@ -626,6 +640,7 @@ done:
   if (ctx)
     SUNContext_Free(&ctx);
   free(acc);
+  free(frame);
   work_free(&w);
   return st;
 }

@@ -36,9 +36,12 @@ static const qs_param_spec qubit_osc_params[OSC_N_PARAMS] = {
 
 static const qs_model_type model_types[] = {
   {"qubit_osc", "two spin-S oscillators with gain/loss baths, weak drive on A",
-   OSC_N_PARAMS, qubit_osc_params, "eps", "g"},
+   OSC_N_PARAMS, qubit_osc_params, "eps", "g", 0, NULL},
   {"cavity_qubits", "driven dissipative cavity coupled to N qubits (RWA or lab frame)",
-   QS_CAVITY_N_PARAMS, qs_cavity_qubits_params, NULL, NULL},
+   QS_CAVITY_N_PARAMS, qs_cavity_qubits_params, NULL, NULL, 0, NULL},
+  {"transmon", "two pumped transmons with auxiliary resonators (Appendix E), MHz / us",
+   QS_TRANSMON_N_PARAMS, qs_transmon_params, "eps", "g", QS_TRANSMON_N_PRESETS,
+   qs_transmon_presets},
 };
 
 int qs_model_type_count(void)
@@ -94,6 +97,7 @@ void qs_model_destroy(qs_model **model)
   free(m->psi0);
   free(m->u1_charge);
   free(m->derived_names);
+  free(m->frame_rate);
   free(m->param_values);
   free(m);
   *model = NULL;
@@ -333,6 +337,8 @@ qs_status qs_model_create(const qs_model_type *type, const double *values,
     st = qubit_osc_build(values, m, msg, msglen);
   else if (strcmp(type->name, "cavity_qubits") == 0)
     st = qs_cavity_qubits_build(values, m, msg, msglen);
+  else if (strcmp(type->name, "transmon") == 0)
+    st = qs_transmon_build(values, m, msg, msglen);
   if (st != QS_OK) {
     qs_model_destroy(&m);
     return st;
@@ -369,6 +375,72 @@ int qs_model_obs_index(const qs_model *model, const char *name)
     if (strcmp(model->obs_names[k], name) == 0)
       return k;
   return -1;
+}
+
+void qs_model_frame_state(const qs_model *model, double t, double complex *psi)
+{
+  if (!model->frame_rate)
+    return;
+  for (qs_index i = 0; i < model->space.total; i++)
+    psi[i] *= CMPLX(cos(t * model->frame_rate[i]), sin(t * model->frame_rate[i]));
+}
+
+void qs_model_frame_rho(const qs_model *model, double t, const double complex *rho,
+                        double complex *out)
+{
+  const qs_index n = model->space.total;
+  if (!model->frame_rate) {
+    if (out != rho)
+      memcpy(out, rho, (size_t)(n * n) * sizeof *out);
+    return;
+  }
+  /* exp(i t (R_i - R_j)) = e_i conj(e_j) with e_i = exp(i t R_i): n cos/sin
+   * pairs per call instead of n^2. */
+  double *e = malloc((size_t)(2 * n) * sizeof *e);
+  if (!e) {  /* no scratch: the slow, allocation-free way */
+    for (qs_index j = 0; j < n; j++)
+      for (qs_index i = 0; i < n; i++) {
+        const double ph = t * (model->frame_rate[i] - model->frame_rate[j]);
+        out[i + j * n] = rho[i + j * n] * CMPLX(cos(ph), sin(ph));
+      }
+    return;
+  }
+  for (qs_index i = 0; i < n; i++) {
+    e[2 * i] = cos(t * model->frame_rate[i]);
+    e[2 * i + 1] = sin(t * model->frame_rate[i]);
+  }
+  /* Real arithmetic (C's complex product carries an Annex G branch). */
+  const double *r = (const double *)rho;
+  double *o = (double *)out;
+  for (qs_index j = 0; j < n; j++) {
+    const double cr = e[2 * j], ci = -e[2 * j + 1];
+    for (qs_index i = 0; i < n; i++) {
+      const double pr = e[2 * i] * cr - e[2 * i + 1] * ci;
+      const double pi = e[2 * i] * ci + e[2 * i + 1] * cr;
+      const double xr = r[2 * (i + j * n)], xi = r[2 * (i + j * n) + 1];
+      o[2 * (i + j * n)] = xr * pr - xi * pi;
+      o[2 * (i + j * n) + 1] = xr * pi + xi * pr;
+    }
+  }
+  free(e);
+}
+
+void qs_model_apply_preset(const qs_model_type *type, int param_index, int choice,
+                           double *values, const unsigned char *explicit_keys)
+{
+  if (!type || param_index < 0 || param_index >= type->n_params)
+    return;
+  const char *param = type->params[param_index].key;
+  for (int p = 0; p < type->n_presets; p++) {
+    const qs_model_preset *pre = &type->presets[p];
+    if (strcasecmp(pre->param, param) != 0 || pre->choice != choice)
+      continue;
+    for (int k = 0; k < pre->n_values; k++) {
+      int i = qs_model_param_index(type, pre->keys[k]);
+      if (i >= 0 && !(explicit_keys && explicit_keys[i]))
+        values[i] = pre->values[k];
+    }
+  }
 }
 
 double qs_model_param(const qs_model *model, const char *key)

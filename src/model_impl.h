@@ -25,4 +25,12 @@ extern const qs_param_spec qs_cavity_qubits_params[QS_CAVITY_N_PARAMS];
 qs_status qs_cavity_qubits_build(const double *p, qs_model *m, char *msg,
                                  size_t msglen);
 
+/* Parameter table, presets (Table II columns) and constructor of
+ * "transmon" (model_transmon.c). */
+#define QS_TRANSMON_N_PARAMS 26
+#define QS_TRANSMON_N_PRESETS 3
+extern const qs_param_spec qs_transmon_params[QS_TRANSMON_N_PARAMS];
+extern const qs_model_preset qs_transmon_presets[QS_TRANSMON_N_PRESETS];
+qs_status qs_transmon_build(const double *p, qs_model *m, char *msg, size_t msglen);
+
 #endif

@@ -298,6 +298,11 @@ static qs_status set_param_choice(qs_runconfig *cfg, const char *where, int i,
     return QS_ERR_RUNFILE;
   }
   cfg->model_values[i] = (double)index;
+  cfg->model_explicit[i] = 1;
+  /* A preset (e.g. column = fig10a) sets the keys not given explicitly;
+   * keys set later override it as usual. */
+  qs_model_apply_preset(cfg->model_type, i, (int)index, cfg->model_values,
+                        cfg->model_explicit);
   return QS_OK;
 }
 
@@ -333,6 +338,7 @@ static qs_status set_param_list(qs_runconfig *cfg, const char *where, const char
       return QS_ERR_RUNFILE;
     }
     cfg->model_values[i] = list.values[l];
+    cfg->model_explicit[i] = 1;
   }
   return QS_OK;
 }
@@ -345,13 +351,14 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
     if (strcasecmp(key, "name") == 0) {
       const qs_model_type *type = qs_model_type_find(value);
       if (!type) {
-        qs_set_message(msg, msglen, "%s: [model] name = '%s': unknown model; expected qubit_osc or cavity_qubits",
+        qs_set_message(msg, msglen, "%s: [model] name = '%s': unknown model; expected qubit_osc, cavity_qubits or transmon",
                 where, value);
         return QS_ERR_RUNFILE;
       }
       if (type != cfg->model_type) {
         cfg->model_type = type;
         qs_model_defaults(type, cfg->model_values);
+        memset(cfg->model_explicit, 0, sizeof cfg->model_explicit);
       }
       return QS_OK;
     }
@@ -368,6 +375,7 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
       return QS_ERR_RUNFILE;
     }
     cfg->model_values[i] = v;
+    cfg->model_explicit[i] = 1;
     return QS_OK;
   }
   const key_entry *e = NULL;

@@ -8,6 +8,10 @@
  * output times t >= burn_in (a steady-state estimate whose trajectories
  * are independent, so its standard error is honest).
  *
+ * States are reported in the model's reporting frame: with frame_rate
+ * set (model.h), psi_i *= exp(i t R_i) at each output time before the
+ * observables and |psi><psi| are accumulated.
+ *
  * Reproducibility: trajectory i draws from PCG64 stream i of the seed, and
  * sums are formed per block of QS_ENSEMBLE_BLOCK consecutive trajectories
  * in trajectory order, then the block sums are added in block order.  The

@@ -34,6 +34,14 @@
  * called with the model's f_data from the calling thread, many times per
  * step, at times in [0, latest output time], not in increasing order.
  *
+ * Reporting frame: a model with frame_rate (see model.h) is integrated in
+ * its own frame and reported in another: at every output and sample time
+ * rho_ij is multiplied by exp(i t (R_i - R_j)) (into a scratch copy, one
+ * N^2 pass) before the observables, rho_final and the time average are
+ * formed, so all of them are in the reporting frame.  The frames agree
+ * at t = 0, so rho0 is the same in both.  Models without frame_rate pay
+ * nothing.
+ *
  * Output times are reached with CVode(CV_NORMAL) and CVODE's interpolant
  * (no restart, no step forced onto an output time); the integration stops
  * at the latest output or sample time (CVodeSetStopTime), so f_k is never

@@ -77,6 +77,21 @@ typedef struct qs_model qs_model;
  * model's n_obs values in table order, out receives n_derived numbers. */
 typedef void (*qs_derived_fn)(const qs_model *model, const double complex *obs,
                               double *out);
+/* A named set of parameter values selected by a `choices` parameter
+ * (e.g. transmon's column = fig10a sets eps, Omega_pA, ... from the
+ * paper's Table II).  Presets are applied by the run-file reader, before
+ * and beneath the keys the run file sets itself: a key given explicitly
+ * wins whatever its position (see qs_model_apply_preset).  The model
+ * constructor ignores the selecting parameter's value. */
+#define QS_PRESET_MAX_VALUES 8
+typedef struct {
+  const char *param;       /* the choices parameter, e.g. "column" */
+  int choice;              /* its value (index of the word in choices) */
+  int n_values;            /* 1..QS_PRESET_MAX_VALUES */
+  const char *keys[QS_PRESET_MAX_VALUES];
+  double values[QS_PRESET_MAX_VALUES];
+} qs_model_preset;
+
 typedef struct {
   const char *name;             /* value of [model] name */
   const char *summary;
@@ -86,6 +101,8 @@ typedef struct {
                                    off = this parameter set to 0), or NULL */
   const char *coupling_param;   /* the coupling whose effect R = Omega(g) /
                                    Omega(0) measures, or NULL */
+  int n_presets;                /* entries of presets (0: none) */
+  const qs_model_preset *presets;
 } qs_model_type;
 
 #define QS_MODEL_MAX_NAME 32
@@ -117,6 +134,19 @@ struct qs_model {
   int cavity_top_obs;       /* index of the observable "P_top" (population
                                of the highest cavity level, the truncation
                                check), -1 if the model has no cavity */
+  double *frame_rate;       /* space.total rates R_i of the reporting frame,
+                               or NULL (report in the integration frame).
+                               The model is integrated in one frame (e.g.
+                               transmon: the pumps' frame) and reported in
+                               another (transmon: the weak drive's):
+                               psi_rep,i(t) = exp(i t R_i) psi_i(t),
+                               rho_rep,ij(t) = exp(i t (R_i - R_j)) rho_ij(t),
+                               i.e. V(t) = exp(i t diag(R)).  qs_mesolve and
+                               the trajectory ensembles apply V before every
+                               observable and density matrix they report;
+                               the steady-state solvers (time-independent
+                               H only) report the integration frame's state.
+                               Owned by the model. */
 };
 
 /* Number of built-in model types and the i-th of them (NULL outside
@@ -157,6 +187,22 @@ int qs_model_obs_index(const qs_model *model, const char *name);
  * QS_ERR_INVALID for a model without cavity and qubit, or displaced. */
 qs_status qs_cavity_photon_distribution(const qs_model *model, const double complex *rho,
                                         double *p_up, double *p_down);
+
+/* The reporting frame (see frame_rate): psi_i *= exp(i t R_i) in place,
+ * and out_ij = exp(i t (R_i - R_j)) rho_ij (rho and out column-major,
+ * space.total^2 entries, may be the same array).  Without frame_rate psi
+ * is left alone and rho copied. */
+void qs_model_frame_state(const qs_model *model, double t, double complex *psi);
+void qs_model_frame_rho(const qs_model *model, double t, const double complex *rho,
+                        double complex *out);
+
+/* Apply the preset that parameter `param_index` of `type` selects with
+ * its value `choice` (nothing if no preset matches, e.g. "none"): every
+ * key of the preset whose explicit[] flag is 0 gets the preset's value.
+ * explicit (type->n_params flags, or NULL for none set) marks the keys a
+ * run file or command line gave explicitly. */
+void qs_model_apply_preset(const qs_model_type *type, int param_index, int choice,
+                           double *values, const unsigned char *explicit_keys);
 
 /* Value of parameter `key` of a built model (NaN if unknown key). */
 double qs_model_param(const qs_model *model, const char *key);

@@ -16,6 +16,7 @@
 #include "qsync/sync.h"
 #include "qsync/scan.h"
 #include "qsync/weakdrive.h"
+#include "qsync/transmon.h"
 #include "qsync/runfile.h"
 #include "qsync/output.h"
 

@@ -30,6 +30,9 @@ typedef struct {
   char *text;                      /* the run file's text (owned) */
   const qs_model_type *model_type;
   double model_values[QS_RUNFILE_MAX_PARAMS];
+  unsigned char model_explicit[QS_RUNFILE_MAX_PARAMS]; /* 1: [model] key set
+                                   by the run file or --set (a preset, e.g.
+                                   transmon's column, leaves these alone) */
   /* [run] */
   long ntraj;
   uint64_t seed;

@@ -77,7 +77,11 @@ qs_status qs_traj_evolve_to(qs_traj *traj, double t_out);
 /* Current time. */
 double qs_traj_time(const qs_traj *traj);
 
-/* Normalized current state (model->space.total entries). */
+/* Normalized current state (model->space.total entries), in the frame
+ * the model is integrated in.  For a model with frame_rate the ensembles
+ * (ensemble.h) report psi_i exp(i t R_i) instead (qs_model_frame_state)
+ * before forming observables and density matrices; a caller of this
+ * function applies it itself. */
 void qs_traj_state(const qs_traj *traj, double complex *psi);
 
 /* ||psi||^2 of the unnormalized state: 1 after a start or a jump, then

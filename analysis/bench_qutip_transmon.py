@@ -21,7 +21,8 @@ Hamiltonian in the pump frame (E1 with the spec's sign of alpha):
 QuTiP list format [H0, [H1, coeff1], ...]; the coefficients are strings
 (compiled by Cython, QuTiP's fast path; default) or, with --coeff array,
 numpy arrays sampled on a fine grid (QobjEvo with its own tlist, cubic
-spline).  Zero couplings are dropped (g = 0: no g terms).
+spline; mesolve only: QuTiP 4.7.1's mcsolve fails on a QobjEvo H).
+Zero couplings are dropped (g = 0: no g terms).
 Collapse: sqrt(kappa_j) a_j, sqrt(gamma0_j) b_j, sqrt(gamma_phi_j) nb_j
 (zero rates dropped).  psi0: all ground / vacuum.
 
@@ -387,6 +388,11 @@ def main():
     if a.what == "mesolve":
         run_mesolve(m, me, a.coeff, a.times, a.rtol, a.atol)
     elif a.what == "mcsolve":
+        if a.coeff == "array":
+            # QuTiP 4.7.1's mcsolve fails on a QobjEvo Hamiltonian
+            # (mcsolve.py _func_set: NameError 'ss'), and plain list-format
+            # arrays would have to be sampled on the output times
+            raise SystemExit("--coeff array works with mesolve only (QuTiP 4.7.1 mcsolve bug)")
         run_mcsolve(m, run, a.coeff,
                     a.ntraj if a.ntraj is not None else int(run["ntraj"]),
                     a.times)

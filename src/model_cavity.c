@@ -483,7 +483,8 @@ qs_status qs_cavity_qubits_build(const double *p, qs_model *m, char *msg, size_t
 qs_status qs_cavity_photon_distribution(const qs_model *model, const double complex *rho,
                                         double *p_up, double *p_down)
 {
-  if (!model || !rho || model->cavity_top_obs < 0 || model->space.n_sub < 2 ||
+  if (!model || !rho || strcmp(model->type->name, "cavity_qubits") != 0 ||
+      model->cavity_top_obs < 0 || model->space.n_sub < 2 ||
       model->param_values[CAV_DISPLACE] != 0.0)
     return QS_ERR_INVALID;
   qs_index ncav = model->space.dims[0], total = model->space.total;

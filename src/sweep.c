@@ -3,6 +3,7 @@
 #include "message_impl.h"
 
 #include <string.h>
+#include <strings.h>
 
 int qs_sweep_active(const qs_sweep_axis *axis)
 {
@@ -50,6 +51,14 @@ qs_status qs_sweep_resolve(qs_sweep_axis *axis, const qs_model_type *type,
                    where, axis->key, type->name);
     return QS_ERR_RUNFILE;
   }
+  for (int p = 0; p < type->n_presets; p++)
+    if (strcasecmp(type->presets[p].param, type->params[axis->param].key) == 0) {
+      /* a preset is applied when the run file is read, not per sweep point */
+      qs_set_message(msg, msglen, "%s: model.%s selects a preset and cannot be swept; "
+                     "run one file per %s (or sweep the keys it sets)",
+                     where, axis->key, axis->key);
+      return QS_ERR_RUNFILE;
+    }
   if (axis->keep_sum[0] != '\0') {
     axis->partner = qs_model_param_index(type, axis->keep_sum);
     if (axis->partner < 0 || axis->partner == axis->param) {

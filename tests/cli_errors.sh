@@ -205,5 +205,16 @@ else
   bad "cavity: run sweep writes one row per point with standard errors"
 fi
 
+# transmon: the column word, and a short master-equation run in MHz / us
+tr="$work/tr.ini"
+printf '[model]\nname = transmon\nlevels_q = 2\nlevels_r = 1\ncolumn = fig10a\n[mesolve]\nt_end = 0.05\nn_times = 3\navg_periods = 0\n' >"$tr"
+expect_fail "transmon: unknown column" 2 "[model] column" "none|fig10a|fig10b|fig11b" -- mesolve "$tr" --set model.column=fig12
+if "$QSYNC" mesolve "$tr" --quiet --out "$work/tm" 2>"$work/tm.err" &&
+   head -1 "$work/tm/summary.tsv" | grep -q "Sp_A.re" && [ ! -e "$work/tm/photon.tsv" ]; then
+  ok "transmon: mesolve writes summary.tsv (no photon.tsv)"
+else
+  bad "transmon: mesolve writes summary.tsv (no photon.tsv): $(cat "$work/tm.err")"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

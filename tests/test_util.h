@@ -20,6 +20,7 @@ int qs_test_register_weakdrive(void);
 int qs_test_register_scan(void);
 int qs_test_register_mesolve(void);
 int qs_test_register_cavity(void);
+int qs_test_register_transmon(void);
 
 /* Build the cavity_qubits model from the defaults with overrides (as
  * test_qubit_osc). */

@@ -46,6 +46,26 @@
  * Initial state: vacuum (of b when displaced), all qubits down.  The undriven RWA model conserves
  * photons + excited qubits (u1_charge).
  *
+ * Built-in model "transmon" (two-qubit-oscillator paper, Appendix E):
+ * transmons A, B (levels_q levels, |g> = 0) each with an auxiliary
+ * resonator (levels_r levels); subsystems A, resonator A, B, resonator B.
+ * Keys are cyclic frequencies in MHz or kHz, the model works in rad/us
+ * (time in us).  Integrated in the frame of the two-photon pumps (E1):
+ *   H0 = sum_j [(w_qj - w_pj) nb_j - (alpha_j/2) nb_j (nb_j - 1)
+ *               + (w_aj - w_pj) na_j + g_j (a_j b_j^dag + h.c.)
+ *               + Omega_pj (b_j + b_j^dag)],   w_qj = 2 pi (f_qj - Delta_j/1000),
+ *   H(t) = H0 + g (e^{i dp t} bA^dag bB + h.c.) + eps (e^{i dd t} bA + h.c.),
+ *   dp = w_pA - w_pB, dd = w_d - w_pA, w_d = 2 pi (f_qA + detuning_d/1000)
+ * (a pair with frequency 0 goes into H0, one with strength 0 is dropped);
+ *   c = sqrt(kappa_j) a_j, sqrt(gamma0_j) b_j, sqrt(gamma_phi_j) nb_j.
+ * Reported in the weak drive's frame (frame_rate R_i = (w_d - w_pA)(nbA +
+ * naA) + (w_d - w_pB)(nbB + naB)), where the drive is eps (bA + bA^dag).
+ * Observables: Sp_A, Sp_B (|e><g|), Pg_*, Pe_*, Pf_* (levels_q >= 3),
+ * na_A, na_B, P_top (either resonator in its top level; 0 without
+ * resonators).  The parameter column selects a preset (Table II) in run
+ * files; see include/qsync/transmon.h for the basis index and the qubit
+ * projection.  Initial state: all ground, resonators empty.
+ *
  * Thread safety: a built model is immutable and may be shared by threads.
  */
 #ifndef QSYNC_MODEL_H
@@ -184,7 +204,7 @@ int qs_model_obs_index(const qs_model *model, const char *name);
 /* Photon-number distributions of a cavity_qubits state rho (dim*dim,
  * column-major) with qubit 1 up and down: p_up[n] = <n,up|rho_c1|n,up>,
  * p_down likewise (ncav entries each; the other qubits traced out).
- * QS_ERR_INVALID for a model without cavity and qubit, or displaced. */
+ * QS_ERR_INVALID for another model, one without cavity and qubit, or displaced. */
 qs_status qs_cavity_photon_distribution(const qs_model *model, const double complex *rho,
                                         double *p_up, double *p_down);
 

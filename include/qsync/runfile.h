@@ -47,8 +47,8 @@ typedef struct {
   /* [steady] */
   qs_steady_method steady_method;
   double steady_tol;           /* residual target of the iterative methods */
-  int steady_max_iter;         /* most iterations of the iterative methods */
-  int steady_restart;          /* GMRES restart length of krylov */
+  long steady_max_iter;        /* most iterations of the iterative methods (long: KEY_INT stores a long) */
+  long steady_restart;         /* GMRES restart length of krylov */
   /* [mesolve] */
   double me_t_end;
   long me_n_times;

@@ -68,6 +68,7 @@ typedef struct {
   double worst;
   long long top_level;
   char where[128];
+  const char *levels_key;  /* the model key that sets the truncated levels */
 } cli_truncation;
 void cli_truncation_note(cli_truncation *t, const cli_context *ctx, const qs_model *model,
                          double p_top, const char *where);

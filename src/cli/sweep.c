@@ -45,7 +45,11 @@ void cli_truncation_note(cli_truncation *t, const cli_context *ctx, const qs_mod
   if (!(p_top > t->worst))
     return;
   t->worst = p_top;
-  t->top_level = (long long)model->space.dims[0] - 1;
+  /* cavity_qubits: the cavity is subsystem 0 (ncav); transmon: the
+   * resonators are subsystems 1 and 3 (levels_r). */
+  int transmon = qs_model_param_index(model->type, "levels_r") >= 0;
+  t->top_level = (long long)model->space.dims[transmon ? 1 : 0] - 1;
+  t->levels_key = transmon ? "levels_r" : "ncav";
   snprintf(t->where, sizeof t->where, "%s", where);
 }
 
@@ -58,9 +62,10 @@ int cli_truncation_report(const cli_context *ctx, const cli_truncation *t)
     snprintf(count, sizeof count, " (over the tolerance at %ld of %ld points)", t->over,
              t->points);
   cli_error("%s: %s: the top cavity level n = %lld holds population %.3g > "
-            "[checks] truncation_tol = %.3g%s%s%s; increase [model] ncav",
+            "[checks] truncation_tol = %.3g%s%s%s; increase [model] %s",
             ctx->strict ? "error" : "warning", ctx->cfg.path, t->top_level, t->worst,
-            ctx->cfg.truncation_tol, t->where[0] ? " " : "", t->where, count);
+            ctx->cfg.truncation_tol, t->where[0] ? " " : "", t->where, count,
+            t->levels_key ? t->levels_key : "ncav");
   return ctx->strict;
 }
 
@@ -165,7 +170,8 @@ static int has_photon_table(const qs_runconfig *cfg, const qs_model *model)
   for (int a = 0; a < 2; a++)
     if (qs_sweep_active(&cfg->sweep[a]) && strcmp(cfg->sweep[a].key, "ncav") == 0)
       return 0;
-  return model->cavity_top_obs >= 0 && model->space.n_sub >= 2 &&
+  return strcmp(model->type->name, "cavity_qubits") == 0 && model->cavity_top_obs >= 0 &&
+         model->space.n_sub >= 2 &&
          !(qs_model_param(model, "displace") > 0.0); /* displaced Fock states are not photon numbers */
 }
 
@@ -261,8 +267,8 @@ static int steady_solve(const cli_context *ctx, const double *values, steady_sta
   qs_steady_options opt = qs_steady_default_options();
   opt.method = ctx->cfg.steady_method;
   opt.tol = ctx->cfg.steady_tol;
-  opt.max_iter = ctx->cfg.steady_max_iter;
-  opt.restart = ctx->cfg.steady_restart;
+  opt.max_iter = (int)ctx->cfg.steady_max_iter;
+  opt.restart = (int)ctx->cfg.steady_restart;
   opt.guess = warm ? w->rho : NULL;
   char msg[512] = "";
   qs_status st = qs_steady_state_ex(w->model, &opt, w->rho, &w->info, msg, sizeof msg);
@@ -429,8 +435,8 @@ static qs_status rwa_initial_state(const double *values, const qs_runconfig *cfg
   qs_steady_options opt = qs_steady_default_options();
   opt.method = cfg->steady_method;
   opt.tol = cfg->steady_tol;
-  opt.max_iter = cfg->steady_max_iter;
-  opt.restart = cfg->steady_restart;
+  opt.max_iter = (int)cfg->steady_max_iter;
+  opt.restart = (int)cfg->steady_restart;
   if (st == QS_OK)
     st = qs_steady_state_ex(mr, &opt, *rho0, NULL, msg, msglen);
   qs_model_destroy(&mr);

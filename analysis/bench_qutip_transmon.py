@@ -73,6 +73,7 @@ os.environ["QUTIP_NUM_PROCESSES"] = "1"
 
 import argparse      # noqa: E402
 import configparser  # noqa: E402
+import tempfile      # noqa: E402
 import time          # noqa: E402
 import warnings      # noqa: E402
 
@@ -378,6 +379,10 @@ def main():
                     help="framecheck: length of the interval (us; not a multiple of 5 ns, where both signs agree)")
     a = ap.parse_args()
     model, run, me = read_runfile(a.runfile)
+    # QuTiP 4.7 writes the generated coefficient code (cqobjevo_*.pyx) into
+    # the working directory: keep it out of the repository
+    tmp = tempfile.TemporaryDirectory(prefix="qsync_qutip_")
+    os.chdir(tmp.name)
     m = Transmon(model)
     print(f"# qutip {qutip.__version__}, numpy {np.__version__}, "
           f"cython strings {qutip.qobjevo.use_cython[0]}, dim {m.H0.shape[0]}, "

@@ -10,9 +10,11 @@
 # master equations at the common times; trajectory means against the
 # master equation and against each other as z-scores.
 #
-# Usage: analysis/bench_transmon.sh [all|qsync|qutip|report]
+# Usage: analysis/bench_transmon.sh [all|qsync|qutip|tight|report]
 #   the parts write raw lines to out/bench/transmon_{qsync,qutip}.txt
 #   (QuTiP's observables: transmon_qutip_me.txt, transmon_qutip_mc.txt);
+#   tight: both master equations again at rtol 1e-9, atol 1e-11 (converged
+#   reference: out/bench/transmon_tight.txt, transmon_qutip_me_tight.txt);
 #   report (also run by all) combines them into out/bench/bench_transmon.txt.
 # Environment: QSYNC (build/qsync), PYTHON (/usr/bin/python3), QSYNC_NTRAJ
 # (qsync trajectories, default 1000 as in the run file: about 45 CPU minutes),
@@ -56,6 +58,17 @@ part_qutip() {
   echo "qutip_mcsolve_load_end $(load)"
 }
 
+part_tight() {   # both master equations at rtol 1e-9, atol 1e-11: the converged reference
+  echo "tight_load_start $(load)"
+  $NICE /usr/bin/time -f "time_wall %e s user %U s maxrss %M KB" \
+    "$QSYNC" mesolve "$RUN" --set mesolve.rtol=1e-9 --set mesolve.atol=1e-11 \
+    --out "$OUT/transmon_me_tight" 2>&1 | grep -v '^  ' | sed 's/^/qsync_tight_line: /'
+  $NICE "$PYTHON" analysis/bench_qutip_transmon.py "$RUN" --what mesolve --rtol 1e-9 --atol 1e-11 \
+    >"$OUT/transmon_qutip_me_tight.txt"
+  grep '_seconds' "$OUT/transmon_qutip_me_tight.txt" | sed 's/^qutip_mesolve/qutip_tight/'
+  echo "tight_load_end $(load)"
+}
+
 report() {
   "$PYTHON" - "$OUT" "${T_Z:-1}" <<'PY'
 import re, sys
@@ -77,6 +90,7 @@ def tsv(path):
     return {h: data[:, i] for i, h in enumerate(hdr)}
 qs, qt = lines("transmon_qsync.txt"), lines("transmon_qutip.txt")
 qme, qmc = lines("transmon_qutip_me.txt"), lines("transmon_qutip_mc.txt")
+qmet, qtight = lines("transmon_qutip_me_tight.txt"), lines("transmon_tight.txt")
 print("# transmon benchmark: qsync vs QuTiP 4.7, one thread each; runs/bench_transmon.ini")
 print("# (column fig10b, g/2pi = 200 kHz, dimension 81, td H in the pump frame, t in [0, 20] us,")
 print("# 201 output times, rtol 1e-6, atol 1e-8; observables in the drive frame); see analysis/BENCH_TRANSMON.md")
@@ -148,8 +162,45 @@ else:
 d["me_worst"] = max(worst.values()) if worst else float("nan")
 d["me_key"] = ", ".join(f"{k} {worst[k]:.1e}" for k in ("Sp_A", "Pe_A", "Pe_B") if k in worst)
 
-print(f"\n## trajectory means (z-scores over the output times t >= {t_z:g} us; 'exact' = QuTiP mesolve, or qsync")
-print("## mesolve where QuTiP's is missing; standard errors with the master equations' max |delta| added as a floor).")
+print("\n## converged reference: both master equations at rtol 1e-9, atol 1e-11 (part tight)")
+qme_tight = tsv(f"{out}/transmon_me_tight/timeseries.tsv")
+met = {}
+for l in qmet:
+    f = l.split()
+    if f[0] == "qutip_me":
+        met.setdefault(f[1], []).append((float(f[2]), complex(float(f[3]), float(f[4]))))
+for l in qtight:
+    m = re.match(r"qsync_tight_line: time_wall (\S+) s user (\S+) s", l)
+    if m: d["qtight_wall"], d["qtight_cpu"] = float(m.group(1)), float(m.group(2))
+    m = re.match(r"qsync_tight_line: master equation .*: \S+ s of integration, (\S+) CVODE steps", l)
+    if m: d["qtight_steps"] = m.group(1)
+for l in qmet:
+    m = re.match(r"qutip_mesolve_(seconds|cpu_seconds) (\S+)", l)
+    if m: d[f"ttight_{m.group(1)}"] = float(m.group(2))
+def g_tsv(tab, name):
+    def g(t):
+        if tab is None: return None
+        k = at(tab, name, t)
+        return None if k is None else complex(tab[f"{name}.re"][k], tab[f"{name}.im"][k])
+    return g
+if qme_tight is not None and met:
+    for name, rows in met.items():
+        if f"{name}.re" not in qme_tight: continue
+        def dev(get):
+            return max((abs(get(t) - v) for t, v in rows if get(t) is not None), default=float("nan"))
+        qt_lo = {t: v for t, v in me.get(name, [])}
+        print(f"tight_max_abs_delta {name:6s} qsync-QuTiP (both tight) {dev(g_tsv(qme_tight, name)):.2e}; "
+              f"rtol 1e-6 against QuTiP tight: qsync {dev(g_tsv(qme_ts, name)):.2e}, "
+              f"QuTiP {dev(lambda t: qt_lo.get(t)):.2e}")
+    print(f"tight_cpu_seconds qsync {d.get('qtight_cpu', float('nan')):.4g} ({d.get('qtight_steps', '-')} CVODE steps), "
+          f"QuTiP {d.get('ttight_cpu_seconds', float('nan')):.4g}; wall qsync {d.get('qtight_wall', float('nan')):.4g}, "
+          f"QuTiP {d.get('ttight_seconds', float('nan')):.4g}")
+else:
+    print("# unavailable (run the tight part)")
+
+print(f"\n## trajectory means (z-scores over the output times t >= {t_z:g} us; 'exact' = QuTiP mesolve at rtol 1e-9")
+print("## (part tight), else at the run file's tolerances, else qsync mesolve; standard errors with the rtol-1e-6")
+print("## master equations' max |delta| added as a floor).")
 print("## Earlier, the first jump (rare, large: e.g. |f> -> |e> of transmon A through its resonator) has not yet")
 print("## happened in any trajectory of small ensembles, their standard error is 0 and the z-score meaningless;")
 print("## there the no-jump evolution of the two programs is compared directly instead.")
@@ -183,7 +234,7 @@ def zlist(get_a, get_b, names):
     zs.sort(key=lambda x: -abs(x[0]))
     return zs
 def exact(name, t):
-    for tt, v in me.get(name, []):
+    for tt, v in met.get(name, []) or me.get(name, []):
         if abs(tt - t) < 1e-9: return ((v.real, 0.0), (v.imag, 0.0))
     if qme_ts is not None and f"{name}.re" in qme_ts:
         k = at(qme_ts, name, t)
@@ -257,11 +308,13 @@ part=${1:-all}
 case $part in
   qsync) part_qsync | tee "$OUT/transmon_qsync.txt" ;;
   qutip) part_qutip | tee "$OUT/transmon_qutip.txt" ;;
+  tight) part_tight | tee "$OUT/transmon_tight.txt" ;;
   report) report | tee "$OUT/bench_transmon.txt" ;;
   all)
     echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -m), load at start $(load)"
     part_qsync >"$OUT/transmon_qsync.txt"
     part_qutip >"$OUT/transmon_qutip.txt"
+    part_tight >"$OUT/transmon_tight.txt"
     report | tee "$OUT/bench_transmon.txt" ;;
-  *) echo "usage: $0 [all|qsync|qutip|report]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|qsync|qutip|tight|report]" >&2; exit 2 ;;
 esac

@@ -19,7 +19,8 @@
 # Environment: QSYNC (build/qsync), PYTHON (/usr/bin/python3), QSYNC_NTRAJ
 # (qsync trajectories, default 1000 as in the run file: about 45 CPU minutes),
 # QUTIP_NTRAJ (mcsolve trajectories, default 20: about 3 CPU minutes),
-# NICE (prefix, default "nice"), T_Z (trajectory z-scores from this time on,
+# RUN and BENCH_OUT (run file and output directory, for tests), NICE (prefix,
+# default "nice"), T_Z (trajectory z-scores from this time on,
 # default 1 us; see the report).
 # Every measurement line carries the `uptime` load at its end.
 set -euo pipefail
@@ -27,8 +28,8 @@ cd "$(dirname "$0")/.."
 QSYNC=${QSYNC:-build/qsync}
 PYTHON=${PYTHON:-/usr/bin/python3}
 NICE=${NICE:-nice}
-RUN=runs/bench_transmon.ini
-OUT=out/bench
+RUN=${RUN:-runs/bench_transmon.ini}
+OUT=${BENCH_OUT:-out/bench}
 mkdir -p "$OUT"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 load() { uptime | sed 's/.*load average: //'; }
@@ -190,7 +191,7 @@ if qme_tight is not None and met:
             return max((abs(get(t) - v) for t, v in rows if get(t) is not None), default=float("nan"))
         qt_lo = {t: v for t, v in me.get(name, [])}
         print(f"tight_max_abs_delta {name:6s} qsync-QuTiP (both tight) {dev(g_tsv(qme_tight, name)):.2e}; "
-              f"rtol 1e-6 against QuTiP tight: qsync {dev(g_tsv(qme_ts, name)):.2e}, "
+              f"run-file tolerances against QuTiP tight: qsync {dev(g_tsv(qme_ts, name)):.2e}, "
               f"QuTiP {dev(lambda t: qt_lo.get(t)):.2e}")
     print(f"tight_cpu_seconds qsync {d.get('qtight_cpu', float('nan')):.4g} ({d.get('qtight_steps', '-')} CVODE steps), "
           f"QuTiP {d.get('ttight_cpu_seconds', float('nan')):.4g}; wall qsync {d.get('qtight_wall', float('nan')):.4g}, "

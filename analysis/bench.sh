@@ -46,3 +46,4 @@ print(f"steady state: qsync {ss_ms:.3f} ms, QuTiP {1e3 * tss:.3f} ms, ratio {1e3
 PY
 } | tee "$OUT/bench.txt"
 analysis/bench_cavity.sh   # cavity_qubits vs QuTiP, ncav = 40 and the dimension-1600 steady state (analysis/BENCH_CAVITY.md; about 30 min)
+analysis/bench_transmon.sh  # transmon model (Appendix E) vs QuTiP mesolve and mcsolve, td H (analysis/BENCH_TRANSMON.md; about an hour of CPU time)

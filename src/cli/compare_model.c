@@ -86,6 +86,29 @@ static int build_points(const cli_context *ctx, cli_mesolve_pt *pts, long n)
   return EXIT_OK;
 }
 
+/* Exact steady state of the transmon model at g = 0, eps = 0 (then time
+ * independent), in the pumps' frame (= the drive frame at t = 0). */
+static int uncoupled_steady_state(const cli_context *ctx, double complex **rho)
+{
+  double v[QS_MODEL_MAX_PARAMS];
+  memcpy(v, ctx->cfg.model_values, sizeof v);
+  v[qs_model_param_index(ctx->cfg.model_type, "g")] = 0.0;
+  v[qs_model_param_index(ctx->cfg.model_type, "eps")] = 0.0;
+  qs_model *m = cli_build_model(ctx, v);
+  if (!m)
+    return EXIT_BAD_INPUT;
+  size_t n = (size_t)m->space.total;
+  *rho = malloc(n * n * sizeof **rho);
+  double residual = NAN;
+  qs_status st = *rho ? qs_steady_state(m, QS_STEADY_AUTO, *rho, &residual) : QS_ERR_NOMEM;
+  qs_model_destroy(&m);
+  if (st == QS_OK)
+    return EXIT_OK;
+  cli_error("%s: steady state of the uncoupled, undriven transmons failed: %s", ctx->cfg.path,
+            qs_strerror(st));
+  return EXIT_RUNTIME;
+}
+
 static int fit_rates(const cli_context *ctx, double rates[4])
 {
   const qs_runconfig *cfg = &ctx->cfg;
@@ -215,41 +238,52 @@ static int qubit_point(const cli_context *ctx, const double *tv, const double ra
   return EXIT_RUNTIME;
 }
 
-/* rho (transmon space) = rho2 on {g, e} x {g, e} with the resonators empty:
- * the qubit model's state as the start of the transmon master equation, so
- * that only the difference between the two models has to relax. */
-static int embed_qubit_state(const qs_model *m, const double complex rho2[16],
-                             double complex **rho)
+/* Start of the transmon master equation: rho = rho_ss0 + E(rho2 - rho2_0),
+ * where rho_ss0 is the exact steady state of the transmon model at g = 0,
+ * eps = 0 (time independent: the pumps' dressing, the |f> and resonator
+ * populations), rho2 and rho2_0 the qubit model's states at this point and
+ * at g = 0, eps = 0, and E puts a two-qubit matrix on {g, e} x {g, e} with
+ * the resonators empty.  Only the difference between the two models then
+ * has to relax; starting from E(rho2) alone, the missing dressing of the
+ * pumps kicks a free precession at the qubit frequency (near the drive's)
+ * that decays only with the coherence time 2/Gamma. */
+static int start_state(const qs_model *m, const double complex *rho_ss0,
+                       const double complex rho2[16], const double complex rho2_0[16],
+                       double complex **rho)
 {
   size_t n = (size_t)m->space.total;
-  *rho = calloc(n * n, sizeof **rho);
+  *rho = malloc(n * n * sizeof **rho);
   if (!*rho)
     return EXIT_RUNTIME;
+  memcpy(*rho, rho_ss0, n * n * sizeof **rho);
   for (int r = 0; r < 4; r++)
     for (int c = 0; c < 4; c++) {
       /* qubit_osc index iA * 2 + iB with 0 = |e>: level nb = 1 - i */
       qs_index i = qs_transmon_index(m, 1 - r / 2, 0, 1 - r % 2, 0);
       qs_index j = qs_transmon_index(m, 1 - c / 2, 0, 1 - c % 2, 0);
-      (*rho)[(size_t)i + (size_t)j * n] = rho2[r + 4 * c];
+      (*rho)[(size_t)i + (size_t)j * n] += rho2[r + 4 * c] - rho2_0[r + 4 * c];
     }
   return EXIT_OK;
 }
 
 /* Qubit-model columns of one g point, and the two start states. */
-static int qubit_side(const cli_context *ctx, const double rates[4], cli_mesolve_pt *drv,
-                      cli_mesolve_pt *und, double *row)
+static int qubit_side(const cli_context *ctx, const double rates[4],
+                      const double complex *rho_ss0, cli_mesolve_pt *drv, cli_mesolve_pt *und,
+                      double *row)
 {
   const double *tv = drv->values;
-  double complex rho2[16], rho2u[16];
-  qs_steady_point pt, ptu;
+  double complex rho2[16], rho2u[16], rho2_0[16];
+  qs_steady_point pt, ptu, pt0;
   double g = param(ctx, tv, "g");
   int rc = qubit_point(ctx, tv, rates, g, param(ctx, tv, "eps"), &pt, rho2);
   if (rc == EXIT_OK)
     rc = qubit_point(ctx, tv, rates, g, 0.0, &ptu, rho2u);
   if (rc == EXIT_OK)
-    rc = embed_qubit_state(drv->model, rho2, &drv->rho_start);
+    rc = qubit_point(ctx, tv, rates, 0.0, 0.0, &pt0, rho2_0);
   if (rc == EXIT_OK)
-    rc = embed_qubit_state(und->model, rho2u, &und->rho_start);
+    rc = start_state(drv->model, rho_ss0, rho2, rho2_0, &drv->rho_start);
+  if (rc == EXIT_OK)
+    rc = start_state(und->model, rho_ss0, rho2u, rho2_0, &und->rho_start);
   if (rc != EXIT_OK)
     return rc;
   row[CM_SP_A_QUBIT] = cabs(pt.obs[0]); /* qubit_osc observables: Sp_A, Sp_B, ... */
@@ -352,11 +386,15 @@ int cli_compare_model(cli_context *ctx)
     rc = build_points(ctx, pts, n);
   if (rc == EXIT_OK)
     rc = fit_rates(ctx, res.rates);
+  double complex *rho_ss0 = NULL;
+  if (rc == EXIT_OK)
+    rc = uncoupled_steady_state(ctx, &rho_ss0);
   for (long p = 0; p < n && rc == EXIT_OK; p++) {
     double *row = res.rows + p * (1 + CM_N);
     row[0] = param(ctx, pts[p].values, "g");
-    rc = qubit_side(ctx, res.rates, &pts[p], &pts[n + p], row + 1);
+    rc = qubit_side(ctx, res.rates, rho_ss0, &pts[p], &pts[n + p], row + 1);
   }
+  free(rho_ss0);
   if (rc == EXIT_OK)
     rc = qubit_curve(ctx, pts[0].values, res.rates, g_max(ctx, pts, n), res.curve);
   if (rc == EXIT_OK)

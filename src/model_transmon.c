@@ -413,7 +413,10 @@ static qs_status set_frame(const double *p, qs_model *m)
 
 /* Common period of the rotating terms and the reporting frame: they turn
  * at dp, dd and dd + dp, so T = 2 pi / gcd(dp, dd) when both are whole
- * numbers of Hz (cyclic); 0 when they are not (T unknown or very long). */
+ * numbers of Hz (cyclic); 0 when they are not, or when T exceeds
+ * TRANSMON_MAX_PERIOD (one period would then cost as much integration as
+ * the relaxation itself: the periodic solver is of no use). */
+#define TRANSMON_MAX_PERIOD 1.0 /* us */
 static double common_period(const double *p)
 {
   double hz[2] = {1e6 * (p[TR_F_PA] - p[TR_F_PB]),
@@ -433,7 +436,8 @@ static double common_period(const double *p)
     a = b;
     b = t;
   }
-  return a > 0 ? 1e6 / (double)a : 0.0; /* us */
+  double period = a > 0 ? 1e6 / (double)a : 0.0; /* us */
+  return period <= TRANSMON_MAX_PERIOD ? period : 0.0;
 }
 
 static qs_status check_levels(const double *p, int which, char *msg, size_t msglen)

@@ -294,5 +294,20 @@ else
   bad "compare-model: two-level transmons = qubit model: $(cat "$work/cmp.err") $(cat "$work/cmp/summary.tsv" 2>/dev/null)"
 fi
 
+# ---- mesolve initial = periodic ---------------------------------------------
+# The resonantly driven two-level transmon (gamma0 = 1 MHz, eps = 0.5 MHz):
+# with Table I's pumps H(t) has the period 20 ns and the periodic steady
+# state at t = 0 has the Bloch closed form <S+_A> = i eps |z| / (gamma/2)
+# = i / 3 (z = -gamma^2/4 / (gamma^2/4 + 2 eps^2) = -1/3).
+pm="$work/periodic.ini"
+printf '[model]\nname = transmon\nlevels_q = 2\nlevels_r = 1\nOmega_pA = 0\nOmega_pB = 0\ngamma0_A = 1000\neps = 500\n[mesolve]\nt_end = 0.04\nn_times = 3\navg_periods = 0\ninitial = periodic\n' >"$pm"
+if "$QSYNC" mesolve "$pm" --quiet --out "$work/pm" 2>"$work/pm.err" &&
+   awk -F'\t' '!/^#/ { d = $2 - 1 / 3; if (d * d < 1e-10 && $1 * $1 < 1e-10) good = 1 } END { exit !good }' "$work/pm/summary.tsv"; then
+  ok "mesolve: initial = periodic gives the Bloch steady state (<S+_A> = i/3 to 1e-5)"
+else
+  bad "mesolve: initial = periodic gives the Bloch steady state: $(cat "$work/pm.err") $(cat "$work/pm/summary.tsv" 2>/dev/null)"
+fi
+expect_fail "mesolve: initial = periodic on an aperiodic model" 3 "initial = periodic" "no common period" -- mesolve "$pm" --set model.f_pB=4748.7771
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

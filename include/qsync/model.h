@@ -169,7 +169,8 @@ struct qs_model {
                                Owned by the model. */
   double period;            /* T > 0 when H(t) and the reporting frame are
                                T-periodic (periodic.h, [mesolve] initial =
-                               periodic, averaging windows), else 0 */
+                               periodic), else 0 (transmon: also 0 when the
+                               common period exceeds 1 us) */
 };
 
 /* Number of built-in model types and the i-th of them (NULL outside

@@ -251,6 +251,27 @@ else
   bad "rates: summary.tsv (w_A gamma_A w_B gamma_B ... in kHz), relaxation.tsv, run.h5"
 fi
 
+# ---- rates against the paper (Figs. 10, 11 captions) -------------------------
+# The paper quotes w_A/gamma_A, w_B/gamma_B = (0, 3.2), (0.27, 4.5), (0.71,
+# 0.28); the issue asks for 10 %.  With Table I's complete parameter set
+# (transmon dephasing 53 kHz) all six are met (README "Effective qubit rates").
+rates_ok=1
+for spec in "fig10a 0 3.2" "fig10b 0.27 4.5" "fig11b 0.71 0.28"; do
+  set -- $spec
+  if ! "$QSYNC" rates "$(dirname "$0")/../runs/transmon_rates_$1.ini" --quiet --out "$work/paper_$1" \
+       --set model.gamma_phi_A=53 --set model.gamma_phi_B=53 2>"$work/paper_$1.err" ||
+     ! awk -F'\t' -v a="$2" -v b="$3" '!/^#/ { ok = (a == 0 ? $5 < 1e-6 : $5 > 0.9 * a && $5 < 1.1 * a) &&
+                                                  $6 > 0.9 * b && $6 < 1.1 * b; print "    " $5, $6 }
+                                         END { exit !ok }' "$work/paper_$1/summary.tsv"; then
+    rates_ok=0
+  fi
+done
+if [ "$rates_ok" = 1 ]; then
+  ok "rates: the paper's six w/gamma ratios within 10 % (Table I incl. dephasing)"
+else
+  bad "rates: the paper's six w/gamma ratios within 10 %"
+fi
+
 # ---- compare-model (transmon against the qubit model) -----------------------
 expect_fail "compare-model: model not transmon" 2 "$base" "compares model transmon" -- compare-model "$base"
 cm="$work/compare_model.ini"

@@ -127,6 +127,17 @@ qs_status qs_model_add_collapse_copy(qs_model *m, double rate, const qs_op *op,
   return st == QS_OK ? qs_model_add_collapse(m, rate, copy, name) : st;
 }
 
+qs_status qs_op_accumulate(qs_op **acc, double complex c, const qs_op *x)
+{
+  qs_op *sum = NULL;
+  qs_status st = *acc ? qs_op_add(1.0, *acc, c, x, &sum) : qs_op_scale(c, x, &sum);
+  if (st != QS_OK)
+    return st;
+  qs_op_destroy(acc);
+  *acc = sum;
+  return QS_OK;
+}
+
 void qs_model_add_observable(qs_model *m, qs_op *op, const char *name)
 {
   m->obs[m->n_obs] = op;

@@ -65,18 +65,6 @@ static double complex empty_cavity_alpha(const double *p)
   return -I * p[CAV_F] / (0.5 * p[CAV_GAMMA] - I * p[CAV_DOMEGA]);
 }
 
-/* *acc += c x (creates *acc on first use). */
-static qs_status accumulate(qs_op **acc, double complex c, const qs_op *x)
-{
-  qs_op *sum = NULL;
-  qs_status st = *acc ? qs_op_add(1.0, *acc, c, x, &sum) : qs_op_scale(c, x, &sum);
-  if (st != QS_OK)
-    return st;
-  qs_op_destroy(acc);
-  *acc = sum;
-  return QS_OK;
-}
-
 /* The operators every part of the model is built from. */
 typedef struct {
   int nq;
@@ -138,27 +126,27 @@ static qs_status cavity_ops_build(const qs_space *space, int nq, cavity_ops *o)
  * with c = sqrt(gamma) b (constants dropped). */
 static qs_status rwa_hamiltonian(const double *p, const cavity_ops *o, qs_op **H)
 {
-  qs_status st = accumulate(H, -p[CAV_DOMEGA], o->n);
+  qs_status st = qs_op_accumulate(H, -p[CAV_DOMEGA], o->n);
   double complex drive = o->alpha0 != 0.0 ? 0.0 : p[CAV_F];
   if (st == QS_OK && drive != 0.0)
-    st = accumulate(H, drive, o->a);
+    st = qs_op_accumulate(H, drive, o->a);
   if (st == QS_OK && drive != 0.0)
-    st = accumulate(H, drive, o->adag);
+    st = qs_op_accumulate(H, drive, o->adag);
   for (int l = 0; l < o->nq && st == QS_OK; l++) {
     qs_op *hop = NULL, *hop_h = NULL;
-    st = accumulate(H, p[CAV_DELTA_1 + l] - p[CAV_DOMEGA], o->s[l][2]);
+    st = qs_op_accumulate(H, p[CAV_DELTA_1 + l] - p[CAV_DOMEGA], o->s[l][2]);
     if (st == QS_OK && o->alpha0 != 0.0)
-      st = accumulate(H, o->alpha0, o->sp[l]);
+      st = qs_op_accumulate(H, o->alpha0, o->sp[l]);
     if (st == QS_OK && o->alpha0 != 0.0)
-      st = accumulate(H, conj(o->alpha0), o->sm[l]);
+      st = qs_op_accumulate(H, conj(o->alpha0), o->sm[l]);
     if (st == QS_OK)
       st = qs_op_mul(o->a, o->sp[l], &hop);
     if (st == QS_OK)
       st = qs_op_adjoint(hop, &hop_h);
     if (st == QS_OK)
-      st = accumulate(H, 1.0, hop);
+      st = qs_op_accumulate(H, 1.0, hop);
     if (st == QS_OK)
-      st = accumulate(H, 1.0, hop_h);
+      st = qs_op_accumulate(H, 1.0, hop_h);
     qs_op_destroy(&hop);
     qs_op_destroy(&hop_h);
   }
@@ -177,14 +165,14 @@ static qs_status counter_rotating_terms(const double *p, const cavity_ops *o,
                                         qs_model *m)
 {
   qs_op *X = NULL, *Xh = NULL;
-  qs_status st = accumulate(&X, p[CAV_F], o->adag);
+  qs_status st = qs_op_accumulate(&X, p[CAV_F], o->adag);
   for (int l = 0; l < o->nq && st == QS_OK; l++) {
     qs_op *term = NULL;
     st = qs_op_mul(o->sp[l], o->adag, &term);
     if (st == QS_OK)
-      st = accumulate(&X, 1.0, term);
+      st = qs_op_accumulate(&X, 1.0, term);
     if (st == QS_OK && o->alpha0 != 0.0)
-      st = accumulate(&X, conj(o->alpha0), o->sp[l]);
+      st = qs_op_accumulate(&X, conj(o->alpha0), o->sp[l]);
     qs_op_destroy(&term);
   }
   if (st == QS_OK)
@@ -249,7 +237,7 @@ static qs_status add_pair_observables(qs_model *m, const cavity_ops *o)
       if (st == QS_OK)
         st = add_observable_copy(m, 4.0, prod, name);
       if (st == QS_OK && i == j)
-        st = accumulate(&dot, 1.0, prod);
+        st = qs_op_accumulate(&dot, 1.0, prod);
       qs_op_destroy(&prod);
     }
   /* S^2 = (S_1 + S_2)^2 = 3/2 + 2 S_1.S_2; singlet projector 1/4 - S_1.S_2. */
@@ -282,9 +270,9 @@ static qs_status add_field_observables(qs_model *m, const cavity_ops *o)
   if (st == QS_OK)
     st = qs_op_add(1.0, o->n, al * conj(al), o->id, &n);
   if (st == QS_OK && al != 0.0)
-    st = accumulate(&n, al, o->adag);
+    st = qs_op_accumulate(&n, al, o->adag);
   if (st == QS_OK && al != 0.0)
-    st = accumulate(&n, conj(al), o->a);
+    st = qs_op_accumulate(&n, conj(al), o->a);
   if (st == QS_OK) {
     qs_model_add_observable(m, a, "a");
     qs_model_add_observable(m, n, "n");
@@ -315,7 +303,7 @@ static qs_status add_cavity_observables(qs_model *m, const cavity_ops *o)
   for (int c = 0; c < 3 && st == QS_OK && o->nq > 0; c++) {
     qs_op *total = NULL;
     for (int l = 0; l < o->nq && st == QS_OK; l++)
-      st = accumulate(&total, 1.0, o->s[l][c]);
+      st = qs_op_accumulate(&total, 1.0, o->s[l][c]);
     if (st == QS_OK)
       qs_model_add_observable(m, total, comp[c]);
     else

@@ -16,6 +16,9 @@ qs_status qs_model_add_collapse(qs_model *m, double rate, qs_op *op,
 qs_status qs_model_add_collapse_copy(qs_model *m, double rate, const qs_op *op,
                                      const char *name);
 
+/* *acc += c x (creates *acc on first use). */
+qs_status qs_op_accumulate(qs_op **acc, double complex c, const qs_op *x);
+
 /* Append observable `op` (ownership passes to the model). */
 void qs_model_add_observable(qs_model *m, qs_op *op, const char *name);
 

@@ -171,18 +171,6 @@ static qs_status diagonal_op(qs_index dim, const double *d, qs_op **out)
   return st;
 }
 
-/* *acc += c x (creates *acc on first use). */
-static qs_status accumulate(qs_op **acc, double complex c, const qs_op *x)
-{
-  qs_op *sum = NULL;
-  qs_status st = *acc ? qs_op_add(1.0, *acc, c, x, &sum) : qs_op_scale(c, x, &sum);
-  if (st != QS_OK)
-    return st;
-  qs_op_destroy(acc);
-  *acc = sum;
-  return QS_OK;
-}
-
 typedef struct {
   qs_op *b[2], *bd[2];   /* transmon A, B lowering / raising */
   qs_op *a[2], *ad[2];   /* resonator A, B */
@@ -266,14 +254,14 @@ static qs_status static_hamiltonian(const double *p, const qs_space *space,
       if (st == QS_OK)
         st = qs_op_adjoint(hop, &hop_h);
       if (st == QS_OK)
-        st = accumulate(H, gj, hop);
+        st = qs_op_accumulate(H, gj, hop);
       if (st == QS_OK)
-        st = accumulate(H, gj, hop_h);
+        st = qs_op_accumulate(H, gj, hop_h);
     }
     if (st == QS_OK && om != 0.0)
-      st = accumulate(H, om, o->b[j]);
+      st = qs_op_accumulate(H, om, o->b[j]);
     if (st == QS_OK && om != 0.0)
-      st = accumulate(H, om, o->bd[j]);
+      st = qs_op_accumulate(H, om, o->bd[j]);
     qs_op_destroy(&hop);
     qs_op_destroy(&hop_h);
   }
@@ -302,7 +290,7 @@ static qs_status rotating_terms(const double *p, const transmon_ops *o, qs_model
     if (strength[k] == 0.0)
       continue;
     if (freq[k] == 0.0) {
-      st = accumulate(&m->H, strength[k], ops[k]);
+      st = qs_op_accumulate(&m->H, strength[k], ops[k]);
       continue;
     }
     st = qs_op_copy(ops[k], &m->H_td[m->n_td]);

@@ -21,25 +21,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-QSYNC=${QSYNC:-build/qsync}
-PY=${PYTHON:-/usr/bin/python3}
-THREADS=${THREADS:-2}
-REDO=${REDO:-0}
-PLOT=${PLOT:-1}
-# The matrices here are small (dimension 60 ... 320): OpenBLAS threads only
-# compete with qsync's own (sweep-point) threads.
-export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
-export MPLBACKEND=Agg
-
-if [[ ! -x $QSYNC ]]; then
-  echo "cavity_figures.sh: $QSYNC not found; run make first" >&2
-  exit 2
-fi
-mkdir -p out/figures
+source analysis/figlib.sh
+figure_env
 
 plot() { [[ $PLOT == 0 ]] || $PY "analysis/cav_fig$1.py"; }
-
-have() { [[ $REDO == 0 && -s $1/summary.tsv ]]; }
 
 steady() { # RUNFILE OUTDIR [qsync options...]
   local run=$1 dir=$2
@@ -129,5 +114,4 @@ fig11() {
   plot 11
 }
 
-source analysis/figlib.sh
 run_figures cav_fig "1 2 5 6 7 8 9 11" "$@"

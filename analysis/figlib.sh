@@ -2,6 +2,27 @@
 # run_figures PREFIX "ALL FIGURE NUMBERS" [FIGURE ...] calls the shell
 # function figNN for each requested figure (all by default) and prints the
 # time each took.  PREFIX names the PNG (out/figures/PREFIXNN.png).
+# figure_env: the environment both figure drivers share (QSYNC, PYTHON,
+# THREADS, REDO, PLOT; one OpenBLAS thread: the matrices are small and
+# qsync's own threads run the sweep points), the check that qsync is
+# built, and have DIR (data already there and REDO=0).
+figure_env() {
+  QSYNC=${QSYNC:-build/qsync}
+  PY=${PYTHON:-/usr/bin/python3}
+  THREADS=${THREADS:-2}
+  REDO=${REDO:-0}
+  PLOT=${PLOT:-1}
+  export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+  export MPLBACKEND=Agg
+  if [[ ! -x $QSYNC ]]; then
+    echo "$(basename "$0"): $QSYNC not found; run make first" >&2
+    exit 2
+  fi
+  mkdir -p out/figures
+}
+
+have() { [[ $REDO == 0 && -s $1/summary.tsv ]]; }
+
 run_figures() {
   local prefix=$1 all=($2) figs
   shift 2

@@ -14,23 +14,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-QSYNC=${QSYNC:-build/qsync}
-PY=${PYTHON:-/usr/bin/python3}
-THREADS=${THREADS:-2}
-REDO=${REDO:-0}
-PLOT=${PLOT:-1}
-export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
-export MPLBACKEND=Agg
-
-if [[ ! -x $QSYNC ]]; then
-  echo "transmon_figures.sh: $QSYNC not found; run make first" >&2
-  exit 2
-fi
-mkdir -p out/figures
+source analysis/figlib.sh
+figure_env
 
 plot() { [[ $PLOT == 0 ]] || $PY "analysis/tr_fig$1.py"; }
-
-have() { [[ $REDO == 0 && -s $1/summary.tsv ]]; }
 
 # compare COLUMN OUTDIR: runs/tr_COLUMN.ini without and with transmon
 # dephasing (Table I: gamma_phi/2pi = 53 kHz)
@@ -54,5 +41,4 @@ fig11() {
   plot 11
 }
 
-source analysis/figlib.sh
 run_figures tr_fig "10 11" "$@"

@@ -76,7 +76,8 @@ int main(void)
 {
   if (CU_initialize_registry() != CUE_SUCCESS)
     return 1;
-  int (*suites[])(void) = {qs_test_register_rng,      qs_test_register_op,
+  int (*suites[])(void) = {qs_test_register_rng,      qs_test_register_farm,
+                           qs_test_register_op,
                            qs_test_register_model,    qs_test_register_lindblad,
                            qs_test_register_traj,     qs_test_register_ensemble,
                            qs_test_register_runfile,  qs_test_register_output,

@@ -8,6 +8,7 @@
 
 /* Register functions, one per suite (tests/test_<module>.c). */
 int qs_test_register_rng(void);
+int qs_test_register_farm(void);
 int qs_test_register_op(void);
 int qs_test_register_model(void);
 int qs_test_register_lindblad(void);

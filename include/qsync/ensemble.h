@@ -25,6 +25,7 @@
 #ifndef QSYNC_ENSEMBLE_H
 #define QSYNC_ENSEMBLE_H
 
+#include "qsync/farm.h"
 #include "qsync/traj.h"
 
 #define QS_ENSEMBLE_BLOCK 64
@@ -37,8 +38,6 @@
 
 /* Largest Hilbert-space dimension for which density matrices are kept. */
 #define QS_ENSEMBLE_MAX_RHO_DIM 256
-
-typedef void (*qs_progress_fn)(long done, long total, void *data);
 
 typedef struct {
   long ntraj;             /* number of trajectories, >= 1. Default 1000 */

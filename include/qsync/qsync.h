@@ -5,6 +5,7 @@
 
 #include "qsync/error.h"
 #include "qsync/rng.h"
+#include "qsync/farm.h"
 #include "qsync/op.h"
 #include "qsync/model.h"
 #include "qsync/traj.h"

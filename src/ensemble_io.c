@@ -340,3 +340,26 @@ qs_status qs_ensemble_read(const char *path, const qs_accum_type *const *extra, 
     qs_ensemble_result_destroy(out);
   return st;
 }
+
+qs_status qs_ensemble_write(const char *path, const qs_ensemble_result *res, char *msg,
+                            size_t msglen)
+{
+  if (!path || !res)
+    return QS_ERR_INVALID;
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t g = file < 0 ? -1 : qs_h5_create_group(file, "trajectory");
+  hsize_t n_times = (hsize_t)res->n_times;
+  qs_status st = g < 0 || qs_h5_write(file, "times", H5T_NATIVE_DOUBLE, 1, &n_times,
+                                      res->times)
+                     ? QS_ERR_HDF5
+                     : qs_ensemble_write_raw(g, res);
+  if (g >= 0)
+    H5Gclose(g);
+  if (file >= 0 && H5Fclose(file) < 0 && st == QS_OK)
+    st = QS_ERR_HDF5;
+  if (st != QS_OK)
+    qs_set_message(msg, msglen, "%s: writing the raw sums failed (%s)", path,
+                   qs_strerror(st));
+  return st;
+}

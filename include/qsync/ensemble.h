@@ -121,7 +121,14 @@ qs_status qs_ensemble_merge(qs_ensemble_result *into,
  * accum.h), or NULL when res has no such accumulator. */
 const void *qs_ensemble_accum(const qs_ensemble_result *res, const char *name);
 
-/* Read back the raw sums that qs_output_write stored in a run.h5
+/* Write res's times and raw sums to a new HDF5 file `path` (replaced if
+ * it exists) in the layout of run.h5 (/times, /trajectory/raw; see
+ * output.h), e.g. a checkpoint or one rank's share.  QS_ERR_HDF5 with a
+ * message naming the file, or an accumulator's error. */
+qs_status qs_ensemble_write(const char *path, const qs_ensemble_result *res, char *msg,
+                            size_t msglen);
+
+/* Read back the raw sums that qs_output_write or qs_ensemble_write stored
  * (group /trajectory/raw: every accumulator's total and, if kept, block
  * sums).  Accumulators other than the built-in ones are found in
  * extra[0..n_extra-1] by name.  *out is a new result (free with

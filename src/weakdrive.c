@@ -62,9 +62,9 @@ qs_status qs_weakdrive_params_from_model(const qs_model_type *type,
 {
   if (!type || !values || !p)
     return QS_ERR_INVALID;
-  if (strcmp(type->name, "qubit_osc") != 0) {
+  if (!qs_model_type_has(type, QS_MODEL_CAP_SPIN_PAIR)) {
     qs_set_message(msg, msglen, "the Appendix C first-order solution is for the "
-                   "qubit_osc model, not %s", type->name);
+                   "qubit_osc model (two spin oscillators), not %s", type->name);
     return QS_ERR_INVALID;
   }
 #define PARAM(key) values[qs_model_param_index(type, key)]

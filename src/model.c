@@ -288,7 +288,9 @@ qs_status qs_model_create(const qs_model_type *type, const double *values,
     return QS_ERR_NOMEM;
   m->type = type;
   m->cavity_top_obs = -1;
-  m->param_values = malloc((size_t)type->n_params * sizeof *m->param_values);
+  /* at least one entry: malloc(0) may return NULL */
+  m->param_values = malloc((size_t)(type->n_params > 0 ? type->n_params : 1) *
+                           sizeof *m->param_values);
   if (!m->param_values) {
     free(m);
     return QS_ERR_NOMEM;

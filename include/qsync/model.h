@@ -123,9 +123,12 @@ typedef struct {
 /* Constructor of a model type: fill m (zeroed, with m->type and
  * m->param_values set; values already checked against the table's ranges)
  * from values in table order: space (every role set), H, collapse
- * operators, observables, psi0 and the optional fields.  On failure return
- * the status (QS_ERR_INVALID with msg naming the parameter); qs_model_create
- * frees whatever was attached to m. */
+ * operators, observables, psi0 and the optional fields.  Arrays are
+ * malloc'd (qs_model_destroy frees each with free, operators with
+ * qs_op_destroy); m->cavity_top_obs starts at -1.  On failure return the
+ * status (QS_ERR_INVALID with msg naming the parameter); qs_model_create
+ * frees whatever was attached to m.  tests/test_model_example.c is a
+ * complete type written outside the library. */
 typedef qs_status (*qs_model_build_fn)(const double *values, qs_model *m, char *msg,
                                        size_t msglen);
 

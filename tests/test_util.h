@@ -23,6 +23,7 @@ int qs_test_register_mesolve(void);
 int qs_test_register_cavity(void);
 int qs_test_register_transmon(void);
 int qs_test_register_rates(void);
+int qs_test_register_gmres(void);
 
 /* Build the cavity_qubits model from the defaults with overrides (as
  * test_qubit_osc). */

@@ -23,11 +23,12 @@
  * c to it.  One evaluation costs O((nnz(H_eff(t)) + 2 sum_k nnz(c_k)) N)
  * plus one blocked N x N pass for M + M^dag; H0 - (i/2) sum c^dag c and
  * one sparsity pattern holding H_eff(t) for every t are built once per
- * call, so a time-dependent term costs O(nnz(H_k)) per evaluation.  The
- * result of every evaluation is exactly Hermitian, and CVODE's
- * operations (element-wise linear combinations) keep rho exactly
- * Hermitian; the trace is a linear invariant, kept by the multistep
- * method (and by the fixed-point iteration) up to rounding.
+ * integrator object (qs_me_create below; qs_mesolve makes one per call),
+ * so a time-dependent term costs O(nnz(H_k)) per evaluation.  The result
+ * of every evaluation is exactly Hermitian, and CVODE's operations
+ * (element-wise linear combinations) keep rho exactly Hermitian; the
+ * trace is a linear invariant, kept by the multistep method (and by the
+ * fixed-point iteration) up to rounding.
  *
  * The model's contract: H0 and every f_k(t) H_k summed over k are
  * Hermitian at every t (e.g. pairs f H + conj(f) H^dag); the f_k are

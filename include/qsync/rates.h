@@ -39,12 +39,12 @@
  * As the paper (Appendix E): the transmons are decoupled (g = 0) and the
  * weak drive is off (eps = 0), so the model is time independent and the
  * two transmons relax independently; from |e>_A |e>_B with both resonators
- * in vacuum the master equation (the qs_me integrator of mesolve.h) gives Pg_j(t), Pe_j(t) at
- * t_k = t_end k / (n_times - 1); the qubit population p_e,j = Pe_j / (Pg_j +
- * Pe_j) (the {g, e} subspace, renormalized: the |f> level and the resonator
- * excitations are transients of the gain process) over t_k >= t_skip is
- * fitted per transmon.  Every other parameter (pumps, shifts Delta_j,
- * frequencies, gamma_phi) is the caller's.
+ * in vacuum the master equation (the qs_me integrator of mesolve.h) gives
+ * Pg_j(t), Pe_j(t) at t_k = t_end k / (n_times - 1); the qubit population
+ * p_e,j = Pe_j / (Pg_j + Pe_j) (the {g, e} subspace, renormalized: the |f>
+ * level and the resonator excitations are transients of the gain process)
+ * over t_k >= t_skip is fitted per transmon.  Every other parameter
+ * (pumps, shifts Delta_j, frequencies, gamma_phi) is the caller's.
  *
  * With g = eps = 0 every term acts on one transmon and its resonator, so
  * from the product initial state rho(t) = rho_A(t) (x) rho_B(t) exactly and

@@ -11,6 +11,7 @@ int qs_test_register_rng(void);
 int qs_test_register_farm(void);
 int qs_test_register_op(void);
 int qs_test_register_model(void);
+int qs_test_register_model_example(void);
 int qs_test_register_lindblad(void);
 int qs_test_register_traj(void);
 int qs_test_register_ensemble(void);

@@ -80,6 +80,8 @@ int main(void)
                            qs_test_register_op,
                            qs_test_register_model,    qs_test_register_lindblad,
                            qs_test_register_traj,     qs_test_register_ensemble,
+                           qs_test_register_accum,
+                           qs_test_register_accum_example,
                            qs_test_register_runfile,  qs_test_register_output,
                            qs_test_register_metrics,  qs_test_register_weakdrive,
                            qs_test_register_scan,     qs_test_register_mesolve,

@@ -15,6 +15,8 @@ int qs_test_register_model_example(void);
 int qs_test_register_lindblad(void);
 int qs_test_register_traj(void);
 int qs_test_register_ensemble(void);
+int qs_test_register_accum(void);
+int qs_test_register_accum_example(void);
 int qs_test_register_runfile(void);
 int qs_test_register_output(void);
 int qs_test_register_metrics(void);

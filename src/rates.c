@@ -368,7 +368,7 @@ qs_status qs_transmon_rates(const qs_model_type *type, const double *values,
     qs_set_message(msg, msglen, "transmon rates: NULL model type, values or result");
     return QS_ERR_INVALID;
   }
-  if (strcasecmp(type->name, "transmon") != 0) {
+  if (!qs_model_type_has(type, QS_MODEL_CAP_TRANSMON_PAIR)) {
     qs_set_message(msg, msglen, "rates need model transmon (this run file's model is %s)",
                    type->name);
     return QS_ERR_INVALID;

@@ -1,5 +1,5 @@
-# qsync — one entry point: deps, all, test, demo, bench, check, validate, clean.
-# The command-line tool is built as build/qsync.
+# qsync — one entry point: deps, all, test, demo, bench, check, validate,
+# docs, install, clean.  The command-line tool is built as build/qsync.
 
 CC       ?= gcc
 CXX      ?= g++
@@ -10,6 +10,9 @@ WERROR   := $(if $(filter true 1,$(CI)),-Werror,)
 OPT      ?= -O2 -g
 HDF5_CFLAGS := -I/usr/include/hdf5/serial
 HDF5_LIBS   := -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5
+# -MMD -MP: each object gets a .d file listing the headers it includes, so
+# that a header change rebuilds exactly the objects that include it.
+DEPFLAGS := -MMD -MP
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -fopenmp $(OPT) $(WARN) $(WERROR) \
             -Iinclude $(HDF5_CFLAGS) $(SANITIZE)
 LDFLAGS  += -fopenmp $(SANITIZE)
@@ -31,11 +34,14 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libqsync.a
+VERSION  := $(shell sed -n 's/^\#define QSYNC_VERSION "\(.*\)"/\1/p' include/qsync/output.h)
+PREFIX   ?= /usr/local
 QSYNC    := $(BUILD)/qsync
 TESTS    := $(BUILD)/test_qsync
 PCG_REF  := $(BUILD)/pcg_reference.txt
 
-.PHONY: all deps bench-deps test demo bench figures figures-cavity figures-transmon check validate clean
+.PHONY: all deps bench-deps test demo bench figures figures-cavity figures-transmon check validate \
+        docs install clean
 
 all: $(QSYNC)
 
@@ -56,9 +62,11 @@ bench-deps: deps
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	fi
 
-$(BUILD)/%.o: %.c $(wildcard include/qsync/*.h src/cli/*.h tests/*.h)
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 
 $(LIB): $(LIB_OBJ)
 	ar rcs $@ $^
@@ -80,6 +88,31 @@ test: deps
 	$(MAKE) $(QSYNC) $(TESTS) $(PCG_REF)
 	QS_PCG_REFERENCE=$(PCG_REF) QSYNC=$(QSYNC) $(TESTS)
 	QSYNC=$(QSYNC) bash tests/cli_errors.sh
+	QSYNC=$(QSYNC) bash tests/docs.sh
+	bash tests/install.sh
+
+# make install PREFIX=DIR: the tool, the static library, the headers, the
+# man page and a pkg-config file (DESTDIR for staged installs).  The
+# library is static, so the .pc lists every dependency on its Libs line.
+PC_FILE := $(DESTDIR)$(PREFIX)/lib/pkgconfig/qsync.pc
+install: $(QSYNC) $(LIB)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/include/qsync $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(QSYNC) $(DESTDIR)$(PREFIX)/bin/qsync
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libqsync.a
+	install -m 644 include/qsync/*.h $(DESTDIR)$(PREFIX)/include/qsync/
+	install -m 644 docs/qsync.1 $(DESTDIR)$(PREFIX)/share/man/man1/qsync.1
+	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include' \
+	  'libdir=$${prefix}/lib' '' 'Name: qsync' \
+	  'Description: quantum synchronization: quantum-jump trajectories and Lindblad steady states' \
+	  'Version: $(VERSION)' 'Cflags: -I$${includedir}' \
+	  'Libs: -L$${libdir} -lqsync $(LDLIBS) -fopenmp' >$(PC_FILE)
+
+# Regenerate the files made from the tables of the code (tests/docs.sh
+# fails when the committed ones are stale).
+docs: $(QSYNC)
+	$(QSYNC) help runfile --markdown >docs/runfile.md
+	$(QSYNC) help --man >docs/qsync.1
 
 demo: deps
 	$(MAKE) $(QSYNC)
@@ -100,7 +133,7 @@ figures: deps
 	bash analysis/figures.sh
 
 # The driven-resonator paper's figures (cavity_qubits) as PNGs in out/figures/
-# (long: see README, "Figures of the driven-resonator paper").
+# (long: see docs/figures.md, "Figures of the driven-resonator paper").
 figures-cavity: deps
 	$(MAKE) $(QSYNC)
 	bash analysis/cavity_figures.sh

@@ -1,4 +1,5 @@
-/* Built-in models; see include/qsync/model.h. */
+/* The model registry and what every model type shares; see
+ * include/qsync/model.h.  Each type lives in its own model_<name>.c. */
 #include "qsync/model.h"
 #include "message_impl.h"
 #include "model_impl.h"
@@ -10,57 +11,156 @@
 #include <string.h>
 #include <strings.h>
 
-/* ---- qubit_osc: two-qubit-oscillator paper, Eq. 4 and C1 ---------------- */
+/* ---- the registry ---------------------------------------------------- */
 
-enum {
-  OSC_SPIN, OSC_W_A, OSC_GAMMA_A, OSC_W_B, OSC_GAMMA_B, OSC_G,
-  OSC_DELTA_D, OSC_DELTA_Q, OSC_EPS, OSC_GAMMA_PHI, OSC_N_PARAMS
+/* The built-in model types, one line each. */
+static const qs_model_type *const builtin_types[] = {
+  &qs_qubit_osc_type,
+  &qs_cavity_qubits_type,
+  &qs_transmon_type,
 };
 
-static const qs_param_spec qubit_osc_params[OSC_N_PARAMS] = {
-  [OSC_SPIN] = {"spin", "1", 0.5, 0.5, 5.0,
-                "spin size S of each oscillator (1/2 qubits, 1 qutrits; 2S integer)"},
-  [OSC_W_A] = {"w_A", "Gamma", 0.4, 0.0, 1e6, "gain (pump) rate of spin A"},
-  [OSC_GAMMA_A] = {"gamma_A", "Gamma", 0.6, 0.0, 1e6, "loss rate of spin A"},
-  [OSC_W_B] = {"w_B", "Gamma", 0.75, 0.0, 1e6, "gain (pump) rate of spin B"},
-  [OSC_GAMMA_B] = {"gamma_B", "Gamma", 0.25, 0.0, 1e6, "loss rate of spin B"},
-  [OSC_G] = {"g", "Gamma", 1.0, -1e6, 1e6, "exchange coupling g of A and B"},
-  [OSC_DELTA_D] = {"delta_d", "Gamma", 0.0, -1e6, 1e6,
-                   "drive detuning Delta_d = omega_A - omega_d"},
-  [OSC_DELTA_Q] = {"delta_q", "Gamma", 0.0, -1e6, 1e6,
-                   "qubit detuning Delta_q = omega_B - omega_A"},
-  [OSC_EPS] = {"eps", "Gamma", 0.1, 0.0, 1e6, "drive strength epsilon on spin A"},
-  [OSC_GAMMA_PHI] = {"gamma_phi", "Gamma", 0.0, 0.0, 1e6,
-                     "dephasing rate (collapse operator sqrt(2 gamma_phi) Sz)"},
-};
+#define N_BUILTIN ((int)(sizeof builtin_types / sizeof builtin_types[0]))
+_Static_assert(N_BUILTIN <= QS_MODEL_MAX_TYPES, "QS_MODEL_MAX_TYPES too small");
 
-static const qs_model_type model_types[] = {
-  {"qubit_osc", "two spin-S oscillators with gain/loss baths, weak drive on A",
-   OSC_N_PARAMS, qubit_osc_params, "eps", "g", 0, NULL},
-  {"cavity_qubits", "driven dissipative cavity coupled to N qubits (RWA or lab frame)",
-   QS_CAVITY_N_PARAMS, qs_cavity_qubits_params, NULL, NULL, 0, NULL},
-  {"transmon", "two pumped transmons with auxiliary resonators (Appendix E), MHz / us",
-   QS_TRANSMON_N_PARAMS, qs_transmon_params, "eps", "g", QS_TRANSMON_N_PRESETS,
-   qs_transmon_presets},
-};
+/* Types added by qs_model_type_register, in order (see model.h for why this
+ * one piece of process-wide state is acceptable). */
+static const qs_model_type *registered_types[QS_MODEL_MAX_TYPES - N_BUILTIN];
+static int n_registered;
 
 int qs_model_type_count(void)
 {
-  return (int)(sizeof model_types / sizeof model_types[0]);
+  return N_BUILTIN + n_registered;
 }
 
 const qs_model_type *qs_model_type_get(int i)
 {
-  return (i >= 0 && i < qs_model_type_count()) ? &model_types[i] : NULL;
+  if (i < 0 || i >= qs_model_type_count())
+    return NULL;
+  return i < N_BUILTIN ? builtin_types[i] : registered_types[i - N_BUILTIN];
 }
 
 const qs_model_type *qs_model_type_find(const char *name)
 {
   for (int i = 0; name && i < qs_model_type_count(); i++)
-    if (strcasecmp(model_types[i].name, name) == 0)
-      return &model_types[i];
+    if (strcasecmp(qs_model_type_get(i)->name, name) == 0)
+      return qs_model_type_get(i);
   return NULL;
 }
+
+int qs_model_type_has(const qs_model_type *type, unsigned caps)
+{
+  return type && (type->capabilities & caps) == caps;
+}
+
+/* A key the type names (drive, coupling, truncation, preset) must be one
+ * of its parameters. */
+static int key_ok(const qs_model_type *type, const char *what, const char *key, char *msg,
+                  size_t msglen)
+{
+  if (!key || qs_model_param_index(type, key) >= 0)
+    return 1;
+  qs_set_message(msg, msglen, "model type %s: %s '%s' is not one of its parameters",
+                 type->name, what, key);
+  return 0;
+}
+
+static int params_ok(const qs_model_type *type, char *msg, size_t msglen)
+{
+  if (type->n_params < 0 || type->n_params > QS_MODEL_MAX_PARAMS ||
+      (type->n_params > 0 && !type->params)) {
+    qs_set_message(msg, msglen, "model type %s: n_params = %d: expected a table of 0..%d "
+                   "parameters", type->name, type->n_params, QS_MODEL_MAX_PARAMS);
+    return 0;
+  }
+  for (int i = 0; i < type->n_params; i++) {
+    const qs_param_spec *s = &type->params[i];
+    if (!s->key || qs_model_param_index(type, s->key) != i) {
+      qs_set_message(msg, msglen, "model type %s: parameter %d has no key or repeats '%s'",
+                     type->name, i, s->key ? s->key : "");
+      return 0;
+    }
+    if (!(s->min <= s->default_value && s->default_value <= s->max)) {
+      qs_set_message(msg, msglen, "model type %s: default %s = %g is outside %g..%g",
+                     type->name, s->key, s->default_value, s->min, s->max);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+static int presets_ok(const qs_model_type *type, char *msg, size_t msglen)
+{
+  if (type->n_presets < 0 || (type->n_presets > 0 && !type->presets)) {
+    qs_set_message(msg, msglen, "model type %s: n_presets = %d without a preset table",
+                   type->name, type->n_presets);
+    return 0;
+  }
+  for (int p = 0; p < type->n_presets; p++) {
+    const qs_model_preset *pre = &type->presets[p];
+    if (pre->n_values < 1 || pre->n_values > QS_PRESET_MAX_VALUES) {
+      qs_set_message(msg, msglen, "model type %s: preset %d sets %d values: expected 1..%d",
+                     type->name, p, pre->n_values, QS_PRESET_MAX_VALUES);
+      return 0;
+    }
+    if (!key_ok(type, "preset selector", pre->param, msg, msglen))
+      return 0;
+    for (int k = 0; k < pre->n_values; k++)
+      if (!key_ok(type, "preset key", pre->keys[k], msg, msglen))
+        return 0;
+  }
+  return 1;
+}
+
+/* Everything qs_model_type_register promises about a registered type. */
+static int type_ok(const qs_model_type *type, char *msg, size_t msglen)
+{
+  if (!type || !type->name || !type->name[0] || strlen(type->name) >= QS_MODEL_MAX_NAME) {
+    qs_set_message(msg, msglen, "model type: expected a name of 1..%d characters",
+                   QS_MODEL_MAX_NAME - 1);
+    return 0;
+  }
+  if (!type->build) {
+    qs_set_message(msg, msglen, "model type %s: no build function", type->name);
+    return 0;
+  }
+  return params_ok(type, msg, msglen) && presets_ok(type, msg, msglen) &&
+         key_ok(type, "drive_param", type->drive_param, msg, msglen) &&
+         key_ok(type, "coupling_param", type->coupling_param, msg, msglen) &&
+         key_ok(type, "truncation_key", type->truncation_key, msg, msglen);
+}
+
+qs_status qs_model_type_register(const qs_model_type *type, char *msg, size_t msglen)
+{
+  if (!type_ok(type, msg, msglen))
+    return QS_ERR_INVALID;
+  if (qs_model_type_find(type->name)) {
+    qs_set_message(msg, msglen, "model type %s: a model of that name is already registered",
+                   type->name);
+    return QS_ERR_INVALID;
+  }
+  if (qs_model_type_count() >= QS_MODEL_MAX_TYPES) {
+    qs_set_message(msg, msglen, "model type %s: the registry is full (%d types)", type->name,
+                   QS_MODEL_MAX_TYPES);
+    return QS_ERR_INVALID;
+  }
+  registered_types[n_registered++] = type;
+  return QS_OK;
+}
+
+qs_status qs_model_type_unregister(const qs_model_type *type)
+{
+  for (int i = 0; i < n_registered; i++)
+    if (registered_types[i] == type) {
+      memmove(&registered_types[i], &registered_types[i + 1],
+              (size_t)(n_registered - i - 1) * sizeof registered_types[0]);
+      n_registered--;
+      return QS_OK;
+    }
+  return QS_ERR_INVALID;
+}
+
+/* ---- parameters and models -------------------------------------------- */
 
 int qs_model_param_index(const qs_model_type *type, const char *key)
 {
@@ -156,182 +256,23 @@ qs_status qs_model_spin_op(const qs_space *space, int two_s, int j,
   return st;
 }
 
-/* Embedded spherical tensor T^k_q of oscillator j. */
-static qs_status spin_tensor_op(const qs_space *space, int two_s, int j, int k, int q,
-                                qs_op **out)
+/* Generic code relies on roles: a constructor that leaves one unset is a
+ * bug of that model type, reported rather than guessed around. */
+static qs_status check_roles(const qs_model *m, char *msg, size_t msglen)
 {
-  qs_op *local = NULL;
-  qs_status st = qs_op_spin_tensor(two_s, k, q, &local);
-  if (st == QS_OK)
-    st = qs_op_embed(space, j, local, out);
-  qs_op_destroy(&local);
-  return st;
-}
-
-/* H of Eq. 4: delta_d SzA + (delta_d+delta_q) SzB + g/2 (S+A S-B + h.c.)
- * + eps/2 (S+A + S-A). */
-static qs_status qubit_osc_hamiltonian(const double *p, qs_op *const sz[2],
-                                       qs_op *const sp[2], qs_op *const sm[2],
-                                       qs_op **out)
-{
-  qs_op *exch = NULL, *exch_h = NULL, *hop = NULL, *drive = NULL;
-  qs_op *zz = NULL, *h1 = NULL;
-  qs_status st = qs_op_mul(sp[0], sm[1], &exch);
-  if (st == QS_OK)
-    st = qs_op_adjoint(exch, &exch_h);
-  if (st == QS_OK)
-    st = qs_op_add(0.5 * p[OSC_G], exch, 0.5 * p[OSC_G], exch_h, &hop);
-  if (st == QS_OK)
-    st = qs_op_add(0.5 * p[OSC_EPS], sp[0], 0.5 * p[OSC_EPS], sm[0], &drive);
-  if (st == QS_OK)
-    st = qs_op_add(p[OSC_DELTA_D], sz[0], p[OSC_DELTA_D] + p[OSC_DELTA_Q], sz[1],
-                   &zz);
-  if (st == QS_OK)
-    st = qs_op_add(1.0, zz, 1.0, hop, &h1);
-  if (st == QS_OK)
-    st = qs_op_add(1.0, h1, 1.0, drive, out);
-  qs_op_destroy(&exch);
-  qs_op_destroy(&exch_h);
-  qs_op_destroy(&hop);
-  qs_op_destroy(&drive);
-  qs_op_destroy(&zz);
-  qs_op_destroy(&h1);
-  return st;
-}
-
-/* Observables: 4 spin components, at most 3 tensors per spin, 2 dressed
- * coherences. */
-#define OSC_MAX_OBS 12
-#define OSC_MAX_TENSOR_RANK 2
-
-/* Phase-sensitive spherical tensors T^k_q (k <= 2, q = 1..k) of each spin:
- * the multipoles of the Q function's phi dependence (Appendix A). */
-static qs_status add_tensor_observables(qs_model *m, int two_s)
-{
-  const char *suffix[2] = {"A", "B"};
-  for (int j = 0; j < 2; j++)
-    for (int k = 1; k <= two_s && k <= OSC_MAX_TENSOR_RANK; k++)
-      for (int q = 1; q <= k; q++) {
-        qs_op *t = NULL;
-        qs_status st = spin_tensor_op(&m->space, two_s, j, k, q, &t);
-        if (st != QS_OK)
-          return st;
-        char name[QS_MODEL_MAX_NAME];
-        snprintf(name, sizeof name, "T%d_%d_%s", k, q, suffix[j]);
-        qs_model_add_observable(m, t, name);
-      }
-  return QS_OK;
-}
-
-/* Qubits: the dressed-basis coherences of Fig. 6(b), <T|rho|U> =
- * Tr(rho |U><T|) and <T|rho|D> = Tr(rho |D><T|), with |U> = |up up>,
- * |D> = |down down>, |T> = (|up down> + |down up>)/sqrt2 (basis index
- * 2 iA + iB, index 0 = up). */
-static qs_status add_dressed_coherences(qs_model *m)
-{
-  const qs_index row[2][2] = {{0, 0}, {3, 3}}, col[2] = {1, 2};
-  const double complex val[2] = {sqrt(0.5), sqrt(0.5)};
-  const char *names[2] = {"coh_TU", "coh_TD"};
-  for (int c = 0; c < 2; c++) {
-    qs_op *op = NULL;
-    qs_status st = qs_op_from_triplets(4, 2, row[c], col, val, &op);
-    if (st != QS_OK)
-      return st;
-    qs_model_add_observable(m, op, names[c]);
-  }
-  return QS_OK;
-}
-
-static qs_status qubit_osc_build(const double *p, qs_model *m, char *msg,
-                                 size_t msglen)
-{
-  double two_s_real = 2.0 * p[OSC_SPIN];
-  int two_s = (int)lround(two_s_real);
-  if (fabs(two_s_real - two_s) > 1e-12 || two_s < 1) {
-    qs_set_message(msg, msglen, "spin = %g: expected a positive multiple of 1/2",
-            p[OSC_SPIN]);
-    return QS_ERR_INVALID;
-  }
-  qs_index dims[2] = {two_s + 1, two_s + 1};
-  qs_status st = qs_space_init(&m->space, 2, dims);
-  if (st != QS_OK)
-    return st;
-
-  qs_op *sz[2] = {NULL, NULL}, *sp[2] = {NULL, NULL}, *sm[2] = {NULL, NULL};
-  for (int j = 0; j < 2 && st == QS_OK; j++) {
-    st = qs_model_spin_op(&m->space, two_s, j, QS_SPIN_Z, &sz[j]);
-    if (st == QS_OK)
-      st = qs_model_spin_op(&m->space, two_s, j, QS_SPIN_PLUS, &sp[j]);
-    if (st == QS_OK)
-      st = qs_model_spin_op(&m->space, two_s, j, QS_SPIN_MINUS, &sm[j]);
-  }
-  if (st == QS_OK)
-    st = qubit_osc_hamiltonian(p, sz, sp, sm, &m->H);
-
-  m->c = calloc(6, sizeof *m->c);
-  m->c_names = calloc(6, sizeof *m->c_names);
-  m->obs = calloc(OSC_MAX_OBS, sizeof *m->obs);
-  m->obs_names = calloc(OSC_MAX_OBS, sizeof *m->obs_names);
-  if (!m->c || !m->c_names || !m->obs || !m->obs_names)
-    st = QS_ERR_NOMEM;
-
-  const char *suffix[2] = {"A", "B"};
-  const double gain[2] = {p[OSC_W_A], p[OSC_W_B]};
-  const double loss[2] = {p[OSC_GAMMA_A], p[OSC_GAMMA_B]};
-  for (int j = 0; j < 2 && st == QS_OK; j++) {
-    char name[QS_MODEL_MAX_NAME];
-    qs_op *copy = NULL;
-    if (gain[j] > 0.0 && (st = qs_op_copy(sp[j], &copy)) == QS_OK) {
-      snprintf(name, sizeof name, "gain_%s", suffix[j]);
-      st = qs_model_add_collapse(m, gain[j], copy, name);
+  for (int j = 0; j < m->space.n_sub; j++)
+    if (m->space.role[j] == QS_ROLE_UNSET) {
+      qs_set_message(msg, msglen, "model type %s: its constructor left the role of "
+                     "subsystem %d unset", m->type->name, j);
+      return QS_ERR_INVALID;
     }
-    if (st == QS_OK && loss[j] > 0.0 && (st = qs_op_copy(sm[j], &copy)) == QS_OK) {
-      snprintf(name, sizeof name, "loss_%s", suffix[j]);
-      st = qs_model_add_collapse(m, loss[j], copy, name);
-    }
-    if (st == QS_OK && p[OSC_GAMMA_PHI] > 0.0 &&
-        (st = qs_op_copy(sz[j], &copy)) == QS_OK) {
-      snprintf(name, sizeof name, "dephasing_%s", suffix[j]);
-      st = qs_model_add_collapse(m, 2.0 * p[OSC_GAMMA_PHI], copy, name);
-    }
-  }
-  if (st == QS_OK) {
-    /* The model takes ownership of these four; the rest are freed below. */
-    qs_model_add_observable(m, sp[0], "Sp_A");
-    qs_model_add_observable(m, sp[1], "Sp_B");
-    qs_model_add_observable(m, sz[0], "Sz_A");
-    qs_model_add_observable(m, sz[1], "Sz_B");
-    sp[0] = sp[1] = sz[0] = sz[1] = NULL;
-    st = add_tensor_observables(m, two_s);
-  }
-  if (st == QS_OK && two_s == 1)
-    st = add_dressed_coherences(m);
-  for (int j = 0; j < 2; j++) {
-    qs_op_destroy(&sz[j]);
-    qs_op_destroy(&sp[j]);
-    qs_op_destroy(&sm[j]);
-  }
-  if (st != QS_OK)
-    return st;
-
-  /* Both spins down: index of m = -S in each factor is 2S. */
-  m->psi0 = calloc((size_t)m->space.total, sizeof *m->psi0);
-  if (!m->psi0)
-    return QS_ERR_NOMEM;
-  m->psi0[(dims[0] - 1) * dims[1] + (dims[1] - 1)] = 1.0;
-  m->u1_charge = malloc((size_t)m->space.total * sizeof *m->u1_charge);
-  if (!m->u1_charge)
-    return QS_ERR_NOMEM;
-  for (qs_index a = 0; a < dims[0]; a++)
-    for (qs_index b = 0; b < dims[1]; b++)
-      m->u1_charge[a * dims[1] + b] = (int)(two_s - a - b); /* m_A + m_B */
   return QS_OK;
 }
 
 qs_status qs_model_create(const qs_model_type *type, const double *values,
                           qs_model **out, char *msg, size_t msglen)
 {
-  if (!type || !values || !out)
+  if (!type || !values || !out || !type->build)
     return QS_ERR_INVALID;
   *out = NULL;
   for (int i = 0; i < type->n_params; i++) {
@@ -347,19 +288,17 @@ qs_status qs_model_create(const qs_model_type *type, const double *values,
     return QS_ERR_NOMEM;
   m->type = type;
   m->cavity_top_obs = -1;
-  m->param_values = malloc((size_t)type->n_params * sizeof *m->param_values);
+  /* at least one entry: malloc(0) may return NULL */
+  m->param_values = malloc((size_t)(type->n_params > 0 ? type->n_params : 1) *
+                           sizeof *m->param_values);
   if (!m->param_values) {
     free(m);
     return QS_ERR_NOMEM;
   }
   memcpy(m->param_values, values, (size_t)type->n_params * sizeof *values);
-  qs_status st = QS_ERR_INVALID;
-  if (strcmp(type->name, "qubit_osc") == 0)
-    st = qubit_osc_build(values, m, msg, msglen);
-  else if (strcmp(type->name, "cavity_qubits") == 0)
-    st = qs_cavity_qubits_build(values, m, msg, msglen);
-  else if (strcmp(type->name, "transmon") == 0)
-    st = qs_transmon_build(values, m, msg, msglen);
+  qs_status st = type->build(values, m, msg, msglen);
+  if (st == QS_OK)
+    st = check_roles(m, msg, msglen);
   if (st != QS_OK) {
     qs_model_destroy(&m);
     return st;
@@ -396,6 +335,76 @@ int qs_model_obs_index(const qs_model *model, const char *name)
     if (strcmp(model->obs_names[k], name) == 0)
       return k;
   return -1;
+}
+
+qs_status qs_model_require_obs(const qs_model *model, const char *name, int *index,
+                               char *msg, size_t msglen)
+{
+  int k = qs_model_obs_index(model, name);
+  if (index)
+    *index = k;
+  if (k >= 0)
+    return QS_OK;
+  qs_set_message(msg, msglen, "model %s has no observable %s",
+                 model && model->type ? model->type->name : "(none)", name ? name : "(null)");
+  return QS_ERR_INVALID;
+}
+
+int qs_model_find_role(const qs_model *model, qs_role role, int k)
+{
+  for (int j = 0; model && j < model->space.n_sub; j++)
+    if (model->space.role[j] == role && k-- == 0)
+      return j;
+  return -1;
+}
+
+int qs_model_count_role(const qs_model *model, qs_role role)
+{
+  int n = 0;
+  while (qs_model_find_role(model, role, n) >= 0)
+    n++;
+  return n;
+}
+
+qs_index qs_model_truncation(const qs_model *model, int *p_top_obs, const char **levels_key)
+{
+  const int mode = qs_model_find_role(model, QS_ROLE_BOSON, 0);
+  const int truncated = mode >= 0 && model->cavity_top_obs >= 0 && model->type &&
+                        model->type->truncation_key;
+  if (p_top_obs)
+    *p_top_obs = truncated ? model->cavity_top_obs : -1;
+  if (levels_key)
+    *levels_key = truncated ? model->type->truncation_key : NULL;
+  return truncated ? model->space.dims[mode] - 1 : -1;
+}
+
+double qs_model_drive_period(const qs_model *model)
+{
+  return model && model->type && model->type->drive_period ? model->type->drive_period(model)
+                                                           : 0.0;
+}
+
+qs_index qs_model_photon_levels(const qs_model *model)
+{
+  const int mode = qs_model_find_role(model, QS_ROLE_BOSON, 0);
+  if (mode < 0 || !model->type->photon_distribution ||
+      model->type->photon_distribution(model, NULL, NULL, NULL) != QS_OK)
+    return 0;
+  return model->space.dims[mode];
+}
+
+qs_status qs_model_photon_distribution(const qs_model *model, const double complex *rho,
+                                       double *p_up, double *p_down)
+{
+  if (!rho || !p_up || !p_down || qs_model_photon_levels(model) == 0)
+    return QS_ERR_INVALID;
+  return model->type->photon_distribution(model, rho, p_up, p_down);
+}
+
+qs_status qs_cavity_photon_distribution(const qs_model *model, const double complex *rho,
+                                        double *p_up, double *p_down)
+{
+  return qs_model_photon_distribution(model, rho, p_up, p_down);
 }
 
 void qs_model_frame_state(const qs_model *model, double t, double complex *psi)

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define QS_CAVITY_MAX_QUBITS 8
+#define QS_CAVITY_N_PARAMS (9 + QS_CAVITY_MAX_QUBITS)
+
 enum {
   CAV_NQUBITS, CAV_NCAV, CAV_FRAME, CAV_DISPLACE, CAV_OMEGA0, CAV_DOMEGA, CAV_F,
   CAV_GAMMA, CAV_GAMMA_S, CAV_DELTA_1
@@ -20,7 +23,7 @@ _Static_assert(CAV_DELTA_1 + QS_CAVITY_MAX_QUBITS == QS_CAVITY_N_PARAMS,
   [CAV_DELTA_1 + (l) - 1] = {"delta_" #l, "lambda", 2.0, -1e6, 1e6,             \
                              "detuning Delta_" #l " = Omega_" #l " - omega0 of qubit " #l, NULL}
 
-const qs_param_spec qs_cavity_qubits_params[QS_CAVITY_N_PARAMS] = {
+static const qs_param_spec cavity_qubits_params[QS_CAVITY_N_PARAMS] = {
   [CAV_NQUBITS] = {"nqubits", "1", 1, 0, QS_CAVITY_MAX_QUBITS, "number of qubits N", NULL},
   [CAV_NCAV] = {"ncav", "1", 40, 2, 2000, "cavity levels kept (photon numbers 0 .. ncav-1)", NULL},
   [CAV_FRAME] = {"frame", "-", 0, 0, 1,
@@ -392,7 +395,7 @@ static qs_status check_integer(const double *p, int which, char *msg, size_t msg
 {
   if (p[which] != floor(p[which])) {
     qs_set_message(msg, msglen, "%s = %g: expected an integer",
-                   qs_cavity_qubits_params[which].key, p[which]);
+                   cavity_qubits_params[which].key, p[which]);
     return QS_ERR_INVALID;
   }
   return QS_OK;
@@ -400,7 +403,7 @@ static qs_status check_integer(const double *p, int which, char *msg, size_t msg
 
 #define CAVITY_MAX_DIM 65536
 
-qs_status qs_cavity_qubits_build(const double *p, qs_model *m, char *msg, size_t msglen)
+static qs_status cavity_qubits_build(const double *p, qs_model *m, char *msg, size_t msglen)
 {
   qs_status st = check_integer(p, CAV_NQUBITS, msg, msglen);
   if (st == QS_OK)
@@ -420,6 +423,9 @@ qs_status qs_cavity_qubits_build(const double *p, qs_model *m, char *msg, size_t
   st = qs_space_init(&m->space, nq + 1, dims);
   if (st != QS_OK)
     return st;
+  m->space.role[0] = QS_ROLE_BOSON;
+  for (int l = 0; l < nq; l++)
+    m->space.role[l + 1] = QS_ROLE_SPIN;
   int max_obs = 3 + 3 * nq + 3 + 11;
   m->c = calloc((size_t)nq + 1, sizeof *m->c);
   m->c_names = calloc((size_t)nq + 1, sizeof *m->c_names);
@@ -461,13 +467,15 @@ qs_status qs_cavity_qubits_build(const double *p, qs_model *m, char *msg, size_t
   return st;
 }
 
-qs_status qs_cavity_photon_distribution(const qs_model *model, const double complex *rho,
-                                        double *p_up, double *p_down)
+/* Photon numbers need the cavity undisplaced (b's number states are not
+ * photon numbers) and a qubit to condition on; qubit 1 is subsystem 1. */
+static qs_status photon_distribution(const qs_model *model, const double complex *rho,
+                                     double *p_up, double *p_down)
 {
-  if (!model || !rho || strcmp(model->type->name, "cavity_qubits") != 0 ||
-      model->cavity_top_obs < 0 || model->space.n_sub < 2 ||
-      model->param_values[CAV_DISPLACE] != 0.0)
+  if (model->space.n_sub < 2 || model->param_values[CAV_DISPLACE] != 0.0)
     return QS_ERR_INVALID;
+  if (!rho)
+    return QS_OK;
   qs_index ncav = model->space.dims[0], total = model->space.total;
   qs_index rest = total / ncav, half = rest / 2;  /* qubit 1 is the leading bit */
   for (qs_index n = 0; n < ncav; n++) {
@@ -483,3 +491,22 @@ qs_status qs_cavity_photon_distribution(const qs_model *model, const double comp
   }
   return QS_OK;
 }
+
+/* Period of the drive omega = omega0 + domega (the averaging window of
+ * mesolve), whatever the frame; 0 when omega <= 0. */
+static double drive_period(const qs_model *m)
+{
+  const double omega = drive_frequency(m->param_values);
+  return isfinite(omega) && omega > 0.0 ? 2.0 * acos(-1.0) / omega : 0.0;
+}
+
+const qs_model_type qs_cavity_qubits_type = {
+  .name = "cavity_qubits",
+  .summary = "driven dissipative cavity coupled to N qubits (RWA or lab frame)",
+  .n_params = QS_CAVITY_N_PARAMS,
+  .params = cavity_qubits_params,
+  .build = cavity_qubits_build,
+  .truncation_key = "ncav",
+  .drive_period = drive_period,
+  .photon_distribution = photon_distribution,
+};

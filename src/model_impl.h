@@ -26,19 +26,10 @@ void qs_model_add_observable(qs_model *m, qs_op *op, const char *name);
 qs_status qs_model_spin_op(const qs_space *space, int two_s, int j,
                            qs_spin_component comp, qs_op **out);
 
-/* Parameter table and constructor of "cavity_qubits" (model_cavity.c). */
-#define QS_CAVITY_MAX_QUBITS 8
-#define QS_CAVITY_N_PARAMS (9 + QS_CAVITY_MAX_QUBITS)
-extern const qs_param_spec qs_cavity_qubits_params[QS_CAVITY_N_PARAMS];
-qs_status qs_cavity_qubits_build(const double *p, qs_model *m, char *msg,
-                                 size_t msglen);
-
-/* Parameter table, presets (Table II columns) and constructor of
- * "transmon" (model_transmon.c). */
-#define QS_TRANSMON_N_PARAMS 26
-#define QS_TRANSMON_N_PRESETS 3
-extern const qs_param_spec qs_transmon_params[QS_TRANSMON_N_PARAMS];
-extern const qs_model_preset qs_transmon_presets[QS_TRANSMON_N_PRESETS];
-qs_status qs_transmon_build(const double *p, qs_model *m, char *msg, size_t msglen);
+/* The built-in model types, one per source file (model_qubit_osc.c,
+ * model_cavity.c, model_transmon.c); model.c lists them in its registry. */
+extern const qs_model_type qs_qubit_osc_type;
+extern const qs_model_type qs_cavity_qubits_type;
+extern const qs_model_type qs_transmon_type;
 
 #endif

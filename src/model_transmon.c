@@ -23,11 +23,10 @@ enum {
   TR_G_A, TR_G_B, TR_KAPPA_A, TR_KAPPA_B, TR_GAMMA0_A, TR_GAMMA0_B,
   TR_GAMMA_PHI_A, TR_GAMMA_PHI_B, TR_G, TR_EPS, TR_DETUNING_D, TR_N
 };
-_Static_assert(TR_N == QS_TRANSMON_N_PARAMS, "parameter table size");
 
 #define TWO_PI 6.283185307179586476925286766559
 
-const qs_param_spec qs_transmon_params[QS_TRANSMON_N_PARAMS] = {
+static const qs_param_spec transmon_params[TR_N] = {
   [TR_LEVELS_Q] = {"levels_q", "1", 3, 2, 10, "transmon levels kept (|g>, |e>, |f>, ...)", NULL},
   [TR_LEVELS_R] = {"levels_r", "1", 3, 1, 20,
                    "auxiliary-resonator levels kept (1: no resonators)", NULL},
@@ -80,7 +79,7 @@ const qs_param_spec qs_transmon_params[QS_TRANSMON_N_PARAMS] = {
 #define TABLE_II(choice, eps, opa, opb, da, db)                                   \
   {"column", choice, 5, {"eps", "Omega_pA", "Omega_pB", "Delta_A", "Delta_B"},   \
    {eps, opa, opb, da, db}}
-const qs_model_preset qs_transmon_presets[QS_TRANSMON_N_PRESETS] = {
+static const qs_model_preset transmon_presets[] = {
   TABLE_II(1, 20, 0.0, 8.0, 160, 1013.72),
   TABLE_II(2, 20, 5.5, 9.0, 763.3, 1230),
   TABLE_II(3, 40, 7, 4.1, 1135, 300),
@@ -432,13 +431,13 @@ static qs_status check_levels(const double *p, int which, char *msg, size_t msgl
 {
   if (p[which] != floor(p[which])) {
     qs_set_message(msg, msglen, "%s = %g: expected an integer",
-                   qs_transmon_params[which].key, p[which]);
+                   transmon_params[which].key, p[which]);
     return QS_ERR_INVALID;
   }
   return QS_OK;
 }
 
-qs_status qs_transmon_build(const double *p, qs_model *m, char *msg, size_t msglen)
+static qs_status transmon_build(const double *p, qs_model *m, char *msg, size_t msglen)
 {
   qs_status st = check_levels(p, TR_LEVELS_Q, msg, msglen);
   if (st == QS_OK)
@@ -450,6 +449,10 @@ qs_status qs_transmon_build(const double *p, qs_model *m, char *msg, size_t msgl
   st = qs_space_init(&m->space, 4, dims);
   if (st != QS_OK)
     return st;
+  /* The transmons' levels are a model choice (levels_q), the resonators'
+   * a truncation checked by P_top. */
+  const qs_role roles[4] = {QS_ROLE_OTHER, QS_ROLE_BOSON, QS_ROLE_OTHER, QS_ROLE_BOSON};
+  memcpy(m->space.role, roles, sizeof roles);
   const int max_obs = 2 + 6 + 2 + 1;
   m->c = calloc(6, sizeof *m->c);
   m->c_names = calloc(6, sizeof *m->c_names);
@@ -498,7 +501,7 @@ qs_status qs_transmon_build(const double *p, qs_model *m, char *msg, size_t msgl
 
 static int is_transmon(const qs_model *m)
 {
-  return m && m->type && strcmp(m->type->name, "transmon") == 0 && m->space.n_sub == 4;
+  return m && qs_model_type_has(m->type, QS_MODEL_CAP_TRANSMON_PAIR) && m->space.n_sub == 4;
 }
 
 qs_index qs_transmon_index(const qs_model *m, int nbA, int naA, int nbB, int naB)
@@ -544,3 +547,17 @@ qs_status qs_transmon_qubit_state(const qs_model *m, const double complex *rho,
     rho2[k] /= trace;
   return QS_OK;
 }
+
+const qs_model_type qs_transmon_type = {
+  .name = "transmon",
+  .summary = "two pumped transmons with auxiliary resonators (Appendix E), MHz / us",
+  .n_params = TR_N,
+  .params = transmon_params,
+  .drive_param = "eps",
+  .coupling_param = "g",
+  .n_presets = (int)(sizeof transmon_presets / sizeof transmon_presets[0]),
+  .presets = transmon_presets,
+  .build = transmon_build,
+  .capabilities = QS_MODEL_CAP_TRANSMON_PAIR,
+  .truncation_key = "levels_r",
+};

@@ -3,6 +3,7 @@
 #include "qsync/periodic.h"
 
 #include "message_impl.h"
+#include "qsync/gmres.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -19,28 +20,26 @@ qs_periodic_options qs_periodic_default_options(void)
 
 typedef struct {
   qs_model model;          /* shallow copy without the reporting frame */
-  qs_mesolve_options me;
+  qs_me *integrator;       /* of `model`, made once, started per application */
   double period;
+  int n;                   /* N */
   size_t nn;               /* N^2 */
-  long steps;
   char *msg;
   size_t msglen;
 } propagator;
 
-/* y = rho(n T) from rho(0) = x (x, y may not alias). */
+/* y = rho(n T) from rho(0) = x (x, y may not alias): a fresh start of the
+ * integrator from x at t = 0 (CVodeReInit), so each application of P is
+ * the same map whatever came before. */
 static qs_status propagate(propagator *p, const dcomplex *x, int n_periods, dcomplex *y)
 {
-  double t = p->period * n_periods;
-  qs_mesolve_stats stats = {0};
-  qs_status st = qs_mesolve(&p->model, x, 1, &t, NULL, &p->me, NULL, y, NULL, NULL, &stats,
-                            p->msg, p->msglen);
-  p->steps += stats.steps;
+  const double t = p->period * n_periods;
+  qs_status st = qs_me_start(p->integrator, x, 0.0, t, p->msg, p->msglen);
+  if (st == QS_OK)
+    st = qs_me_evolve_to(p->integrator, t, p->msg, p->msglen);
+  if (st == QS_OK)
+    qs_me_get_rho(p->integrator, y);
   return st;
-}
-
-static double rdot(size_t nn, const dcomplex *x, const dcomplex *y)
-{
-  return cblas_ddot((int)(2 * nn), (const double *)x, 1, (const double *)y, 1);
 }
 
 static double fnorm(size_t nn, const dcomplex *x)
@@ -84,98 +83,27 @@ static qs_status residual(propagator *p, const dcomplex *x, dcomplex *r, double 
   return st;
 }
 
-typedef struct {
-  int m;
-  dcomplex *V;        /* (m + 1) basis matrices */
-  double *H, *cs, *sn, *g, *y;
-} gmres_ws;
+/* GMRES (gmres.h) on (I - P) delta = P x - x, without preconditioner. */
 
-static qs_status gmres_alloc(gmres_ws *w, int m, size_t nn)
+/* w = v - P v. */
+static qs_status periodic_apply(const dcomplex *v, dcomplex *w, void *data)
 {
-  w->m = m;
-  w->V = malloc((size_t)(m + 1) * nn * sizeof *w->V);
-  w->H = calloc((size_t)(m + 1) * (size_t)m, sizeof *w->H);
-  w->cs = malloc((size_t)m * sizeof *w->cs);
-  w->sn = malloc((size_t)m * sizeof *w->sn);
-  w->g = malloc((size_t)(m + 1) * sizeof *w->g);
-  w->y = malloc((size_t)m * sizeof *w->y);
-  return w->V && w->H && w->cs && w->sn && w->g && w->y ? QS_OK : QS_ERR_NOMEM;
+  propagator *p = data;
+  qs_status st = propagate(p, v, 1, w);
+  if (st != QS_OK)
+    return st;
+  cblas_dscal((int)(2 * p->nn), -1.0, (double *)w, 1);
+  axpy(p->nn, 1.0, v, w);
+  return QS_OK;
 }
 
-static void gmres_free(gmres_ws *w)
+/* Back to a Hermitian unit-trace state, then r = P x - x. */
+static qs_status periodic_residual(dcomplex *x, dcomplex *r, double *res, void *data)
 {
-  free(w->V);
-  free(w->H);
-  free(w->cs);
-  free(w->sn);
-  free(w->g);
-  free(w->y);
-}
-
-/* One GMRES(m) cycle on (I - P) delta = r from delta = 0; x += delta.
- * Stops early when the estimated residual falls to target.  *it counts
- * iterations (against max_iter). */
-static qs_status gmres_cycle(propagator *p, gmres_ws *w, const qs_periodic_options *o,
-                             const dcomplex *r, double xnorm, dcomplex *x, int *it)
-{
-  const size_t nn = p->nn;
-  const int m = w->m;
-  const double target = 0.5 * o->tol * xnorm;
-  double beta = fnorm(nn, r);
-  memcpy(w->V, r, nn * sizeof *w->V);
-  cblas_zdscal((int)nn, 1.0 / beta, w->V, 1);
-  memset(w->g, 0, (size_t)(m + 1) * sizeof *w->g);
-  w->g[0] = beta;
-  int k = 0;
-  qs_status st = QS_OK;
-  while (k < m && *it < o->max_iter) {
-    dcomplex *vk = w->V + (size_t)k * nn, *vn = w->V + (size_t)(k + 1) * nn;
-    double *h = w->H + (size_t)k * (size_t)(m + 1);
-    st = propagate(p, vk, 1, vn);
-    if (st != QS_OK)
-      break;
-    cblas_dscal((int)(2 * nn), -1.0, (double *)vn, 1); /* vn = v_k - P v_k */
-    axpy(nn, 1.0, vk, vn);
-    for (int i = 0; i <= k; i++)
-      h[i] = 0.0;
-    for (int pass = 0; pass < 2; pass++) /* Gram-Schmidt twice */
-      for (int i = 0; i <= k; i++) {
-        double hij = rdot(nn, w->V + (size_t)i * nn, vn);
-        h[i] += hij;
-        axpy(nn, -hij, w->V + (size_t)i * nn, vn);
-      }
-    h[k + 1] = fnorm(nn, vn);
-    if (h[k + 1] > 0.0)
-      cblas_zdscal((int)nn, 1.0 / h[k + 1], vn, 1);
-    for (int i = 0; i < k; i++) {
-      double t = w->cs[i] * h[i] + w->sn[i] * h[i + 1];
-      h[i + 1] = -w->sn[i] * h[i] + w->cs[i] * h[i + 1];
-      h[i] = t;
-    }
-    double den = hypot(h[k], h[k + 1]);
-    w->cs[k] = den > 0.0 ? h[k] / den : 1.0;
-    w->sn[k] = den > 0.0 ? h[k + 1] / den : 0.0;
-    h[k] = den;
-    h[k + 1] = 0.0;
-    w->g[k + 1] = -w->sn[k] * w->g[k];
-    w->g[k] *= w->cs[k];
-    k++;
-    (*it)++;
-    if (o->progress)
-      o->progress(*it, fabs(w->g[k]) / xnorm, o->progress_data);
-    if (fabs(w->g[k]) <= target || den == 0.0)
-      break;
-  }
-  /* y = H^{-1} g (upper triangular k x k), x += V y. */
-  for (int i = k - 1; i >= 0; i--) {
-    double s = w->g[i];
-    for (int j = i + 1; j < k; j++)
-      s -= w->H[i + (size_t)j * (size_t)(m + 1)] * w->y[j];
-    double d = w->H[i + (size_t)i * (size_t)(m + 1)];
-    w->y[i] = d != 0.0 ? s / d : 0.0;
-  }
-  for (int i = 0; i < k; i++)
-    axpy(nn, w->y[i], w->V + (size_t)i * nn, x);
+  propagator *p = data;
+  qs_status st = normalize(p->n, x);
+  if (st == QS_OK)
+    st = residual(p, x, r, res);
   return st;
 }
 
@@ -227,30 +155,33 @@ qs_status qs_mesolve_periodic(const qs_model *model, const double complex *rho0,
   if (st != QS_OK)
     return st;
   const int n = (int)model->space.total;
-  propagator p = {*model, me ? *me : qs_mesolve_default_options(), popt->period,
-                  (size_t)n * (size_t)n, 0, msg, msglen};
+  const qs_mesolve_options me_opt = me ? *me : qs_mesolve_default_options();
+  propagator p = {*model, NULL, popt->period, n, (size_t)n * (size_t)n, msg, msglen};
   p.model.frame_rate = NULL; /* integrate and report in the model's own frame */
-  p.me.progress = NULL;
   dcomplex *r = malloc(p.nn * sizeof *r);
-  gmres_ws w;
-  memset(&w, 0, sizeof w);
-  st = r ? gmres_alloc(&w, popt->restart, p.nn) : QS_ERR_NOMEM;
+  qs_gmres *solver = NULL;
+  st = r ? qs_gmres_create((qs_index)p.nn, popt->restart, &solver) : QS_ERR_NOMEM;
+  if (st == QS_OK)
+    st = qs_me_create(&p.model, &me_opt, &p.integrator, msg, msglen);
   if (st == QS_OK)
     st = initial_guess(&p, model, rho0, popt->relax_periods, rho, r);
   double res = NAN;
   if (st == QS_OK)
     st = residual(&p, rho, r, &res);
   int it = 0;
-  while (st == QS_OK && !(res <= popt->tol) && it < popt->max_iter) {
-    st = gmres_cycle(&p, &w, popt, r, fnorm(p.nn, rho), rho, &it);
-    if (st == QS_OK)
-      st = normalize(n, rho);
-    if (st == QS_OK)
-      st = residual(&p, rho, r, &res);
+  if (st == QS_OK) {
+    const qs_gmres_problem problem = {periodic_apply, NULL, periodic_residual, &p};
+    const qs_gmres_options go = {popt->tol, popt->max_iter, popt->progress,
+                                 popt->progress_data};
+    st = qs_gmres_solve(solver, &problem, &go, rho, r, &res, &it);
   }
   info->iterations = it;
   info->residual = res;
-  info->steps = p.steps;
+  if (p.integrator) {
+    qs_mesolve_stats stats;
+    qs_me_get_stats(p.integrator, &stats);
+    info->steps = stats.steps;
+  }
   if (st == QS_OK && !isfinite(res))
     st = QS_ERR_NUMERIC;
   if (st == QS_OK && !(res <= popt->tol)) {
@@ -258,10 +189,11 @@ qs_status qs_mesolve_periodic(const qs_model *model, const double complex *rho0,
                    "periodic steady state: residual ||P rho - rho|| / ||rho|| = %.3g > tol %.3g "
                    "after max_iter = %d one-period integrations (the integrator's rtol %.3g "
                    "limits the reachable residual)",
-                   res, popt->tol, it, p.me.rtol);
+                   res, popt->tol, it, me_opt.rtol);
     st = QS_ERR_NOT_CONVERGED;
   }
-  gmres_free(&w);
+  qs_gmres_destroy(&solver);
+  qs_me_destroy(&p.integrator);
   free(r);
   return st;
 }

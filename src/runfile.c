@@ -20,8 +20,17 @@ typedef enum {
   KEY_CHOICE   /* one word of `choices` ("a|b"), stored as its index (long) */
 } key_kind;
 
+/* What the reference says about a key.  default_text NULL (LIBRARY): the
+ * default is the library's own (library_defaults), so that a run file and
+ * a program calling the library with default options compute the same. */
 typedef struct {
-  qs_runfile_key_info info;
+  const char *section, *key, *unit, *default_text, *range_text, *help;
+} key_doc;
+
+#define LIBRARY NULL
+
+typedef struct {
+  key_doc info;
   key_kind kind;
   size_t offset;      /* into qs_runconfig */
   double min, max;    /* closed range for KEY_REAL / KEY_INT */
@@ -31,74 +40,74 @@ typedef struct {
 #define CFG(field) offsetof(qs_runconfig, field)
 
 static const key_entry key_table[] = {
-  {{"run", "ntraj", "1", "1000", "1 .. 1e9", "number of trajectories"},
+  {{"run", "ntraj", "1", LIBRARY, "1 .. 1e9", "number of trajectories"},
    KEY_INT, CFG(ntraj), 1, 1e9, NULL},
-  {{"run", "seed", "1", "1", "0 .. 2^64-1", "run seed; trajectory i uses PCG64 stream i"},
+  {{"run", "seed", "1", LIBRARY, "0 .. 2^64-1", "run seed; trajectory i uses PCG64 stream i"},
    KEY_SEED, CFG(seed), 0, 0, NULL},
-  {{"run", "threads", "1", "1", "1 .. 1024", "OpenMP threads"},
+  {{"run", "threads", "1", LIBRARY, "1 .. 1024", "OpenMP threads (the results do not depend on it)"},
    KEY_INT, CFG(threads), 1, 1024, NULL},
   {{"run", "t_end", "1/Gamma", "50", "> 0", "last output time (trajectories start at t = 0)"},
    KEY_REAL, CFG(t_end), 1e-300, 1e12, NULL},
   {{"run", "n_times", "1", "201", "2 .. 1e6", "output times, evenly spaced on [0, t_end]"},
    KEY_INT, CFG(n_times), 2, 1e6, NULL},
-  {{"run", "rtol", "1", "1e-6", "1e-14 .. 0.1", "CVODE relative tolerance"},
+  {{"run", "rtol", "1", LIBRARY, "1e-14 .. 0.1", "CVODE relative tolerance"},
    KEY_REAL, CFG(rtol), 1e-14, 0.1, NULL},
-  {{"run", "atol", "1", "1e-8", "1e-16 .. 0.1", "CVODE absolute tolerance"},
+  {{"run", "atol", "1", LIBRARY, "1e-16 .. 0.1", "CVODE absolute tolerance (per real component of psi)"},
    KEY_REAL, CFG(atol), 1e-16, 0.1, NULL},
   {{"run", "burn_in", "1/Gamma", "10", "0 .. t_end",
     "steady-state estimate: time average over output times t >= burn_in"},
    KEY_REAL, CFG(burn_in), 0, 1e12, NULL},
-  {{"run", "store_rho", "bool", "true", "true/false",
+  {{"run", "store_rho", "bool", "true", "true/false (yes/no, on/off, 1/0)",
     "accumulate density-matrix estimates rho(t) and the time-averaged rho"},
    KEY_BOOL, CFG(store_rho), 0, 1, NULL},
-  {{"run", "max_steps", "1", "100000", "1 .. 1e9", "most CVODE steps between two output times"},
+  {{"run", "max_steps", "1", LIBRARY, "1 .. 1e9", "most CVODE steps between two output times"},
    KEY_INT, CFG(max_steps), 1, 1e9, NULL},
-  {{"run", "restart_step", "1", "0", "0 .. 1",
-    "initial CVODE step after a jump as a fraction of the last step; 0 = CVODE's estimate"},
+  {{"run", "restart_step", "1", LIBRARY, "0 .. 1",
+    "initial CVODE step after a jump as a fraction of the last step; 0 = CVODE's estimate (docs/benchmarks.md, restart cost)"},
    KEY_REAL, CFG(restart_step), 0, 1, NULL},
-  {{"steady", "method", "-", "auto", "auto | dense | sparse_lu | sylvester | krylov",
-    "exact steady-state solver (README, steady-state methods); auto: dense to dim 32, sparse LU to 256, else krylov"},
+  {{"steady", "method", "-", LIBRARY, "auto | dense | sparse_lu | sylvester | krylov",
+    "exact steady-state solver (docs/methods.md); auto: dense up to dimension 32, sparse LU up to 256 if its memory estimate fits, else krylov"},
    KEY_METHOD, CFG(steady_method), 0, 0, NULL},
-  {{"steady", "tol", "1", "1e-10", "1e-15 .. 1e-2",
+  {{"steady", "tol", "1", LIBRARY, "1e-15 .. 1e-2",
     "sylvester/krylov: stop when ||L rho|| / ||rho|| falls below this"},
    KEY_REAL, CFG(steady_tol), 1e-15, 1e-2, NULL},
-  {{"steady", "max_iter", "1", "1000", "1 .. 1e6",
-    "sylvester/krylov: most fixed-point steps or GMRES iterations"},
+  {{"steady", "max_iter", "1", LIBRARY, "1 .. 1e6",
+    "sylvester/krylov: most fixed-point steps or GMRES iterations (beyond: error, exit 3)"},
    KEY_INT, CFG(steady_max_iter), 1, 1e6, NULL},
-  {{"steady", "restart", "1", "30", "1 .. 1000",
+  {{"steady", "restart", "1", LIBRARY, "1 .. 1000",
     "krylov: GMRES restart length (memory grows as (restart + 7) N^2 16 bytes)"},
    KEY_INT, CFG(steady_restart), 1, 1000, NULL},
   {{"mesolve", "t_end", "model time", "100", "> 0", "master equation from t = 0 to t_end"},
    KEY_REAL, CFG(me_t_end), 1e-300, 1e12, NULL},
   {{"mesolve", "n_times", "1", "201", "2 .. 1e6", "output times, evenly spaced on [0, t_end]"},
    KEY_INT, CFG(me_n_times), 2, 1e6, NULL},
-  {{"mesolve", "rtol", "1", "1e-8", "1e-14 .. 0.1", "CVODE relative tolerance"},
+  {{"mesolve", "rtol", "1", LIBRARY, "1e-14 .. 0.1", "CVODE relative tolerance"},
    KEY_REAL, CFG(me_rtol), 1e-14, 0.1, NULL},
-  {{"mesolve", "atol", "1", "1e-10", "1e-16 .. 0.1", "CVODE absolute tolerance"},
+  {{"mesolve", "atol", "1", LIBRARY, "1e-16 .. 0.1", "CVODE absolute tolerance (per real component of rho)"},
    KEY_REAL, CFG(me_atol), 1e-16, 0.1, NULL},
   {{"mesolve", "max_order", "1", "5", "1 .. 12",
     "Adams order limit (5 was fastest for a 200-level lab-frame cavity; 12 = CVODE default)"},
    KEY_INT, CFG(me_max_order), 1, 12, NULL},
   {{"mesolve", "avg_periods", "1", "10", "0 .. 1e9",
-    "time average over the last K drive periods 2 pi / (omega0 + domega) before t_end (0: none)"},
+    "time average over the last K drive periods 2 pi / (omega0 + domega) before t_end (models without a drive frequency: K time units); 0: the values at t_end"},
    KEY_REAL, CFG(me_avg_periods), 0, 1e9, NULL},
-  {{"mesolve", "avg_samples", "1", "32", "4 .. 1e4", "samples per drive period in that average"},
+  {{"mesolve", "avg_samples", "1", "32", "4 .. 1e4", "samples per drive period in that average (midpoint rule: exact for harmonics below avg_samples per period)"},
    KEY_INT, CFG(me_avg_samples), 4, 1e4, NULL},
   {{"mesolve", "initial", "-", "model", "model | rwa_steady | periodic",
     "initial state: the model's own (vacuum, qubits down), the RWA steady state of the point, "
     "or the periodic steady state of a model with a period (transmon, lab frame; GMRES on the "
     "one-period propagator)"},
    KEY_CHOICE, CFG(me_initial), 0, 0, "model|rwa_steady|periodic"},
-  {{"mesolve", "periodic_tol", "1", "1e-8", "1e-14 .. 1e-2",
-    "initial = periodic: stop at ||P rho - rho|| / ||rho|| below this (P: one period)"},
+  {{"mesolve", "periodic_tol", "1", LIBRARY, "1e-14 .. 1e-2",
+    "initial = periodic: stop at ||P rho - rho|| / ||rho|| below this (P: one period; the reachable residual is about the integrator's rtol)"},
    KEY_REAL, CFG(me_periodic_tol), 1e-14, 1e-2, NULL},
-  {{"rates", "t_end", "us", "20", "> t_skip",
+  {{"rates", "t_end", "us", LIBRARY, "> t_skip",
     "qsync rates: relaxation from |e>_A|e>_B followed from t = 0 to t_end"},
    KEY_REAL, CFG(rates_t_end), 1e-300, 1e12, NULL},
-  {{"rates", "n_times", "1", "401", "2 .. 1e6",
-    "qsync rates: samples evenly spaced on [0, t_end] (>= 3 of them at t >= t_skip)"},
+  {{"rates", "n_times", "1", LIBRARY, "2 .. 1e6",
+    "qsync rates: samples evenly spaced on [0, t_end], dt = t_end / (n_times - 1) (>= 3 of them at t >= t_skip)"},
    KEY_INT, CFG(rates_n_times), 2, 1e6, NULL},
-  {{"rates", "t_skip", "us", "0.5", "0 .. t_end",
+  {{"rates", "t_skip", "us", LIBRARY, "0 .. t_end",
     "qsync rates: fit only t >= t_skip (past the |f>-level and resonator transients)"},
    KEY_REAL, CFG(rates_t_skip), 0, 1e12, NULL},
   {{"checks", "truncation_tol", "1", "1e-6", "0 .. 1",
@@ -115,19 +124,19 @@ static const key_entry key_table[] = {
    KEY_REAL, CFG(sweep[I].from), -1e300, 1e300, NULL},                              \
   {{"sweep", "to" SUFFIX, "parameter", "1", "number", "last value"},                \
    KEY_REAL, CFG(sweep[I].to), -1e300, 1e300, NULL},                                \
-  {{"sweep", "points" SUFFIX, "1", "11", "1 .. 4096", "evenly spaced points"},     \
+  {{"sweep", "points" SUFFIX, "1", "11", "1 .. 4096", "evenly spaced points (ends included)"},     \
    KEY_INT, CFG(sweep[I].points), 1, QS_SWEEP_MAX_VALUES, NULL},                    \
   {{"sweep", "values" SUFFIX, "parameter", "none", "v1, v2, ... (<= 4096)",         \
     "explicit list of values instead of from/to/points"},                          \
    KEY_LIST, CFG(sweep[I]), 0, 0, NULL},                                            \
   {{"sweep", "keep_sum" SUFFIX, "-", "none", "model.<parameter>",                   \
-    "moves with the swept parameter so that their sum keeps its run-file value"},  \
+    "moves with the swept parameter so that their sum keeps its run-file value (key = model.w_A, keep_sum = model.gamma_A keeps Gamma_A = 1)"},  \
    KEY_PARAM, CFG(sweep[I].keep_sum), 0, 0, NULL}
   SWEEP_KEYS("", 0, "inner"),
   SWEEP_KEYS("2", 1, "outer (second)"),
 #undef SWEEP_KEYS
-  {{"scan", "key", "-", "model.g", "model.<parameter>",
-    "parameter along which qsync scan finds zero crossings and extrema (default: the model's coupling, g for qubit_osc)"},
+  {{"scan", "key", "-", "none", "model.<parameter>",
+    "parameter along which qsync scan finds zero crossings and extrema; none: the model's coupling (g for qubit_osc)"},
    KEY_PARAM, CFG(scan_along.key), 0, 0, NULL},
   {{"scan", "from", "parameter", "0", "number", "start of the scanned line"},
    KEY_REAL, CFG(scan_along.from), -1e300, 1e300, NULL},
@@ -139,7 +148,7 @@ static const key_entry key_table[] = {
   {{"scan", "tol", "parameter", "1e-8", "1e-14 .. 1", "tolerance of the zero-crossing roots"},
    KEY_REAL, CFG(scan_tol), 1e-14, 1, NULL},
   {{"scan", "method", "-", "exact", "exact | first_order",
-    "exact: Liouvillian steady states at the run's eps; first_order: Appendix C (qubits, eps -> 0)"},
+    "exact: Liouvillian steady states at the run's eps, with Omega and R; first_order: Appendix C (qubits, eps -> 0), phase responses only, about 100x faster"},
    KEY_CHOICE, CFG(scan_first_order), 0, 0, "exact|first_order"},
   {{"scan", "restore_key", "-", "none", "model.<parameter>",
     "second parameter tuned with the scanned one so that <S+_A> vanishes (Fig. 5c: model.delta_q)"},
@@ -153,60 +162,6 @@ static const key_entry key_table[] = {
 };
 
 #define N_KEYS ((int)(sizeof key_table / sizeof key_table[0]))
-
-int qs_runfile_key_count(void)
-{
-  return N_KEYS;
-}
-
-const qs_runfile_key_info *qs_runfile_key_get(int i)
-{
-  return (i >= 0 && i < N_KEYS) ? &key_table[i].info : NULL;
-}
-
-static void set_defaults(qs_runconfig *cfg)
-{
-  memset(cfg, 0, sizeof *cfg);
-  cfg->model_type = qs_model_type_find("qubit_osc");
-  qs_model_defaults(cfg->model_type, cfg->model_values);
-  cfg->ntraj = 1000;
-  cfg->seed = 1;
-  cfg->threads = 1;
-  cfg->t_end = 50.0;
-  cfg->n_times = 201;
-  cfg->rtol = 1e-6;
-  cfg->atol = 1e-8;
-  cfg->burn_in = 10.0;
-  cfg->store_rho = 1;
-  cfg->max_steps = 100000;
-  cfg->steady_method = QS_STEADY_AUTO;
-  cfg->z_threshold = 4.0;
-  cfg->steady_tol = 1e-10;
-  cfg->me_periodic_tol = 1e-8;
-  cfg->steady_max_iter = 1000;
-  cfg->steady_restart = 30;
-  cfg->me_t_end = 100.0;
-  cfg->me_n_times = 201;
-  cfg->me_rtol = 1e-8;
-  cfg->me_atol = 1e-10;
-  cfg->me_avg_periods = 10.0;
-  cfg->me_max_order = 5;
-  cfg->me_avg_samples = 32;
-  cfg->truncation_tol = 1e-6;
-  cfg->rates_t_end = 20.0;
-  cfg->rates_n_times = 401;
-  cfg->rates_t_skip = 0.5;
-  for (int i = 0; i < 2; i++) {
-    cfg->sweep[i].to = 1.0;
-    cfg->sweep[i].points = 11;
-  }
-  cfg->scan_along.to = 4.0;
-  cfg->scan_along.points = 81;
-  cfg->scan_tol = 1e-8;
-  cfg->scan_restore.from = -2.0;
-  cfg->scan_restore.to = 2.0;
-  cfg->scan_restore.points = 41;
-}
 
 static int parse_real(const char *s, double *out);
 
@@ -332,7 +287,7 @@ static qs_status set_param_list(qs_runconfig *cfg, const char *where, const char
   char name[QS_MODEL_MAX_NAME + 8];
   snprintf(name, sizeof name, "%s_1", key);
   if (qs_model_param_index(cfg->model_type, name) < 0) {
-    qs_set_message(msg, msglen, "%s: [model] unknown key '%s' for model %s (see README)",
+    qs_set_message(msg, msglen, "%s: [model] unknown key '%s' for model %s (see qsync help runfile)",
                    where, key, cfg->model_type->name);
     return QS_ERR_RUNFILE;
   }
@@ -360,6 +315,9 @@ static qs_status set_param_list(qs_runconfig *cfg, const char *where, const char
   }
   return QS_OK;
 }
+
+static qs_status set_entry(qs_runconfig *cfg, const char *where, const key_entry *e,
+                           const char *value, char *msg, size_t msglen);
 
 /* Set one (section, key) from its text; `where` prefixes the message. */
 static qs_status set_key(qs_runconfig *cfg, const char *where, const char *section,
@@ -410,10 +368,17 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
     return QS_ERR_RUNFILE;
   }
   if (!e) {
-    qs_set_message(msg, msglen, "%s: [%s] unknown key '%s' (see README for the keys of [%s])",
+    qs_set_message(msg, msglen, "%s: [%s] unknown key '%s' (qsync help runfile lists the keys of [%s])",
             where, section, key, section);
     return QS_ERR_RUNFILE;
   }
+  return set_entry(cfg, where, e, value, msg, msglen);
+}
+
+/* Set the key of entry e from its text. */
+static qs_status set_entry(qs_runconfig *cfg, const char *where, const key_entry *e,
+                           const char *value, char *msg, size_t msglen)
+{
   char *field = (char *)cfg + e->offset;
   double v = 0.0;
   int ok = 0;
@@ -458,6 +423,123 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
             e->kind == KEY_INT ? "an integer " : "", e->info.range_text, e->info.help);
     return QS_ERR_RUNFILE;
   }
+  return QS_OK;
+}
+
+/* The defaults of the LIBRARY keys: the library's option defaults. */
+static void library_defaults(qs_runconfig *cfg)
+{
+  const qs_ensemble_options ens = qs_ensemble_default_options();
+  const qs_traj_options traj = qs_traj_default_options();
+  const qs_steady_options steady = qs_steady_default_options();
+  const qs_mesolve_options me = qs_mesolve_default_options();
+  const qs_periodic_options periodic = qs_periodic_default_options();
+  const qs_rates_options rates = qs_rates_default_options();
+  cfg->ntraj = ens.ntraj;
+  cfg->seed = ens.seed;
+  cfg->threads = ens.threads;
+  cfg->rtol = traj.rtol;
+  cfg->atol = traj.atol;
+  cfg->max_steps = traj.max_steps;
+  cfg->restart_step = traj.restart_step;
+  cfg->steady_method = steady.method;
+  cfg->steady_tol = steady.tol;
+  cfg->steady_max_iter = steady.max_iter;
+  cfg->steady_restart = steady.restart;
+  cfg->me_rtol = me.rtol;
+  cfg->me_atol = me.atol;
+  cfg->me_periodic_tol = periodic.tol;
+  cfg->rates_t_end = rates.t_end;
+  cfg->rates_n_times = rates.n_times;
+  cfg->rates_t_skip = rates.t_skip;
+}
+
+/* Every key at its default: the library's, or the table's text parsed as
+ * a run-file line would be (one source for each default). */
+static void set_defaults(qs_runconfig *cfg)
+{
+  memset(cfg, 0, sizeof *cfg);
+  cfg->model_type = qs_model_type_find(QS_RUNFILE_DEFAULT_MODEL);
+  qs_model_defaults(cfg->model_type, cfg->model_values);
+  library_defaults(cfg);
+  /* Cannot fail: tests/test_runfile.c loads every key at its default. */
+  char msg[256];
+  for (int i = 0; i < N_KEYS; i++)
+    if (key_table[i].info.default_text)
+      (void)set_entry(cfg, "key table", &key_table[i], key_table[i].info.default_text, msg,
+                      sizeof msg);
+}
+
+int qs_runfile_key_count(void)
+{
+  return N_KEYS;
+}
+
+void qs_runfile_format_number(double v, char *out, size_t len)
+{
+  snprintf(out, len, "%g", v);
+  char *e = strchr(out, 'e');
+  if (!e)
+    return;
+  if (e[1] == '+')
+    memmove(e + 1, e + 2, strlen(e + 2) + 1);
+  char *digits = e + 1 + (e[1] == '-');
+  size_t zeros = strspn(digits, "0");
+  if (zeros > 0 && digits[zeros] != '\0')
+    memmove(digits, digits + zeros, strlen(digits + zeros) + 1);
+}
+
+/* The stored value of entry e in cfg as run-file text. */
+static void format_value(const key_entry *e, const qs_runconfig *cfg, char *out, size_t len)
+{
+  const char *field = (const char *)cfg + e->offset;
+  switch (e->kind) {
+  case KEY_REAL:
+    qs_runfile_format_number(*(const double *)field, out, len);
+    break;
+  case KEY_INT:
+    snprintf(out, len, "%ld", *(const long *)field);
+    break;
+  case KEY_SEED:
+    snprintf(out, len, "%llu", (unsigned long long)*(const uint64_t *)field);
+    break;
+  case KEY_BOOL:
+    snprintf(out, len, "%s", *(const long *)field ? "true" : "false");
+    break;
+  case KEY_METHOD:
+    snprintf(out, len, "%s", qs_steady_method_name(*(const qs_steady_method *)field));
+    break;
+  case KEY_CHOICE: {
+    const char *c = e->choices;
+    for (long i = 0; i < *(const long *)field && strchr(c, '|'); i++)
+      c = strchr(c, '|') + 1;
+    snprintf(out, len, "%.*s", (int)strcspn(c, "|"), c);
+    break;
+  }
+  case KEY_PARAM:
+  case KEY_LIST:
+    snprintf(out, len, "none"); /* never LIBRARY keys */
+    break;
+  }
+}
+
+qs_status qs_runfile_key_get(int i, qs_runfile_key_info *info)
+{
+  if (i < 0 || i >= N_KEYS || !info)
+    return QS_ERR_INVALID;
+  const key_entry *e = &key_table[i];
+  *info = (qs_runfile_key_info){e->info.section, e->info.key, e->info.unit,
+                                e->info.range_text, e->info.help, ""};
+  if (e->info.default_text) {
+    snprintf(info->default_text, sizeof info->default_text, "%s", e->info.default_text);
+    return QS_OK;
+  }
+  qs_runconfig *defaults = malloc(sizeof *defaults);
+  if (!defaults)
+    return QS_ERR_NOMEM;
+  set_defaults(defaults);
+  format_value(e, defaults, info->default_text, sizeof info->default_text);
+  free(defaults);
   return QS_OK;
 }
 
@@ -670,4 +752,50 @@ void qs_runfile_release(qs_runconfig *cfg)
     return;
   free(cfg->text);
   cfg->text = NULL;
+}
+
+qs_traj_options qs_runfile_traj_options(const qs_runconfig *cfg)
+{
+  qs_traj_options o = qs_traj_default_options();
+  o.rtol = cfg->rtol;
+  o.atol = cfg->atol;
+  o.max_steps = cfg->max_steps;
+  o.restart_step = cfg->restart_step;
+  return o;
+}
+
+qs_steady_options qs_runfile_steady_options(const qs_runconfig *cfg)
+{
+  qs_steady_options o = qs_steady_default_options();
+  o.method = cfg->steady_method;
+  o.tol = cfg->steady_tol;
+  o.max_iter = (int)cfg->steady_max_iter;  /* <= 1e6 by the key's range */
+  o.restart = (int)cfg->steady_restart;    /* <= 1000 */
+  return o;
+}
+
+qs_mesolve_options qs_runfile_mesolve_options(const qs_runconfig *cfg)
+{
+  qs_mesolve_options o = qs_mesolve_default_options();
+  o.rtol = cfg->me_rtol;
+  o.atol = cfg->me_atol;
+  o.max_order = (int)cfg->me_max_order;    /* <= 12 */
+  return o;
+}
+
+qs_periodic_options qs_runfile_periodic_options(const qs_runconfig *cfg)
+{
+  qs_periodic_options o = qs_periodic_default_options();
+  o.tol = cfg->me_periodic_tol;
+  return o;
+}
+
+qs_rates_options qs_runfile_rates_options(const qs_runconfig *cfg)
+{
+  qs_rates_options o = qs_rates_default_options();
+  o.t_end = cfg->rates_t_end;
+  o.n_times = (int)cfg->rates_n_times;     /* <= 1e6 */
+  o.t_skip = cfg->rates_t_skip;
+  o.me = qs_runfile_mesolve_options(cfg);
+  return o;
 }

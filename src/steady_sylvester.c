@@ -8,6 +8,7 @@
  * the fixed-point and GMRES formulations. */
 #include "steady_sylvester_impl.h"
 #include "message_impl.h"
+#include "qsync/gmres.h"
 
 #include <cblas.h>
 #include <lapacke.h>
@@ -203,12 +204,6 @@ static void upper_w_ph(int n, const dcomplex *W, const dcomplex *P, dcomplex *R)
     cblas_zgemm(CblasColMajor, CblasNoTrans, CblasConjTrans, j0 + jb, jb, n, &one, W, n,
                 P + j0, n, &zero, R + (size_t)j0 * (size_t)n, n);
   }
-}
-
-/* Real inner product Re Tr(X^H Y) = Re sum conj(x) y over n x n. */
-static double rdot(int n, const dcomplex *x, const dcomplex *y)
-{
-  return cblas_ddot(2 * n * n, (const double *)x, 1, (const double *)y, 1);
 }
 
 static double fnorm(int n, const dcomplex *x)
@@ -442,97 +437,63 @@ static qs_status fixed_point(split_ws *ws, const qs_steady_options *opt, dcomple
   return st;
 }
 
-/* Restarted GMRES, right-preconditioned by L0^{-1}, in real arithmetic on
- * the Hermitian matrices: B z = L x0 with B = I - L1 L0^{-1},
- * x = x0 + L0^{-1} z (so that L x = L x0 - B z: the GMRES residual is the
- * true residual L x). */
+/* GMRES (gmres.h) on L x = 0, right-preconditioned by L0^{-1}: with
+ * A = -L = L0 - L1 and M = L0 the preconditioned operator is
+ * A M^{-1} = I - L1 L0^{-1}, applied as v - L1 (L0^{-1} v); the system
+ * is B z = L x0 with x = x0 + L0^{-1} z (so that L x = L x0 - B z: the
+ * GMRES residual is the true residual L x). */
+typedef struct {
+  split_ws *ws;
+  dcomplex *u;  /* n x n scratch: L0^{-1} v */
+} krylov_data;
+
+/* w = v - L1 L0^{-1} v. */
+static qs_status krylov_apply(const dcomplex *v, dcomplex *w, void *data)
+{
+  krylov_data *k = data;
+  const int n = k->ws->n;
+  memcpy(k->u, v, (size_t)n * (size_t)n * sizeof *k->u);
+  qs_status st = l0_solve(k->ws, k->u);
+  if (st != QS_OK)
+    return st;
+  apply_l1(k->ws, k->u, w);
+  cblas_dscal(2 * n * n, -1.0, (double *)w, 1);
+  cblas_daxpy(2 * n * n, 1.0, (const double *)v, 1, (double *)w, 1);
+  return QS_OK;
+}
+
+static qs_status krylov_precond(dcomplex *z, void *data)
+{
+  return l0_solve(((krylov_data *)data)->ws, z);
+}
+
+/* Back to trace 1, then r = L x. */
+static qs_status krylov_residual(dcomplex *x, dcomplex *r, double *res, void *data)
+{
+  krylov_data *k = data;
+  qs_status st = normalize(k->ws->n, x);
+  if (st == QS_OK)
+    *res = residual(k->ws, x, r);
+  return st;
+}
+
 static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
                        qs_steady_info *info, char *msg, size_t msglen)
 {
-  const int n = ws->n, m = opt->restart;
-  const size_t nn = (size_t)n * (size_t)n;
-  dcomplex *V = malloc((size_t)(m + 1) * nn * sizeof *V);
-  dcomplex *u = malloc(nn * sizeof *u), *r = malloc(nn * sizeof *r);
-  double *H = calloc((size_t)(m + 1) * (size_t)m, sizeof *H);
-  double *cs = malloc((size_t)m * sizeof *cs), *sn = malloc((size_t)m * sizeof *sn);
-  double *g = malloc((size_t)(m + 1) * sizeof *g), *y = malloc((size_t)m * sizeof *y);
-  qs_status st = V && u && r && H && cs && sn && g && y ? QS_OK : QS_ERR_NOMEM;
+  const size_t nn = (size_t)ws->n * (size_t)ws->n;
+  krylov_data kd = {ws, malloc(nn * sizeof *kd.u)};
+  dcomplex *r = malloc(nn * sizeof *r);
+  qs_gmres *solver = NULL;
+  qs_status st = kd.u && r ? qs_gmres_create((qs_index)nn, opt->restart, &solver)
+                           : QS_ERR_NOMEM;
   if (st == QS_OK)
-    st = initial_state(n, opt->guess, x);
+    st = initial_state(ws->n, opt->guess, x);
   double res = st == QS_OK ? residual(ws, x, r) : NAN;
   int it = 0;
-  while (st == QS_OK && isfinite(res) && !(res <= opt->tol) && it < opt->max_iter) {
-    /* r = L x0 is the right-hand side b of B z = b. */
-    const double xnorm = fnorm(n, x), target = 0.5 * opt->tol * xnorm;
-    double beta = fnorm(n, r);
-    memcpy(V, r, nn * sizeof *V);
-    cblas_zdscal(n * n, 1.0 / beta, V, 1);
-    memset(g, 0, (size_t)(m + 1) * sizeof *g);
-    g[0] = beta;
-    int k = 0;
-    while (k < m && it < opt->max_iter) {
-      dcomplex *vk = V + (size_t)k * nn, *w = V + (size_t)(k + 1) * nn;
-      double *h = H + (size_t)k * (size_t)(m + 1);
-      memcpy(u, vk, nn * sizeof *u);
-      st = l0_solve(ws, u);
-      if (st != QS_OK)
-        break;
-      apply_l1(ws, u, w);
-      /* w = v_k - L1 L0^{-1} v_k */
-      cblas_dscal(2 * n * n, -1.0, (double *)w, 1);
-      cblas_daxpy(2 * n * n, 1.0, (const double *)vk, 1, (double *)w, 1);
-      /* Modified Gram-Schmidt, twice (the basis must stay orthogonal to
-       * ~1e-15 for residuals of 1e-10 and below). */
-      for (int i = 0; i <= k; i++)
-        h[i] = 0.0;
-      for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; i <= k; i++) {
-          double hij = rdot(n, V + (size_t)i * nn, w);
-          h[i] += hij;
-          cblas_daxpy(2 * n * n, -hij, (const double *)(V + (size_t)i * nn), 1, (double *)w, 1);
-        }
-      h[k + 1] = fnorm(n, w);
-      if (h[k + 1] > 0.0)
-        cblas_zdscal(n * n, 1.0 / h[k + 1], w, 1);
-      for (int i = 0; i < k; i++) {
-        double t = cs[i] * h[i] + sn[i] * h[i + 1];
-        h[i + 1] = -sn[i] * h[i] + cs[i] * h[i + 1];
-        h[i] = t;
-      }
-      double den = hypot(h[k], h[k + 1]);
-      cs[k] = den > 0.0 ? h[k] / den : 1.0;
-      sn[k] = den > 0.0 ? h[k + 1] / den : 0.0;
-      h[k] = den;
-      h[k + 1] = 0.0;
-      g[k + 1] = -sn[k] * g[k];
-      g[k] *= cs[k];
-      k++;
-      it++;
-      if (opt->progress)
-        opt->progress(it, fabs(g[k]) / xnorm, opt->progress_data);
-      if (fabs(g[k]) <= target || den == 0.0 || H[(size_t)(k - 1) * (size_t)(m + 1) + k - 1] == 0.0)
-        break;
-    }
-    if (st != QS_OK || k == 0)
-      break;
-    /* y = H^{-1} g (upper triangular k x k), z = V y, x += L0^{-1} z. */
-    for (int i = k - 1; i >= 0; i--) {
-      double s = g[i];
-      for (int j = i + 1; j < k; j++)
-        s -= H[i + (size_t)j * (size_t)(m + 1)] * y[j];
-      double d = H[i + (size_t)i * (size_t)(m + 1)];
-      y[i] = d != 0.0 ? s / d : 0.0;
-    }
-    memset(u, 0, nn * sizeof *u);
-    for (int i = 0; i < k; i++)
-      cblas_daxpy(2 * n * n, y[i], (const double *)(V + (size_t)i * nn), 1, (double *)u, 1);
-    st = l0_solve(ws, u);
-    if (st != QS_OK)
-      break;
-    cblas_daxpy(2 * n * n, 1.0, (const double *)u, 1, (double *)x, 1);
-    st = normalize(n, x);
-    if (st == QS_OK)
-      res = residual(ws, x, r);
+  if (st == QS_OK) {
+    const qs_gmres_problem problem = {krylov_apply, krylov_precond, krylov_residual, &kd};
+    const qs_gmres_options go = {opt->tol, opt->max_iter, opt->progress, opt->progress_data};
+    st = qs_gmres_solve(solver, &problem, &go, x, r, &res, &it);
   }
   info->iterations = it;
   info->residual = res;
@@ -544,14 +505,9 @@ static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
                    res, opt->tol, it);
     st = QS_ERR_NOT_CONVERGED;
   }
-  free(V);
-  free(u);
+  qs_gmres_destroy(&solver);
+  free(kd.u);
   free(r);
-  free(H);
-  free(cs);
-  free(sn);
-  free(g);
-  free(y);
   return st;
 }
 
@@ -581,7 +537,7 @@ double qs_steady_splitting_memory(const qs_model *model, qs_steady_method method
    * size ~ 65 N, rwork N) and the sparse A are O(N). */
   double bytes = 4.0 * mat + 16.0 * 70.0 * n;
   if (method == QS_STEADY_KRYLOV)
-    bytes += (double)(restart + 3) * mat; /* V (restart + 1), u, r */
+    bytes += (double)(restart + 4) * mat; /* GMRES: V (restart + 1), z; u, r */
   else
     bytes += mat; /* r */
   return bytes;

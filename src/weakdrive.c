@@ -62,21 +62,33 @@ qs_status qs_weakdrive_params_from_model(const qs_model_type *type,
 {
   if (!type || !values || !p)
     return QS_ERR_INVALID;
-  if (strcmp(type->name, "qubit_osc") != 0) {
+  if (!qs_model_type_has(type, QS_MODEL_CAP_SPIN_PAIR)) {
     qs_set_message(msg, msglen, "the Appendix C first-order solution is for the "
-                   "qubit_osc model, not %s", type->name);
+                   "qubit_osc model (two spin oscillators), not %s", type->name);
     return QS_ERR_INVALID;
   }
-#define PARAM(key) values[qs_model_param_index(type, key)]
-  if (PARAM("spin") != 0.5) {
+  /* The capability promises qubit_osc's keys; a registered type that
+   * breaks the promise gets a message, not an out-of-range read. */
+  enum { SPIN, W_A, GAMMA_A, W_B, GAMMA_B, G, DELTA_D, DELTA_Q, GAMMA_PHI, N_KEYS };
+  static const char *const keys[N_KEYS] = {"spin", "w_A", "gamma_A", "w_B", "gamma_B",
+                                           "g", "delta_d", "delta_q", "gamma_phi"};
+  double v[N_KEYS];
+  for (int k = 0; k < N_KEYS; k++) {
+    int i = qs_model_param_index(type, keys[k]);
+    if (i < 0) {
+      qs_set_message(msg, msglen, "the Appendix C first-order solution needs parameter "
+                     "%s, which model %s lacks", keys[k], type->name);
+      return QS_ERR_INVALID;
+    }
+    v[k] = values[i];
+  }
+  if (v[SPIN] != 0.5) {
     qs_set_message(msg, msglen, "the Appendix C first-order solution is for qubits "
-                   "(spin = 0.5), not spin = %g", PARAM("spin"));
+                   "(spin = 0.5), not spin = %g", v[SPIN]);
     return QS_ERR_INVALID;
   }
-  *p = (qs_weakdrive_params){PARAM("w_A"), PARAM("gamma_A"), PARAM("w_B"),
-                             PARAM("gamma_B"), PARAM("g"), PARAM("delta_d"),
-                             PARAM("delta_q"), PARAM("gamma_phi")};
-#undef PARAM
+  *p = (qs_weakdrive_params){v[W_A], v[GAMMA_A], v[W_B], v[GAMMA_B], v[G], v[DELTA_D],
+                             v[DELTA_Q], v[GAMMA_PHI]};
   return QS_OK;
 }
 

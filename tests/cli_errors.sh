@@ -338,5 +338,8 @@ else
 fi
 expect_fail "mesolve: initial = periodic on an aperiodic model" 3 "initial = periodic" "no common period" -- mesolve "$pm" --set model.f_pB=4748.7771
 
+# ---- --ntraj of a command without trajectories ------------------------------
+expect_fail "steady --ntraj" 2 "--ntraj" "runs no trajectories" -- steady "$base" --ntraj 10
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -394,6 +394,67 @@ static void test_runfile_lists(void)
   remove(path);
 }
 
+/* One boson (the cavity, ncav levels, truncated by "ncav") and one spin
+ * 1/2 per qubit; the hooks: drive period, photon distributions. */
+static void test_roles_and_hooks(void)
+{
+  const char *keys[] = {"nqubits", "ncav", "omega0", "domega", NULL};
+  const double vals[] = {3, 6, 10.0, 0.5};
+  qs_model *m = test_cavity(keys, vals);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  CU_ASSERT_EQUAL(m->space.n_sub, 4);
+  CU_ASSERT_EQUAL(m->space.role[0], QS_ROLE_BOSON);
+  CU_ASSERT_EQUAL(m->space.dims[0], 6);
+  for (int l = 1; l <= 3; l++) {
+    CU_ASSERT_EQUAL(m->space.role[l], QS_ROLE_SPIN);
+    CU_ASSERT_EQUAL(m->space.dims[l], 2);
+  }
+  CU_ASSERT_EQUAL(qs_model_count_role(m, QS_ROLE_BOSON), 1);
+  CU_ASSERT_EQUAL(qs_model_count_role(m, QS_ROLE_SPIN), 3);
+  CU_ASSERT_EQUAL(qs_model_find_role(m, QS_ROLE_SPIN, 0), 1);
+  int top = -1;
+  const char *key = NULL;
+  CU_ASSERT_EQUAL(qs_model_truncation(m, &top, &key), 5);
+  CU_ASSERT_EQUAL(top, qs_model_obs_index(m, "P_top"));
+  CU_ASSERT_STRING_EQUAL(key, "ncav");
+  CU_ASSERT_DOUBLE_EQUAL(qs_model_drive_period(m), 6.283185307179586 / 10.5, 1e-15);
+  CU_ASSERT_EQUAL(m->type->capabilities, 0);
+  /* Photon numbers with qubit 1 up / down: index = 8 n + 4 q1 + 2 q2 + q3
+   * (0 = up); a diagonal rho with weights on three basis states. */
+  CU_ASSERT_EQUAL_FATAL(qs_model_photon_levels(m), 6);
+  const qs_index n = m->space.total;
+  double complex *rho = calloc((size_t)(n * n), sizeof *rho);
+  rho[8 + 8 * n] = 0.25;   /* |1, up up up> */
+  rho[11 + 11 * n] = 0.25; /* |1, up down down> */
+  rho[28 + 28 * n] = 0.5;  /* |3, down up up> */
+  double p_up[6], p_down[6];
+  CU_ASSERT_EQUAL(qs_model_photon_distribution(m, rho, p_up, p_down), QS_OK);
+  for (int k = 0; k < 6; k++) {
+    CU_ASSERT_EQUAL(p_up[k], k == 1 ? 0.5 : 0.0);
+    CU_ASSERT_EQUAL(p_down[k], k == 3 ? 0.5 : 0.0);
+  }
+  CU_ASSERT_EQUAL(qs_model_photon_distribution(m, NULL, p_up, p_down), QS_ERR_INVALID);
+  free(rho);
+  qs_model_destroy(&m);
+}
+
+/* Without qubits, or displaced, no photon table; the mode stays truncated.
+ * A drive frequency omega0 + domega <= 0 has no period. */
+static void test_hooks_refuse(void)
+{
+  const char *keys[] = {"nqubits", "ncav", "displace", "omega0", "domega", NULL};
+  const double cases[3][5] = {{0, 5, 0, 10.0, -11.0}, {1, 5, 1, 10.0, -10.0},
+                              {1, 5, 0, 1.0, -1.0}};
+  for (int c = 0; c < 3; c++) {
+    qs_model *m = test_cavity(keys, cases[c]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_EQUAL(qs_model_truncation(m, NULL, NULL), 4);
+    CU_ASSERT_EQUAL(qs_model_photon_levels(m), c == 2 ? 5 : 0);
+    CU_ASSERT_EQUAL(qs_model_drive_period(m), 0.0);
+    qs_model_destroy(&m);
+  }
+}
+
 int qs_test_register_cavity(void)
 {
   static const test_case cases[] = {
@@ -405,6 +466,8 @@ int qs_test_register_cavity(void)
     {"lab frame: drive frame equals the rotated literal Eq. 1", test_lab_frame_rotation},
     {"lab frame approaches the RWA as omega0 grows", test_lab_approaches_rwa},
     {"displaced basis equals the photon-number basis", test_displaced_basis},
+    {"roles: one boson of ncav levels and N spins 1/2; hooks", test_roles_and_hooks},
+    {"no photon table without qubits or when displaced; no period", test_hooks_refuse},
   };
   return test_add_suite("cavity", cases, (int)(sizeof cases / sizeof cases[0]));
 }

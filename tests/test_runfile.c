@@ -79,11 +79,114 @@ static void test_valid_file(void)
   unlink(path);
   /* Every key documented in the table is accepted with its default. */
   for (int i = 0; i < qs_runfile_key_count(); i++) {
-    const qs_runfile_key_info *k = qs_runfile_key_get(i);
+    qs_runfile_key_info k;
+    CU_ASSERT_EQUAL_FATAL(qs_runfile_key_get(i, &k), QS_OK);
     char text[256];
-    snprintf(text, sizeof text, "[%s]\n%s = %s\n", k->section, k->key, k->default_text);
+    snprintf(text, sizeof text, "[%s]\n%s = %s\n", k.section, k.key, k.default_text);
     expect_load(text, QS_OK, NULL, NULL);
   }
+  qs_runfile_key_info k;
+  CU_ASSERT_EQUAL(qs_runfile_key_get(-1, &k), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_runfile_key_get(qs_runfile_key_count(), &k), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_runfile_key_get(0, NULL), QS_ERR_INVALID);
+}
+
+/* Load and finish text into *cfg (heap: a qs_runconfig holds four sweep
+ * axes); the path and the text are cleared so that two configurations
+ * compare with memcmp. */
+static qs_status load_comparable(const char *text, qs_runconfig *cfg)
+{
+  const char *path = temp_runfile(text);
+  char msg[1024] = "";
+  qs_status st = qs_runfile_load(path, cfg, msg, sizeof msg);
+  if (st == QS_OK)
+    st = qs_runfile_finish(cfg, msg, sizeof msg);
+  if (st != QS_OK)
+    fprintf(stderr, "\n  %s\n", msg);
+  qs_runfile_release(cfg);
+  memset(cfg->path, 0, sizeof cfg->path);
+  unlink(path);
+  return st;
+}
+
+/* The documented default of every key is what the loader stores when the
+ * key is absent: a file setting the key to its documented default loads
+ * to the same configuration, byte for byte, as a file without it. */
+static void test_documented_defaults(void)
+{
+  qs_runconfig *absent = malloc(sizeof *absent), *given = malloc(sizeof *given);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(absent);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(given);
+  CU_ASSERT_EQUAL_FATAL(load_comparable("[run]\n", absent), QS_OK);
+  for (int i = 0; i < qs_runfile_key_count(); i++) {
+    qs_runfile_key_info k;
+    CU_ASSERT_EQUAL_FATAL(qs_runfile_key_get(i, &k), QS_OK);
+    char text[256];
+    snprintf(text, sizeof text, "[%s]\n%s = %s\n", k.section, k.key, k.default_text);
+    CU_ASSERT_EQUAL(load_comparable(text, given), QS_OK);
+    int same = memcmp(absent, given, sizeof *given) == 0;
+    CU_ASSERT(same);
+    if (!same)
+      fprintf(stderr, "\n  [%s] %s: documented default '%s' is not the stored one\n",
+              k.section, k.key, k.default_text);
+  }
+  free(absent);
+  free(given);
+}
+
+/* Numbers in the reference: %g without exponent padding (by hand). */
+static void test_format_number(void)
+{
+  const struct { double v; const char *text; } cases[] = {
+    {1e-6, "1e-6"}, {1e6, "1e6"}, {0.5, "0.5"}, {1e-10, "1e-10"}, {100000, "100000"},
+    {2.5e100, "2.5e100"}, {-1e-300, "-1e-300"}, {0, "0"}, {-20, "-20"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char out[32];
+    qs_runfile_format_number(cases[i].v, out, sizeof out);
+    CU_ASSERT_STRING_EQUAL(out, cases[i].text);
+  }
+}
+
+/* Each section maps onto the library's option struct: without keys the
+ * library's defaults, with keys the keys' values. */
+static void test_option_structs(void)
+{
+  qs_runconfig *cfg = malloc(sizeof *cfg);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+  CU_ASSERT_EQUAL_FATAL(load_comparable("[run]\n", cfg), QS_OK);
+  qs_traj_options t = qs_runfile_traj_options(cfg), td = qs_traj_default_options();
+  CU_ASSERT(t.rtol == td.rtol && t.atol == td.atol && t.max_steps == td.max_steps &&
+            t.restart_step == td.restart_step);
+  qs_steady_options s = qs_runfile_steady_options(cfg), sd = qs_steady_default_options();
+  CU_ASSERT(s.method == sd.method && s.tol == sd.tol && s.max_iter == sd.max_iter &&
+            s.restart == sd.restart);
+  qs_rates_options r = qs_runfile_rates_options(cfg), rd = qs_rates_default_options();
+  CU_ASSERT(r.t_end == rd.t_end && r.n_times == rd.n_times && r.t_skip == rd.t_skip &&
+            r.me.rtol == rd.me.rtol && r.me.atol == rd.me.atol);
+  CU_ASSERT_EQUAL(qs_runfile_periodic_options(cfg).tol, qs_periodic_default_options().tol);
+  CU_ASSERT_EQUAL(cfg->ntraj, qs_ensemble_default_options().ntraj);
+  CU_ASSERT_EQUAL(cfg->seed, qs_ensemble_default_options().seed);
+  CU_ASSERT_EQUAL(cfg->threads, qs_ensemble_default_options().threads);
+  /* [mesolve] max_order is the run file's own default (5, README benchmarks),
+   * not CVODE's 12. */
+  CU_ASSERT_EQUAL(qs_runfile_mesolve_options(cfg).max_order, 5);
+  CU_ASSERT_EQUAL_FATAL(load_comparable("[run]\nrtol = 1e-7\natol = 1e-9\nmax_steps = 7\n"
+                                        "restart_step = 0.25\n[steady]\nmethod = krylov\n"
+                                        "tol = 1e-9\nmax_iter = 11\nrestart = 12\n"
+                                        "[mesolve]\nrtol = 1e-5\natol = 1e-6\nmax_order = 3\n"
+                                        "periodic_tol = 1e-4\n[rates]\nt_end = 9\n"
+                                        "n_times = 13\nt_skip = 1\n", cfg), QS_OK);
+  t = qs_runfile_traj_options(cfg);
+  CU_ASSERT(t.rtol == 1e-7 && t.atol == 1e-9 && t.max_steps == 7 && t.restart_step == 0.25);
+  s = qs_runfile_steady_options(cfg);
+  CU_ASSERT(s.method == QS_STEADY_KRYLOV && s.tol == 1e-9 && s.max_iter == 11 &&
+            s.restart == 12);
+  r = qs_runfile_rates_options(cfg);
+  CU_ASSERT(r.t_end == 9 && r.n_times == 13 && r.t_skip == 1 && r.me.rtol == 1e-5 &&
+            r.me.atol == 1e-6 && r.me.max_order == 3);
+  CU_ASSERT_EQUAL(qs_runfile_periodic_options(cfg).tol, 1e-4);
+  free(cfg);
 }
 
 static void test_bad_inputs(void)
@@ -174,6 +277,9 @@ int qs_test_register_runfile(void)
     {"valid file, defaults, overrides", test_valid_file},
     {"bad inputs name file, section, key and expectation", test_bad_inputs},
     {"sweeps: keep_sum, value lists, errors naming the key", test_sweeps},
+    {"documented default = stored default, every key", test_documented_defaults},
+    {"reference numbers", test_format_number},
+    {"sections as the library's option structs", test_option_structs},
   };
   return test_add_suite("runfile", cases, (int)(sizeof cases / sizeof cases[0]));
 }

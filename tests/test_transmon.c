@@ -568,6 +568,33 @@ static void test_periodic_steady_state(void)
   qs_model_destroy(&m);
 }
 
+/* Transmons are their own (anharmonic) levels, the resonators the
+ * truncated bosons ("levels_r"). */
+static void test_roles_and_hooks(void)
+{
+  const char *keys[] = {"levels_r", NULL};
+  const double vals[] = {4};
+  qs_model *m = transmon(keys, vals);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  const qs_role want[4] = {QS_ROLE_OTHER, QS_ROLE_BOSON, QS_ROLE_OTHER, QS_ROLE_BOSON};
+  for (int j = 0; j < 4; j++)
+    CU_ASSERT_EQUAL(m->space.role[j], want[j]);
+  CU_ASSERT_EQUAL(qs_model_find_role(m, QS_ROLE_BOSON, 1), 3);
+  CU_ASSERT_EQUAL(qs_model_count_role(m, QS_ROLE_SPIN), 0);
+  int top = -1;
+  const char *key = NULL;
+  CU_ASSERT_EQUAL(qs_model_truncation(m, &top, &key), 3);
+  CU_ASSERT_EQUAL(top, qs_model_obs_index(m, "P_top"));
+  CU_ASSERT_STRING_EQUAL(key, "levels_r");
+  CU_ASSERT(qs_model_type_has(m->type, QS_MODEL_CAP_TRANSMON_PAIR));
+  CU_ASSERT(!qs_model_type_has(m->type, QS_MODEL_CAP_SPIN_PAIR));
+  CU_ASSERT_EQUAL(qs_model_drive_period(m), 0.0);
+  CU_ASSERT_EQUAL(qs_model_photon_levels(m), 0);
+  CU_ASSERT_STRING_EQUAL(m->type->drive_param, "eps");
+  CU_ASSERT_STRING_EQUAL(m->type->coupling_param, "g");
+  qs_model_destroy(&m);
+}
+
 int qs_test_register_transmon(void)
 {
   static const test_case cases[] = {
@@ -581,6 +608,8 @@ int qs_test_register_transmon(void)
     {"dispersive shift of A's g-e transition (160 kHz)", test_dispersive_shift},
     {"periodic steady state (GMRES on one period) vs Bloch closed form",
      test_periodic_steady_state},
+    {"roles: transmons other, resonators bosons (levels_r); capability",
+     test_roles_and_hooks},
   };
   return test_add_suite("transmon", cases, (int)(sizeof cases / sizeof cases[0]));
 }

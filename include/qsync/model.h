@@ -21,6 +21,7 @@
  * T1_1 = -S+ for qubits; see qs_op_spin_tensor).  The undriven model
  * (eps = 0) conserves the total S^z: u1_charge.
  * Initial state of trajectories: both spins down (m = -S).
+ * Roles: QS_ROLE_SPIN, QS_ROLE_SPIN; capability QS_MODEL_CAP_SPIN_PAIR.
  *
  * Built-in model "cavity_qubits" (driven-resonator paper, Eqs. 1-5): a
  * cavity (subsystem 0, ncav levels) and nqubits qubits (subsystems 1..N,
@@ -45,6 +46,9 @@
  * qubits (alpha0 s+_l + h.c.), and far fewer levels for strong drives.
  * Initial state: vacuum (of b when displaced), all qubits down.  The undriven RWA model conserves
  * photons + excited qubits (u1_charge).
+ * Roles: QS_ROLE_BOSON (the cavity, truncated by "ncav"), then one
+ * QS_ROLE_SPIN (S = 1/2) per qubit; drive period 2 pi / (omega0 + domega);
+ * photon distributions unless displaced or without qubits.
  *
  * Built-in model "transmon" (two-qubit-oscillator paper, Appendix E):
  * transmons A, B (levels_q levels, |g> = 0) each with an auxiliary
@@ -65,6 +69,10 @@
  * resonators).  The parameter column selects a preset (Table II) in run
  * files; see include/qsync/transmon.h for the basis index and the qubit
  * projection.  Initial state: all ground, resonators empty.
+ * Roles: QS_ROLE_OTHER (transmon A: anharmonic levels, a model choice
+ * rather than a truncation), QS_ROLE_BOSON (resonator A, truncated by
+ * "levels_r"), QS_ROLE_OTHER, QS_ROLE_BOSON; capability
+ * QS_MODEL_CAP_TRANSMON_PAIR.
  *
  * Thread safety: a built model is immutable and may be shared by threads.
  */
@@ -112,10 +120,49 @@ typedef struct {
   double values[QS_PRESET_MAX_VALUES];
 } qs_model_preset;
 
+/* Constructor of a model type: fill m (zeroed, with m->type and
+ * m->param_values set; values already checked against the table's ranges)
+ * from values in table order: space (every role set), H, collapse
+ * operators, observables, psi0 and the optional fields.  Arrays are
+ * malloc'd (qs_model_destroy frees each with free, operators with
+ * qs_op_destroy); m->cavity_top_obs starts at -1.  On failure return the
+ * status (QS_ERR_INVALID with msg naming the parameter); qs_model_create
+ * frees whatever was attached to m.  tests/test_model_example.c is a
+ * complete type written outside the library. */
+typedef qs_status (*qs_model_build_fn)(const double *values, qs_model *m, char *msg,
+                                       size_t msglen);
+
+/* Period 2 pi / omega of the model's drive at its parameters (time units
+ * of the model), or 0 when this instance has no drive frequency. */
+typedef double (*qs_model_period_fn)(const qs_model *m);
+
+/* Photon-number distributions of rho with the first qubit up and down
+ * (see qs_model_photon_distribution).  With rho NULL only say whether this
+ * instance has them: QS_OK or QS_ERR_INVALID. */
+typedef qs_status (*qs_model_photon_fn)(const qs_model *m, const double complex *rho,
+                                        double *p_up, double *p_down);
+
+/* Capabilities: what generic code may assume about a type beyond roles. */
+enum {
+  /* Two spin-S oscillators A, B (subsystems 0, 1) with qubit_osc's keys
+   * spin, w_A, gamma_A, w_B, gamma_B, g, delta_d, delta_q, eps, gamma_phi
+   * in its meaning (Eq. 4): the weak-drive series of weakdrive.h applies. */
+  QS_MODEL_CAP_SPIN_PAIR = 1u << 0,
+  /* Two transmons with auxiliary resonators in the layout of transmon.h
+   * (subsystems transmon A, resonator A, transmon B, resonator B) and the
+   * transmon keys: qs_transmon_index, qs_transmon_qubit_state, the
+   * effective qubit rates (rates.h) and the mapping onto qubit_osc. */
+  QS_MODEL_CAP_TRANSMON_PAIR = 1u << 1
+};
+
+/* A model type: its parameter table, its constructor and its hooks.  The
+ * built-in types are listed in the registry of model.c (one line each);
+ * more can be added at run time with qs_model_type_register. */
 typedef struct {
-  const char *name;             /* value of [model] name */
+  const char *name;             /* value of [model] name (unique,
+                                   case-insensitive, < QS_MODEL_MAX_NAME) */
   const char *summary;
-  int n_params;
+  int n_params;                 /* 0..QS_MODEL_MAX_PARAMS */
   const qs_param_spec *params;  /* n_params entries */
   const char *drive_param;      /* the weak drive's strength (Omega: drive
                                    off = this parameter set to 0), or NULL */
@@ -123,6 +170,13 @@ typedef struct {
                                    Omega(0) measures, or NULL */
   int n_presets;                /* entries of presets (0: none) */
   const qs_model_preset *presets;
+  qs_model_build_fn build;      /* the constructor (required) */
+  unsigned capabilities;        /* QS_MODEL_CAP_* flags, 0 for none */
+  const char *truncation_key;   /* the parameter setting the levels of the
+                                   QS_ROLE_BOSON subsystems (e.g. "ncav"),
+                                   NULL when no mode is truncated */
+  qs_model_period_fn drive_period;        /* NULL: no drive frequency */
+  qs_model_photon_fn photon_distribution; /* NULL: no photon numbers */
 } qs_model_type;
 
 #define QS_MODEL_MAX_NAME 32
@@ -152,8 +206,10 @@ struct qs_model {
   char (*derived_names)[QS_MODEL_MAX_NAME];
   qs_derived_fn derived;    /* NULL when n_derived = 0 */
   int cavity_top_obs;       /* index of the observable "P_top" (population
-                               of the highest cavity level, the truncation
-                               check), -1 if the model has no cavity */
+                               of the highest level of the truncated
+                               QS_ROLE_BOSON modes, the truncation check),
+                               -1 if no mode is truncated; read it through
+                               qs_model_truncation */
   double *frame_rate;       /* space.total rates R_i of the reporting frame,
                                or NULL (report in the integration frame).
                                The model is integrated in one frame (e.g.
@@ -173,13 +229,36 @@ struct qs_model {
                                common period exceeds 1 us) */
 };
 
-/* Number of built-in model types and the i-th of them (NULL outside
- * 0..count-1). */
+/* ---- the registry of model types ---------------------------------------
+ * The built-in types (qubit_osc, cavity_qubits, transmon) come first, then
+ * the registered ones in registration order.  Lookups are reentrant; the
+ * registry itself is process-wide state: register (and unregister) only
+ * while no other thread uses the model functions, e.g. at start-up. */
+
+/* Most types in the registry (built-in and registered). */
+#define QS_MODEL_MAX_TYPES 32
+
+/* Number of model types and the i-th of them (NULL outside 0..count-1). */
 int qs_model_type_count(void);
 const qs_model_type *qs_model_type_get(int i);
 
 /* The model type called `name` (case-insensitive), NULL if none. */
 const qs_model_type *qs_model_type_find(const char *name);
+
+/* Add `type` (not copied: it must outlive its registration; a static
+ * const table as the built-ins' is the usual case).  QS_ERR_INVALID with a
+ * message when the type is incomplete or inconsistent (no name or build
+ * function, a name already registered, a parameter whose default is out
+ * of its range, a drive/coupling/truncation key or preset key that is not
+ * a parameter) or the registry holds QS_MODEL_MAX_TYPES types. */
+qs_status qs_model_type_register(const qs_model_type *type, char *msg, size_t msglen);
+
+/* Remove a type added by qs_model_type_register (QS_ERR_INVALID for a
+ * built-in or unknown type).  Models already built keep a pointer to it. */
+qs_status qs_model_type_unregister(const qs_model_type *type);
+
+/* 1 when `type` has every capability flag in `caps`, else 0. */
+int qs_model_type_has(const qs_model_type *type, unsigned caps);
 
 /* Index of `key` (case-insensitive) in type->params, or -1. */
 int qs_model_param_index(const qs_model_type *type, const char *key);
@@ -205,10 +284,50 @@ qs_status qs_model_effective_hamiltonian(const qs_model *model, qs_op **out);
 /* Index of the observable `name` or -1. */
 int qs_model_obs_index(const qs_model *model, const char *name);
 
-/* Photon-number distributions of a cavity_qubits state rho (dim*dim,
- * column-major) with qubit 1 up and down: p_up[n] = <n,up|rho_c1|n,up>,
- * p_down likewise (ncav entries each; the other qubits traced out).
- * QS_ERR_INVALID for another model, one without cavity and qubit, or displaced. */
+/* Index of the observable `name` or, when it is missing, QS_ERR_INVALID
+ * with a message naming it and the model (generic code that needs an
+ * observable, e.g. scan's Sp_A, Sp_B, asks for it by name, never by
+ * position).  *index is -1 on failure. */
+qs_status qs_model_require_obs(const qs_model *model, const char *name, int *index,
+                               char *msg, size_t msglen);
+
+/* ---- generic views of a model (no code outside a model's own file tests
+ * a model's name) ------------------------------------------------------- */
+
+/* Index of the k-th subsystem (k = 0, 1, ...) whose role is `role`, or -1. */
+int qs_model_find_role(const qs_model *model, qs_role role, int k);
+
+/* Number of subsystems whose role is `role`. */
+int qs_model_count_role(const qs_model *model, qs_role role);
+
+/* The truncation check: the top level (levels - 1) of the first truncated
+ * QS_ROLE_BOSON mode, or -1 when the model truncates no mode.  When it is
+ * >= 0, *p_top_obs (may be NULL) receives the index of the observable
+ * "P_top" (population of the top level of every truncated mode) and
+ * *levels_key (may be NULL) the [model] key that sets the levels (e.g.
+ * "ncav", "levels_r"); else they receive -1 and NULL. */
+qs_index qs_model_truncation(const qs_model *model, int *p_top_obs,
+                             const char **levels_key);
+
+/* Period 2 pi / omega of the drive (model time units), e.g. the averaging
+ * window unit of mesolve; 0 when the model has no drive frequency
+ * (qubit_osc and transmon, both reported in their drive's frame, and
+ * cavity_qubits with omega0 + domega <= 0). */
+double qs_model_drive_period(const qs_model *model);
+
+/* Number of photon-number entries of qs_model_photon_distribution for this
+ * model (the cavity levels), 0 when it has none (no cavity, no qubit, a
+ * displaced cavity, or a type without photon numbers). */
+qs_index qs_model_photon_levels(const qs_model *model);
+
+/* Photon-number distributions of a state rho (dim*dim, column-major) with
+ * the first qubit up and down: p_up[n] = <n,up|rho_c1|n,up>, p_down
+ * likewise (qs_model_photon_levels entries each; the other subsystems
+ * traced out).  QS_ERR_INVALID when the model has none (see above). */
+qs_status qs_model_photon_distribution(const qs_model *model, const double complex *rho,
+                                       double *p_up, double *p_down);
+
+/* Same as qs_model_photon_distribution (the name the CLI calls). */
 qs_status qs_cavity_photon_distribution(const qs_model *model, const double complex *rho,
                                         double *p_up, double *p_down);
 

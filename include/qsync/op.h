@@ -23,12 +23,27 @@ typedef int64_t qs_index;
 /* Most subsystems in one tensor-product space. */
 #define QS_MAX_SUBSYSTEMS 16
 
+/* What a subsystem is physically, so that generic code (the truncation
+ * check, semiclassical ansatzes) can pick subsystems without knowing the
+ * model.  qs_space_init leaves every role QS_ROLE_UNSET; every model
+ * constructor sets each one (qs_model_create refuses a model that does not). */
+typedef enum {
+  QS_ROLE_UNSET = 0,
+  QS_ROLE_BOSON, /* a harmonic mode truncated to its dims lowest number
+                    states (index n = n quanta): its levels are a numerical
+                    truncation to be checked for convergence */
+  QS_ROLE_SPIN,  /* a spin S with dims = 2S + 1, index i <-> m = S - i
+                    (index 0 = up) */
+  QS_ROLE_OTHER  /* anything else (e.g. a transmon's anharmonic levels) */
+} qs_role;
+
 /* A tensor-product Hilbert space: dims[0] is the leftmost (slowest-varying)
  * factor, so basis index = ((i0 * d1 + i1) * d2 + i2) ... */
 typedef struct {
   int n_sub;                         /* number of subsystems, 1..QS_MAX_SUBSYSTEMS */
   qs_index dims[QS_MAX_SUBSYSTEMS];  /* dimension of each subsystem, >= 1 */
   qs_index total;                    /* product of dims */
+  qs_role role[QS_MAX_SUBSYSTEMS];   /* role of each subsystem */
 } qs_space;
 
 /* CSR operator of size dim x dim.  Column indices are sorted within a row
@@ -41,8 +56,8 @@ typedef struct {
   double complex *val; /* nnz entries */
 } qs_op;
 
-/* Fill *space from n_sub dimensions.  QS_ERR_INVALID if n_sub is out of
- * 1..QS_MAX_SUBSYSTEMS or any dimension is < 1. */
+/* Fill *space from n_sub dimensions (roles QS_ROLE_UNSET).  QS_ERR_INVALID
+ * if n_sub is out of 1..QS_MAX_SUBSYSTEMS or any dimension is < 1. */
 qs_status qs_space_init(qs_space *space, int n_sub, const qs_index *dims);
 
 /* Free an operator made by any builder here; accepts NULL and NULLs *op. */

@@ -17,8 +17,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "qsync/ensemble.h"
 #include "qsync/lindblad.h"
+#include "qsync/mesolve.h"
 #include "qsync/model.h"
+#include "qsync/periodic.h"
+#include "qsync/rates.h"
 #include "qsync/sweep.h"
 
 #define QS_RUNFILE_MAX_PARAMS QS_MODEL_MAX_PARAMS
@@ -78,13 +82,30 @@ typedef struct {
   long scan_first_order;       /* method: 0 exact steady state, 1 Appendix C */
 } qs_runconfig;
 
-/* Description of one non-model key (for the README and error messages). */
+/* [model] name when the run file does not set it. */
+#define QS_RUNFILE_DEFAULT_MODEL "qubit_osc"
+#define QS_RUNFILE_MAX_DEFAULT 64
+
+/* Description of one non-model key (docs/runfile.md, qsync help runfile,
+ * the man page). */
 typedef struct {
-  const char *section, *key, *unit, *default_text, *range_text, *help;
+  const char *section, *key;
+  const char *unit;        /* "1" for pure numbers, "-" for words */
+  const char *range_text;  /* allowed values, e.g. "1 .. 1e9" */
+  const char *help;        /* one-line meaning */
+  char default_text[QS_RUNFILE_MAX_DEFAULT]; /* the value stored when the key
+                              is absent, as run-file text; where the library
+                              has an option for the key (qs_traj_options
+                              rtol, ...) it is the library's default */
 } qs_runfile_key_info;
 
+/* Number of non-model keys; the table is in reference order, grouped by
+ * section. */
 int qs_runfile_key_count(void);
-const qs_runfile_key_info *qs_runfile_key_get(int i);
+
+/* Describe key i (0 .. count-1) into *info (the strings are static).
+ * QS_ERR_INVALID for i out of range or NULL info, QS_ERR_NOMEM. */
+qs_status qs_runfile_key_get(int i, qs_runfile_key_info *info);
 
 /* Read and validate `path`.  On error returns QS_ERR_RUNFILE (or
  * QS_ERR_IO if the file cannot be read) with a one-line message in msg. */
@@ -102,5 +123,30 @@ void qs_runfile_release(qs_runconfig *cfg);
 /* Cross-key checks done after all overrides (burn_in <= t_end, swept
  * parameters exist and stay in range, ...); resolves the sweep axes. */
 qs_status qs_runfile_finish(qs_runconfig *cfg, char *msg, size_t msglen);
+
+/* v as the reference writes numbers: %g without exponent padding
+ * ("1e-6", "1e6", "0.5"); out receives at most len bytes. */
+void qs_runfile_format_number(double v, char *out, size_t len);
+
+/* The run file's sections as the library's option structs: each starts
+ * from the library's defaults (qs_*_default_options) and takes the keys
+ * of its section; fields without a key (progress callbacks, warm starts,
+ * period) keep the library default.  cfg is not modified. */
+
+/* [run] rtol, atol, max_steps, restart_step. */
+qs_traj_options qs_runfile_traj_options(const qs_runconfig *cfg);
+
+/* [steady] method, tol, max_iter, restart. */
+qs_steady_options qs_runfile_steady_options(const qs_runconfig *cfg);
+
+/* [mesolve] rtol, atol, max_order. */
+qs_mesolve_options qs_runfile_mesolve_options(const qs_runconfig *cfg);
+
+/* [mesolve] periodic_tol, and the integrator of qs_runfile_mesolve_options
+ * is the caller's to pass; period stays 0 (the caller sets the model's). */
+qs_periodic_options qs_runfile_periodic_options(const qs_runconfig *cfg);
+
+/* [rates] t_end, n_times, t_skip with the [mesolve] integrator. */
+qs_rates_options qs_runfile_rates_options(const qs_runconfig *cfg);
 
 #endif

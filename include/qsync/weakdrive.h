@@ -36,7 +36,8 @@ typedef struct {
 
 /* Parameters of a qubit_osc parameter vector (`values` in the order of the
  * type's parameter table).  QS_ERR_INVALID (message in msg) unless the
- * type is qubit_osc with spin 1/2: Appendix C is written for qubits. */
+ * type has QS_MODEL_CAP_SPIN_PAIR (qubit_osc) with spin 1/2: Appendix C is
+ * written for qubits. */
 qs_status qs_weakdrive_params_from_model(const qs_model_type *type,
                                          const double *values,
                                          qs_weakdrive_params *p, char *msg,

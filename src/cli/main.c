@@ -1,7 +1,9 @@
 /* qsync command-line tool: argument parsing and dispatch.
  *
- *   qsync run|steady|mesolve|rates|compare|compare-model|scan FILE.ini [--out DIR] [--threads N] [--seed S]
- *         [--ntraj N] [--quiet] [--set section.key=value ...]
+ *   qsync COMMAND FILE.ini [--out DIR] [--threads N] [--seed S] [--ntraj N]
+ *         [--quiet] [--strict] [--set section.key=value ...]
+ *   qsync help [COMMAND | runfile [--markdown] | --man],  qsync --version
+ * The commands and their texts are in help.c.
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "help.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -19,33 +22,6 @@ void cli_error(const char *fmt, ...)
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
   va_end(ap);
-}
-
-static void usage(FILE *f)
-{
-  fputs("usage: qsync COMMAND FILE.ini [options]\n"
-        "commands:\n"
-        "  run      ensemble of quantum-jump trajectories\n"
-        "  steady   exact steady state of the Lindblad equation\n"
-        "  mesolve  master equation in time (time-dependent H), time averages\n"
-        "  rates    effective qubit gain and loss rates of model transmon (fit of the\n"
-        "           relaxation from |e>_A|e>_B at g = 0, eps = 0)\n"
-        "  compare  both, then a table of z-scores (exit 1 if any |z| >= threshold)\n"
-        "  compare-model  transmon model against the qubit model with the fitted rates,\n"
-        "           over [sweep] model.g: |<S+_j>| and Omega (paper Figs. 10, 11)\n"
-        "  scan     zero crossings of <S+_j> and extrema of R along [scan] key,\n"
-        "           at every point of [sweep] (maps)\n"
-        "options:\n"
-        "  --out DIR               output directory (default out/<run file name>)\n"
-        "  --threads N             OpenMP threads (same results for any N)\n"
-        "  --seed S                run seed\n"
-        "  --ntraj N               number of trajectories\n"
-        "  --set section.key=value override a run-file key (repeatable)\n"
-        "  --quiet                 no progress bar\n"
-        "  --strict                unconverged cavity truncation is an error\n"
-        "  --help                  this text\n"
-        "exit status: 0 ok, 1 compare failed, 2 bad input, 3 run-time failure\n",
-        f);
 }
 
 /* Default output directory: out/<basename of the run file without .ini>. */
@@ -58,40 +34,62 @@ static void default_out_dir(const char *path, char *out, size_t len)
   snprintf(out, len, "out/%.*s", (int)n, base);
 }
 
-typedef int (*command_fn)(cli_context *);
-
-static command_fn find_command(const char *name)
+/* qsync help [COMMAND | runfile [--markdown] | --man]: exit 0, or 2 for an
+ * unknown topic. */
+static int help(int argc, char **argv)
 {
-  if (strcmp(name, "run") == 0)
-    return cli_run;
-  if (strcmp(name, "steady") == 0)
-    return cli_steady;
-  if (strcmp(name, "compare") == 0)
-    return cli_compare;
-  if (strcmp(name, "scan") == 0)
-    return cli_scan;
-  if (strcmp(name, "mesolve") == 0)
-    return cli_mesolve;
-  if (strcmp(name, "rates") == 0)
-    return cli_rates;
-  if (strcmp(name, "compare-model") == 0)
-    return cli_compare_model;
-  return NULL;
+  if (argc == 2) {
+    cli_usage(stdout);
+    return EXIT_OK;
+  }
+  const cli_command *cmd = cli_command_find(argv[2]);
+  if (argc == 3 && cmd) {
+    cli_command_help(stdout, cmd);
+    return EXIT_OK;
+  }
+  if (strcmp(argv[2], "runfile") == 0 && argc <= 4) {
+    int markdown = argc == 4 && strcmp(argv[3], "--markdown") == 0;
+    if (argc == 4 && !markdown) {
+      cli_error("help runfile: unknown option '%s'; expected --markdown", argv[3]);
+      return EXIT_BAD_INPUT;
+    }
+    cli_runfile_reference(stdout, markdown ? 'm' : 't');
+    return EXIT_OK;
+  }
+  if (argc == 3 && strcmp(argv[2], "--man") == 0) {
+    cli_man_page(stdout);
+    return EXIT_OK;
+  }
+  cli_error("help: unknown topic '%s'; expected %s, runfile or --man", argv[2],
+            cli_command_list());
+  return EXIT_BAD_INPUT;
 }
 
 int main(int argc, char **argv)
 {
   if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-    usage(stdout);
+    cli_usage(stdout);
     return EXIT_OK;
   }
-  if (argc < 3) {
-    usage(stderr);
+  if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+    printf("qsync %s\n", QSYNC_VERSION);
+    return EXIT_OK;
+  }
+  if (argc >= 2 && strcmp(argv[1], "help") == 0)
+    return help(argc, argv);
+  const cli_command *command = argc >= 2 ? cli_command_find(argv[1]) : NULL;
+  if (argc >= 2 && !command) {
+    cli_error("unknown command '%s'; expected %s", argv[1], cli_command_list());
     return EXIT_BAD_INPUT;
   }
-  command_fn command = find_command(argv[1]);
-  if (!command) {
-    cli_error("unknown command '%s'; expected run, steady, mesolve, rates, compare, compare-model or scan", argv[1]);
+  /* COMMAND --help wins over a missing run file. */
+  for (int i = 2; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0) {
+      cli_command_help(stdout, command);
+      return EXIT_OK;
+    }
+  if (argc < 3) {
+    cli_usage(stderr);
     return EXIT_BAD_INPUT;
   }
   static const struct option long_options[] = {
@@ -124,12 +122,17 @@ int main(int argc, char **argv)
       ctx.strict = 1;
       break;
     case 'h':
-      usage(stdout);
+      cli_command_help(stdout, command);
       return EXIT_OK;
     case 'S':
     case 't':
     case 's':
     case 'n':
+      if (c == 'n' && !command->runs_trajectories) {
+        cli_error("--ntraj: qsync %s runs no trajectories (--ntraj applies to run and "
+                  "compare)", command->name);
+        return EXIT_BAD_INPUT;
+      }
       if (n_sets == MAX_SETS) {
         cli_error("too many overrides (at most %d)", MAX_SETS);
         return EXIT_BAD_INPUT;
@@ -144,7 +147,7 @@ int main(int argc, char **argv)
       }
       break;
     default:
-      usage(stderr);
+      cli_usage(stderr);
       return EXIT_BAD_INPUT;
     }
   }
@@ -168,7 +171,7 @@ int main(int argc, char **argv)
     snprintf(ctx.out_dir, sizeof ctx.out_dir, "%s", out_dir);
   else
     default_out_dir(path, ctx.out_dir, sizeof ctx.out_dir);
-  int rc = command(&ctx);
+  int rc = command->run(&ctx);
   qs_runfile_release(&ctx.cfg);
   return rc;
 }

@@ -1,0 +1,336 @@
+/* The command table and the texts generated from it and from the run-file
+ * key table; see help.h. */
+#include "help.h"
+
+#include <string.h>
+
+static const cli_command commands[] = {
+  {"run", cli_run, "ensemble of quantum-jump trajectories",
+   "Integrates [run] ntraj quantum-jump trajectories (PCG64 stream i for trajectory i, so "
+   "the results are the same for any thread count) and averages the observables at the "
+   "output times, their time average after burn_in (the steady-state estimate) and, with "
+   "store_rho, the density matrix. With a [sweep], one ensemble per point.",
+   "[model], [run], [sweep], [checks]",
+   "run.h5, summary.tsv (one row per output time, or per sweep point)", 1},
+  {"steady", cli_steady, "exact steady state of the Lindblad equation",
+   "Solves L rho = 0 with [steady] method and reports the observables, the residual, the "
+   "model's derived quantities and, for qubit_osc, Omega, Omega_blocks and R. With a "
+   "[sweep], one row per point (iterative methods warm-start from the previous point).",
+   "[model], [steady], [sweep], [checks]",
+   "run.h5, summary.tsv (one row per sweep point)", 0},
+  {"mesolve", cli_mesolve, "master equation in time (time-dependent H), time averages",
+   "Integrates the master equation from [mesolve] initial over [0, t_end] and averages the "
+   "observables over the last avg_periods drive periods. With a [sweep], the points run in "
+   "parallel over [run] threads.",
+   "[model], [mesolve], [steady] (initial = rwa_steady), [run] threads, [sweep], [checks]",
+   "run.h5, summary.tsv, timeseries.tsv, photon.tsv (a cavity with a qubit)", 0},
+  {"rates", cli_rates, "effective qubit gain and loss rates of model transmon",
+   "Model transmon only: sets g = 0 and eps = 0, starts from |e>_A|e>_B, integrates the "
+   "master equation to [rates] t_end and fits the two-level rate model to each transmon's "
+   "excited population: gain w_j, loss gamma_j and Gamma_j in kHz.",
+   "[model], [rates], [mesolve] rtol/atol/max_order, [run] threads, [sweep]",
+   "run.h5, summary.tsv, relaxation.tsv", 0},
+  {"compare", cli_compare, "trajectories against the exact steady state (z-scores)",
+   "Runs the trajectories and the exact steady state and prints a table of z-scores; exit "
+   "status 1 when some |z| reaches [compare] z_threshold.",
+   "[model], [run], [steady], [compare], [checks]",
+   "run.h5, summary.tsv, compare.tsv", 1},
+  {"compare-model", cli_compare_model,
+   "transmon model against the qubit model with the fitted rates, over [sweep] model.g",
+   "Model transmon only: fits the rates once (as qsync rates), then for every g compares "
+   "the qubit model with those rates (exact) with the transmon master equation projected "
+   "on {g, e}: |<S+_j>| and Omega (paper Figs. 10, 11).",
+   "[model], [rates], [mesolve], [steady], [run] threads, [sweep] (model.g only)",
+   "run.h5, summary.tsv, rates.tsv, qubit_curve.tsv", 0},
+  {"scan", cli_scan, "zero crossings of <S+_j> and extrema of R along [scan] key",
+   "Finds the zero crossings of <S+_A>, <S+_B> and the extrema of R along the line of "
+   "[scan] key, at every point of [sweep] (parameter maps); lines run in parallel over "
+   "[run] threads.",
+   "[model], [scan], [steady], [run] threads, [sweep]",
+   "run.h5, features.tsv, scan.tsv (at most one sweep axis)", 0},
+};
+
+#define N_COMMANDS ((int)(sizeof commands / sizeof commands[0]))
+
+/* Options common to every command. */
+static const struct {
+  const char *flag, *help;
+} options[] = {
+  {"--out DIR", "output directory (default out/<run file name without .ini>)"},
+  {"--threads N", "OpenMP threads, same as --set run.threads=N (same results for any N)"},
+  {"--seed S", "run seed, same as --set run.seed=S"},
+  {"--ntraj N", "number of trajectories, same as --set run.ntraj=N (run and compare only)"},
+  {"--set section.key=value", "override a run-file key, with the same checks (repeatable)"},
+  {"--quiet", "no progress bar and no tables"},
+  {"--strict", "an unconverged cavity truncation is an error (exit 3)"},
+  {"--help", "the command's help"},
+};
+
+#define N_OPTIONS ((int)(sizeof options / sizeof options[0]))
+
+static const char exit_status[] =
+  "0 ok, 1 compare failed, 2 bad input, 3 run-time failure";
+
+const cli_command *cli_command_find(const char *name)
+{
+  for (int i = 0; i < N_COMMANDS; i++)
+    if (strcmp(commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+const char *cli_command_list(void)
+{
+  return "run, steady, mesolve, rates, compare, compare-model or scan";
+}
+
+void cli_usage(FILE *f)
+{
+  fputs("usage: qsync COMMAND FILE.ini [options]\n"
+        "       qsync help [COMMAND | runfile [--markdown] | --man]\n"
+        "       qsync --version\n"
+        "commands:\n", f);
+  for (int i = 0; i < N_COMMANDS; i++)
+    fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
+  fputs("options:\n", f);
+  for (int i = 0; i < N_OPTIONS; i++)
+    fprintf(f, "  %-24s %s\n", options[i].flag, options[i].help);
+  fprintf(f, "exit status: %s\n", exit_status);
+}
+
+/* Print `text` wrapped at 76 columns with `indent` spaces. */
+static void print_wrapped(FILE *f, const char *text, int indent)
+{
+  int col = 0;
+  while (*text) {
+    size_t len = strcspn(text, " ");
+    if (col > 0 && col + 1 + (int)len > 76) {
+      fputc('\n', f);
+      col = 0;
+    }
+    if (col == 0)
+      col = fprintf(f, "%*s", indent, "");
+    else
+      col += fprintf(f, " ");
+    col += fprintf(f, "%.*s", (int)len, text);
+    text += len;
+    while (*text == ' ')
+      text++;
+  }
+  fputc('\n', f);
+}
+
+void cli_command_help(FILE *f, const cli_command *cmd)
+{
+  fprintf(f, "usage: qsync %s FILE.ini [options]\n%s.\n\n", cmd->name, cmd->summary);
+  print_wrapped(f, cmd->description, 0);
+  fprintf(f, "\nreads:  %s\nwrites: %s (in --out DIR)\noptions:\n", cmd->sections,
+          cmd->writes);
+  for (int i = 0; i < N_OPTIONS; i++)
+    if (cmd->runs_trajectories || strncmp(options[i].flag, "--ntraj", 7) != 0)
+      fprintf(f, "  %-24s %s\n", options[i].flag, options[i].help);
+  fprintf(f, "exit status: %s\nrun-file keys: qsync help runfile (docs/runfile.md)\n",
+          exit_status);
+}
+
+/* ---- the run-file key reference ---------------------------------------- */
+
+/* Text for a Markdown table cell: '|' and '<' would end the cell or open
+ * HTML. */
+static void put_markdown(FILE *f, const char *s)
+{
+  for (; *s; s++) {
+    if (*s == '|')
+      fputs("\\|", f);
+    else if (*s == '<')
+      fputs("&lt;", f);
+    else
+      fputc(*s, f);
+  }
+}
+
+/* Text for troff: backslashes, minus signs and a leading control character. */
+static void put_troff(FILE *f, const char *s)
+{
+  if (*s == '.' || *s == '\'')
+    fputs("\\&", f);
+  for (; *s; s++) {
+    if (*s == '\\')
+      fputs("\\e", f);
+    else if (*s == '-')
+      fputs("\\-", f);
+    else
+      fputc(*s, f);
+  }
+}
+
+/* One row of the reference in the given format ('m', 't' or 'r' troff). */
+static void put_key(FILE *f, char format, const char *key, const char *unit,
+                    const char *def, const char *range, const char *help)
+{
+  const char *cells[5] = {key, unit, def, range, help};
+  if (format == 'm') {
+    fputc('|', f);
+    for (int c = 0; c < 5; c++) {
+      fputs(c == 0 || c == 2 ? " `" : " ", f);
+      put_markdown(f, cells[c]);
+      fputs(c == 0 || c == 2 ? "` |" : " |", f);
+    }
+    fputc('\n', f);
+  } else if (format == 't') {
+    fprintf(f, "  %s = %s  (unit %s; %s)\n", key, def, unit, range);
+    print_wrapped(f, help, 6);
+  } else {
+    fputs(".TP\n.B ", f);
+    put_troff(f, key);
+    fputs("\n(", f);
+    put_troff(f, unit);
+    fputs("; default ", f);
+    put_troff(f, def);
+    fputs("; ", f);
+    put_troff(f, range);
+    fputs(")\n", f);
+    put_troff(f, help);
+    fputc('\n', f);
+  }
+}
+
+static void put_section_heading(FILE *f, char format, const char *title, const char *text)
+{
+  if (format == 'm') {
+    fprintf(f, "\n## %s\n\n", title);
+    if (text)
+      fprintf(f, "%s\n\n", text);
+    fputs("| key | unit | default | range | meaning |\n|---|---|---|---|---|\n", f);
+  } else if (format == 't') {
+    fprintf(f, "\n%s\n", title);
+    if (text)
+      print_wrapped(f, text, 2);
+  } else {
+    fputs(".SS ", f);
+    put_troff(f, title);
+    fputc('\n', f);
+    if (text) {
+      put_troff(f, text);
+      fputc('\n', f);
+    }
+  }
+}
+
+/* "auto | dense" style list of a choices string "auto|dense". */
+static void choice_word(const char *choices, int index, char *out, size_t len)
+{
+  const char *c = choices;
+  for (int i = 0; i < index && strchr(c, '|'); i++)
+    c = strchr(c, '|') + 1;
+  snprintf(out, len, "%.*s", (int)strcspn(c, "|"), c);
+}
+
+static void put_model_type(FILE *f, char format, const qs_model_type *type)
+{
+  char title[96];
+  snprintf(title, sizeof title, "[model] name = %s", type->name);
+  put_section_heading(f, format, title, type->summary);
+  for (int i = 0; i < type->n_params; i++) {
+    const qs_param_spec *p = &type->params[i];
+    char def[64], range[256];
+    if (p->choices) {
+      choice_word(p->choices, (int)p->default_value, def, sizeof def);
+      snprintf(range, sizeof range, "%s", p->choices);
+      for (char *c = range; *c; c++)
+        if (*c == '|')
+          *c = ',';
+    } else {
+      char lo[32], hi[32];
+      qs_runfile_format_number(p->default_value, def, sizeof def);
+      qs_runfile_format_number(p->min, lo, sizeof lo);
+      qs_runfile_format_number(p->max, hi, sizeof hi);
+      snprintf(range, sizeof range, "%s .. %s", lo, hi);
+    }
+    put_key(f, format, p->key, p->unit, def, range, p->help);
+  }
+}
+
+static void put_model_name_key(FILE *f, char format)
+{
+  char range[256] = "";
+  for (int i = 0; i < qs_model_type_count(); i++)
+    snprintf(range + strlen(range), sizeof range - strlen(range), "%s%s", i ? " | " : "",
+             qs_model_type_get(i)->name);
+  put_section_heading(f, format, "[model]",
+                      "name selects the model type; its parameters follow, one table per "
+                      "type. A parameter list key = v1, v2 sets key_1, key_2, ...");
+  put_key(f, format, "name", "-", QS_RUNFILE_DEFAULT_MODEL, range, "the model type");
+}
+
+static const char reference_intro[] =
+  "Run files are INI files read with iniparser; keys are case-insensitive, '#' and ';' "
+  "start a comment. An unknown section or key, a value that does not parse or a value "
+  "outside its range is an error (exit status 2) whose message names the file, the "
+  "section and the key. --set section.key=value overrides a key with the same checks.";
+
+void cli_runfile_reference(FILE *f, char format)
+{
+  if (format == 'm')
+    fprintf(f, "# Run-file keys\n\n<!-- Generated by `qsync help runfile --markdown` "
+               "(make docs) from the key table in src/runfile.c and the models' "
+               "parameter tables; do not edit. -->\n\n%s\n", reference_intro);
+  else if (format == 't')
+    print_wrapped(f, reference_intro, 0);
+  put_model_name_key(f, format);
+  for (int t = 0; t < qs_model_type_count(); t++)
+    put_model_type(f, format, qs_model_type_get(t));
+  const char *section = "";
+  for (int i = 0; i < qs_runfile_key_count(); i++) {
+    qs_runfile_key_info k;
+    if (qs_runfile_key_get(i, &k) != QS_OK)
+      continue;
+    if (strcmp(k.section, section) != 0) {
+      char title[64];
+      snprintf(title, sizeof title, "[%s]", k.section);
+      put_section_heading(f, format, title, NULL);
+      section = k.section;
+    }
+    put_key(f, format, k.key, k.unit, k.default_text, k.range_text, k.help);
+  }
+}
+
+/* ---- the man page ------------------------------------------------------- */
+
+void cli_man_page(FILE *f)
+{
+  fprintf(f, ".\\\" Generated by `qsync help --man` (make docs); do not edit.\n"
+             ".TH QSYNC 1 \"\" \"qsync %s\" \"User Commands\"\n"
+             ".SH NAME\nqsync \\- quantum synchronization: quantum\\-jump trajectories "
+             "and exact Lindblad steady states\n"
+             ".SH SYNOPSIS\n.B qsync\n.I COMMAND FILE.ini\n[options]\n.br\n"
+             ".B qsync help\n[COMMAND | runfile [\\-\\-markdown] | \\-\\-man]\n.br\n"
+             ".B qsync \\-\\-version\n.SH COMMANDS\n", QSYNC_VERSION);
+  for (int i = 0; i < N_COMMANDS; i++) {
+    const cli_command *c = &commands[i];
+    fputs(".TP\n.B ", f);
+    put_troff(f, c->name);
+    fputc('\n', f);
+    put_troff(f, c->description);
+    fputs("\n.br\nReads: ", f);
+    put_troff(f, c->sections);
+    fputs(".\n.br\nWrites: ", f);
+    put_troff(f, c->writes);
+    fputs(".\n", f);
+  }
+  fputs(".SH OPTIONS\n", f);
+  for (int i = 0; i < N_OPTIONS; i++) {
+    fputs(".TP\n.B ", f);
+    put_troff(f, options[i].flag);
+    fputc('\n', f);
+    put_troff(f, options[i].help);
+    fputc('\n', f);
+  }
+  fputs(".SH RUN-FILE KEYS\n", f);
+  put_troff(f, reference_intro);
+  fputc('\n', f);
+  cli_runfile_reference(f, 'r');
+  fputs(".SH EXIT STATUS\n", f);
+  put_troff(f, exit_status);
+  fputs(".\n.SH SEE ALSO\nREADME.md and docs/ in the source tree.\n", f);
+}

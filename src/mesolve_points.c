@@ -1,7 +1,6 @@
 /* The master equation at many points; see include/qsync/mesolve_points.h. */
 #include "qsync/mesolve_points.h"
 #include "qsync/periodic.h"
-#include "qsync/traits.h"
 #include "message_impl.h"
 
 #include <math.h>
@@ -14,6 +13,14 @@ static double now_seconds(void)
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The unit of the averaging window: the drive period, or one time unit
+ * for a model without a drive frequency. */
+static double window_period(const qs_model *model)
+{
+  double period = qs_model_drive_period(model);
+  return period > 0.0 ? period : 1.0;
 }
 
 qs_mesolve_point_options qs_mesolve_point_default_options(void)
@@ -34,7 +41,7 @@ qs_status qs_mesolve_point_window(const qs_mesolve_point_options *opt,
                                   const qs_model *model, double *window, char *msg,
                                   size_t msglen)
 {
-  *window = opt->avg_periods * qs_traits_drive_period(model);
+  *window = opt->avg_periods * window_period(model);
   if (*window <= opt->t_end)
     return QS_OK;
   qs_set_message(msg, msglen, "avg_periods = %g: the averaging window %g exceeds t_end = %g",
@@ -130,7 +137,7 @@ static qs_status run_point(const qs_mesolve_point_options *opt, const double *ti
   qs_time_average avg = {0};
   int averaging = opt->avg_periods > 0.0;
   if (averaging) {
-    double window = opt->avg_periods * qs_traits_drive_period(m);
+    double window = opt->avg_periods * window_period(m);
     avg = (qs_time_average){opt->t_end - window, opt->t_end,
                             (int)fmin(1e6, ceil(opt->avg_periods) * (double)opt->avg_samples)};
   }

@@ -7,7 +7,8 @@
  * options' `start` (the model's psi0, the RWA steady state of the same
  * parameters, or the periodic steady state at t = 0).  With avg_periods
  * > 0 the reported rho and observables are averages over the window
- * [t_end - avg_periods T, t_end], T = qs_traits_drive_period(model),
+ * [t_end - avg_periods T, t_end], T = qs_model_drive_period(model) (one
+ * time unit for a model without a drive frequency),
  * sampled ceil(avg_periods) * avg_samples times (at most 1e6); otherwise
  * the final ones.
  *

@@ -172,35 +172,26 @@ static int exact_steady(const cli_context *ctx, const qs_model *model, double co
 
 /* Exact synchronization quantities of the run file's point: Omega (Eq. 11),
  * Omega_blocks (Appendix B) and R = Omega / Omega(coupling = 0) (Eq. 13). */
-const char *const cli_sync_names[CLI_SYNC_N] = {"Omega", "Omega_blocks", "R"};
+const char *const cli_sync_names[QS_SYNC_N] = {"Omega", "Omega_blocks", "R"};
 
-int cli_sync_derived(const cli_context *ctx, const double *values, double derived[CLI_SYNC_N])
+int cli_sync_derived(const cli_context *ctx, const double *values, double derived[QS_SYNC_N])
 {
   const qs_runconfig *cfg = &ctx->cfg;
-  double ref[QS_MODEL_MAX_PARAMS];
-  qs_steady_point pt, pt0;
   qs_steady_options opt = cli_steady_options(cfg);
   char msg[512] = "";
-  qs_status st = qs_steady_point_eval_ex(cfg->model_type, values, &opt, &pt, NULL, msg,
-                                         sizeof msg);
-  if (st == QS_OK && qs_sync_reference_values(cfg->model_type, values, ref) == QS_OK)
-    st = qs_steady_point_eval_ex(cfg->model_type, ref, &opt, &pt0, NULL, msg, sizeof msg);
-  else
-    pt0.omega = NAN;
+  qs_status st = qs_sync_point_measures(cfg->model_type, values, &opt, derived, msg,
+                                        sizeof msg);
   if (st != QS_OK) {
     cli_error("%s: synchronization measure failed: %s%s%s", cfg->path, qs_strerror(st),
               msg[0] ? ": " : "", msg);
     return EXIT_RUNTIME;
   }
-  derived[CLI_SYNC_OMEGA] = pt.omega;
-  derived[CLI_SYNC_OMEGA_BLOCKS] = pt.omega_blocks;
-  derived[CLI_SYNC_R] = pt.omega / pt0.omega;
   return EXIT_OK;
 }
 
 int cli_has_sync(const qs_model *model)
 {
-  return model->type->drive_param && model->u1_charge;
+  return qs_sync_has_measure(model);
 }
 
 static int alloc_exact(const qs_model *model, double complex **rho, double complex **obs)
@@ -293,7 +284,7 @@ static double compare_table(const cli_context *ctx, const qs_model *model,
 static int trajectory_omega(const cli_context *ctx, const qs_model *model,
                             const qs_ensemble_result *res, derived_row *row, int *n_rows)
 {
-  double derived[CLI_SYNC_N];
+  double derived[QS_SYNC_N];
   int rc = cli_sync_derived(ctx, ctx->cfg.model_values, derived);
   if (rc != EXIT_OK)
     return rc;
@@ -313,7 +304,7 @@ static int trajectory_omega(const cli_context *ctx, const qs_model *model,
               msg);
     return EXIT_RUNTIME;
   }
-  *row = (derived_row){"Omega", corrected, se, derived[CLI_SYNC_OMEGA], groups};
+  *row = (derived_row){"Omega", corrected, se, derived[QS_SYNC_OMEGA], groups};
   *n_rows = 1;
   if (!ctx->quiet)
     printf("Omega from the trajectory rho: %.6g (plain), %.6g (jackknife bias-corrected) "

@@ -50,7 +50,7 @@ static int rates_check(const cli_context *ctx, rates_point *pts, long n_points,
                        qs_model **first_model)
 {
   const qs_runconfig *cfg = &ctx->cfg;
-  if (!qs_traits_is_transmon(cfg->model_type)) {
+  if (!qs_model_type_has(cfg->model_type, QS_MODEL_CAP_TRANSMON_PAIR)) {
     cli_error("%s: [model] name = %s: qsync rates needs model transmon (the effective "
               "qubit rates of the transmon model, paper Appendix E)", cfg->path,
               cfg->model_type->name);

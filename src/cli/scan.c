@@ -236,7 +236,8 @@ int cli_scan(cli_context *ctx)
   }
   qs_scan_problem check = scan_problem(cfg, NULL);
   if (qs_scan_check(&check, msg, sizeof msg) != QS_OK) {
-    cli_error("%s: [model] name = %s: %s", cfg->path, cfg->model_type->name, msg);
+    cli_error("%s: [model] name = %s: %s: a scan follows the phase responses <S+_A>, "
+              "<S+_B>", cfg->path, cfg->model_type->name, msg);
     qs_model_destroy(&model);
     return EXIT_BAD_INPUT;
   }

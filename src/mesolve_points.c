@@ -31,7 +31,7 @@ qs_mesolve_point_options qs_mesolve_point_default_options(void)
                                 .avg_periods = 0.0,
                                 .avg_samples = 20,
                                 .start = QS_MESOLVE_START_MODEL,
-                                .periodic_tol = qs_periodic_default_options().tol,
+                                .periodic = qs_periodic_default_options(),
                                 .steady = qs_steady_default_options(),
                                 .farm = qs_farm_default_options()};
   return o;
@@ -64,9 +64,8 @@ static qs_status periodic_start(const qs_mesolve_point_options *opt, const qs_mo
   *rho0 = malloc(n * n * sizeof **rho0);
   if (!*rho0)
     return QS_ERR_NOMEM;
-  qs_periodic_options po = qs_periodic_default_options();
+  qs_periodic_options po = opt->periodic;
   po.period = m->period;
-  po.tol = opt->periodic_tol;
   qs_status st = qs_mesolve_periodic(m, NULL, &po, &opt->me, *rho0, NULL, msg, msglen);
   if (st != QS_OK) {
     free(*rho0);

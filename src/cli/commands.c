@@ -24,16 +24,6 @@ qs_model *cli_build_model(const cli_context *ctx, const double *values)
   return model;
 }
 
-qs_steady_options cli_steady_options(const qs_runconfig *cfg)
-{
-  qs_steady_options opt = qs_steady_default_options();
-  opt.method = cfg->steady_method;
-  opt.tol = cfg->steady_tol;
-  opt.max_iter = (int)cfg->steady_max_iter;
-  opt.restart = (int)cfg->steady_restart;
-  return opt;
-}
-
 double *cli_output_times(double t_end, long n_times)
 {
   double *times = malloc((size_t)n_times * sizeof *times);
@@ -65,11 +55,7 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
     cli_error("out of memory");
     return EXIT_RUNTIME;
   }
-  qs_traj_options topt = qs_traj_default_options();
-  topt.rtol = cfg->rtol;
-  topt.atol = cfg->atol;
-  topt.max_steps = cfg->max_steps;
-  topt.restart_step = cfg->restart_step;
+  qs_traj_options topt = qs_runfile_traj_options(cfg);
   cli_progress progress;
   cli_progress_init(&progress, ctx->quiet, "trajectories");
   qs_ensemble_options eopt = qs_ensemble_default_options();
@@ -153,7 +139,7 @@ static int exact_steady(const cli_context *ctx, const qs_model *model, double co
                         double complex *obs, double *residual, double *seconds)
 {
   double start = cli_now();
-  qs_steady_options opt = cli_steady_options(&ctx->cfg);
+  qs_steady_options opt = qs_runfile_steady_options(&ctx->cfg);
   qs_steady_info info;
   char msg[512] = "";
   qs_status st = qs_steady_state_ex(model, &opt, rho, &info, msg, sizeof msg);
@@ -177,7 +163,7 @@ const char *const cli_sync_names[QS_SYNC_N] = {"Omega", "Omega_blocks", "R"};
 int cli_sync_derived(const cli_context *ctx, const double *values, double derived[QS_SYNC_N])
 {
   const qs_runconfig *cfg = &ctx->cfg;
-  qs_steady_options opt = cli_steady_options(cfg);
+  qs_steady_options opt = qs_runfile_steady_options(cfg);
   char msg[512] = "";
   qs_status st = qs_sync_point_measures(cfg->model_type, values, &opt, derived, msg,
                                         sizeof msg);
@@ -291,7 +277,7 @@ static int trajectory_omega(const cli_context *ctx, const qs_model *model,
   double plain = NAN, corrected = NAN, se = NAN;
   int groups = 0;
   char msg[256] = "";
-  qs_steady_options opt = cli_steady_options(&ctx->cfg);
+  qs_steady_options opt = qs_runfile_steady_options(&ctx->cfg);
   qs_status st = qs_sync_omega_jackknife_ex(model, res, &opt, &plain, &corrected, &se, &groups,
                                             msg, sizeof msg);
   if (st == QS_ERR_INVALID && groups < 2) {

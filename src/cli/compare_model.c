@@ -103,7 +103,7 @@ static int uncoupled_steady_state(const cli_context *ctx, double complex **rho)
 static int fit_rates(const cli_context *ctx, double rates[4])
 {
   const qs_runconfig *cfg = &ctx->cfg;
-  qs_rates_options o = cli_rates_options(cfg);
+  qs_rates_options o = qs_runfile_rates_options(cfg);
   qs_transmon_rate_result res;
   char msg[512] = "";
   qs_status st = qs_transmon_rates(cfg->model_type, cfg->model_values, &o, &res, msg, sizeof msg);

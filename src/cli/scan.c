@@ -187,7 +187,7 @@ static int run_lines(cli_context *ctx, const qs_model *model, qs_scan_line_resul
 {
   const qs_runconfig *cfg = &ctx->cfg;
   int n = (int)qs_sweep_count(&cfg->scan_along);
-  qs_steady_options steady = cli_steady_options(cfg);
+  qs_steady_options steady = qs_runfile_steady_options(cfg);
   qs_scan_problem pb = scan_problem(cfg, &steady);
   cli_progress progress;
   cli_progress_init(&progress, ctx->quiet, "scan lines");

@@ -367,7 +367,7 @@ int cli_steady(cli_context *ctx)
   cli_progress progress;
   cli_progress_init(&progress, ctx->quiet || w.n_points == 1, "sweep points");
   w.progress = &progress;
-  qs_steady_options opt = cli_steady_options(cfg);
+  qs_steady_options opt = qs_runfile_steady_options(cfg);
   opt.progress = cli_iteration_progress_update;
   opt.progress_data = &w.iteration;
   if (qs_steady_chain_create(&opt, &w.chain) != QS_OK) {
@@ -397,16 +397,14 @@ int cli_steady(cli_context *ctx)
 qs_mesolve_point_options cli_mesolve_options(const qs_runconfig *cfg)
 {
   qs_mesolve_point_options o = qs_mesolve_point_default_options();
-  o.me.rtol = cfg->me_rtol;
-  o.me.atol = cfg->me_atol;
-  o.me.max_order = (int)cfg->me_max_order;
+  o.me = qs_runfile_mesolve_options(cfg);
   o.t_end = cfg->me_t_end;
   o.n_times = (int)cfg->me_n_times;
   o.avg_periods = cfg->me_avg_periods;
   o.avg_samples = cfg->me_avg_samples;
   o.start = (qs_mesolve_start)cfg->me_initial;
-  o.periodic_tol = cfg->me_periodic_tol;
-  o.steady = cli_steady_options(cfg);
+  o.periodic = qs_runfile_periodic_options(cfg);
+  o.steady = qs_runfile_steady_options(cfg);
   o.farm.threads = (int)cfg->threads;
   return o;
 }

@@ -214,92 +214,35 @@ const qs_accum_type qs_accum_type_trajectories = {
 
 /* ---- moments and time_average: sums, and sums of Re^2 and Im^2 ----------- */
 
-/* The three arrays both keep, n entries each (a view into either state). */
-typedef struct {
-  size_t n;
-  double complex *sum;
-  double *sq_re, *sq_im;
-} sum_squares;
-
-static sum_squares moments_view(const qs_accum_moments *a)
+/* Both types share the layout qs_accum_moments (time_average: one row);
+ * only alloc, sample and finish differ. */
+static size_t moments_size(const qs_accum_moments *a)
 {
-  return (sum_squares){(size_t)a->n_times * (size_t)a->n_obs, a->sum, a->sq_re, a->sq_im};
-}
-
-static sum_squares time_average_view(const qs_accum_time_average *a)
-{
-  return (sum_squares){(size_t)a->n_obs, a->sum, a->sq_re, a->sq_im};
-}
-
-static void sum_squares_free(sum_squares v)
-{
-  free(v.sum);
-  free(v.sq_re);
-  free(v.sq_im);
-}
-
-/* Allocates v->sum, sq_re, sq_im of v->n entries; 0 when out of memory. */
-static int sum_squares_alloc(sum_squares *v)
-{
-  v->sum = calloc(count_of((long)v->n), sizeof *v->sum);
-  v->sq_re = calloc(count_of((long)v->n), sizeof *v->sq_re);
-  v->sq_im = calloc(count_of((long)v->n), sizeof *v->sq_im);
-  return v->sum && v->sq_re && v->sq_im;
-}
-
-static void sum_squares_reset(sum_squares v)
-{
-  memset(v.sum, 0, v.n * sizeof *v.sum);
-  memset(v.sq_re, 0, v.n * sizeof *v.sq_re);
-  memset(v.sq_im, 0, v.n * sizeof *v.sq_im);
-}
-
-static qs_status sum_squares_add(sum_squares a, sum_squares b)
-{
-  if (a.n != b.n)
-    return QS_ERR_DIMENSION;
-  add_complex(a.sum, b.sum, a.n);
-  add_doubles(a.sq_re, b.sq_re, a.n);
-  add_doubles(a.sq_im, b.sq_im, a.n);
-  return QS_OK;
-}
-
-static qs_status sum_squares_write(sum_squares v, qs_accum_io *io)
-{
-  qs_status st = put_complex(io, "sum", v.n, v.sum);
-  if (st == QS_OK)
-    st = qs_accum_io_put(io, "sq_re", (long)v.n, v.sq_re);
-  return st == QS_OK ? qs_accum_io_put(io, "sq_im", (long)v.n, v.sq_im) : st;
-}
-
-static qs_status sum_squares_read(sum_squares v, qs_accum_io *io)
-{
-  qs_status st = get_complex(io, "sum", v.n, v.sum);
-  if (st == QS_OK)
-    st = qs_accum_io_get(io, "sq_re", (long)v.n, v.sq_re);
-  return st == QS_OK ? qs_accum_io_get(io, "sq_im", (long)v.n, v.sq_im) : st;
+  return (size_t)a->n_rows * (size_t)a->n_obs;
 }
 
 static void moments_free(void *state)
 {
-  if (state)
-    sum_squares_free(moments_view(state));
-  free(state);
+  qs_accum_moments *a = state;
+  if (a) {
+    free(a->sum);
+    free(a->sq_re);
+    free(a->sq_im);
+  }
+  free(a);
 }
 
-static qs_status moments_alloc(const qs_accum_shape *s, void **state)
+static qs_status moments_new(int n_rows, const qs_accum_shape *s, void **state)
 {
   qs_accum_moments *a = calloc(1, sizeof *a);
   if (!a)
     return QS_ERR_NOMEM;
-  a->n_times = s->n_times;
-  a->n_obs = s->n_obs;
-  sum_squares v = moments_view(a);
-  int ok = sum_squares_alloc(&v);
-  a->sum = v.sum;
-  a->sq_re = v.sq_re;
-  a->sq_im = v.sq_im;
-  if (!ok) {
+  *a = (qs_accum_moments){n_rows, s->n_obs, s->n_avg, NULL, NULL, NULL};
+  size_t n = count_of((long)moments_size(a));
+  a->sum = calloc(n, sizeof *a->sum);
+  a->sq_re = calloc(n, sizeof *a->sq_re);
+  a->sq_im = calloc(n, sizeof *a->sq_im);
+  if (!a->sum || !a->sq_re || !a->sq_im) {
     moments_free(a);
     return QS_ERR_NOMEM;
   }
@@ -309,7 +252,47 @@ static qs_status moments_alloc(const qs_accum_shape *s, void **state)
 
 static void moments_reset(void *state)
 {
-  sum_squares_reset(moments_view(state));
+  qs_accum_moments *a = state;
+  memset(a->sum, 0, moments_size(a) * sizeof *a->sum);
+  memset(a->sq_re, 0, moments_size(a) * sizeof *a->sq_re);
+  memset(a->sq_im, 0, moments_size(a) * sizeof *a->sq_im);
+}
+
+static qs_status moments_add(void *into, const void *from)
+{
+  qs_accum_moments *a = into;
+  const qs_accum_moments *b = from;
+  if (a->n_rows != b->n_rows || a->n_obs != b->n_obs)
+    return QS_ERR_DIMENSION;
+  add_complex(a->sum, b->sum, moments_size(a));
+  add_doubles(a->sq_re, b->sq_re, moments_size(a));
+  add_doubles(a->sq_im, b->sq_im, moments_size(a));
+  return QS_OK;
+}
+
+static qs_status moments_write(const void *state, qs_accum_io *io)
+{
+  const qs_accum_moments *a = state;
+  long n = (long)moments_size(a);
+  qs_status st = put_complex(io, "sum", (size_t)n, a->sum);
+  if (st == QS_OK)
+    st = qs_accum_io_put(io, "sq_re", n, a->sq_re);
+  return st == QS_OK ? qs_accum_io_put(io, "sq_im", n, a->sq_im) : st;
+}
+
+static qs_status moments_read(void *state, qs_accum_io *io)
+{
+  qs_accum_moments *a = state;
+  long n = (long)moments_size(a);
+  qs_status st = get_complex(io, "sum", (size_t)n, a->sum);
+  if (st == QS_OK)
+    st = qs_accum_io_get(io, "sq_re", n, a->sq_re);
+  return st == QS_OK ? qs_accum_io_get(io, "sq_im", n, a->sq_im) : st;
+}
+
+static qs_status moments_alloc(const qs_accum_shape *s, void **state)
+{
+  return moments_new(s->n_times, s, state);
 }
 
 static void moments_sample(void *state, const qs_accum_sample *s)
@@ -324,60 +307,18 @@ static void moments_sample(void *state, const qs_accum_sample *s)
   }
 }
 
-static qs_status moments_add(void *into, const void *from)
-{
-  return sum_squares_add(moments_view(into), moments_view(from));
-}
-
-static qs_status moments_write(const void *state, qs_accum_io *io)
-{
-  return sum_squares_write(moments_view(state), io);
-}
-
-static qs_status moments_read(void *state, qs_accum_io *io)
-{
-  return sum_squares_read(moments_view(state), io);
-}
-
 const qs_accum_type qs_accum_type_moments = {
     "moments", moments_alloc, moments_reset, moments_sample, NULL,
     NULL,      moments_add,   moments_write, moments_read,   moments_free};
 
-static void time_average_free(void *state)
-{
-  if (state)
-    sum_squares_free(time_average_view(state));
-  free(state);
-}
-
 static qs_status time_average_alloc(const qs_accum_shape *s, void **state)
 {
-  qs_accum_time_average *a = calloc(1, sizeof *a);
-  if (!a)
-    return QS_ERR_NOMEM;
-  a->n_obs = s->n_obs;
-  a->n_avg = s->n_avg;
-  sum_squares v = time_average_view(a);
-  int ok = sum_squares_alloc(&v);
-  a->sum = v.sum;
-  a->sq_re = v.sq_re;
-  a->sq_im = v.sq_im;
-  if (!ok) {
-    time_average_free(a);
-    return QS_ERR_NOMEM;
-  }
-  *state = a;
-  return QS_OK;
-}
-
-static void time_average_reset(void *state)
-{
-  sum_squares_reset(time_average_view(state));
+  return moments_new(1, s, state);
 }
 
 static void time_average_sample(void *state, const qs_accum_sample *s)
 {
-  qs_accum_time_average *a = state;
+  qs_accum_moments *a = state;
   if (!s->in_avg)
     return;
   const int n_avg = a->n_avg;
@@ -390,33 +331,17 @@ static void time_average_sample(void *state, const qs_accum_sample *s)
 static void time_average_finish(void *state, const qs_accum_end *end)
 {
   (void)end;
-  qs_accum_time_average *a = state;
+  qs_accum_moments *a = state;
   for (int k = 0; k < a->n_obs; k++) {
     a->sq_re[k] = creal(a->sum[k]) * creal(a->sum[k]);
     a->sq_im[k] = cimag(a->sum[k]) * cimag(a->sum[k]);
   }
 }
 
-static qs_status time_average_add(void *into, const void *from)
-{
-  return sum_squares_add(time_average_view(into), time_average_view(from));
-}
-
-static qs_status time_average_write(const void *state, qs_accum_io *io)
-{
-  return sum_squares_write(time_average_view(state), io);
-}
-
-static qs_status time_average_read(void *state, qs_accum_io *io)
-{
-  return sum_squares_read(time_average_view(state), io);
-}
-
 const qs_accum_type qs_accum_type_time_average = {
-    "time_average",      time_average_alloc, time_average_reset,
-    time_average_sample, NULL,               time_average_finish,
-    time_average_add,    time_average_write, time_average_read,
-    time_average_free};
+    "time_average",      time_average_alloc, moments_reset, time_average_sample,
+    NULL,                time_average_finish, moments_add,  moments_write,
+    moments_read,        moments_free};
 
 /* ---- rho ------------------------------------------------------------------ */
 

@@ -99,7 +99,7 @@ void qs_ensemble_result_sync(qs_ensemble_result *r)
 {
   const qs_accum_trajectories *tr = qs_ensemble_accum(r, "trajectories");
   const qs_accum_moments *mo = qs_ensemble_accum(r, "moments");
-  const qs_accum_time_average *av = qs_ensemble_accum(r, "time_average");
+  const qs_accum_moments *av = qs_ensemble_accum(r, "time_average");
   const qs_accum_rho *rho = qs_ensemble_accum(r, "rho");
   const qs_accum_rho_average *ra = qs_ensemble_accum(r, "rho_average");
   const qs_accum_jump_counts *jc = qs_ensemble_accum(r, "jump_counts");

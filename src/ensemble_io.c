@@ -114,17 +114,6 @@ static qs_status read_set(hid_t parent, const char *name, qs_accum *set, int n)
 
 /* ---- Attributes ------------------------------------------------------------- */
 
-static int put_attr(hid_t loc, const char *name, hid_t type, const void *value)
-{
-  hid_t space = H5Screate(H5S_SCALAR);
-  hid_t attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-  herr_t err = attr < 0 ? -1 : H5Awrite(attr, type, value);
-  if (attr >= 0)
-    H5Aclose(attr);
-  H5Sclose(space);
-  return attr < 0 || err < 0;
-}
-
 static int get_attr(hid_t loc, const char *name, hid_t type, void *value)
 {
   hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
@@ -132,15 +121,6 @@ static int get_attr(hid_t loc, const char *name, hid_t type, void *value)
   if (attr >= 0)
     H5Aclose(attr);
   return attr < 0 || err < 0;
-}
-
-static int put_string_attr(hid_t loc, const char *name, const char *value)
-{
-  hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, strlen(value) + 1);
-  int err = put_attr(loc, name, type, value);
-  H5Tclose(type);
-  return err;
 }
 
 /* The string attribute `name` (malloc'd), NULL if absent. */
@@ -173,7 +153,7 @@ typedef struct {
 static int put_header(hid_t g, const raw_header *h)
 {
   int err = 0;
-#define PUT_FIELD(f) err = err || put_attr(g, #f, H5T_NATIVE_LONG, &h->f);
+#define PUT_FIELD(f) err = err || qs_h5_write_attr(g, #f, H5T_NATIVE_LONG, &h->f);
   RAW_HEADER_FIELDS(PUT_FIELD)
 #undef PUT_FIELD
   return err;
@@ -226,8 +206,8 @@ qs_status qs_ensemble_write_raw(hid_t parent, const qs_ensemble_result *r)
   char *names = type_names(r);
   hid_t g = names ? qs_h5_create_group(parent, "raw") : -1;
   qs_status st = g < 0 ? QS_ERR_HDF5 : QS_OK;
-  if (st == QS_OK && (put_header(g, &h) || put_attr(g, "seed", H5T_NATIVE_UINT64, &r->seed) ||
-                      put_string_attr(g, "accumulators", names)))
+  if (st == QS_OK && (put_header(g, &h) || qs_h5_write_attr(g, "seed", H5T_NATIVE_UINT64, &r->seed) ||
+                      qs_h5_write_string_attr(g, "accumulators", names)))
     st = QS_ERR_HDF5;
   if (st == QS_OK)
     st = write_set(g, "total", r->accums, r->n_accums);

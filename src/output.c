@@ -104,29 +104,29 @@ static int write_matrices(hid_t loc, const char *name, hsize_t count, qs_index d
   return err;
 }
 
-static int write_string_attr(hid_t loc, const char *name, const char *value)
+int qs_h5_write_attr(hid_t loc, const char *name, hid_t type, const void *value)
 {
-  hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, strlen(value) + 1);
   hid_t space = H5Screate(H5S_SCALAR);
   hid_t attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
   herr_t err = attr < 0 ? -1 : H5Awrite(attr, type, value);
   if (attr >= 0)
     H5Aclose(attr);
   H5Sclose(space);
-  H5Tclose(type);
   return attr < 0 || err < 0;
+}
+
+int qs_h5_write_string_attr(hid_t loc, const char *name, const char *value)
+{
+  hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, strlen(value) + 1);
+  int err = qs_h5_write_attr(loc, name, type, value);
+  H5Tclose(type);
+  return err;
 }
 
 static int write_double_attr(hid_t loc, const char *name, double value)
 {
-  hid_t space = H5Screate(H5S_SCALAR);
-  hid_t attr = H5Acreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT);
-  herr_t err = attr < 0 ? -1 : H5Awrite(attr, H5T_NATIVE_DOUBLE, &value);
-  if (attr >= 0)
-    H5Aclose(attr);
-  H5Sclose(space);
-  return attr < 0 || err < 0;
+  return qs_h5_write_attr(loc, name, H5T_NATIVE_DOUBLE, &value);
 }
 
 /* "n0,n1,..." of n strings (malloc'd, NULL when out of memory). */
@@ -169,13 +169,13 @@ static int write_root_attrs(hid_t file, const qs_output *o)
   char seed[32];
   snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->cfg->seed);
   char *names = obs_name_list(o->model);
-  int err = !names || write_string_attr(file, "qsync_version", QSYNC_VERSION) ||
-            write_string_attr(file, "command", o->command) ||
-            write_string_attr(file, "model", o->model->type->name) ||
-            write_string_attr(file, "seed", seed) ||
-            write_string_attr(file, "run_file", o->cfg->text ? o->cfg->text : "") ||
-            write_string_attr(file, "run_file_path", o->cfg->path) ||
-            write_string_attr(file, "observables", names);
+  int err = !names || qs_h5_write_string_attr(file, "qsync_version", QSYNC_VERSION) ||
+            qs_h5_write_string_attr(file, "command", o->command) ||
+            qs_h5_write_string_attr(file, "model", o->model->type->name) ||
+            qs_h5_write_string_attr(file, "seed", seed) ||
+            qs_h5_write_string_attr(file, "run_file", o->cfg->text ? o->cfg->text : "") ||
+            qs_h5_write_string_attr(file, "run_file_path", o->cfg->path) ||
+            qs_h5_write_string_attr(file, "observables", names);
   free(names);
   return err;
 }
@@ -273,11 +273,11 @@ static int write_tables(hid_t file, const qs_output *o)
     err = write_doubles(g, t->name, 2, dims, t->data);
     char *names = join_names(t->n_cols, column_name, t);
     hid_t d = err || !names ? -1 : H5Dopen2(g, t->name, H5P_DEFAULT);
-    err = err || !names || d < 0 || write_string_attr(d, "columns", names);
+    err = err || !names || d < 0 || qs_h5_write_string_attr(d, "columns", names);
     free(names);
     if (!err && t->units) {
       char *units = join_names(t->n_cols, column_unit, t);
-      err = !units || write_string_attr(d, "units", units);
+      err = !units || qs_h5_write_string_attr(d, "units", units);
       free(units);
     }
     if (d >= 0)

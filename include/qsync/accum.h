@@ -131,23 +131,17 @@ typedef struct {
 extern const qs_accum_type qs_accum_type_trajectories;
 
 /* "moments": per output time t and observable k ([t * n_obs + k]) the sums
- * over trajectories of <O_k>, Re<O_k>^2 and Im<O_k>^2.  Always present. */
+ * over trajectories of <O_k>, Re<O_k>^2 and Im<O_k>^2 (n_rows = n_times).
+ * "time_average": the same layout with one row, [k]: the sums over
+ * trajectories of the time average a_k = (1/n_avg) sum_{t >= burn_in}
+ * <O_k>(t) (a steady-state estimate whose samples are independent) and of
+ * Re a_k^2, Im a_k^2.  Both always present. */
 typedef struct {
-  int n_times, n_obs;
+  int n_rows, n_obs, n_avg;
   double complex *sum;
   double *sq_re, *sq_im;
 } qs_accum_moments;
 extern const qs_accum_type qs_accum_type_moments;
-
-/* "time_average": per observable the sums over trajectories of the time
- * average a_k = (1/n_avg) sum_{t >= burn_in} <O_k>(t) (a steady-state
- * estimate whose samples are independent) and of Re a_k^2, Im a_k^2.
- * Always present. */
-typedef struct {
-  int n_obs, n_avg;
-  double complex *sum;
-  double *sq_re, *sq_im;
-} qs_accum_time_average;
 extern const qs_accum_type qs_accum_type_time_average;
 
 /* "rho": per output time the sum over trajectories of |psi><psi|,

@@ -2,13 +2,14 @@
  *
  * qs_ensemble_run integrates trajectories 0..ntraj-1 of a model (the task
  * farm, farm.h) and feeds each one to a set of accumulators (accum.h):
- * for every output time the sums of each
- * observable <O> = <psi|O|psi>/<psi|psi> and of its square (real and
- * imaginary parts separately), optionally the density-matrix sums
- * sum |psi><psi|/<psi|psi>, per-trajectory time averages over the
- * output times t >= burn_in (a steady-state estimate whose trajectories
- * are independent, so its standard error is honest), the jump counts per
- * channel, optionally every jump, and any accumulator the caller adds.
+ * for every output time the sums of each observable
+ * <O> = <psi|O|psi>/<psi|psi> and of its square (real and imaginary parts
+ * separately), optionally the density-matrix sums sum |psi><psi|/<psi|psi>,
+ * per-trajectory time averages over the output times t >= burn_in (a
+ * steady-state estimate whose trajectories are independent, so its
+ * standard error is honest), the jump counts per channel, optionally every
+ * jump, and any accumulator the caller adds.  This file keeps only the
+ * scheduling, the fixed-order reduction and progress.
  *
  * States are reported in the model's reporting frame: with frame_rate
  * set (model.h), psi_i *= exp(i t R_i) at each output time before the

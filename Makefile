@@ -133,7 +133,7 @@ figures: deps
 	bash analysis/figures.sh
 
 # The driven-resonator paper's figures (cavity_qubits) as PNGs in out/figures/
-# (long: see README, "Figures of the driven-resonator paper").
+# (long: see docs/figures.md, "Figures of the driven-resonator paper").
 figures-cavity: deps
 	$(MAKE) $(QSYNC)
 	bash analysis/cavity_figures.sh

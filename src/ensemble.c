@@ -1,11 +1,9 @@
 /* Ensembles of trajectories; see include/qsync/ensemble.h. */
 #include "qsync/ensemble.h"
+#include "accum_impl.h"
 #include "message_impl.h"
 
 #include <math.h>
-#include <omp.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,185 +12,117 @@ qs_ensemble_options qs_ensemble_default_options(void)
   return (qs_ensemble_options){.ntraj = 1000, .seed = 1, .threads = 1};
 }
 
+/* Forget r's kept blocks (a merge without blocks makes them incomplete). */
+static void drop_blocks(qs_ensemble_result *r)
+{
+  for (long b = 0; b < r->n_blocks; b++)
+    qs_accum_set_free(r->blocks + b * r->n_accums, r->n_accums);
+  free(r->blocks);
+  r->blocks = NULL;
+  r->n_blocks = 0;
+}
+
 void qs_ensemble_result_destroy(qs_ensemble_result **res)
 {
   if (!res || !*res)
     return;
   qs_ensemble_result *r = *res;
+  drop_blocks(r);
+  qs_accum_set_free(r->accums, r->n_accums);
+  free(r->accums);
   free(r->times);
-  free(r->obs_sum);
-  free(r->obs_sq_re);
-  free(r->obs_sq_im);
-  free(r->avg_sum);
-  free(r->avg_sq_re);
-  free(r->avg_sq_im);
-  free(r->rho_sum);
-  free(r->rho_avg_sum);
-  free(r->rho_avg_group);
   free(r);
   *res = NULL;
 }
 
-/* One trajectory's (or one block's) contributions, the unit of summation. */
-typedef struct {
-  double complex *obs;    /* n_times * n_obs */
-  double *obs_sq_re, *obs_sq_im;
-  double complex *avg;    /* n_obs */
-  double *avg_sq_re, *avg_sq_im;
-  double complex *rho;    /* n_times * dim^2 or NULL */
-  double complex *rho_avg;/* dim^2 or NULL */
-  qs_traj_stats work;
-  qs_status status;
-} record;
-
-typedef struct {
-  size_t n_obs_t, n_obs, n_rho_t, n_rho;
-} record_shape;
-
-static void record_free(record *r)
+qs_status qs_ensemble_result_new(const qs_accum_shape *shape,
+                                 const qs_accum_type *const *types, int n_types,
+                                 uint64_t seed, long first_index, qs_ensemble_result **out)
 {
-  free(r->obs);
-  free(r->obs_sq_re);
-  free(r->obs_sq_im);
-  free(r->avg);
-  free(r->avg_sq_re);
-  free(r->avg_sq_im);
-  free(r->rho);
-  free(r->rho_avg);
-  memset(r, 0, sizeof *r);
+  *out = NULL;
+  qs_ensemble_result *r = calloc(1, sizeof *r);
+  if (!r)
+    return QS_ERR_NOMEM;
+  r->seed = seed;
+  r->first_index = first_index;
+  r->shape = *shape;
+  r->shape.scope = QS_ACCUM_TOTAL;
+  r->times = malloc((size_t)shape->n_times * sizeof *r->times);
+  r->accums = calloc((size_t)n_types, sizeof *r->accums);
+  qs_status st = r->times && r->accums ? QS_OK : QS_ERR_NOMEM;
+  if (st == QS_OK) {
+    if (shape->times)
+      memcpy(r->times, shape->times, (size_t)shape->n_times * sizeof *r->times);
+    r->shape.times = r->times;
+    st = qs_accum_set_alloc(r->accums, types, n_types, &r->shape);
+  }
+  if (st != QS_OK) {
+    free(r->accums);
+    r->accums = NULL;
+    qs_ensemble_result_destroy(&r);
+    return st;
+  }
+  r->n_accums = n_types;
+  qs_ensemble_result_sync(r);
+  *out = r;
+  return QS_OK;
 }
 
-static int record_alloc(record *r, const record_shape *s)
+qs_status qs_ensemble_result_add_block(qs_ensemble_result *r, qs_accum **slot)
 {
-  memset(r, 0, sizeof *r);
-  r->obs = calloc(s->n_obs_t, sizeof *r->obs);
-  r->obs_sq_re = calloc(s->n_obs_t, sizeof *r->obs_sq_re);
-  r->obs_sq_im = calloc(s->n_obs_t, sizeof *r->obs_sq_im);
-  r->avg = calloc(s->n_obs, sizeof *r->avg);
-  r->avg_sq_re = calloc(s->n_obs, sizeof *r->avg_sq_re);
-  r->avg_sq_im = calloc(s->n_obs, sizeof *r->avg_sq_im);
-  int ok = r->obs && r->obs_sq_re && r->obs_sq_im && r->avg && r->avg_sq_re &&
-           r->avg_sq_im;
-  if (s->n_rho > 0) {
-    r->rho = calloc(s->n_rho_t, sizeof *r->rho);
-    r->rho_avg = calloc(s->n_rho, sizeof *r->rho_avg);
-    ok = ok && r->rho && r->rho_avg;
-  }
-  if (!ok)
-    record_free(r);
-  return ok;
+  size_t n = (size_t)r->n_accums;
+  qs_accum *blocks = realloc(r->blocks, (size_t)(r->n_blocks + 1) * n * sizeof *blocks);
+  if (!blocks)
+    return QS_ERR_NOMEM;
+  r->blocks = blocks;
+  qs_accum_shape shape = r->shape;
+  shape.scope = QS_ACCUM_BLOCK;
+  *slot = blocks + (size_t)r->n_blocks * n;
+  const qs_accum_type *types[QS_ENSEMBLE_MAX_ACCUMS];
+  for (size_t a = 0; a < n; a++)
+    types[a] = r->accums[a].type;
+  qs_status st = qs_accum_set_alloc(*slot, types, r->n_accums, &shape);
+  if (st == QS_OK)
+    r->n_blocks++;
+  return st;
 }
 
-static void record_zero(record *r, const record_shape *s)
+const void *qs_ensemble_accum(const qs_ensemble_result *res, const char *name)
 {
-  memset(r->obs, 0, s->n_obs_t * sizeof *r->obs);
-  memset(r->obs_sq_re, 0, s->n_obs_t * sizeof *r->obs_sq_re);
-  memset(r->obs_sq_im, 0, s->n_obs_t * sizeof *r->obs_sq_im);
-  memset(r->avg, 0, s->n_obs * sizeof *r->avg);
-  memset(r->avg_sq_re, 0, s->n_obs * sizeof *r->avg_sq_re);
-  memset(r->avg_sq_im, 0, s->n_obs * sizeof *r->avg_sq_im);
-  if (r->rho) {
-    memset(r->rho, 0, s->n_rho_t * sizeof *r->rho);
-    memset(r->rho_avg, 0, s->n_rho * sizeof *r->rho_avg);
-  }
-  memset(&r->work, 0, sizeof r->work);
-  r->status = QS_OK;
+  for (int a = 0; res && name && a < res->n_accums; a++)
+    if (strcmp(res->accums[a].type->name, name) == 0)
+      return res->accums[a].state;
+  return NULL;
 }
 
-/* into += from (all sums, element by element). */
-static void record_add(record *into, const record *from, const record_shape *s)
+void qs_ensemble_result_sync(qs_ensemble_result *r)
 {
-  for (size_t i = 0; i < s->n_obs_t; i++) {
-    into->obs[i] += from->obs[i];
-    into->obs_sq_re[i] += from->obs_sq_re[i];
-    into->obs_sq_im[i] += from->obs_sq_im[i];
+  const qs_accum_trajectories *tr = qs_ensemble_accum(r, "trajectories");
+  const qs_accum_moments *mo = qs_ensemble_accum(r, "moments");
+  const qs_accum_moments *av = qs_ensemble_accum(r, "time_average");
+  const qs_accum_rho *rho = qs_ensemble_accum(r, "rho");
+  const qs_accum_rho_average *ra = qs_ensemble_accum(r, "rho_average");
+  const qs_accum_jump_counts *jc = qs_ensemble_accum(r, "jump_counts");
+  r->n_times = r->shape.n_times;
+  r->n_obs = r->shape.n_obs;
+  r->n_avg = r->shape.n_avg;
+  r->dim = r->shape.dim;
+  r->n_channels = r->shape.n_channels;
+  if (tr) {
+    r->ntraj = tr->ntraj;
+    r->work = tr->work;
+    memcpy(r->group_ntraj, tr->group_ntraj, sizeof r->group_ntraj);
   }
-  for (size_t i = 0; i < s->n_obs; i++) {
-    into->avg[i] += from->avg[i];
-    into->avg_sq_re[i] += from->avg_sq_re[i];
-    into->avg_sq_im[i] += from->avg_sq_im[i];
-  }
-  if (into->rho) {
-    for (size_t i = 0; i < s->n_rho_t; i++)
-      into->rho[i] += from->rho[i];
-    for (size_t i = 0; i < s->n_rho; i++)
-      into->rho_avg[i] += from->rho_avg[i];
-  }
-  into->work.steps += from->work.steps;
-  into->work.rhs_evals += from->work.rhs_evals;
-  into->work.root_evals += from->work.root_evals;
-  into->work.jumps += from->work.jumps;
-}
-
-/* Add |psi><psi| (psi normalized) to the column-major rho. */
-static void add_projector(double complex *rho, const double complex *psi,
-                          qs_index dim, double weight)
-{
-  /* Real arithmetic: C's complex product adds an Annex G NaN fix-up
-   * branch per element (same values on finite data). */
-  const double *p = (const double *)psi;
-  for (qs_index j = 0; j < dim; j++) {
-    const double cr = weight * p[2 * j], ci = -weight * p[2 * j + 1];
-    double *col = (double *)(rho + j * dim);
-    for (qs_index i = 0; i < dim; i++) {
-      col[2 * i] += p[2 * i] * cr - p[2 * i + 1] * ci;
-      col[2 * i + 1] += p[2 * i] * ci + p[2 * i + 1] * cr;
-    }
-  }
-}
-
-/* Integrate trajectory `index` and fill its record (sums over one). */
-static void run_one(qs_traj *tr, const qs_model *m, const qs_ensemble_options *o,
-                    long index, double complex *psi, record *rec,
-                    const record_shape *s)
-{
-  record_zero(rec, s);
-  qs_status st = qs_traj_start(tr, NULL, 0.0, o->seed, (uint64_t)index);
-  qs_index dim = m->space.total;
-  int n_avg = 0;
-  for (int t = 0; t < o->n_times && st == QS_OK; t++)
-    n_avg += o->times[t] >= o->burn_in;
-  for (int t = 0; t < o->n_times && st == QS_OK; t++) {
-    st = qs_traj_evolve_to(tr, o->times[t]);
-    if (st != QS_OK)
-      break;
-    qs_traj_state(tr, psi);
-    if (m->frame_rate)  /* report in the model's frame (see model.h) */
-      qs_model_frame_state(m, o->times[t], psi);
-    int in_avg = o->times[t] >= o->burn_in;
-    for (int k = 0; k < m->n_obs; k++) {
-      double complex v = qs_op_expect(m->obs[k], psi);
-      rec->obs[(size_t)t * (size_t)m->n_obs + (size_t)k] = v;
-      rec->obs_sq_re[(size_t)t * (size_t)m->n_obs + (size_t)k] = creal(v) * creal(v);
-      rec->obs_sq_im[(size_t)t * (size_t)m->n_obs + (size_t)k] = cimag(v) * cimag(v);
-      if (in_avg)
-        rec->avg[k] += v / n_avg;
-    }
-    if (rec->rho) {
-      add_projector(rec->rho + (size_t)t * s->n_rho, psi, dim, 1.0);
-      if (in_avg)
-        add_projector(rec->rho_avg, psi, dim, 1.0 / n_avg);
-    }
-  }
-  for (int k = 0; k < m->n_obs; k++) {
-    rec->avg_sq_re[k] = creal(rec->avg[k]) * creal(rec->avg[k]);
-    rec->avg_sq_im[k] = cimag(rec->avg[k]) * cimag(rec->avg[k]);
-  }
-  qs_traj_get_stats(tr, &rec->work);
-  rec->status = st;
-}
-
-/* Add a block's time-averaged rho to its jackknife group. */
-static void add_to_group(qs_ensemble_result *res, const record *block,
-                         const record_shape *s, long block_index, long n)
-{
-  long g = block_index % QS_ENSEMBLE_GROUPS;
-  res->group_ntraj[g] += n;
-  if (!res->rho_avg_group)
-    return;
-  double complex *dst = res->rho_avg_group + (size_t)g * s->n_rho;
-  for (size_t i = 0; i < s->n_rho; i++)
-    dst[i] += block->rho_avg[i];
+  r->obs_sum = mo ? mo->sum : NULL;
+  r->obs_sq_re = mo ? mo->sq_re : NULL;
+  r->obs_sq_im = mo ? mo->sq_im : NULL;
+  r->avg_sum = av ? av->sum : NULL;
+  r->avg_sq_re = av ? av->sq_re : NULL;
+  r->avg_sq_im = av ? av->sq_im : NULL;
+  r->rho_sum = rho ? rho->sum : NULL;
+  r->rho_avg_sum = ra ? ra->sum : NULL;
+  r->rho_avg_group = ra ? ra->groups : NULL;
+  r->jump_count = jc ? jc->count : NULL;
 }
 
 static qs_status check_options(const qs_model *m, const qs_ensemble_options *o,
@@ -229,69 +159,182 @@ static qs_status check_options(const qs_model *m, const qs_ensemble_options *o,
             QS_ENSEMBLE_MAX_RHO_DIM, (long long)m->space.total);
     return QS_ERR_INVALID;
   }
+  if (o->n_accums < 0 || (o->n_accums > 0 && !o->accums) ||
+      o->n_accums > QS_ENSEMBLE_MAX_ACCUMS - 7) {
+    qs_set_message(msg, msglen, "n_accums = %d: expected 0..%d accumulator types",
+                   o->n_accums, QS_ENSEMBLE_MAX_ACCUMS - 7);
+    return QS_ERR_INVALID;
+  }
   return QS_OK;
 }
 
-static qs_status result_alloc(const qs_model *m, const qs_ensemble_options *o,
-                              const record_shape *s, qs_ensemble_result **out)
+/* The accumulator types of a run: built-in ones by option, then the
+ * caller's.  Returns their number (<= QS_ENSEMBLE_MAX_ACCUMS). */
+static int run_types(const qs_ensemble_options *o, const qs_accum_type **types)
 {
-  qs_ensemble_result *r = calloc(1, sizeof *r);
-  if (!r)
-    return QS_ERR_NOMEM;
-  r->seed = o->seed;
-  r->n_times = o->n_times;
-  r->n_obs = m->n_obs;
-  r->dim = m->space.total;
+  int n = 0;
+  types[n++] = &qs_accum_type_trajectories;
+  types[n++] = &qs_accum_type_moments;
+  types[n++] = &qs_accum_type_time_average;
+  types[n++] = &qs_accum_type_jump_counts;
+  if (o->store_rho) {
+    types[n++] = &qs_accum_type_rho;
+    types[n++] = &qs_accum_type_rho_average;
+  }
+  if (o->record_jumps)
+    types[n++] = &qs_accum_type_jump_records;
+  for (int k = 0; k < o->n_accums; k++)
+    types[n++] = o->accums[k];
+  return n;
+}
+
+static qs_accum_shape run_shape(const qs_model *m, const qs_ensemble_options *o)
+{
+  qs_accum_shape s = {.n_times = o->n_times, .times = o->times, .n_obs = m->n_obs,
+                      .dim = m->space.total, .n_channels = m->n_c,
+                      .scope = QS_ACCUM_BLOCK};
   for (int t = 0; t < o->n_times; t++)
-    r->n_avg += o->times[t] >= o->burn_in;
-  r->times = malloc((size_t)o->n_times * sizeof *r->times);
-  record acc;
-  if (!r->times || !record_alloc(&acc, s)) {
-    qs_ensemble_result_destroy(&r);
-    return QS_ERR_NOMEM;
+    s.n_avg += o->times[t] >= o->burn_in;
+  return s;
+}
+
+/* What the tasks of one run share; slots[k] receives trajectory k of the
+ * current block, worker w uses trajs[w], psi and obs of worker w. */
+typedef struct {
+  const qs_model *model;
+  const qs_ensemble_options *opt;
+  int n_accums;
+  qs_accum *slots;          /* QS_ENSEMBLE_BLOCK sets */
+  qs_traj **trajs;          /* one per worker */
+  double complex *psi, *obs;
+  long first;               /* index of the block's first trajectory */
+} ensemble_work;
+
+/* Advance to output time t, telling the accumulators of every jump. */
+static qs_status evolve_recording_jumps(qs_traj *tr, double t, qs_accum *set, int n,
+                                        long index)
+{
+  qs_status st;
+  while ((st = qs_traj_step(tr, t, NULL)) == QS_JUMPED) {
+    double t_jump;
+    int channel;
+    qs_traj_last_jump(tr, &t_jump, &channel);
+    qs_accum_set_jump(set, n, index, t_jump, channel);
   }
-  memcpy(r->times, o->times, (size_t)o->n_times * sizeof *r->times);
-  /* The result takes over the record's arrays. */
-  r->obs_sum = acc.obs;
-  r->obs_sq_re = acc.obs_sq_re;
-  r->obs_sq_im = acc.obs_sq_im;
-  r->avg_sum = acc.avg;
-  r->avg_sq_re = acc.avg_sq_re;
-  r->avg_sq_im = acc.avg_sq_im;
-  r->rho_sum = acc.rho;
-  r->rho_avg_sum = acc.rho_avg;
-  if (s->n_rho > 0 &&
-      !(r->rho_avg_group = calloc(QS_ENSEMBLE_GROUPS * s->n_rho, sizeof *r->rho_avg_group))) {
-    qs_ensemble_result_destroy(&r);
-    return QS_ERR_NOMEM;
+  return st;
+}
+
+/* Task k of a block: integrate trajectory first + k into slot k. */
+static qs_status run_trajectory(long k, int worker, void *data)
+{
+  const ensemble_work *w = data;
+  const qs_model *m = w->model;
+  const qs_ensemble_options *o = w->opt;
+  qs_traj *tr = w->trajs[worker];
+  qs_accum *set = w->slots + k * w->n_accums;
+  double complex *psi = w->psi + (size_t)worker * (size_t)m->space.total;
+  double complex *obs = w->obs + (size_t)worker * (size_t)m->n_obs;
+  long index = w->first + k;
+  qs_accum_set_reset(set, w->n_accums);
+  qs_status st = qs_traj_start(tr, NULL, 0.0, o->seed, (uint64_t)index);
+  for (int t = 0; t < o->n_times && st == QS_OK; t++) {
+    st = evolve_recording_jumps(tr, o->times[t], set, w->n_accums, index);
+    if (st != QS_OK)
+      break;
+    qs_traj_state(tr, psi);
+    if (m->frame_rate)  /* report in the model's frame (see model.h) */
+      qs_model_frame_state(m, o->times[t], psi);
+    for (int i = 0; i < m->n_obs; i++)
+      obs[i] = qs_op_expect(m->obs[i], psi);
+    qs_accum_sample sample = {t, o->times[t], o->times[t] >= o->burn_in, psi, obs};
+    qs_accum_set_sample(set, w->n_accums, &sample);
   }
-  *out = r;
-  return QS_OK;
+  qs_traj_stats work;
+  qs_traj_get_stats(tr, &work);
+  /* The block as this run cuts it (first_index need not be a multiple of
+   * QS_ENSEMBLE_BLOCK): all of a block's trajectories share one group. */
+  qs_accum_end end = {index, w->first / QS_ENSEMBLE_BLOCK, &work};
+  qs_accum_set_finish(set, w->n_accums, &end);
+  return st;
 }
 
-static record result_as_record(qs_ensemble_result *r)
+static void work_free(ensemble_work *w, int workers)
 {
-  return (record){r->obs_sum, r->obs_sq_re, r->obs_sq_im, r->avg_sum,
-                  r->avg_sq_re, r->avg_sq_im, r->rho_sum, r->rho_avg_sum,
-                  r->work, QS_OK};
+  for (int k = 0; w->trajs && k < workers; k++)
+    qs_traj_destroy(&w->trajs[k]);
+  for (int k = 0; w->slots && k < QS_ENSEMBLE_BLOCK; k++)
+    qs_accum_set_free(w->slots + k * w->n_accums, w->n_accums);
+  free(w->slots);
+  free(w->trajs);
+  free(w->psi);
+  free(w->obs);
 }
 
-static record_shape shape_of(const qs_model *m, int n_times, int store_rho)
+/* Per-worker trajectories and state vectors, per-slot accumulator sets. */
+static qs_status work_alloc(ensemble_work *w, int workers, const qs_accum_type *const *types,
+                            const qs_accum_shape *shape, const qs_traj_options *traj_opt)
 {
-  size_t dim2 = store_rho ? (size_t)(m->space.total * m->space.total) : 0;
-  return (record_shape){(size_t)n_times * (size_t)m->n_obs, (size_t)m->n_obs,
-                        (size_t)n_times * dim2, dim2};
+  const qs_model *m = w->model;
+  w->slots = calloc((size_t)QS_ENSEMBLE_BLOCK * (size_t)w->n_accums, sizeof *w->slots);
+  w->trajs = calloc((size_t)workers, sizeof *w->trajs);
+  w->psi = calloc((size_t)workers * (size_t)m->space.total, sizeof *w->psi);
+  w->obs = calloc((size_t)workers * (size_t)(m->n_obs > 0 ? m->n_obs : 1), sizeof *w->obs);
+  qs_status st = w->slots && w->trajs && w->psi && w->obs ? QS_OK : QS_ERR_NOMEM;
+  for (int k = 0; k < QS_ENSEMBLE_BLOCK && st == QS_OK; k++)
+    st = qs_accum_set_alloc(w->slots + k * w->n_accums, types, w->n_accums, shape);
+  for (int k = 0; k < workers && st == QS_OK; k++)
+    st = qs_traj_create(m, traj_opt, &w->trajs[k]);
+  return st;
 }
 
-static int result_finite(const qs_ensemble_result *r, const record_shape *s)
+static int result_finite(const qs_ensemble_result *r)
 {
-  for (size_t i = 0; i < s->n_obs_t; i++)
+  size_t n = (size_t)r->n_times * (size_t)r->n_obs;
+  for (size_t i = 0; i < n; i++)
     if (!isfinite(creal(r->obs_sum[i])) || !isfinite(cimag(r->obs_sum[i])))
       return 0;
-  for (size_t i = 0; i < s->n_obs; i++)
-    if (!isfinite(creal(r->avg_sum[i])) || !isfinite(cimag(r->avg_sum[i])))
+  for (int k = 0; k < r->n_obs; k++)
+    if (!isfinite(creal(r->avg_sum[k])) || !isfinite(cimag(r->avg_sum[k])))
       return 0;
   return 1;
+}
+
+/* Sum a block's n trajectories in trajectory order into `block`, then add
+ * the block to the totals (and keep a copy when asked). */
+static qs_status reduce_block(qs_ensemble_result *res, const ensemble_work *w,
+                              qs_accum *block, long n, int keep)
+{
+  qs_accum_set_reset(block, w->n_accums);
+  qs_status st = QS_OK;
+  for (long k = 0; k < n && st == QS_OK; k++)
+    st = qs_accum_set_add(block, w->slots + k * w->n_accums, w->n_accums);
+  if (st == QS_OK)
+    st = qs_accum_set_add(res->accums, block, w->n_accums);
+  qs_accum *kept = NULL;
+  if (st == QS_OK && keep)
+    st = qs_ensemble_result_add_block(res, &kept);
+  if (st == QS_OK && kept)
+    st = qs_accum_set_add(kept, block, w->n_accums);
+  qs_ensemble_result_sync(res);
+  return st;
+}
+
+static qs_status run_blocks(qs_ensemble_result *res, ensemble_work *w, qs_accum *block)
+{
+  const qs_ensemble_options *o = w->opt;
+  qs_farm_options farm = qs_farm_default_options();
+  farm.threads = o->threads;
+  qs_status st = QS_OK;
+  for (long first = 0; first < o->ntraj && st == QS_OK; first += QS_ENSEMBLE_BLOCK) {
+    long n = o->ntraj - first < QS_ENSEMBLE_BLOCK ? o->ntraj - first : QS_ENSEMBLE_BLOCK;
+    w->first = o->first_index + first;
+    st = qs_farm_run(n, run_trajectory, w, &farm, NULL);
+    if (st == QS_OK)
+      st = reduce_block(res, w, block, n, o->keep_blocks);
+    if (st == QS_OK && o->progress)
+      o->progress(res->ntraj, o->ntraj, o->progress_data);
+  }
+  return st;
 }
 
 qs_status qs_ensemble_run(const qs_model *model, const qs_traj_options *traj_opt,
@@ -304,59 +347,30 @@ qs_status qs_ensemble_run(const qs_model *model, const qs_traj_options *traj_opt
   qs_status st = check_options(model, opt, msg, msglen);
   if (st != QS_OK)
     return st;
-  int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
-  record_shape s = shape_of(model, opt->n_times, opt->store_rho);
+  const qs_accum_type *types[QS_ENSEMBLE_MAX_ACCUMS];
+  int n_types = run_types(opt, types);
+  qs_accum_shape shape = run_shape(model, opt);
   qs_ensemble_result *res = NULL;
-  st = result_alloc(model, opt, &s, &res);
+  st = qs_ensemble_result_new(&shape, types, n_types, opt->seed, opt->first_index, &res);
   if (st != QS_OK)
     return st;
-
-  qs_traj **trajs = calloc((size_t)threads, sizeof *trajs);
-  double complex *psi = calloc((size_t)threads * (size_t)model->space.total, sizeof *psi);
-  record *recs = calloc(QS_ENSEMBLE_BLOCK, sizeof *recs);
-  record block = {0};
-  int have_block = record_alloc(&block, &s);
-  if (!trajs || !psi || !recs || !have_block)
-    st = QS_ERR_NOMEM;
-  for (int k = 0; k < QS_ENSEMBLE_BLOCK && st == QS_OK; k++)
-    if (!record_alloc(&recs[k], &s))
-      st = QS_ERR_NOMEM;
-  for (int k = 0; k < threads && st == QS_OK; k++)
-    st = qs_traj_create(model, traj_opt, &trajs[k]);
-
-  record total = result_as_record(res);
-  for (long first = 0; first < opt->ntraj && st == QS_OK; first += QS_ENSEMBLE_BLOCK) {
-    long n = opt->ntraj - first < QS_ENSEMBLE_BLOCK ? opt->ntraj - first : QS_ENSEMBLE_BLOCK;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (long k = 0; k < n; k++) {
-      int tid = omp_get_thread_num();
-      run_one(trajs[tid], model, opt, opt->first_index + first + k,
-              psi + (size_t)tid * (size_t)model->space.total, &recs[k], &s);
-    }
-    /* Sum the block in trajectory order, then add it to the total. */
-    record_zero(&block, &s);
-    for (long k = 0; k < n && st == QS_OK; k++) {
-      st = recs[k].status;
-      record_add(&block, &recs[k], &s);
-    }
-    record_add(&total, &block, &s);
-    add_to_group(res, &block, &s, (opt->first_index + first) / QS_ENSEMBLE_BLOCK, n);
-    res->ntraj += n;
-    if (opt->progress)
-      opt->progress(res->ntraj, opt->ntraj, opt->progress_data);
-  }
-  res->work = total.work;
-  if (st == QS_OK && !result_finite(res, &s))
+  qs_farm_options farm = qs_farm_default_options();
+  farm.threads = opt->threads;
+  int workers = qs_farm_workers(&farm);
+  ensemble_work w = {.model = model, .opt = opt, .n_accums = n_types};
+  qs_accum block[QS_ENSEMBLE_MAX_ACCUMS];
+  int have_block = 0;
+  st = work_alloc(&w, workers, types, &shape, traj_opt);
+  if (st == QS_OK)
+    st = qs_accum_set_alloc(block, types, n_types, &shape);
+  have_block = st == QS_OK;
+  if (st == QS_OK)
+    st = run_blocks(res, &w, block);
+  if (st == QS_OK && !result_finite(res))
     st = QS_ERR_NUMERIC;
-
-  for (int k = 0; trajs && k < threads; k++)
-    qs_traj_destroy(&trajs[k]);
-  for (int k = 0; recs && k < QS_ENSEMBLE_BLOCK; k++)
-    record_free(&recs[k]);
-  record_free(&block);
-  free(recs);
-  free(trajs);
-  free(psi);
+  if (have_block)
+    qs_accum_set_free(block, n_types);
+  work_free(&w, workers);
   if (st != QS_OK) {
     qs_ensemble_result_destroy(&res);
     return st;
@@ -365,27 +379,47 @@ qs_status qs_ensemble_run(const qs_model *model, const qs_traj_options *traj_opt
   return QS_OK;
 }
 
+static int same_accumulators(const qs_ensemble_result *a, const qs_ensemble_result *b)
+{
+  if (a->n_times != b->n_times || a->n_obs != b->n_obs || a->dim != b->dim ||
+      a->n_accums != b->n_accums)
+    return 0;
+  for (int k = 0; k < a->n_accums; k++)
+    if (a->accums[k].type != b->accums[k].type)
+      return 0;
+  return 1;
+}
+
+/* Other's blocks one by one (and into's kept copies), as one run adds them. */
+static qs_status merge_blocks(qs_ensemble_result *into, const qs_ensemble_result *other)
+{
+  int n = into->n_accums, keep = into->n_blocks > 0;
+  qs_status st = QS_OK;
+  for (long b = 0; b < other->n_blocks && st == QS_OK; b++) {
+    const qs_accum *block = other->blocks + b * n;
+    st = qs_accum_set_add(into->accums, block, n);
+    qs_accum *kept = NULL;
+    if (st == QS_OK && keep)
+      st = qs_ensemble_result_add_block(into, &kept);
+    if (st == QS_OK && kept)
+      st = qs_accum_set_add(kept, block, n);
+  }
+  return st;
+}
+
 qs_status qs_ensemble_merge(qs_ensemble_result *into, const qs_ensemble_result *other)
 {
   if (!into || !other)
     return QS_ERR_INVALID;
-  if (into->n_times != other->n_times || into->n_obs != other->n_obs ||
-      into->dim != other->dim || (into->rho_sum == NULL) != (other->rho_sum == NULL))
+  if (!same_accumulators(into, other))
     return QS_ERR_DIMENSION;
-  size_t dim2 = into->rho_sum ? (size_t)(into->dim * into->dim) : 0;
-  record_shape s = {(size_t)into->n_times * (size_t)into->n_obs, (size_t)into->n_obs,
-                    (size_t)into->n_times * dim2, dim2};
-  record a = result_as_record(into);
-  record b = result_as_record((qs_ensemble_result *)other);
-  record_add(&a, &b, &s);
-  for (int g = 0; g < QS_ENSEMBLE_GROUPS; g++) {
-    into->group_ntraj[g] += other->group_ntraj[g];
-    for (size_t i = 0; into->rho_avg_group && i < dim2; i++)
-      into->rho_avg_group[(size_t)g * dim2 + i] += other->rho_avg_group[(size_t)g * dim2 + i];
-  }
-  into->work = a.work;
-  into->ntraj += other->ntraj;
-  return QS_OK;
+  if (other->n_blocks == 0)
+    drop_blocks(into);
+  qs_status st = other->n_blocks > 0 ? merge_blocks(into, other)
+                                     : qs_accum_set_add(into->accums, other->accums,
+                                                        into->n_accums);
+  qs_ensemble_result_sync(into);
+  return st;
 }
 
 qs_status qs_ensemble_jackknife(const qs_ensemble_result *res, qs_rho_function f,

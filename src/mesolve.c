@@ -382,12 +382,7 @@ static double sample_time(const qs_time_average *avg, int i)
   return avg->t_from + (i + 0.5) * (avg->t_to - avg->t_from) / avg->n_samples;
 }
 
-/* Validate everything but the model; a message names the bad value. */
-static qs_status check_inputs(const qs_model *m, const double complex *rho0,
-                              int n_times, const double *times,
-                              const qs_time_average *avg,
-                              const qs_mesolve_options *o, char *msg,
-                              size_t msglen)
+static qs_status check_options(const qs_mesolve_options *o, char *msg, size_t msglen)
 {
   if (!(o->rtol > 0.0 && o->rtol <= 0.1) || !(o->atol > 0.0 && o->atol <= 0.1) ||
       o->max_steps < 1 || o->max_order < 1 || o->max_order > 12) {
@@ -397,6 +392,24 @@ static qs_status check_inputs(const qs_model *m, const double complex *rho0,
                    o->rtol, o->atol, o->max_steps, o->max_order);
     return QS_ERR_INVALID;
   }
+  return QS_OK;
+}
+
+/* What an integrator needs: a model and options. */
+static qs_status check_setup(const qs_model *model, const qs_mesolve_options *o, char *msg,
+                             size_t msglen)
+{
+  if (!model) {
+    qs_set_message(msg, msglen, "mesolve: model is NULL");
+    return QS_ERR_INVALID;
+  }
+  qs_status st = check_model(model, msg, msglen);
+  return st == QS_OK ? check_options(o, msg, msglen) : st;
+}
+
+static qs_status check_times(int n_times, const double *times, const qs_time_average *avg,
+                             char *msg, size_t msglen)
+{
   if (n_times < 1 || !times) {
     qs_set_message(msg, msglen, "mesolve: n_times = %d, needs >= 1 output times",
                    n_times);
@@ -418,6 +431,13 @@ static qs_status check_inputs(const qs_model *m, const double complex *rho0,
                    avg->t_from, avg->t_to, avg->n_samples);
     return QS_ERR_INVALID;
   }
+  return QS_OK;
+}
+
+/* rho0 finite and Hermitian, or the model's psi0 to fall back on. */
+static qs_status check_rho0(const qs_model *m, const double complex *rho0, char *msg,
+                            size_t msglen)
+{
   const qs_index n = m->space.total;
   if (!rho0) {
     if (!m->psi0) {
@@ -476,6 +496,220 @@ static int all_finite(const double *x, qs_index len)
   return 1;
 }
 
+/* ---- the integrator object ---------------------------------------------- */
+
+struct qs_me {
+  mesolve_work w;
+  const qs_model *model;
+  SUNContext ctx;
+  N_Vector y;               /* rho in the integration frame (CVODE's state) */
+  void *cvode;
+  SUNNonlinearSolver nls;
+  double complex *frame;    /* N^2 scratch for the reporting frame, or NULL */
+  double t;                 /* time of y */
+  double t_stop;            /* integration never beyond this */
+  int started;
+  qs_mesolve_stats earlier; /* counters of the runs before the last start */
+};
+
+void qs_me_destroy(qs_me **me)
+{
+  if (!me || !*me)
+    return;
+  qs_me *e = *me;
+  if (e->cvode)
+    CVodeFree(&e->cvode);
+  if (e->nls)
+    SUNNonlinSolFree(e->nls);
+  if (e->y)
+    N_VDestroy(e->y);
+  if (e->ctx)
+    SUNContext_Free(&e->ctx);
+  free(e->frame);
+  if (e->model)
+    work_free(&e->w);
+  free(e);
+  *me = NULL;
+}
+
+/* CVODE memory, its vector and solver, made once: CVodeInit allocates
+ * for the problem size (from a zero state: each start re-initializes). */
+static qs_status cvode_setup(qs_me *e, const qs_mesolve_options *o)
+{
+  const qs_index n2 = e->model->space.total * e->model->space.total;
+  if (SUNContext_Create(NULL, &e->ctx) != 0)
+    return QS_ERR_CVODE;
+  e->y = qs_nvector_new(2 * n2, e->ctx);
+  if (!e->y)
+    return QS_ERR_NOMEM;
+  memset(N_VGetArrayPointer(e->y), 0, (size_t)(2 * n2) * sizeof(double));
+  e->cvode = CVodeCreate(CV_ADAMS, e->ctx);
+  if (!e->cvode || CVodeSetErrHandlerFn(e->cvode, error_handler, &e->w) != CV_SUCCESS ||
+      CVodeInit(e->cvode, rhs, 0.0, e->y) != CV_SUCCESS ||
+      CVodeSStolerances(e->cvode, o->rtol, o->atol) != CV_SUCCESS ||
+      CVodeSetUserData(e->cvode, &e->w) != CV_SUCCESS ||
+      CVodeSetMaxNumSteps(e->cvode, o->max_steps) != CV_SUCCESS ||
+      CVodeSetMaxOrd(e->cvode, o->max_order) != CV_SUCCESS)
+    return QS_ERR_CVODE;
+  /* Adams is non-stiff: fixed-point iteration needs no linear solver. */
+  e->nls = SUNNonlinSol_FixedPoint(e->y, 0, e->ctx);
+  if (!e->nls || CVodeSetNonlinearSolver(e->cvode, e->nls) != CV_SUCCESS)
+    return QS_ERR_CVODE;
+  return QS_OK;
+}
+
+qs_status qs_me_create(const qs_model *model, const qs_mesolve_options *opt, qs_me **out,
+                       char *msg, size_t msglen)
+{
+  qs_set_message(msg, msglen, "%s", "");
+  if (!out)
+    return QS_ERR_INVALID;
+  *out = NULL;
+  const qs_mesolve_options o = opt ? *opt : qs_mesolve_default_options();
+  qs_status st = check_setup(model, &o, msg, msglen);
+  if (st != QS_OK)
+    return st;
+  qs_me *e = calloc(1, sizeof *e);
+  if (!e)
+    return QS_ERR_NOMEM;
+  st = work_init(&e->w, model);
+  e->model = model; /* work_init has set up w: work_free may run */
+  if (st == QS_OK && model->frame_rate) {
+    const qs_index n = model->space.total;
+    e->frame = malloc((size_t)(n * n) * sizeof *e->frame);
+    if (!e->frame)
+      st = QS_ERR_NOMEM;
+  }
+  if (st == QS_OK)
+    st = cvode_setup(e, &o);
+  if (st == QS_ERR_CVODE)
+    qs_set_message(msg, msglen, "mesolve: CVODE setup failed: %s", e->w.cvode_msg);
+  if (st != QS_OK) {
+    qs_me_destroy(&e);
+    return st;
+  }
+  *out = e;
+  return QS_OK;
+}
+
+/* Counters of CVODE's current run (since the last CVodeReInit). */
+static void current_stats(const qs_me *e, qs_mesolve_stats *s)
+{
+  long v = 0;
+  memset(s, 0, sizeof *s);
+  if (CVodeGetNumSteps(e->cvode, &v) == CV_SUCCESS)
+    s->steps = v;
+  if (CVodeGetNumRhsEvals(e->cvode, &v) == CV_SUCCESS)
+    s->rhs_evals = v;
+  if (CVodeGetNumNonlinSolvIters(e->cvode, &v) == CV_SUCCESS)
+    s->nonlin_iters = v;
+  if (CVodeGetNumNonlinSolvConvFails(e->cvode, &v) == CV_SUCCESS)
+    s->nonlin_fails = v;
+  if (CVodeGetNumErrTestFails(e->cvode, &v) == CV_SUCCESS)
+    s->err_fails = v;
+}
+
+void qs_me_get_stats(const qs_me *me, qs_mesolve_stats *stats)
+{
+  current_stats(me, stats);
+  stats->steps += me->earlier.steps;
+  stats->rhs_evals += me->earlier.rhs_evals;
+  stats->nonlin_iters += me->earlier.nonlin_iters;
+  stats->nonlin_fails += me->earlier.nonlin_fails;
+  stats->err_fails += me->earlier.err_fails;
+}
+
+qs_status qs_me_start(qs_me *me, const double complex *rho0, double t0, double t_stop,
+                      char *msg, size_t msglen)
+{
+  qs_set_message(msg, msglen, "%s", "");
+  if (!me)
+    return QS_ERR_INVALID;
+  if (!isfinite(t0) || !isfinite(t_stop) || !(t_stop >= t0)) {
+    qs_set_message(msg, msglen, "mesolve: start at t0 = %g with stop time %g: needs "
+                   "finite t0 <= t_stop", t0, t_stop);
+    return QS_ERR_INVALID;
+  }
+  qs_status st = check_rho0(me->model, rho0, msg, msglen);
+  if (st != QS_OK)
+    return st;
+  qs_mesolve_stats total;
+  qs_me_get_stats(me, &total);
+  me->earlier = total; /* CVodeReInit zeroes CVODE's counters */
+  initial_state(me->model, rho0, (double complex *)N_VGetArrayPointer(me->y));
+  me->w.bad_coeff = 0;
+  me->started = 0;
+  if (CVodeReInit(me->cvode, t0, me->y) != CV_SUCCESS ||
+      CVodeSetStopTime(me->cvode, t_stop) != CV_SUCCESS) {
+    qs_set_message(msg, msglen, "mesolve: CVODE restart failed: %s", me->w.cvode_msg);
+    return QS_ERR_CVODE;
+  }
+  me->t = t0;
+  me->t_stop = t_stop;
+  me->started = 1;
+  return QS_OK;
+}
+
+qs_status qs_me_evolve_to(qs_me *me, double t, char *msg, size_t msglen)
+{
+  if (!me || !me->started || !(t >= me->t) || !(t <= me->t_stop)) {
+    if (me)
+      qs_set_message(msg, msglen,
+                     "mesolve: evolve to t = %g outside [%g, %g] (current time, stop time)%s",
+                     t, me->t, me->t_stop, me->started ? "" : " or not started");
+    return QS_ERR_INVALID;
+  }
+  if (t > me->t) {
+    sunrealtype t_ret = 0.0;
+    const int flag = CVode(me->cvode, t, me->y, &t_ret, CV_NORMAL);
+    if (flag < 0) {
+      me->started = 0; /* the state is unusable until the next start */
+      if (me->w.bad_coeff) {
+        qs_set_message(msg, msglen,
+                       "mesolve: a time-dependent coefficient f_k(%g) is not finite",
+                       me->w.bad_t);
+        return QS_ERR_NUMERIC;
+      }
+      char *name = CVodeGetReturnFlagName(flag); /* malloc'd by CVODE */
+      qs_set_message(msg, msglen, "mesolve: CVODE failed before t = %g (%s): %s", t,
+                     name ? name : "?", me->w.cvode_msg);
+      free(name);
+      return QS_ERR_CVODE;
+    }
+    me->t = t;
+  }
+  const qs_index n = me->model->space.total;
+  if (!all_finite(N_VGetArrayPointer(me->y), 2 * n * n)) {
+    me->started = 0;
+    qs_set_message(msg, msglen, "mesolve: rho(%g) is not finite", t);
+    return QS_ERR_NUMERIC;
+  }
+  return QS_OK;
+}
+
+double qs_me_time(const qs_me *me)
+{
+  return me->t;
+}
+
+void qs_me_get_rho(const qs_me *me, double complex *rho)
+{
+  qs_model_frame_rho(me->model, me->t, (const double complex *)N_VGetArrayPointer(me->y), rho);
+}
+
+void qs_me_get_observables(qs_me *me, double complex *obs)
+{
+  const double complex *rep = (const double complex *)N_VGetArrayPointer(me->y);
+  if (me->frame) {
+    qs_model_frame_rho(me->model, me->t, rep, me->frame);
+    rep = me->frame;
+  }
+  for (int k = 0; k < me->model->n_obs; k++)
+    obs[k] = qs_op_trace_with(me->model->obs[k], rep);
+}
+
+/* ---- the one-shot solve --------------------------------------------------- */
+
 qs_status qs_mesolve(const qs_model *model, const double complex *rho0,
                      int n_times, const double *times,
                      const qs_time_average *avg, const qs_mesolve_options *opt,
@@ -486,108 +720,37 @@ qs_status qs_mesolve(const qs_model *model, const double complex *rho0,
   if (stats)
     memset(stats, 0, sizeof *stats);
   qs_set_message(msg, msglen, "%s", "");
-  if (!model) {
-    qs_set_message(msg, msglen, "mesolve: model is NULL");
-    return QS_ERR_INVALID;
-  }
   const qs_mesolve_options o = opt ? *opt : qs_mesolve_default_options();
-  qs_status st = check_model(model, msg, msglen);
+  qs_status st = check_setup(model, &o, msg, msglen);
   if (st == QS_OK)
-    st = check_inputs(model, rho0, n_times, times, avg, &o, msg, msglen);
+    st = check_times(n_times, times, avg, msg, msglen);
+  if (st == QS_OK)
+    st = check_rho0(model, rho0, msg, msglen);
   if (st != QS_OK)
     return st;
 
   const qs_index n = model->space.total, n2 = n * n;
   const int n_samples = avg ? avg->n_samples : 0;
-  mesolve_work w;
-  SUNContext ctx = NULL;
-  N_Vector y = NULL;
-  void *cvode = NULL;
-  SUNNonlinearSolver nls = NULL;
-  double complex *acc = NULL, *frame = NULL;
-  st = work_init(&w, model);
-  if (st != QS_OK)
-    goto done;
-  if (model->frame_rate) {
-    frame = malloc((size_t)n2 * sizeof *frame);
-    if (!frame) {
-      st = QS_ERR_NOMEM;
-      goto done;
-    }
-  }
-  if (avg) {
-    acc = calloc((size_t)n2, sizeof *acc);
-    if (!acc) {
-      st = QS_ERR_NOMEM;
-      goto done;
-    }
-  }
-  st = QS_ERR_CVODE;
-  if (SUNContext_Create(NULL, &ctx) != 0)
-    goto done;
-  y = qs_nvector_new(2 * n2, ctx);
-  if (!y) {
-    st = QS_ERR_NOMEM;
-    goto done;
-  }
-  double complex *rho = (double complex *)N_VGetArrayPointer(y);
-  initial_state(model, rho0, rho);
   double t_end = times[n_times - 1];
   if (avg)
     t_end = fmax(t_end, sample_time(avg, n_samples - 1));
-  cvode = CVodeCreate(CV_ADAMS, ctx);
-  if (!cvode || CVodeSetErrHandlerFn(cvode, error_handler, &w) != CV_SUCCESS ||
-      CVodeInit(cvode, rhs, 0.0, y) != CV_SUCCESS ||
-      CVodeSStolerances(cvode, o.rtol, o.atol) != CV_SUCCESS ||
-      CVodeSetUserData(cvode, &w) != CV_SUCCESS ||
-      CVodeSetMaxNumSteps(cvode, o.max_steps) != CV_SUCCESS ||
-      CVodeSetMaxOrd(cvode, o.max_order) != CV_SUCCESS ||
-      CVodeSetStopTime(cvode, t_end) != CV_SUCCESS)
-    goto done;
-  /* Adams is non-stiff: fixed-point iteration needs no linear solver. */
-  nls = SUNNonlinSol_FixedPoint(y, 0, ctx);
-  if (!nls || CVodeSetNonlinearSolver(cvode, nls) != CV_SUCCESS)
-    goto done;
+  qs_me *me = NULL;
+  double complex *rep = malloc((size_t)n2 * sizeof *rep);
+  double complex *acc = avg ? calloc((size_t)n2, sizeof *acc) : NULL;
+  st = rep && (acc || !avg) ? qs_me_create(model, &o, &me, msg, msglen) : QS_ERR_NOMEM;
+  if (st == QS_OK)
+    st = qs_me_start(me, rho0, 0.0, t_end, msg, msglen);
 
   /* Walk the merged, increasing sequence of output and sample times. */
-  st = QS_OK;
   int it = 0, is = 0;
-  while (it < n_times || is < n_samples) {
+  while (st == QS_OK && (it < n_times || is < n_samples)) {
     const double tt = it < n_times ? times[it] : INFINITY;
     const double ts = is < n_samples ? sample_time(avg, is) : INFINITY;
     const double te = fmin(tt, ts);
-    /* te = 0 happens only for times[0] = 0, before any step: y is rho0. */
-    if (te > 0.0) {
-      sunrealtype t_ret = 0.0;
-      const int flag = CVode(cvode, te, y, &t_ret, CV_NORMAL);
-      if (flag < 0) {
-        if (w.bad_coeff) {
-          st = QS_ERR_NUMERIC;
-          qs_set_message(msg, msglen,
-                         "mesolve: a time-dependent coefficient f_k(%g) is not finite",
-                         w.bad_t);
-        } else {
-          st = QS_ERR_CVODE;
-          char *name = CVodeGetReturnFlagName(flag); /* malloc'd by CVODE */
-          qs_set_message(msg, msglen, "mesolve: CVODE failed before t = %g (%s): %s",
-                         te, name ? name : "?", w.cvode_msg);
-          free(name);
-        }
-        goto done;
-      }
-    }
-    if (!all_finite((const double *)rho, 2 * n2)) {
-      st = QS_ERR_NUMERIC;
-      qs_set_message(msg, msglen, "mesolve: rho(%g) is not finite", te);
-      goto done;
-    }
-    /* The reported state: rho itself, or rho in the model's reporting
-     * frame (CVODE's y stays in the integration frame). */
-    const double complex *rep = rho;
-    if (frame) {
-      qs_model_frame_rho(model, te, rho, frame);
-      rep = frame;
-    }
+    st = qs_me_evolve_to(me, te, msg, msglen);
+    if (st != QS_OK)
+      break;
+    qs_me_get_rho(me, rep); /* in the reporting frame */
     if (tt == te) {
       if (obs_t)
         for (int k = 0; k < model->n_obs; k++)
@@ -605,7 +768,7 @@ qs_status qs_mesolve(const qs_model *model, const double complex *rho0,
     if (o.progress)
       o.progress(te, t_end, o.progress_data);
   }
-  if (avg) {
+  if (st == QS_OK && avg) {
     for (qs_index i = 0; i < n2; i++)
       acc[i] /= n_samples;
     if (rho_avg)
@@ -614,33 +777,10 @@ qs_status qs_mesolve(const qs_model *model, const double complex *rho0,
       for (int k = 0; k < model->n_obs; k++)
         obs_avg[k] = qs_op_trace_with(model->obs[k], acc);
   }
-
-done:
-  if (stats && cvode) {
-    long v = 0;
-    if (CVodeGetNumSteps(cvode, &v) == CV_SUCCESS)
-      stats->steps = v;
-    if (CVodeGetNumRhsEvals(cvode, &v) == CV_SUCCESS)
-      stats->rhs_evals = v;
-    if (CVodeGetNumNonlinSolvIters(cvode, &v) == CV_SUCCESS)
-      stats->nonlin_iters = v;
-    if (CVodeGetNumNonlinSolvConvFails(cvode, &v) == CV_SUCCESS)
-      stats->nonlin_fails = v;
-    if (CVodeGetNumErrTestFails(cvode, &v) == CV_SUCCESS)
-      stats->err_fails = v;
-  }
-  if (st == QS_ERR_CVODE && msg && msglen > 0 && msg[0] == '\0')
-    qs_set_message(msg, msglen, "mesolve: CVODE setup failed: %s", w.cvode_msg);
-  if (cvode)
-    CVodeFree(&cvode);
-  if (nls)
-    SUNNonlinSolFree(nls);
-  if (y)
-    N_VDestroy(y);
-  if (ctx)
-    SUNContext_Free(&ctx);
+  if (stats && me)
+    qs_me_get_stats(me, stats);
+  qs_me_destroy(&me);
   free(acc);
-  free(frame);
-  work_free(&w);
+  free(rep);
   return st;
 }

@@ -1,5 +1,6 @@
 /* HDF5 and TSV results; see include/qsync/output.h. */
 #include "qsync/output.h"
+#include "h5_impl.h"
 #include "message_impl.h"
 
 #include <errno.h>
@@ -45,7 +46,7 @@ static hid_t untimed(hid_t class_id)
   return plist;
 }
 
-static hid_t create_group(hid_t loc, const char *name)
+hid_t qs_h5_create_group(hid_t loc, const char *name)
 {
   hid_t plist = untimed(H5P_GROUP_CREATE);
   hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, plist, H5P_DEFAULT);
@@ -53,20 +54,24 @@ static hid_t create_group(hid_t loc, const char *name)
   return g;
 }
 
-static int write_doubles(hid_t loc, const char *name, int rank, const hsize_t *dims,
-                         const double *data)
+int qs_h5_write(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
+                const void *data)
 {
   hid_t space = H5Screate_simple(rank, dims, NULL);
   hid_t plist = untimed(H5P_DATASET_CREATE);
-  hid_t set = H5Dcreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, plist,
-                         H5P_DEFAULT);
+  hid_t set = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, plist, H5P_DEFAULT);
   H5Pclose(plist);
-  herr_t err = set < 0 ? -1 : H5Dwrite(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
-                                       H5P_DEFAULT, data);
+  herr_t err = set < 0 ? -1 : H5Dwrite(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
   if (set >= 0)
     H5Dclose(set);
   H5Sclose(space);
   return set < 0 || err < 0;
+}
+
+static int write_doubles(hid_t loc, const char *name, int rank, const hsize_t *dims,
+                         const double *data)
+{
+  return qs_h5_write(loc, name, H5T_NATIVE_DOUBLE, rank, dims, data);
 }
 
 /* Complex array of logical shape dims[0..rank-1], stored with a trailing 2. */
@@ -99,29 +104,29 @@ static int write_matrices(hid_t loc, const char *name, hsize_t count, qs_index d
   return err;
 }
 
-static int write_string_attr(hid_t loc, const char *name, const char *value)
+int qs_h5_write_attr(hid_t loc, const char *name, hid_t type, const void *value)
 {
-  hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, strlen(value) + 1);
   hid_t space = H5Screate(H5S_SCALAR);
   hid_t attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
   herr_t err = attr < 0 ? -1 : H5Awrite(attr, type, value);
   if (attr >= 0)
     H5Aclose(attr);
   H5Sclose(space);
-  H5Tclose(type);
   return attr < 0 || err < 0;
+}
+
+int qs_h5_write_string_attr(hid_t loc, const char *name, const char *value)
+{
+  hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, strlen(value) + 1);
+  int err = qs_h5_write_attr(loc, name, type, value);
+  H5Tclose(type);
+  return err;
 }
 
 static int write_double_attr(hid_t loc, const char *name, double value)
 {
-  hid_t space = H5Screate(H5S_SCALAR);
-  hid_t attr = H5Acreate2(loc, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT);
-  herr_t err = attr < 0 ? -1 : H5Awrite(attr, H5T_NATIVE_DOUBLE, &value);
-  if (attr >= 0)
-    H5Aclose(attr);
-  H5Sclose(space);
-  return attr < 0 || err < 0;
+  return qs_h5_write_attr(loc, name, H5T_NATIVE_DOUBLE, &value);
 }
 
 /* "n0,n1,..." of n strings (malloc'd, NULL when out of memory). */
@@ -164,20 +169,20 @@ static int write_root_attrs(hid_t file, const qs_output *o)
   char seed[32];
   snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->cfg->seed);
   char *names = obs_name_list(o->model);
-  int err = !names || write_string_attr(file, "qsync_version", QSYNC_VERSION) ||
-            write_string_attr(file, "command", o->command) ||
-            write_string_attr(file, "model", o->model->type->name) ||
-            write_string_attr(file, "seed", seed) ||
-            write_string_attr(file, "run_file", o->cfg->text ? o->cfg->text : "") ||
-            write_string_attr(file, "run_file_path", o->cfg->path) ||
-            write_string_attr(file, "observables", names);
+  int err = !names || qs_h5_write_string_attr(file, "qsync_version", QSYNC_VERSION) ||
+            qs_h5_write_string_attr(file, "command", o->command) ||
+            qs_h5_write_string_attr(file, "model", o->model->type->name) ||
+            qs_h5_write_string_attr(file, "seed", seed) ||
+            qs_h5_write_string_attr(file, "run_file", o->cfg->text ? o->cfg->text : "") ||
+            qs_h5_write_string_attr(file, "run_file_path", o->cfg->path) ||
+            qs_h5_write_string_attr(file, "observables", names);
   free(names);
   return err;
 }
 
 static int write_parameters(hid_t file, const qs_output *o)
 {
-  hid_t g = create_group(file, "parameters");
+  hid_t g = qs_h5_create_group(file, "parameters");
   if (g < 0)
     return 1;
   const qs_model_type *type = o->model->type;
@@ -207,7 +212,7 @@ static void ensemble_stats(const qs_ensemble_result *e, double complex *mean,
 
 static int write_trajectory(hid_t file, const qs_ensemble_result *e)
 {
-  hid_t g = create_group(file, "trajectory");
+  hid_t g = qs_h5_create_group(file, "trajectory");
   if (g < 0)
     return 1;
   size_t n = (size_t)e->n_times * (size_t)e->n_obs;
@@ -233,7 +238,7 @@ static int write_trajectory(hid_t file, const qs_ensemble_result *e)
   hsize_t four = 4, one = 1;
   double ntraj = (double)e->ntraj;
   err = err || write_doubles(g, "work", 1, &four, work) ||
-        write_doubles(g, "ntraj", 1, &one, &ntraj);
+        write_doubles(g, "ntraj", 1, &one, &ntraj) || qs_ensemble_write_raw(g, e) != QS_OK;
   free(mean);
   free(se);
   H5Gclose(g);
@@ -242,7 +247,7 @@ static int write_trajectory(hid_t file, const qs_ensemble_result *e)
 
 static int write_exact(hid_t file, const qs_output *o)
 {
-  hid_t g = create_group(file, "exact");
+  hid_t g = qs_h5_create_group(file, "exact");
   if (g < 0)
     return 1;
   hsize_t nobs = (hsize_t)o->model->n_obs, one = 1;
@@ -258,7 +263,7 @@ static int write_exact(hid_t file, const qs_output *o)
 
 static int write_tables(hid_t file, const qs_output *o)
 {
-  hid_t g = create_group(file, "tables");
+  hid_t g = qs_h5_create_group(file, "tables");
   if (g < 0)
     return 1;
   int err = 0;
@@ -268,11 +273,11 @@ static int write_tables(hid_t file, const qs_output *o)
     err = write_doubles(g, t->name, 2, dims, t->data);
     char *names = join_names(t->n_cols, column_name, t);
     hid_t d = err || !names ? -1 : H5Dopen2(g, t->name, H5P_DEFAULT);
-    err = err || !names || d < 0 || write_string_attr(d, "columns", names);
+    err = err || !names || d < 0 || qs_h5_write_string_attr(d, "columns", names);
     free(names);
     if (!err && t->units) {
       char *units = join_names(t->n_cols, column_unit, t);
-      err = !units || write_string_attr(d, "units", units);
+      err = !units || qs_h5_write_string_attr(d, "units", units);
       free(units);
     }
     if (d >= 0)

@@ -2,6 +2,7 @@
  * fixed point of the one-period propagator (see include/qsync/periodic.h). */
 #include "qsync/periodic.h"
 
+#include "density_impl.h"
 #include "message_impl.h"
 #include "qsync/gmres.h"
 
@@ -20,23 +21,25 @@ qs_periodic_options qs_periodic_default_options(void)
 
 typedef struct {
   qs_model model;          /* shallow copy without the reporting frame */
-  qs_mesolve_options me;
+  qs_me *integrator;       /* of `model`, made once, started per application */
   double period;
   int n;                   /* N */
   size_t nn;               /* N^2 */
-  long steps;
   char *msg;
   size_t msglen;
 } propagator;
 
-/* y = rho(n T) from rho(0) = x (x, y may not alias). */
+/* y = rho(n T) from rho(0) = x (x, y may not alias): a fresh start of the
+ * integrator from x at t = 0 (CVodeReInit), so each application of P is
+ * the same map whatever came before. */
 static qs_status propagate(propagator *p, const dcomplex *x, int n_periods, dcomplex *y)
 {
-  double t = p->period * n_periods;
-  qs_mesolve_stats stats = {0};
-  qs_status st = qs_mesolve(&p->model, x, 1, &t, NULL, &p->me, NULL, y, NULL, NULL, &stats,
-                            p->msg, p->msglen);
-  p->steps += stats.steps;
+  const double t = p->period * n_periods;
+  qs_status st = qs_me_start(p->integrator, x, 0.0, t, p->msg, p->msglen);
+  if (st == QS_OK)
+    st = qs_me_evolve_to(p->integrator, t, p->msg, p->msglen);
+  if (st == QS_OK)
+    qs_me_get_rho(p->integrator, y);
   return st;
 }
 
@@ -48,26 +51,6 @@ static double fnorm(size_t nn, const dcomplex *x)
 static void axpy(size_t nn, double a, const dcomplex *x, dcomplex *y)
 {
   cblas_daxpy((int)(2 * nn), a, (const double *)x, 1, (double *)y, 1);
-}
-
-/* Hermitize and scale to unit trace. */
-static qs_status normalize(int n, dcomplex *x)
-{
-  const size_t ln = (size_t)n;
-  double tr = 0.0;
-  for (int j = 0; j < n; j++) {
-    for (int i = 0; i < j; i++) {
-      dcomplex a = 0.5 * (x[i + j * ln] + conj(x[j + i * ln]));
-      x[i + j * ln] = a;
-      x[j + i * ln] = conj(a);
-    }
-    x[j + j * ln] = creal(x[j + j * ln]);
-    tr += creal(x[j + j * ln]);
-  }
-  if (!isfinite(tr) || tr == 0.0)
-    return QS_ERR_NUMERIC;
-  cblas_zdscal(n * n, 1.0 / tr, x, 1);
-  return QS_OK;
 }
 
 /* r = P x - x; returns ||r|| / ||x||. */
@@ -99,7 +82,7 @@ static qs_status periodic_apply(const dcomplex *v, dcomplex *w, void *data)
 static qs_status periodic_residual(dcomplex *x, dcomplex *r, double *res, void *data)
 {
   propagator *p = data;
-  qs_status st = normalize(p->n, x);
+  qs_status st = qs_density_normalize(p->n, x);
   if (st == QS_OK)
     st = residual(p, x, r, res);
   return st;
@@ -128,7 +111,7 @@ static qs_status initial_guess(propagator *p, const qs_model *model, const dcomp
       for (int i = 0; i < n; i++)
         x[i + (size_t)j * (size_t)n] = model->psi0[i] * conj(model->psi0[j]);
   }
-  qs_status st = normalize(n, x);
+  qs_status st = qs_density_normalize(n, x);
   if (st == QS_OK && relax > 0) {
     st = propagate(p, x, relax, scratch);
     if (st == QS_OK)
@@ -153,13 +136,14 @@ qs_status qs_mesolve_periodic(const qs_model *model, const double complex *rho0,
   if (st != QS_OK)
     return st;
   const int n = (int)model->space.total;
-  propagator p = {*model, me ? *me : qs_mesolve_default_options(), popt->period, n,
-                  (size_t)n * (size_t)n, 0, msg, msglen};
+  const qs_mesolve_options me_opt = me ? *me : qs_mesolve_default_options();
+  propagator p = {*model, NULL, popt->period, n, (size_t)n * (size_t)n, msg, msglen};
   p.model.frame_rate = NULL; /* integrate and report in the model's own frame */
-  p.me.progress = NULL;
   dcomplex *r = malloc(p.nn * sizeof *r);
   qs_gmres *solver = NULL;
   st = r ? qs_gmres_create((qs_index)p.nn, popt->restart, &solver) : QS_ERR_NOMEM;
+  if (st == QS_OK)
+    st = qs_me_create(&p.model, &me_opt, &p.integrator, msg, msglen);
   if (st == QS_OK)
     st = initial_guess(&p, model, rho0, popt->relax_periods, rho, r);
   double res = NAN;
@@ -174,7 +158,11 @@ qs_status qs_mesolve_periodic(const qs_model *model, const double complex *rho0,
   }
   info->iterations = it;
   info->residual = res;
-  info->steps = p.steps;
+  if (p.integrator) {
+    qs_mesolve_stats stats;
+    qs_me_get_stats(p.integrator, &stats);
+    info->steps = stats.steps;
+  }
   if (st == QS_OK && !isfinite(res))
     st = QS_ERR_NUMERIC;
   if (st == QS_OK && !(res <= popt->tol)) {
@@ -182,10 +170,11 @@ qs_status qs_mesolve_periodic(const qs_model *model, const double complex *rho0,
                    "periodic steady state: residual ||P rho - rho|| / ||rho|| = %.3g > tol %.3g "
                    "after max_iter = %d one-period integrations (the integrator's rtol %.3g "
                    "limits the reachable residual)",
-                   res, popt->tol, it, p.me.rtol);
+                   res, popt->tol, it, me_opt.rtol);
     st = QS_ERR_NOT_CONVERGED;
   }
   qs_gmres_destroy(&solver);
+  qs_me_destroy(&p.integrator);
   free(r);
   return st;
 }

@@ -318,6 +318,46 @@ static qs_status split_model(const qs_model *m, factor_model f[2])
   return st;
 }
 
+/* pop[i][k] = Tr(rho(times[k]) O) for the model's observables O = obs[i],
+ * i < n_pop (level populations), from rho(0) the basis state `excited`;
+ * the integrator's work is added to *stats. */
+static qs_status decay_populations(const qs_model *m, qs_index excited, int n_pop,
+                                   const int *obs, int nt, const double *times,
+                                   const qs_mesolve_options *me_opt, double *const *pop,
+                                   qs_mesolve_stats *stats, char *msg, size_t msglen)
+{
+  const size_t n = (size_t)m->space.total;
+  double complex *rho0 = calloc(n * n, sizeof *rho0);
+  double complex *val = malloc((size_t)m->n_obs * sizeof *val);
+  qs_me *me = NULL;
+  qs_status st = rho0 && val ? qs_me_create(m, me_opt, &me, msg, msglen) : QS_ERR_NOMEM;
+  if (st == QS_OK) {
+    rho0[(size_t)excited * (n + 1)] = 1.0;
+    st = qs_me_start(me, rho0, 0.0, times[nt - 1], msg, msglen);
+  }
+  for (int k = 0; st == QS_OK && k < nt; k++) {
+    st = qs_me_evolve_to(me, times[k], msg, msglen);
+    if (st == QS_OK) {
+      qs_me_get_observables(me, val);
+      for (int i = 0; i < n_pop; i++)
+        pop[i][k] = creal(val[obs[i]]);
+    }
+  }
+  if (me) {
+    qs_mesolve_stats s;
+    qs_me_get_stats(me, &s);
+    stats->steps += s.steps;
+    stats->rhs_evals += s.rhs_evals;
+    stats->nonlin_iters += s.nonlin_iters;
+    stats->nonlin_fails += s.nonlin_fails;
+    stats->err_fails += s.err_fails;
+  }
+  qs_me_destroy(&me);
+  free(rho0);
+  free(val);
+  return st;
+}
+
 qs_status qs_transmon_rates(const qs_model_type *type, const double *values,
                             const qs_rates_options *opt, qs_transmon_rate_result *res,
                             char *msg, size_t msglen)
@@ -388,58 +428,26 @@ qs_status qs_transmon_rates(const qs_model_type *type, const double *values,
   res->factorized = split;
   if (split) {
     /* Each factor from |e>|0> (level 1 of the transmon, resonator empty). */
-    for (int j = 0; j < 2 && st == QS_OK; j++) {
-      qs_index n = f[j].m.space.total, e0 = f[j].m.space.dims[1];
-      double complex *rho0 = calloc((size_t)(n * n), sizeof *rho0);
-      double complex *obs_t = malloc((size_t)nt * 2 * sizeof *obs_t);
-      qs_mesolve_stats stats = {0};
-      st = rho0 && obs_t ? QS_OK : QS_ERR_NOMEM;
-      if (st == QS_OK) {
-        rho0[e0 + e0 * n] = 1.0;
-        st = qs_mesolve(&f[j].m, rho0, nt, res->times, NULL, &o.me, obs_t, NULL, NULL, NULL,
-                        &stats, msg, msglen);
-      }
-      for (int k = 0; st == QS_OK && k < nt; k++) {
-        pop[j][0][k] = creal(obs_t[2 * k]);
-        pop[j][1][k] = creal(obs_t[2 * k + 1]);
-      }
-      res->stats.steps += stats.steps;
-      res->stats.rhs_evals += stats.rhs_evals;
-      res->stats.nonlin_iters += stats.nonlin_iters;
-      res->stats.nonlin_fails += stats.nonlin_fails;
-      res->stats.err_fails += stats.err_fails;
-      free(rho0);
-      free(obs_t);
-    }
+    for (int j = 0; j < 2 && st == QS_OK; j++)
+      st = decay_populations(&f[j].m, f[j].m.space.dims[1], 2, (const int[2]){0, 1}, nt,
+                             res->times, &o.me, pop[j], &res->stats, msg, msglen);
     factor_free(&f[0]);
     factor_free(&f[1]);
   } else {
     static const char *const names[2][2] = {{"Pg_A", "Pe_A"}, {"Pg_B", "Pe_B"}};
-    int obs[2][2];
+    int obs[4];
     for (int j = 0; j < 2; j++)
       for (int l = 0; l < 2; l++)
-        if ((obs[j][l] = qs_model_obs_index(m, names[j][l])) < 0) {
+        if ((obs[2 * j + l] = qs_model_obs_index(m, names[j][l])) < 0) {
           qs_set_message(msg, msglen, "transmon rates: the model has no observable %s",
                          names[j][l]);
           st = QS_ERR_INVALID;
           goto done;
         }
-    size_t n = (size_t)m->space.total;
-    double complex *rho0 = calloc(n * n, sizeof *rho0);
-    double complex *obs_t = malloc((size_t)nt * (size_t)m->n_obs * sizeof *obs_t);
-    st = rho0 && obs_t ? QS_OK : QS_ERR_NOMEM;
-    if (st == QS_OK) {
-      qs_index ee = qs_transmon_index(m, 1, 0, 1, 0);   /* |e>_A |0> |e>_B |0> */
-      rho0[ee + ee * (qs_index)n] = 1.0;
-      st = qs_mesolve(m, rho0, nt, res->times, NULL, &o.me, obs_t, NULL, NULL, NULL,
-                      &res->stats, msg, msglen);
-    }
-    for (int j = 0; st == QS_OK && j < 2; j++)
-      for (int k = 0; k < nt; k++)
-        for (int l = 0; l < 2; l++)
-          pop[j][l][k] = creal(obs_t[(size_t)k * (size_t)m->n_obs + (size_t)obs[j][l]]);
-    free(rho0);
-    free(obs_t);
+    const qs_index ee = qs_transmon_index(m, 1, 0, 1, 0); /* |e>_A |0> |e>_B |0> */
+    double *const all[4] = {pop[0][0], pop[0][1], pop[1][0], pop[1][1]};
+    st = decay_populations(m, ee, 4, obs, nt, res->times, &o.me, all, &res->stats, msg,
+                           msglen);
   }
   for (int j = 0; j < 2 && st == QS_OK; j++) {
     res->leak[j] = 0.0;

@@ -44,7 +44,7 @@ static const key_entry key_table[] = {
    KEY_INT, CFG(ntraj), 1, 1e9, NULL},
   {{"run", "seed", "1", LIBRARY, "0 .. 2^64-1", "run seed; trajectory i uses PCG64 stream i"},
    KEY_SEED, CFG(seed), 0, 0, NULL},
-  {{"run", "threads", "1", LIBRARY, "1 .. 1024", "OpenMP threads"},
+  {{"run", "threads", "1", LIBRARY, "1 .. 1024", "OpenMP threads (the results do not depend on it)"},
    KEY_INT, CFG(threads), 1, 1024, NULL},
   {{"run", "t_end", "1/Gamma", "50", "> 0", "last output time (trajectories start at t = 0)"},
    KEY_REAL, CFG(t_end), 1e-300, 1e12, NULL},
@@ -52,27 +52,27 @@ static const key_entry key_table[] = {
    KEY_INT, CFG(n_times), 2, 1e6, NULL},
   {{"run", "rtol", "1", LIBRARY, "1e-14 .. 0.1", "CVODE relative tolerance"},
    KEY_REAL, CFG(rtol), 1e-14, 0.1, NULL},
-  {{"run", "atol", "1", LIBRARY, "1e-16 .. 0.1", "CVODE absolute tolerance"},
+  {{"run", "atol", "1", LIBRARY, "1e-16 .. 0.1", "CVODE absolute tolerance (per real component of psi)"},
    KEY_REAL, CFG(atol), 1e-16, 0.1, NULL},
   {{"run", "burn_in", "1/Gamma", "10", "0 .. t_end",
     "steady-state estimate: time average over output times t >= burn_in"},
    KEY_REAL, CFG(burn_in), 0, 1e12, NULL},
-  {{"run", "store_rho", "bool", "true", "true/false",
+  {{"run", "store_rho", "bool", "true", "true/false (yes/no, on/off, 1/0)",
     "accumulate density-matrix estimates rho(t) and the time-averaged rho"},
    KEY_BOOL, CFG(store_rho), 0, 1, NULL},
   {{"run", "max_steps", "1", LIBRARY, "1 .. 1e9", "most CVODE steps between two output times"},
    KEY_INT, CFG(max_steps), 1, 1e9, NULL},
   {{"run", "restart_step", "1", LIBRARY, "0 .. 1",
-    "initial CVODE step after a jump as a fraction of the last step; 0 = CVODE's estimate"},
+    "initial CVODE step after a jump as a fraction of the last step; 0 = CVODE's estimate (docs/benchmarks.md, restart cost)"},
    KEY_REAL, CFG(restart_step), 0, 1, NULL},
   {{"steady", "method", "-", LIBRARY, "auto | dense | sparse_lu | sylvester | krylov",
-    "exact steady-state solver (README, steady-state methods); auto: dense to dim 32, sparse LU to 256, else krylov"},
+    "exact steady-state solver (docs/methods.md); auto: dense up to dimension 32, sparse LU up to 256 if its memory estimate fits, else krylov"},
    KEY_METHOD, CFG(steady_method), 0, 0, NULL},
   {{"steady", "tol", "1", LIBRARY, "1e-15 .. 1e-2",
     "sylvester/krylov: stop when ||L rho|| / ||rho|| falls below this"},
    KEY_REAL, CFG(steady_tol), 1e-15, 1e-2, NULL},
   {{"steady", "max_iter", "1", LIBRARY, "1 .. 1e6",
-    "sylvester/krylov: most fixed-point steps or GMRES iterations"},
+    "sylvester/krylov: most fixed-point steps or GMRES iterations (beyond: error, exit 3)"},
    KEY_INT, CFG(steady_max_iter), 1, 1e6, NULL},
   {{"steady", "restart", "1", LIBRARY, "1 .. 1000",
     "krylov: GMRES restart length (memory grows as (restart + 7) N^2 16 bytes)"},
@@ -83,15 +83,15 @@ static const key_entry key_table[] = {
    KEY_INT, CFG(me_n_times), 2, 1e6, NULL},
   {{"mesolve", "rtol", "1", LIBRARY, "1e-14 .. 0.1", "CVODE relative tolerance"},
    KEY_REAL, CFG(me_rtol), 1e-14, 0.1, NULL},
-  {{"mesolve", "atol", "1", LIBRARY, "1e-16 .. 0.1", "CVODE absolute tolerance"},
+  {{"mesolve", "atol", "1", LIBRARY, "1e-16 .. 0.1", "CVODE absolute tolerance (per real component of rho)"},
    KEY_REAL, CFG(me_atol), 1e-16, 0.1, NULL},
   {{"mesolve", "max_order", "1", "5", "1 .. 12",
     "Adams order limit (5 was fastest for a 200-level lab-frame cavity; 12 = CVODE default)"},
    KEY_INT, CFG(me_max_order), 1, 12, NULL},
   {{"mesolve", "avg_periods", "1", "10", "0 .. 1e9",
-    "time average over the last K drive periods 2 pi / (omega0 + domega) before t_end (0: none)"},
+    "time average over the last K drive periods 2 pi / (omega0 + domega) before t_end (models without a drive frequency: K time units); 0: the values at t_end"},
    KEY_REAL, CFG(me_avg_periods), 0, 1e9, NULL},
-  {{"mesolve", "avg_samples", "1", "32", "4 .. 1e4", "samples per drive period in that average"},
+  {{"mesolve", "avg_samples", "1", "32", "4 .. 1e4", "samples per drive period in that average (midpoint rule: exact for harmonics below avg_samples per period)"},
    KEY_INT, CFG(me_avg_samples), 4, 1e4, NULL},
   {{"mesolve", "initial", "-", "model", "model | rwa_steady | periodic",
     "initial state: the model's own (vacuum, qubits down), the RWA steady state of the point, "
@@ -99,13 +99,13 @@ static const key_entry key_table[] = {
     "one-period propagator)"},
    KEY_CHOICE, CFG(me_initial), 0, 0, "model|rwa_steady|periodic"},
   {{"mesolve", "periodic_tol", "1", LIBRARY, "1e-14 .. 1e-2",
-    "initial = periodic: stop at ||P rho - rho|| / ||rho|| below this (P: one period)"},
+    "initial = periodic: stop at ||P rho - rho|| / ||rho|| below this (P: one period; the reachable residual is about the integrator's rtol)"},
    KEY_REAL, CFG(me_periodic_tol), 1e-14, 1e-2, NULL},
   {{"rates", "t_end", "us", LIBRARY, "> t_skip",
     "qsync rates: relaxation from |e>_A|e>_B followed from t = 0 to t_end"},
    KEY_REAL, CFG(rates_t_end), 1e-300, 1e12, NULL},
   {{"rates", "n_times", "1", LIBRARY, "2 .. 1e6",
-    "qsync rates: samples evenly spaced on [0, t_end] (>= 3 of them at t >= t_skip)"},
+    "qsync rates: samples evenly spaced on [0, t_end], dt = t_end / (n_times - 1) (>= 3 of them at t >= t_skip)"},
    KEY_INT, CFG(rates_n_times), 2, 1e6, NULL},
   {{"rates", "t_skip", "us", LIBRARY, "0 .. t_end",
     "qsync rates: fit only t >= t_skip (past the |f>-level and resonator transients)"},
@@ -124,13 +124,13 @@ static const key_entry key_table[] = {
    KEY_REAL, CFG(sweep[I].from), -1e300, 1e300, NULL},                              \
   {{"sweep", "to" SUFFIX, "parameter", "1", "number", "last value"},                \
    KEY_REAL, CFG(sweep[I].to), -1e300, 1e300, NULL},                                \
-  {{"sweep", "points" SUFFIX, "1", "11", "1 .. 4096", "evenly spaced points"},     \
+  {{"sweep", "points" SUFFIX, "1", "11", "1 .. 4096", "evenly spaced points (ends included)"},     \
    KEY_INT, CFG(sweep[I].points), 1, QS_SWEEP_MAX_VALUES, NULL},                    \
   {{"sweep", "values" SUFFIX, "parameter", "none", "v1, v2, ... (<= 4096)",         \
     "explicit list of values instead of from/to/points"},                          \
    KEY_LIST, CFG(sweep[I]), 0, 0, NULL},                                            \
   {{"sweep", "keep_sum" SUFFIX, "-", "none", "model.<parameter>",                   \
-    "moves with the swept parameter so that their sum keeps its run-file value"},  \
+    "moves with the swept parameter so that their sum keeps its run-file value (key = model.w_A, keep_sum = model.gamma_A keeps Gamma_A = 1)"},  \
    KEY_PARAM, CFG(sweep[I].keep_sum), 0, 0, NULL}
   SWEEP_KEYS("", 0, "inner"),
   SWEEP_KEYS("2", 1, "outer (second)"),
@@ -148,7 +148,7 @@ static const key_entry key_table[] = {
   {{"scan", "tol", "parameter", "1e-8", "1e-14 .. 1", "tolerance of the zero-crossing roots"},
    KEY_REAL, CFG(scan_tol), 1e-14, 1, NULL},
   {{"scan", "method", "-", "exact", "exact | first_order",
-    "exact: Liouvillian steady states at the run's eps; first_order: Appendix C (qubits, eps -> 0)"},
+    "exact: Liouvillian steady states at the run's eps, with Omega and R; first_order: Appendix C (qubits, eps -> 0), phase responses only, about 100x faster"},
    KEY_CHOICE, CFG(scan_first_order), 0, 0, "exact|first_order"},
   {{"scan", "restore_key", "-", "none", "model.<parameter>",
     "second parameter tuned with the scanned one so that <S+_A> vanishes (Fig. 5c: model.delta_q)"},
@@ -287,7 +287,7 @@ static qs_status set_param_list(qs_runconfig *cfg, const char *where, const char
   char name[QS_MODEL_MAX_NAME + 8];
   snprintf(name, sizeof name, "%s_1", key);
   if (qs_model_param_index(cfg->model_type, name) < 0) {
-    qs_set_message(msg, msglen, "%s: [model] unknown key '%s' for model %s (see README)",
+    qs_set_message(msg, msglen, "%s: [model] unknown key '%s' for model %s (see qsync help runfile)",
                    where, key, cfg->model_type->name);
     return QS_ERR_RUNFILE;
   }
@@ -368,7 +368,7 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
     return QS_ERR_RUNFILE;
   }
   if (!e) {
-    qs_set_message(msg, msglen, "%s: [%s] unknown key '%s' (see README for the keys of [%s])",
+    qs_set_message(msg, msglen, "%s: [%s] unknown key '%s' (qsync help runfile lists the keys of [%s])",
             where, section, key, section);
     return QS_ERR_RUNFILE;
   }
@@ -752,6 +752,17 @@ void qs_runfile_release(qs_runconfig *cfg)
     return;
   free(cfg->text);
   cfg->text = NULL;
+}
+
+qs_ensemble_options qs_runfile_ensemble_options(const qs_runconfig *cfg)
+{
+  qs_ensemble_options o = qs_ensemble_default_options();
+  o.ntraj = cfg->ntraj;
+  o.seed = cfg->seed;
+  o.threads = (int)cfg->threads;           /* <= 1024 */
+  o.store_rho = cfg->store_rho != 0;
+  o.burn_in = cfg->burn_in;
+  return o;
 }
 
 qs_traj_options qs_runfile_traj_options(const qs_runconfig *cfg)

@@ -127,6 +127,45 @@ qs_status qs_minimize_brent(qs_scalar_fn f, void *data, double a, double b, doub
   return st;
 }
 
+/* A problem with what its samples need resolved once: the indices of the
+ * observables Sp_A, Sp_B (by name: their position differs between models)
+ * and the steady-state options. */
+typedef struct {
+  const qs_scan_problem *pb;
+  int sp_obs[2];
+  qs_steady_options steady;
+} scan_ctx;
+
+static qs_status resolve(const qs_scan_problem *pb, scan_ctx *c, char *msg, size_t msglen)
+{
+  static const char *const names[2] = {"Sp_A", "Sp_B"};
+  c->pb = pb;
+  c->steady = pb->steady ? *pb->steady : qs_steady_default_options();
+  c->steady.method = pb->method;
+  c->steady.guess = NULL;
+  qs_model *m = NULL;
+  qs_status st = qs_model_create(pb->type, pb->values, &m, msg, msglen);
+  for (int j = 0; j < 2 && st == QS_OK; j++) {
+    c->sp_obs[j] = qs_model_obs_index(m, names[j]);
+    if (c->sp_obs[j] < 0) {
+      qs_set_message(msg, msglen, "model %s has no observable %s: a scan follows the phase "
+                     "responses <S+_A>, <S+_B> (observables Sp_A, Sp_B)", pb->type->name,
+                     names[j]);
+      st = QS_ERR_INVALID;
+    }
+  }
+  qs_model_destroy(&m);
+  return st;
+}
+
+qs_status qs_scan_check(const qs_scan_problem *pb, char *msg, size_t msglen)
+{
+  if (!pb || !pb->type)
+    return QS_ERR_INVALID;
+  scan_ctx c;
+  return resolve(pb, &c, msg, msglen);
+}
+
 /* eps * <S+_j>_1 of Appendix C, or NAN if the model is not two qubits. */
 static void first_order_sp(const qs_scan_problem *pb, const double *values,
                            double complex sp[2])
@@ -143,9 +182,10 @@ static void first_order_sp(const qs_scan_problem *pb, const double *values,
 }
 
 /* Sample at an explicit parameter vector. */
-static qs_status sample_values(const qs_scan_problem *pb, const double *values, double x,
+static qs_status sample_values(const scan_ctx *c, const double *values, double x,
                                qs_scan_sample *s, char *msg, size_t msglen)
 {
+  const qs_scan_problem *pb = c->pb;
   memset(s, 0, sizeof *s);
   s->x = x;
   s->r = NAN;
@@ -161,29 +201,38 @@ static qs_status sample_values(const qs_scan_problem *pb, const double *values, 
     s->sp[1] = s->sp_first[1];
     return QS_OK;
   }
-  qs_status st = qs_steady_point_eval(pb->type, values, pb->method, &s->exact, NULL, msg,
-                                      msglen);
+  qs_status st = qs_steady_point_eval_ex(pb->type, values, &c->steady, &s->exact, NULL, msg,
+                                         msglen);
   if (st != QS_OK)
     return st;
-  /* qubit_osc's first two observables are Sp_A, Sp_B (model.h). */
-  s->sp[0] = s->exact.obs[0];
-  s->sp[1] = s->exact.obs[1];
+  s->sp[0] = s->exact.obs[c->sp_obs[0]];
+  s->sp[1] = s->exact.obs[c->sp_obs[1]];
   return QS_OK;
+}
+
+static qs_status sample_at(const scan_ctx *c, double x, qs_scan_sample *s, char *msg,
+                           size_t msglen)
+{
+  double values[QS_MODEL_MAX_PARAMS];
+  memcpy(values, c->pb->values, sizeof values);
+  values[c->pb->along] = x;
+  return sample_values(c, values, x, s, msg, msglen);
 }
 
 qs_status qs_scan_sample_at(const qs_scan_problem *pb, double x, qs_scan_sample *s,
                             char *msg, size_t msglen)
 {
-  double values[QS_MODEL_MAX_PARAMS];
-  memcpy(values, pb->values, sizeof values);
-  values[pb->along] = x;
-  return sample_values(pb, values, x, s, msg, msglen);
+  if (!pb || !s)
+    return QS_ERR_INVALID;
+  scan_ctx c;
+  qs_status st = resolve(pb, &c, msg, msglen);
+  return st == QS_OK ? sample_at(&c, x, s, msg, msglen) : st;
 }
 
 /* ---- zero crossings ------------------------------------------------------ */
 
 typedef struct {
-  const qs_scan_problem *pb;
+  const scan_ctx *c;
   int j;                /* 0: A, 1: B */
   double complex axis;  /* unit phase axis of <S+_j> */
   double sign;          /* extremum search: -1 maximizes Omega */
@@ -194,7 +243,7 @@ static qs_status projected_sp(double x, double *fx, void *data)
 {
   line_fn_data *d = data;
   qs_scan_sample s;
-  qs_status st = qs_scan_sample_at(d->pb, x, &s, NULL, 0);
+  qs_status st = sample_at(d->c, x, &s, NULL, 0);
   if (st == QS_OK) {
     *fx = creal(s.sp[d->j] * conj(d->axis));
     d->abs_sp = cabs(s.sp[d->j]);
@@ -202,8 +251,8 @@ static qs_status projected_sp(double x, double *fx, void *data)
   return st;
 }
 
-static qs_status find_crossings(const qs_scan_problem *pb, const qs_scan_sample *smp, int n,
-                                int j, qs_scan_features *f)
+static qs_status find_crossings(const scan_ctx *c, const qs_scan_sample *smp, int n, int j,
+                                qs_scan_features *f)
 {
   int top = 0;
   for (int i = 1; i < n; i++)
@@ -215,7 +264,7 @@ static qs_status find_crossings(const qs_scan_problem *pb, const qs_scan_sample 
     f->min_abs_ratio[j] = fmin(f->min_abs_ratio[j], cabs(smp[i].sp[j]) / largest);
   if (!(largest > 0.0))
     return QS_OK; /* identically zero (no drive): nothing crosses */
-  line_fn_data d = {pb, j, smp[top].sp[j] / largest, 0.0, 0.0};
+  line_fn_data d = {c, j, smp[top].sp[j] / largest, 0.0, 0.0};
   for (int i = 0; i + 1 < n; i++) {
     double fa = creal(smp[i].sp[j] * conj(d.axis));
     double fb = creal(smp[i + 1].sp[j] * conj(d.axis));
@@ -227,8 +276,8 @@ static qs_status find_crossings(const qs_scan_problem *pb, const qs_scan_sample 
     if (fa * fb > 0.0)
       continue;
     double root;
-    qs_status st = qs_root_brent(projected_sp, &d, smp[i].x, smp[i + 1].x, fa, fb, pb->tol,
-                                 &root);
+    qs_status st = qs_root_brent(projected_sp, &d, smp[i].x, smp[i + 1].x, fa, fb,
+                                 c->pb->tol, &root);
     if (st != QS_OK)
       return st;
     double v;
@@ -250,17 +299,17 @@ static qs_status signed_omega(double x, double *fx, void *data)
 {
   line_fn_data *d = data;
   qs_scan_sample s;
-  qs_status st = qs_scan_sample_at(d->pb, x, &s, NULL, 0);
+  qs_status st = sample_at(d->c, x, &s, NULL, 0);
   if (st == QS_OK)
     *fx = d->sign * s.exact.omega;
   return st;
 }
 
 /* Refine the interior extremum bracketed by grid points i-1, i+1. */
-static qs_status refine_extremum(const qs_scan_problem *pb, const qs_scan_sample *smp, int i,
+static qs_status refine_extremum(const scan_ctx *c, const qs_scan_sample *smp, int i,
                                  double sign, double *x, double *omega)
 {
-  line_fn_data d = {pb, 0, 1.0, sign, 0.0};
+  line_fn_data d = {c, 0, 1.0, sign, 0.0};
   double fx;
   qs_status st = qs_minimize_brent(signed_omega, &d, smp[i - 1].x, smp[i + 1].x, 1e-7, x,
                                    &fx);
@@ -268,11 +317,11 @@ static qs_status refine_extremum(const qs_scan_problem *pb, const qs_scan_sample
   return st;
 }
 
-static qs_status find_extrema(const qs_scan_problem *pb, const qs_scan_sample *smp, int n,
+static qs_status find_extrema(const scan_ctx *c, const qs_scan_sample *smp, int n,
                               qs_scan_features *f)
 {
   f->r_max = f->x_r_max = f->r_min = f->x_r_min = NAN;
-  if (pb->first_order || !(f->omega0 > 0.0))
+  if (c->pb->first_order || !(f->omega0 > 0.0))
     return QS_OK;
   int best = smp[0].r >= smp[n - 1].r ? 0 : n - 1; /* endpoints count for the max */
   f->r_max = smp[best].r;
@@ -283,7 +332,7 @@ static qs_status find_extrema(const qs_scan_problem *pb, const qs_scan_sample *s
     if (!is_max && !is_min)
       continue;
     double x, omega;
-    qs_status st = refine_extremum(pb, smp, i, is_max ? -1.0 : 1.0, &x, &omega);
+    qs_status st = refine_extremum(c, smp, i, is_max ? -1.0 : 1.0, &x, &omega);
     if (st != QS_OK)
       return st;
     double r = omega / f->omega0;
@@ -308,41 +357,42 @@ qs_status qs_scan_line(const qs_scan_problem *pb, const double *xs, int n,
     return QS_ERR_INVALID;
   memset(f, 0, sizeof *f);
   f->omega0 = NAN;
-  qs_status st = QS_OK;
-  if (!pb->first_order && pb->type->coupling_param) {
+  scan_ctx c;
+  qs_status st = resolve(pb, &c, msg, msglen);
+  if (st == QS_OK && !pb->first_order && pb->type->coupling_param) {
     double ref[QS_MODEL_MAX_PARAMS];
     qs_scan_sample s0;
     st = qs_sync_reference_values(pb->type, pb->values, ref);
     if (st == QS_OK)
-      st = sample_values(pb, ref, 0.0, &s0, msg, msglen);
+      st = sample_values(&c, ref, 0.0, &s0, msg, msglen);
     f->omega0 = s0.exact.omega;
   }
   for (int i = 0; i < n && st == QS_OK; i++) {
-    st = qs_scan_sample_at(pb, xs[i], &samples[i], msg, msglen);
+    st = sample_at(&c, xs[i], &samples[i], msg, msglen);
     samples[i].r = samples[i].exact.omega / f->omega0;
   }
   for (int j = 0; j < 2 && st == QS_OK; j++)
-    st = find_crossings(pb, samples, n, j, f);
+    st = find_crossings(&c, samples, n, j, f);
   if (st == QS_OK)
-    st = find_extrema(pb, samples, n, f);
+    st = find_extrema(&c, samples, n, f);
   return st;
 }
 
 /* ---- Fig. 5c: restore the zero crossing with a second parameter --------- */
 
 typedef struct {
-  const qs_scan_problem *pb;
+  const scan_ctx *c;
   int restore;
 } restore_data;
 
 static qs_status sp_a_at(const restore_data *d, double x, double y, double complex *sp)
 {
   double values[QS_MODEL_MAX_PARAMS];
-  memcpy(values, d->pb->values, sizeof values);
-  values[d->pb->along] = x;
+  memcpy(values, d->c->pb->values, sizeof values);
+  values[d->c->pb->along] = x;
   values[d->restore] = y;
   qs_scan_sample s;
-  qs_status st = sample_values(d->pb, values, x, &s, NULL, 0);
+  qs_status st = sample_values(d->c, values, x, &s, NULL, 0);
   *sp = s.sp[0];
   return st;
 }
@@ -376,7 +426,7 @@ static qs_status newton_restore(const restore_data *d, double *x, double *y,
     *x += t * dx;
     *y += t * dy;
     F = Fn;
-    if (fabs(t * dx) < d->pb->tol && fabs(t * dy) < d->pb->tol)
+    if (fabs(t * dx) < d->c->pb->tol && fabs(t * dy) < d->c->pb->tol)
       break;
   }
   *abs_f = cabs(F);
@@ -389,7 +439,11 @@ qs_status qs_scan_restore(const qs_scan_problem *pb, int restore, const double *
 {
   if (!pb || restore < 0 || restore == pb->along || nx < 1 || ny < 1)
     return QS_ERR_INVALID;
-  restore_data d = {pb, restore};
+  scan_ctx c;
+  qs_status resolved = resolve(pb, &c, msg, msglen);
+  if (resolved != QS_OK)
+    return resolved;
+  restore_data d = {&c, restore};
   double best = INFINITY, largest = 0.0;
   for (int i = 0; i < nx; i++)
     for (int k = 0; k < ny; k++) {
@@ -422,4 +476,67 @@ qs_status qs_scan_restore(const qs_scan_problem *pb, int restore, const double *
     return QS_ERR_NUMERIC;
   }
   return QS_OK;
+}
+
+/* ---- lines of a grid ----------------------------------------------------- */
+
+typedef struct {
+  const qs_scan_problem *pb;
+  const qs_scan_grid *grid;
+  qs_scan_line_result *lines;
+  qs_scan_sample *samples;   /* all lines' samples, or NULL */
+  qs_scan_sample **scratch;  /* one line of samples per worker (samples NULL) */
+} grid_job;
+
+static qs_status line_task(long p, int worker, void *data)
+{
+  const grid_job *job = data;
+  const qs_scan_grid *g = job->grid;
+  qs_scan_line_result *out = &job->lines[p];
+  qs_scan_problem pb = *job->pb;
+  if (g->sweep)
+    qs_sweep_grid_point(g->sweep, job->pb->values, pb.type->n_params, p, pb.values,
+                        out->sweep_x);
+  else
+    out->sweep_x[0] = out->sweep_x[1] = NAN;
+  qs_scan_sample *own = job->samples ? job->samples + p * g->nx : job->scratch[worker];
+  out->st = qs_scan_line(&pb, g->xs, g->nx, own, &out->f, out->msg, sizeof out->msg);
+  out->restore_x = out->restore_y = out->restore_ratio = NAN;
+  if (out->st == QS_OK && g->restore >= 0) {
+    qs_status st = qs_scan_restore(&pb, g->restore, g->xs, g->nx, g->ys, g->ny,
+                                   &out->restore_x, &out->restore_y, &out->restore_ratio,
+                                   NULL, 0);
+    if (st != QS_OK) /* no restoring point on this line */
+      out->restore_x = out->restore_y = NAN;
+  }
+  return out->st;
+}
+
+qs_status qs_scan_grid_run(const qs_scan_problem *pb, const qs_scan_grid *grid,
+                           qs_scan_line_result *lines, qs_scan_sample *samples,
+                           long *failed)
+{
+  if (failed)
+    *failed = -1;
+  if (!pb || !grid || !lines || !grid->xs || grid->nx < 3 ||
+      (grid->restore >= 0 && (!grid->ys || grid->ny < 1)))
+    return QS_ERR_INVALID;
+  long n = grid->sweep ? qs_sweep_grid_count(grid->sweep) : 1;
+  int workers = qs_farm_workers(&grid->farm);
+  grid_job job = {pb, grid, lines, samples, NULL};
+  qs_status st = QS_OK;
+  if (!samples) {
+    job.scratch = calloc((size_t)workers, sizeof *job.scratch);
+    for (int w = 0; job.scratch && w < workers; w++)
+      if (!(job.scratch[w] = malloc((size_t)grid->nx * sizeof **job.scratch)))
+        st = QS_ERR_NOMEM;
+    if (!job.scratch)
+      st = QS_ERR_NOMEM;
+  }
+  if (st == QS_OK)
+    st = qs_farm_run(n, line_task, &job, &grid->farm, failed);
+  for (int w = 0; job.scratch && w < workers; w++)
+    free(job.scratch[w]);
+  free(job.scratch);
+  return st;
 }

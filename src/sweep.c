@@ -2,6 +2,7 @@
 #include "qsync/sweep.h"
 #include "message_impl.h"
 
+#include <math.h>
 #include <string.h>
 #include <strings.h>
 
@@ -90,4 +91,30 @@ void qs_sweep_apply(const qs_sweep_axis *axis, const double *base, int n, double
   values[axis->param] = x;
   if (axis->partner >= 0)
     values[axis->partner] = base[axis->param] + base[axis->partner] - x;
+}
+
+long qs_sweep_grid_count(const qs_sweep_axis axes[2])
+{
+  return qs_sweep_count(&axes[0]) * qs_sweep_count(&axes[1]);
+}
+
+void qs_sweep_grid_point(const qs_sweep_axis axes[2], const double *base, int n, long p,
+                         double *values, double sweep_x[2])
+{
+  long n0 = qs_sweep_count(&axes[0]);
+  double outer[QS_MODEL_MAX_PARAMS], x[2] = {NAN, NAN};
+  memcpy(outer, base, (size_t)n * sizeof *outer);
+  if (qs_sweep_active(&axes[1])) {
+    x[1] = qs_sweep_value(&axes[1], p / n0);
+    qs_sweep_apply(&axes[1], base, n, x[1], outer);
+  }
+  memcpy(values, outer, (size_t)n * sizeof *values);
+  if (qs_sweep_active(&axes[0])) {
+    x[0] = qs_sweep_value(&axes[0], p % n0);
+    qs_sweep_apply(&axes[0], outer, n, x[0], values);
+  }
+  if (sweep_x) {
+    sweep_x[0] = x[0];
+    sweep_x[1] = x[1];
+  }
 }

@@ -28,7 +28,7 @@ static int has_sync_measure(const qs_model *model)
 }
 
 /* The undriven steady state rho_u of `model` (a new dim*dim array). */
-static qs_status undriven_state(const qs_model *model, qs_steady_method method,
+static qs_status undriven_state(const qs_model *model, const qs_steady_options *opt,
                                 double complex **rho_u, char *msg, size_t msglen)
 {
   const qs_model_type *type = model->type;
@@ -39,8 +39,10 @@ static qs_status undriven_state(const qs_model *model, qs_steady_method method,
   qs_model *undriven = NULL;
   *rho_u = malloc((size_t)(n * n) * sizeof **rho_u);
   qs_status st = *rho_u ? build(type, values, &undriven, msg, msglen) : QS_ERR_NOMEM;
+  qs_steady_options cold = *opt;
+  cold.guess = NULL; /* a guess of the driven state is no start for this one */
   if (st == QS_OK)
-    st = qs_steady_state(undriven, method, *rho_u, NULL);
+    st = qs_steady_state_ex(undriven, &cold, *rho_u, NULL, NULL, 0);
   qs_model_destroy(&undriven);
   if (st != QS_OK) {
     free(*rho_u);
@@ -50,7 +52,7 @@ static qs_status undriven_state(const qs_model *model, qs_steady_method method,
 }
 
 /* Omega and the block measure of rho; rho_u from the undriven model. */
-static qs_status sync_measures(const qs_model *model, qs_steady_method method,
+static qs_status sync_measures(const qs_model *model, const qs_steady_options *opt,
                                const double complex *rho, qs_steady_point *pt,
                                char *msg, size_t msglen)
 {
@@ -61,7 +63,7 @@ static qs_status sync_measures(const qs_model *model, qs_steady_method method,
   double complex *rho_u = NULL;
   qs_status st = qs_sync_measure_blocks(n, model->u1_charge, rho, &pt->omega_blocks);
   if (st == QS_OK)
-    st = undriven_state(model, method, &rho_u, msg, msglen);
+    st = undriven_state(model, opt, &rho_u, msg, msglen);
   if (st == QS_OK)
     st = qs_sync_measure(n, model->u1_charge, rho, rho_u, &pt->omega);
   free(rho_u);
@@ -85,13 +87,27 @@ qs_status qs_sync_omega_jackknife(const qs_model *model, const qs_ensemble_resul
                                   double *corrected, double *se, int *groups,
                                   char *msg, size_t msglen)
 {
+  qs_steady_options opt = qs_steady_default_options();
+  opt.method = method;
+  return qs_sync_omega_jackknife_ex(model, res, &opt, plain, corrected, se, groups, msg,
+                                    msglen);
+}
+
+qs_status qs_sync_omega_jackknife_ex(const qs_model *model, const qs_ensemble_result *res,
+                                     const qs_steady_options *opt, double *plain,
+                                     double *corrected, double *se, int *groups,
+                                     char *msg, size_t msglen)
+{
+  qs_steady_options defaults = qs_steady_default_options();
+  if (!opt)
+    opt = &defaults;
   if (!model || !res || !res->rho_avg_group || !has_sync_measure(model))
     return QS_ERR_INVALID;
   *groups = 0;
   for (int g = 0; g < QS_ENSEMBLE_GROUPS; g++)
     *groups += res->group_ntraj[g] > 0;
   double complex *rho_u = NULL;
-  qs_status st = undriven_state(model, method, &rho_u, msg, msglen);
+  qs_status st = undriven_state(model, opt, &rho_u, msg, msglen);
   omega_data d = {model->space.total, model->u1_charge, rho_u};
   if (st == QS_OK)
     st = qs_ensemble_jackknife(res, omega_of, &d, plain, corrected, se);
@@ -103,8 +119,20 @@ qs_status qs_steady_point_eval(const qs_model_type *type, const double *values,
                                qs_steady_method method, qs_steady_point *pt,
                                double complex *rho, char *msg, size_t msglen)
 {
+  qs_steady_options opt = qs_steady_default_options();
+  opt.method = method;
+  return qs_steady_point_eval_ex(type, values, &opt, pt, rho, msg, msglen);
+}
+
+qs_status qs_steady_point_eval_ex(const qs_model_type *type, const double *values,
+                                  const qs_steady_options *opt, qs_steady_point *pt,
+                                  double complex *rho, char *msg, size_t msglen)
+{
   if (!type || !values || !pt)
     return QS_ERR_INVALID;
+  qs_steady_options defaults = qs_steady_default_options();
+  if (!opt)
+    opt = &defaults;
   memset(pt, 0, sizeof *pt);
   qs_model *model = NULL;
   qs_status st = build(type, values, &model, msg, msglen);
@@ -112,12 +140,14 @@ qs_status qs_steady_point_eval(const qs_model_type *type, const double *values,
     return st;
   qs_index n = model->space.total;
   double complex *work = rho ? rho : malloc((size_t)(n * n) * sizeof *work);
-  st = work ? qs_steady_state(model, method, work, &pt->residual) : QS_ERR_NOMEM;
+  qs_steady_info info;
+  st = work ? qs_steady_state_ex(model, opt, work, &info, msg, msglen) : QS_ERR_NOMEM;
+  pt->residual = info.residual;
   if (st == QS_OK) {
     pt->n_obs = model->n_obs;
     for (int k = 0; k < model->n_obs; k++)
       pt->obs[k] = qs_op_trace_with(model->obs[k], work);
-    st = sync_measures(model, method, work, pt, msg, msglen);
+    st = sync_measures(model, opt, work, pt, msg, msglen);
   }
   if (work != rho)
     free(work);

@@ -27,6 +27,8 @@ struct qs_traj {
   int jumps_enabled;
   qs_traj_stats base;      /* CVODE counters at the last (re)start */
   long jumps;
+  double last_jump_time;   /* time and channel of the last jump (channel -1: none) */
+  int last_jump_channel;
 };
 
 qs_traj_options qs_traj_default_options(void)
@@ -197,6 +199,8 @@ qs_status qs_traj_start(qs_traj *tr, const double complex *psi0, double t0,
   tr->t = t0;
   memset(&tr->base, 0, sizeof tr->base);
   tr->jumps = 0;
+  tr->last_jump_time = NAN;
+  tr->last_jump_channel = -1;
   /* Counters of the previous trajectory are discarded: restart() adds
    * them to base, which is zeroed again after it. */
   qs_status st = restart(tr, 0.0);
@@ -234,6 +238,8 @@ static qs_status jump(qs_traj *tr)
     psi[i] = tr->work[i] / n;
   tr->r = qs_rng_uniform(&tr->rng);
   tr->jumps++;
+  tr->last_jump_time = tr->t;
+  tr->last_jump_channel = chosen;
   double h_last = 0.0;
   if (tr->opt.restart_step > 0.0)
     CVodeGetLastStep(tr->cvode, &h_last);
@@ -296,6 +302,14 @@ void qs_traj_state(const qs_traj *tr, double complex *psi)
 double qs_traj_norm2(const qs_traj *tr)
 {
   return norm2(psi_of(tr->y), tr->dim);
+}
+
+void qs_traj_last_jump(const qs_traj *tr, double *t, int *channel)
+{
+  if (t)
+    *t = tr->last_jump_time;
+  if (channel)
+    *channel = tr->last_jump_channel;
 }
 
 void qs_traj_get_stats(const qs_traj *tr, qs_traj_stats *stats)

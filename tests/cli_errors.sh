@@ -123,6 +123,13 @@ f=$(with bad_sum "[sweep]" "key = model.w_A" "to = 2" "keep_sum = model.gamma_A"
 expect_fail "keep_sum out of range" 2 "$f" "keep_sum" "gamma_A" -- scan "$f"
 expect_fail "first_order needs qubits" 2 "first_order" "spin" -- scan "$base" \
   --set scan.method=first_order --set model.spin=1
+# [steady] tol / max_iter / restart reach every exact solve: Krylov held to
+# one Arnoldi step cannot reach 1e-13 (the 16-dimensional Liouvillian needs
+# about seven).
+krylov1=(--set steady.method=krylov --set steady.max_iter=1 --set steady.tol=1e-13)
+expect_fail "scan honours [steady] max_iter" 3 "max_iter = 1" -- scan "$base" "${krylov1[@]}"
+expect_fail "compare honours [steady] max_iter" 3 "max_iter = 1" -- compare "$base" "${krylov1[@]}"
+expect_fail "steady (with Omega) honours [steady] max_iter" 3 "max_iter = 1" -- steady "$base" "${krylov1[@]}"
 f=$(with map "[sweep]" "key = model.w_B" "values = 0.6, 0.75, 0.9" "keep_sum = model.gamma_B" \
   "[scan]" "points = 21")
 if "$QSYNC" scan "$f" --threads 1 --out "$work/s1" >"$work/s1.txt" &&
@@ -177,6 +184,7 @@ expect_fail "cavity: dense beyond memory" 2 "dense" "MiB" -- steady "$cav" --set
 expect_fail "cavity: krylov not converged within max_iter" 3 "krylov" "max_iter = 3" -- steady "$cav" --set steady.method=krylov --set steady.max_iter=3 --set sweep.points=1
 expect_fail "cavity: restart out of range" 2 "[steady] restart" -- steady "$cav" --set steady.restart=0
 expect_fail "cavity: --strict makes truncation an error" 3 "top cavity level" "ncav" -- steady "$cav" --set model.ncav=4 --set model.F=2 --strict
+expect_fail "cavity: scan needs the observables Sp_A, Sp_B" 2 "$cav" "cavity_qubits" "no observable Sp_A" -- scan "$cav" --set scan.key=model.F --set sweep.points=1
 if "$QSYNC" steady "$cav" --quiet --out "$work/cs" --set model.ncav=4 --set model.F=2 2>"$work/cs.err" &&
    grep -q "warning.*top cavity level n = 3" "$work/cs.err"; then
   ok "cavity: truncation warning names the level and population"

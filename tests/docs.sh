@@ -3,6 +3,7 @@
 # help conventions hold: docs/runfile.md and docs/qsync.1 equal what
 # `qsync help runfile --markdown` and `qsync help --man` print now (run
 # `make docs` after changing a key, a model parameter or a command);
+# README.md stays a front page (<= 15 KB; the rest lives in docs/);
 # --version prints include/qsync/output.h's QSYNC_VERSION; `help COMMAND`
 # and `COMMAND --help` exit 0 for every command.
 set -u
@@ -24,12 +25,19 @@ stale() { # stale FILE ARGS...: FILE differs from `qsync ARGS`
 stale docs/runfile.md help runfile --markdown
 stale docs/qsync.1 help --man
 
+size=$(wc -c <README.md)
+if [ "$size" -le 15360 ]; then ok "README.md is $size bytes (<= 15 KB)"; else
+  bad "README.md is $size bytes; at most 15 KB (15360): move sections to docs/"; fi
+
 # Every file docs/ and the README link to exists.
 missing=$(grep -oh '](\(docs/\)\?[A-Za-z0-9_./-]*\.\(md\|1\|sh\|py\|ini\|png\))' README.md docs/*.md |
   sed 's/^](//; s/)$//' | sort -u | while read -r link; do
     [ -e "$link" ] || [ -e "docs/$link" ] || echo "$link"; done)
 [ -z "$missing" ] && ok "links of README.md and docs/*.md resolve" ||
   bad "links without a file: $missing"
+
+broken=$(python3 tools/doc_links.py)
+[ $? -eq 0 ] && ok "anchors of README.md and docs/*.md resolve" || bad "broken anchors: $broken"
 
 version=$(sed -n 's/^#define QSYNC_VERSION "\(.*\)"/\1/p' include/qsync/output.h)
 out=$("$QSYNC" --version)

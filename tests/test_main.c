@@ -80,12 +80,16 @@ int main(void)
                            qs_test_register_op,
                            qs_test_register_model,    qs_test_register_lindblad,
                            qs_test_register_traj,     qs_test_register_ensemble,
+                           qs_test_register_accum,
+                           qs_test_register_accum_example,
                            qs_test_register_runfile,  qs_test_register_output,
                            qs_test_register_metrics,  qs_test_register_weakdrive,
                            qs_test_register_scan,     qs_test_register_mesolve,
                            qs_test_register_cavity,   qs_test_register_transmon,
                            qs_test_register_rates,    qs_test_register_gmres,
-                           qs_test_register_model_example};
+                           qs_test_register_model_example,
+                           qs_test_register_sweep,    qs_test_register_truncation,
+                           qs_test_register_qubit_map, qs_test_register_mesolve_points};
   for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
     if (suites[i]() != 0) {
       fprintf(stderr, "cannot register suite %zu: %s\n", i, CU_get_error_msg());

@@ -465,6 +465,147 @@ static void test_errors(void)
   qs_model_destroy(&m);
 }
 
+/* ------------------------------------------------------------------ */
+/* The integrator object (qs_me_*).                                   */
+
+/* The oscillator truncated to 2 levels without drive is a decaying qubit,
+ * H = w0 |1><1|, c = sqrt(gamma) |0><1|:
+ *   rho_11(t) = rho_11(0) e^{-gamma t},
+ *   rho_01(t) = rho_01(0) e^{(i w0 - gamma/2) t}  (-i[H, rho]_01 = i w0 rho_01),
+ *   rho_00 = 1 - rho_11. */
+static void test_me_decaying_qubit(void)
+{
+  const oscillator p = {2.0, 1.0, 0.0, 0.5};
+  qs_model *m = oscillator_model(&p, 2);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  const double complex rho0[4] = {0.3, 0.2 - 0.25 * I, 0.2 + 0.25 * I, 0.7};
+  qs_mesolve_options o = qs_mesolve_default_options();
+  o.rtol = 1e-10;
+  o.atol = 1e-12;
+  qs_me *me = NULL;
+  char msg[256];
+  CU_ASSERT_EQUAL_FATAL(qs_me_create(m, &o, &me, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL_FATAL(qs_me_start(me, rho0, 0.0, 4.0, msg, sizeof msg), QS_OK);
+  const double times[] = {0.0, 0.5, 1.0, 2.5, 4.0};
+  for (int k = 0; k < 5; k++) {
+    const double t = times[k];
+    CU_ASSERT_EQUAL_FATAL(qs_me_evolve_to(me, t, msg, sizeof msg), QS_OK);
+    CU_ASSERT_EQUAL(qs_me_time(me), t);
+    double complex rho[4], obs[2];
+    qs_me_get_rho(me, rho);
+    qs_me_get_observables(me, obs);
+    const double p11 = 0.7 * exp(-p.gamma * t);
+    const double complex c01 = rho0[2] * cexp((I * p.w0 - 0.5 * p.gamma) * t);
+    CU_ASSERT(cabs(rho[3] - p11) < 1e-8);
+    CU_ASSERT(cabs(rho[0] - (1.0 - p11)) < 1e-8);
+    CU_ASSERT(cabs(rho[2] - c01) < 1e-8);
+    CU_ASSERT(cabs(rho[1] - conj(c01)) < 1e-8);
+    /* observables a and n: Tr(rho a) = rho_10, Tr(rho n) = rho_11 */
+    CU_ASSERT(cabs(obs[0] - rho[1]) < 1e-15);
+    CU_ASSERT(cabs(obs[1] - rho[3]) < 1e-15);
+  }
+  qs_mesolve_stats st;
+  qs_me_get_stats(me, &st);
+  CU_ASSERT(st.steps > 0 && st.rhs_evals >= st.steps);
+  qs_me_destroy(&me);
+  CU_ASSERT_PTR_NULL(me);
+  qs_me_destroy(&me); /* NULL is fine */
+  qs_model_destroy(&m);
+}
+
+/* Evolving in pieces (CV_NORMAL outputs on the interpolant) takes the
+ * same internal steps as evolving at once: the same bits, once the first
+ * target after the start is the same (CVODE sizes its first step from the
+ * distance to it).  A restart from the same state repeats the first run
+ * bit for bit (CVodeReInit forgets everything), and the counters add up
+ * over starts. */
+static void test_me_pieces_and_restart(void)
+{
+  const oscillator p = {1.3, 1.1, 0.4, 0.2};
+  qs_model *m = oscillator_model(&p, 6);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  const qs_index n = 6, n2 = n * n;
+  double complex *rho0 = malloc((size_t)n2 * sizeof *rho0);
+  double complex *a = malloc((size_t)n2 * sizeof *a), *b = malloc((size_t)n2 * sizeof *b);
+  double complex *c = malloc((size_t)n2 * sizeof *c);
+  mixed_state(n, rho0);
+  qs_me *me = NULL;
+  CU_ASSERT_EQUAL_FATAL(qs_me_create(m, NULL, &me, NULL, 0), QS_OK);
+  const double t_end = 7.0;
+  CU_ASSERT_EQUAL(qs_me_start(me, rho0, 0.0, t_end, NULL, 0), QS_OK);
+  for (int k = 1; k <= 10; k++)
+    CU_ASSERT_EQUAL(qs_me_evolve_to(me, t_end * k / 10.0, NULL, 0), QS_OK);
+  qs_me_get_rho(me, a);
+  qs_mesolve_stats first;
+  qs_me_get_stats(me, &first);
+
+  /* Another state in between, then the first again: same bits as at once. */
+  CU_ASSERT_EQUAL(qs_me_start(me, NULL, 0.0, 2.0, NULL, 0), QS_OK);
+  CU_ASSERT_EQUAL(qs_me_evolve_to(me, 2.0, NULL, 0), QS_OK);
+  CU_ASSERT_EQUAL(qs_me_start(me, rho0, 0.0, t_end, NULL, 0), QS_OK);
+  CU_ASSERT_EQUAL(qs_me_evolve_to(me, t_end / 10.0, NULL, 0), QS_OK);
+  CU_ASSERT_EQUAL(qs_me_evolve_to(me, t_end, NULL, 0), QS_OK);
+  qs_me_get_rho(me, b);
+  CU_ASSERT_EQUAL(memcmp(a, b, (size_t)n2 * sizeof *a), 0);
+  qs_mesolve_stats total;
+  qs_me_get_stats(me, &total);
+  CU_ASSERT(total.steps > 2 * first.steps); /* both long runs plus the short one */
+
+  /* The one-shot qs_mesolve is the same integration. */
+  const double two[] = {t_end / 10.0, t_end};
+  CU_ASSERT_EQUAL(qs_mesolve(m, rho0, 2, two, NULL, NULL, NULL, c, NULL, NULL, NULL, NULL, 0),
+                  QS_OK);
+  CU_ASSERT_EQUAL(memcmp(a, c, (size_t)n2 * sizeof *a), 0);
+  qs_me_destroy(&me);
+  free(rho0);
+  free(a);
+  free(b);
+  free(c);
+  qs_model_destroy(&m);
+}
+
+static void test_me_errors(void)
+{
+  const oscillator p = {1.0, 1.0, 0.1, 0.3};
+  qs_model *m = oscillator_model(&p, 3);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  char msg[256];
+  qs_me *me = NULL;
+  CU_ASSERT_EQUAL(qs_me_create(NULL, NULL, &me, msg, sizeof msg), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_me_create(m, NULL, NULL, msg, sizeof msg), QS_ERR_INVALID);
+  qs_mesolve_options o = qs_mesolve_default_options();
+  o.max_order = 13;
+  CU_ASSERT_EQUAL(qs_me_create(m, &o, &me, msg, sizeof msg), QS_ERR_INVALID);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "max_order = 13"));
+  CU_ASSERT_PTR_NULL(me);
+  CU_ASSERT_EQUAL_FATAL(qs_me_create(m, NULL, &me, msg, sizeof msg), QS_OK);
+  /* Not started yet. */
+  CU_ASSERT_EQUAL(qs_me_evolve_to(me, 1.0, msg, sizeof msg), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_me_start(me, NULL, 1.0, 0.5, msg, sizeof msg), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_me_start(me, NULL, 0.0, INFINITY, msg, sizeof msg), QS_ERR_INVALID);
+  double complex bad[9] = {0.5, 0.1, 0, 0.3, 0.5, 0, 0, 0, 0}; /* rho_10 != conj(rho_01) */
+  CU_ASSERT_EQUAL(qs_me_start(me, bad, 0.0, 1.0, msg, sizeof msg), QS_ERR_INVALID);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "not Hermitian"));
+  CU_ASSERT_EQUAL(qs_me_start(me, NULL, 0.0, 1.0, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(qs_me_evolve_to(me, 1.5, msg, sizeof msg), QS_ERR_INVALID); /* > t_stop */
+  CU_ASSERT_EQUAL(qs_me_evolve_to(me, 0.5, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(qs_me_evolve_to(me, 0.25, msg, sizeof msg), QS_ERR_INVALID); /* back */
+  CU_ASSERT_EQUAL(qs_me_evolve_to(me, 0.5, msg, sizeof msg), QS_OK); /* no move */
+  qs_me_destroy(&me);
+  /* Too few steps: CVODE's failure; the object must be started again. */
+  o = qs_mesolve_default_options();
+  o.max_steps = 3;
+  CU_ASSERT_EQUAL_FATAL(qs_me_create(m, &o, &me, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(qs_me_start(me, NULL, 0.0, 50.0, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(qs_me_evolve_to(me, 50.0, msg, sizeof msg), QS_ERR_CVODE);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "CV_TOO_MUCH_WORK"));
+  CU_ASSERT_EQUAL(qs_me_evolve_to(me, 50.0, msg, sizeof msg), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_me_start(me, NULL, 0.0, 1e-10, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(qs_me_evolve_to(me, 1e-10, msg, sizeof msg), QS_OK);
+  qs_me_destroy(&me);
+  qs_model_destroy(&m);
+}
+
 int qs_test_register_mesolve(void)
 {
   const test_case cases[] = {
@@ -475,6 +616,9 @@ int qs_test_register_mesolve(void)
       {"rotating field (complex coefficients) = Rabi formula", test_rotating_field},
       {"progress callback", test_progress},
       {"errors", test_errors},
+      {"integrator object: decaying qubit closed form", test_me_decaying_qubit},
+      {"integrator object: pieces = at once, restart = fresh", test_me_pieces_and_restart},
+      {"integrator object: errors", test_me_errors},
   };
   return test_add_suite("mesolve", cases, (int)(sizeof cases / sizeof cases[0]));
 }

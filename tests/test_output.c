@@ -68,6 +68,22 @@ static void test_write_and_read_back(void)
   CU_ASSERT(H5Aexists(file, "seed") > 0);
   H5Fclose(file);
 
+  /* The raw sums read back are the result's, bit for bit. */
+  qs_ensemble_result *back = NULL;
+  CU_ASSERT_EQUAL_FATAL(qs_ensemble_read(path, NULL, 0, &back, msg, sizeof msg), QS_OK);
+  size_t n_obs_t = 3 * (size_t)n_obs;
+  CU_ASSERT_EQUAL(back->ntraj, 70);
+  CU_ASSERT_EQUAL(back->n_avg, r->n_avg);
+  CU_ASSERT(memcmp(back->obs_sum, r->obs_sum, n_obs_t * sizeof *r->obs_sum) == 0);
+  CU_ASSERT(memcmp(back->obs_sq_im, r->obs_sq_im, n_obs_t * sizeof *r->obs_sq_im) == 0);
+  CU_ASSERT(memcmp(back->avg_sq_re, r->avg_sq_re, (size_t)n_obs * sizeof *r->avg_sq_re) == 0);
+  CU_ASSERT(memcmp(back->rho_sum, r->rho_sum, 3 * 16 * sizeof *r->rho_sum) == 0);
+  CU_ASSERT(memcmp(back->rho_avg_group, r->rho_avg_group,
+                   QS_ENSEMBLE_GROUPS * 16 * sizeof *r->rho_avg_group) == 0);
+  CU_ASSERT(memcmp(back->jump_count, r->jump_count, (size_t)m->n_c * sizeof(long)) == 0);
+  CU_ASSERT(memcmp(&back->work, &r->work, sizeof r->work) == 0);
+  qs_ensemble_result_destroy(&back);
+
   snprintf(path, sizeof path, "%s/summary.tsv", sub);
   FILE *tsv = fopen(path, "r");
   CU_ASSERT_PTR_NOT_NULL_FATAL(tsv);

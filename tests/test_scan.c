@@ -4,6 +4,7 @@
  * extrema of R against dense sampling. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "test_util.h"
 
@@ -210,6 +211,95 @@ static void test_sync_measure_of_model(void)
   CU_ASSERT_DOUBLE_EQUAL(pd.omega, expected, 1e-12);
 }
 
+/* A model without the observables Sp_A, Sp_B is refused by name. */
+static void test_refuses_model_without_phase_responses(void)
+{
+  qs_model *m = test_cavity(NULL, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  qs_scan_problem pb = {.type = m->type, .along = qs_model_param_index(m->type, "F"),
+                        .method = QS_STEADY_DENSE, .tol = 1e-8};
+  memcpy(pb.values, m->param_values, (size_t)m->type->n_params * sizeof *pb.values);
+  qs_model_destroy(&m);
+  char msg[256] = "";
+  CU_ASSERT_EQUAL(qs_scan_check(&pb, msg, sizeof msg), QS_ERR_INVALID);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "Sp_A"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "cavity_qubits"));
+  double xs[3] = {0.1, 0.2, 0.3};
+  qs_scan_sample s[3];
+  qs_scan_features f;
+  CU_ASSERT_EQUAL(qs_scan_line(&pb, xs, 3, s, &f, NULL, 0), QS_ERR_INVALID);
+  qs_scan_problem ok = problem(NULL, NULL, 0);
+  CU_ASSERT_EQUAL(qs_scan_check(&ok, msg, sizeof msg), QS_OK);
+}
+
+/* The steady-state options reach the exact solves: Krylov limited to one
+ * Arnoldi step cannot converge to 1e-14. */
+static void test_steady_options_reach_the_solver(void)
+{
+  qs_scan_problem pb = problem(NULL, NULL, 0);
+  qs_steady_options o = qs_steady_default_options();
+  o.tol = 1e-14;
+  o.max_iter = 1;
+  pb.method = QS_STEADY_KRYLOV;
+  pb.steady = &o;
+  qs_scan_sample s;
+  CU_ASSERT_EQUAL(qs_scan_sample_at(&pb, 1.0, &s, NULL, 0), QS_ERR_NOT_CONVERGED);
+  o.max_iter = 1000;
+  o.tol = 1e-12;
+  CU_ASSERT_EQUAL(qs_scan_sample_at(&pb, 1.0, &s, NULL, 0), QS_OK);
+  qs_steady_point pt;
+  o.max_iter = 1;
+  o.tol = 1e-14;
+  o.method = QS_STEADY_KRYLOV;
+  CU_ASSERT_EQUAL(qs_steady_point_eval_ex(pb.type, pb.values, &o, &pt, NULL, NULL, 0),
+                  QS_ERR_NOT_CONVERGED);
+}
+
+/* The lines of a grid (delta_d over {0, 0.2}) equal the lines scanned one
+ * by one through the same points, for one and two workers, with and
+ * without the caller's sample array. */
+static void test_grid_equals_single_lines(void)
+{
+  qs_scan_problem pb = problem(NULL, NULL, 0);
+  const int n = 11;
+  double *xs = grid(0.0, 4.0, n);
+  qs_sweep_axis axes[2];
+  memset(axes, 0, sizeof axes);
+  snprintf(axes[0].key, sizeof axes[0].key, "delta_d");
+  axes[0].n_values = 2;
+  axes[0].values[0] = 0.0;
+  axes[0].values[1] = 0.2;
+  char msg[256] = "";
+  CU_ASSERT_EQUAL_FATAL(qs_sweep_resolve(&axes[0], pb.type, pb.values, "test", msg,
+                                         sizeof msg), QS_OK);
+  qs_scan_features want[2];
+  qs_scan_sample *s = malloc(2 * (size_t)n * sizeof *s);
+  for (int p = 0; p < 2; p++) {
+    qs_scan_problem line = pb;
+    line.values[axes[0].param] = axes[0].values[p];
+    CU_ASSERT_EQUAL_FATAL(qs_scan_line(&line, xs, n, s, &want[p], msg, sizeof msg), QS_OK);
+  }
+  for (int threads = 1; threads <= 2; threads++)
+    for (int keep = 0; keep <= 1; keep++) {
+      qs_scan_grid g = {.sweep = axes, .xs = xs, .nx = n, .restore = -1,
+                        .farm = qs_farm_default_options()};
+      g.farm.threads = threads;
+      qs_scan_line_result lines[2];
+      long failed = 5;
+      CU_ASSERT_EQUAL_FATAL(qs_scan_grid_run(&pb, &g, lines, keep ? s : NULL, &failed), QS_OK);
+      CU_ASSERT_EQUAL(failed, -1);
+      for (int p = 0; p < 2; p++) {
+        CU_ASSERT_EQUAL(memcmp(&lines[p].f, &want[p], sizeof want[p]), 0);
+        CU_ASSERT_EQUAL(lines[p].sweep_x[0], axes[0].values[p]);
+        CU_ASSERT(isnan(lines[p].sweep_x[1]) && isnan(lines[p].restore_x));
+      }
+      if (keep) /* line 1's samples: delta_d = 0.2 along g */
+        CU_ASSERT_EQUAL(s[n + 3].x, xs[3]);
+    }
+  free(xs);
+  free(s);
+}
+
 int qs_test_register_scan(void)
 {
   static const test_case cases[] = {
@@ -221,6 +311,9 @@ int qs_test_register_scan(void)
     {"refined extrema of R match dense sampling; R(0) = 1", test_extrema_of_r},
     {"model Omega: 0 undriven, >0 driven, = Appendix B for weak drive, degenerate baths",
      test_sync_measure_of_model},
+    {"a model without Sp_A/Sp_B is refused by name", test_refuses_model_without_phase_responses},
+    {"[steady] options reach the exact solves", test_steady_options_reach_the_solver},
+    {"grid lines through the farm = single lines", test_grid_equals_single_lines},
   };
   return test_add_suite("scan", cases, (int)(sizeof cases / sizeof cases[0]));
 }

@@ -73,9 +73,14 @@ static void test_jump_time_closed_form(void)
     qs_rng_seed(&rng, 77, index);
     double expected = -log(qs_rng_uniform(&rng)) / 1.3;
     CU_ASSERT_EQUAL(qs_traj_start(tr, up_down, 0.0, 77, index), QS_OK);
-    double t_jump = 0;
+    double t_jump = 0, t_last = 0;
+    int channel = 0;
+    qs_traj_last_jump(tr, &t_last, &channel);
+    CU_ASSERT(channel == -1 && isnan(t_last));
     qs_status st = qs_traj_step(tr, expected + 10.0, &t_jump);
     CU_ASSERT_EQUAL(st, QS_JUMPED);
+    qs_traj_last_jump(tr, &t_last, &channel);
+    CU_ASSERT(channel == 0 && t_last == t_jump);
     worst = fmax(worst, fabs(t_jump - expected));
     double complex psi[4];
     qs_traj_state(tr, psi);
@@ -85,6 +90,44 @@ static void test_jump_time_closed_form(void)
    * is a few rtol = 1e-9; the time error is that divided by the slope
    * gamma r >= 1.3 * 0.01 here, so 1e-6 has a factor ~10 of margin. */
   CU_ASSERT(worst < 1e-6);
+  qs_traj_destroy(&tr);
+  qs_model_destroy(&m);
+}
+
+/* Two channels from |A down, B up> with only gain on A (w_A, channel 0)
+ * and loss on B (gamma_B, channel 1): ||c_j psi||^2 = w_A, gamma_B stay
+ * constant until the first jump, so that jump goes through channel 0 with
+ * probability p = w_A / (w_A + gamma_B), into |up, up> (channel 0) or
+ * |down, down> (channel 1).  The reported channel must match the state
+ * after the jump, and the count of channel 0 over n trajectories is
+ * binomial: |z| < 4 fails a correct program with probability 6.3e-5. */
+static void test_last_jump_channel(void)
+{
+  const char *keys[] = {"w_A", "gamma_A", "w_B", "gamma_B", "g", "eps", NULL};
+  const double vals[] = {0.7, 0, 0, 1.1, 0, 0};
+  qs_model *m = test_qubit_osc(keys, vals);
+  CU_ASSERT_EQUAL_FATAL(m->n_c, 2);
+  qs_traj *tr = NULL;
+  CU_ASSERT_EQUAL_FATAL(qs_traj_create(m, NULL, &tr), QS_OK);
+  double complex down_up[4] = {0, 0, 1, 0};
+  const int n = 400;
+  int through_gain = 0, consistent = 1;
+  for (int index = 0; index < n; index++) {
+    double t_jump = 0, t_last = 0;
+    int channel = -1;
+    qs_traj_start(tr, down_up, 0.0, 9, (uint64_t)index);
+    CU_ASSERT_EQUAL(qs_traj_step(tr, 1e3, &t_jump), QS_JUMPED);
+    qs_traj_last_jump(tr, &t_last, &channel);
+    double complex psi[4];
+    qs_traj_state(tr, psi);
+    consistent = consistent && t_last == t_jump &&
+                 cabs(psi[channel == 0 ? 0 : 3]) > 1.0 - 1e-12;
+    through_gain += channel == 0;
+  }
+  double p = 0.7 / 1.8;
+  double z = (through_gain - n * p) / sqrt(n * p * (1.0 - p));
+  CU_ASSERT(consistent);
+  CU_ASSERT(fabs(z) < 4.0);
   qs_traj_destroy(&tr);
   qs_model_destroy(&m);
 }
@@ -138,6 +181,7 @@ int qs_test_register_traj(void)
   static const test_case cases[] = {
     {"no collapse operators: norm kept, equals exp(-iHt) psi0", test_unitary_limit},
     {"pure decay: jump at t = -ln(r)/gamma", test_jump_time_closed_form},
+    {"last jump: time and channel match the state (|z| < 4)", test_last_jump_channel},
     {"same stream same trajectory, other stream differs", test_reproducible_streams},
     {"bad options and arguments", test_errors},
   };

@@ -15,6 +15,8 @@ int qs_test_register_model_example(void);
 int qs_test_register_lindblad(void);
 int qs_test_register_traj(void);
 int qs_test_register_ensemble(void);
+int qs_test_register_accum(void);
+int qs_test_register_accum_example(void);
 int qs_test_register_runfile(void);
 int qs_test_register_output(void);
 int qs_test_register_metrics(void);
@@ -24,6 +26,10 @@ int qs_test_register_mesolve(void);
 int qs_test_register_cavity(void);
 int qs_test_register_transmon(void);
 int qs_test_register_rates(void);
+int qs_test_register_sweep(void);
+int qs_test_register_truncation(void);
+int qs_test_register_qubit_map(void);
+int qs_test_register_mesolve_points(void);
 int qs_test_register_gmres(void);
 
 /* Build the cavity_qubits model from the defaults with overrides (as

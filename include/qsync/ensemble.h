@@ -1,12 +1,15 @@
 /* qsync — ensembles of trajectories and their accumulators.
  *
- * qs_ensemble_run integrates trajectories 0..ntraj-1 of a model (OpenMP
- * threads) and accumulates, for every output time, the sums of each
- * observable <O> = <psi|O|psi>/<psi|psi> and of its square (real and
- * imaginary parts separately), optionally the density-matrix sums
- * sum |psi><psi|/<psi|psi>, and per-trajectory time averages over the
- * output times t >= burn_in (a steady-state estimate whose trajectories
- * are independent, so its standard error is honest).
+ * qs_ensemble_run integrates trajectories 0..ntraj-1 of a model (the task
+ * farm, farm.h) and feeds each one to a set of accumulators (accum.h):
+ * for every output time the sums of each observable
+ * <O> = <psi|O|psi>/<psi|psi> and of its square (real and imaginary parts
+ * separately), optionally the density-matrix sums sum |psi><psi|/<psi|psi>,
+ * per-trajectory time averages over the output times t >= burn_in (a
+ * steady-state estimate whose trajectories are independent, so its
+ * standard error is honest), the jump counts per channel, optionally every
+ * jump, and any accumulator the caller adds.  This file keeps only the
+ * scheduling, the fixed-order reduction and progress.
  *
  * States are reported in the model's reporting frame: with frame_rate
  * set (model.h), psi_i *= exp(i t R_i) at each output time before the
@@ -17,7 +20,10 @@
  * in trajectory order, then the block sums are added in block order.  The
  * bits therefore do not depend on the number of threads; ranks that own
  * whole blocks can merge their block sums in block order (qs_ensemble_merge)
- * and get the same bits as one process.
+ * and get the same bits as one process: a part that keeps its block sums
+ * (keep_blocks) is merged block by block, which reproduces the one-process
+ * order exactly; without them two totals are added, exact only when the
+ * added part is a single block.
  *
  * Thread safety: qs_ensemble_run uses its own threads; a result is owned
  * by its caller.
@@ -25,16 +31,12 @@
 #ifndef QSYNC_ENSEMBLE_H
 #define QSYNC_ENSEMBLE_H
 
+#include "qsync/accum.h"
 #include "qsync/farm.h"
 #include "qsync/traj.h"
 
-#define QS_ENSEMBLE_BLOCK 64
-
-/* Jackknife groups of the time-averaged density matrix: block b (of
- * QS_ENSEMBLE_BLOCK trajectories, b counted from trajectory 0) belongs to
- * group b mod QS_ENSEMBLE_GROUPS, so groups are fixed by trajectory index
- * alone (thread- and rank-independent) and are of nearly equal size. */
-#define QS_ENSEMBLE_GROUPS 64
+/* Most accumulator types in one run (7 built-in ones included). */
+#define QS_ENSEMBLE_MAX_ACCUMS 32
 
 /* Largest Hilbert-space dimension for which density matrices are kept. */
 #define QS_ENSEMBLE_MAX_RHO_DIM 256
@@ -53,13 +55,25 @@ typedef struct {
                              (needs dim <= QS_ENSEMBLE_MAX_RHO_DIM). Default 0 */
   double burn_in;         /* time averages use output times >= burn_in
                              (same unit as times). Default 0 */
+  int record_jumps;       /* 1: keep every jump as (trajectory, time, channel)
+                             (accumulator "jump_records"). Default 0 */
+  int keep_blocks;        /* 1: keep each block's sums, so that merging this
+                             result into another is bitwise equal to one run
+                             (memory: one copy of the sums per block). Default 0 */
+  const qs_accum_type *const *accums; /* n_accums further accumulators (accum.h),
+                             run after the built-in ones. Default NULL, 0 */
+  int n_accums;
   qs_progress_fn progress;/* called on the calling thread after each block, may be NULL */
   void *progress_data;
 } qs_ensemble_options;
 
+/* The sums of an ensemble.  The accumulators own every sum; the fields
+ * from ntraj to work are views of the built-in ones (refreshed by run,
+ * merge and read), kept for the callers that read them directly. */
 typedef struct {
   long ntraj;             /* trajectories accumulated */
   uint64_t seed;
+  long first_index;       /* first trajectory (qs_ensemble_options) */
   int n_times, n_obs, n_avg;   /* n_avg: output times in the time average */
   qs_index dim;
   double *times;               /* n_times */
@@ -73,6 +87,13 @@ typedef struct {
                                     into QS_ENSEMBLE_GROUPS groups (store_rho) */
   long group_ntraj[QS_ENSEMBLE_GROUPS];
   qs_traj_stats work;          /* summed over trajectories */
+  long *jump_count;            /* [j]: jumps through collapse operator j */
+  int n_channels;              /* collapse operators of the model */
+  qs_accum_shape shape;        /* of the totals (shape.times = times) */
+  int n_accums;
+  qs_accum *accums;            /* the totals, built-in types first */
+  long n_blocks;               /* kept block sums (keep_blocks), else 0 */
+  qs_accum *blocks;            /* [b * n_accums + a] (QS_ACCUM_BLOCK instances) */
 } qs_ensemble_result;
 
 qs_ensemble_options qs_ensemble_default_options(void);
@@ -87,10 +108,36 @@ qs_status qs_ensemble_run(const qs_model *model, const qs_traj_options *traj_opt
 
 void qs_ensemble_result_destroy(qs_ensemble_result **res);
 
-/* Add the sums of `other` (same shape) to `into`: how results of ranks or
- * checkpoints are combined. */
+/* Add the sums of `other` (same shape and accumulators, in the same
+ * order) to `into`: how results of ranks or checkpoints are combined.
+ * When `other` kept its block sums they are added one by one, and also
+ * appended to into's kept blocks if into keeps blocks; when other's
+ * trajectories directly follow into's, the merged sums are then bitwise
+ * those of one run over both.  QS_ERR_DIMENSION for a different shape or
+ * accumulator list, QS_ERR_NOMEM. */
 qs_status qs_ensemble_merge(qs_ensemble_result *into,
                             const qs_ensemble_result *other);
+
+/* The state of accumulator `name` in res (layouts of the built-in ones in
+ * accum.h), or NULL when res has no such accumulator. */
+const void *qs_ensemble_accum(const qs_ensemble_result *res, const char *name);
+
+/* Write res's times and raw sums to a new HDF5 file `path` (replaced if
+ * it exists) in the layout of run.h5 (/times, /trajectory/raw; see
+ * output.h), e.g. a checkpoint or one rank's share.  QS_ERR_HDF5 with a
+ * message naming the file, or an accumulator's error. */
+qs_status qs_ensemble_write(const char *path, const qs_ensemble_result *res, char *msg,
+                            size_t msglen);
+
+/* Read back the raw sums that qs_output_write or qs_ensemble_write stored
+ * (group /trajectory/raw: every accumulator's total and, if kept, block
+ * sums).  Accumulators other than the built-in ones are found in
+ * extra[0..n_extra-1] by name.  *out is a new result (free with
+ * qs_ensemble_result_destroy) equal bit for bit to the one written.
+ * QS_ERR_HDF5 (no such file or group; message in msg), QS_ERR_INVALID for
+ * an accumulator of unknown name, QS_ERR_DIMENSION, QS_ERR_NOMEM. */
+qs_status qs_ensemble_read(const char *path, const qs_accum_type *const *extra, int n_extra,
+                           qs_ensemble_result **out, char *msg, size_t msglen);
 
 /* Mean sum/n, and standard error of the mean of n samples with sum S and
  * sum of squares Q, real and imaginary parts separately:

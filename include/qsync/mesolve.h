@@ -23,11 +23,12 @@
  * c to it.  One evaluation costs O((nnz(H_eff(t)) + 2 sum_k nnz(c_k)) N)
  * plus one blocked N x N pass for M + M^dag; H0 - (i/2) sum c^dag c and
  * one sparsity pattern holding H_eff(t) for every t are built once per
- * call, so a time-dependent term costs O(nnz(H_k)) per evaluation.  The
- * result of every evaluation is exactly Hermitian, and CVODE's
- * operations (element-wise linear combinations) keep rho exactly
- * Hermitian; the trace is a linear invariant, kept by the multistep
- * method (and by the fixed-point iteration) up to rounding.
+ * integrator object (qs_me_create below; qs_mesolve makes one per call),
+ * so a time-dependent term costs O(nnz(H_k)) per evaluation.  The result
+ * of every evaluation is exactly Hermitian, and CVODE's operations
+ * (element-wise linear combinations) keep rho exactly Hermitian; the
+ * trace is a linear invariant, kept by the multistep method (and by the
+ * fixed-point iteration) up to rounding.
  *
  * The model's contract: H0 and every f_k(t) H_k summed over k are
  * Hermitian at every t (e.g. pairs f H + conj(f) H^dag); the f_k are
@@ -104,7 +105,7 @@ typedef struct {
   int n_samples;  /* number of samples, >= 1 */
 } qs_time_average;
 
-/* Work counters of one qs_mesolve call. */
+/* Work counters of one qs_mesolve call or of a qs_me object. */
 typedef struct {
   long steps;         /* CVODE internal steps */
   long rhs_evals;     /* right-hand-side evaluations */
@@ -115,6 +116,77 @@ typedef struct {
 
 /* Defaults documented in qs_mesolve_options. */
 qs_mesolve_options qs_mesolve_default_options(void);
+
+/* ---- the integrator object ------------------------------------------------
+ *
+ * The master equation as an integrator with the trajectory's life cycle
+ * (traj.h): qs_me_create (CVODE memory, vectors, the sparsity pattern of
+ * H_eff(t): made once) -> qs_me_start (from a rho, CVodeReInit) ->
+ * qs_me_evolve_to ... -> qs_me_get_rho / qs_me_get_observables ->
+ * qs_me_get_stats -> qs_me_destroy.  Start again from another rho as
+ * often as needed: each start re-initializes CVODE from the given state
+ * (CVodeReInit), so a run after a start has the same bits as the first
+ * run of a new object.  qs_mesolve is one start and a walk over its
+ * output and sample times; the periodic steady state (periodic.h)
+ * starts one object once per application of the one-period propagator.
+ *
+ * Intermediate outputs do not change the integration: output times are
+ * reached with CVode(CV_NORMAL) and CVODE's interpolant, without
+ * restarting or forcing a step onto them, so t1 -> t2 -> t3 gives the same
+ * bits as t1 -> t3.  Only the first target after a start matters: CVODE
+ * sizes its first step from the distance to it.
+ *
+ * A qs_me is used by one thread at a time; the model is kept by pointer
+ * (it must outlive the object) and only read. */
+typedef struct qs_me qs_me;
+
+/* Make an integrator for `model` with options opt (NULL: defaults; the
+ * progress fields are not used).  Returns QS_OK; QS_ERR_INVALID (NULL
+ * model or out, a model with a missing or mis-sized operator, bad
+ * options); QS_ERR_TOO_LARGE (N above 2^20); QS_ERR_NOMEM; QS_ERR_CVODE
+ * (CVODE could not be set up).  msg (msglen bytes, may be NULL) names the
+ * problem.  On failure *out is NULL. */
+qs_status qs_me_create(const qs_model *model, const qs_mesolve_options *opt, qs_me **out,
+                       char *msg, size_t msglen);
+
+/* Free; accepts NULL and NULLs *me. */
+void qs_me_destroy(qs_me **me);
+
+/* Start (or restart) at time t0 from rho0 (N*N column-major, Hermitian to
+ * 1e-12 of its largest element, made exactly Hermitian; NULL: the
+ * model's |psi0><psi0|), integrating never beyond t_stop (CVODE's stop
+ * time: f_k(t) is not evaluated past it).  t0 and t_stop are model times
+ * (the f_k are functions of absolute time), finite, t0 <= t_stop.  The
+ * work counters keep adding up over starts.  Returns QS_OK;
+ * QS_ERR_INVALID (bad times, rho0 not finite or not Hermitian, NULL rho0
+ * without psi0); QS_ERR_CVODE. */
+qs_status qs_me_start(qs_me *me, const double complex *rho0, double t0, double t_stop,
+                      char *msg, size_t msglen);
+
+/* Integrate to t in [current time, t_stop] (t = current time: nothing to
+ * do) and check that rho(t) is finite.  Returns QS_OK; QS_ERR_INVALID (not
+ * started, or t outside that range); QS_ERR_CVODE (more than max_steps
+ * steps, or repeated error-test / convergence failures: the problem may
+ * be too stiff for Adams); QS_ERR_NUMERIC (a non-finite f_k(t) or rho).
+ * After a failure the object must be started again. */
+qs_status qs_me_evolve_to(qs_me *me, double t, char *msg, size_t msglen);
+
+/* Current time. */
+double qs_me_time(const qs_me *me);
+
+/* rho at the current time (N*N), in the model's reporting frame (see
+ * frame_rate in model.h; without it, the integration frame). */
+void qs_me_get_rho(const qs_me *me, double complex *rho);
+
+/* Tr(rho O_k) for the model's n_obs observables, rho as qs_me_get_rho
+ * reports it (a model with frame_rate uses the object's scratch: hence
+ * not const). */
+void qs_me_get_observables(qs_me *me, double complex *obs);
+
+/* Work counters summed over every start since qs_me_create. */
+void qs_me_get_stats(const qs_me *me, qs_mesolve_stats *stats);
+
+/* ---- the one-shot solve ------------------------------------------------ */
 
 /* Integrate the master equation of `model` from rho(0) = rho0 and report
  * observables at output times, the final state and a time average.

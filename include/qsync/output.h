@@ -14,6 +14,12 @@
  *   /trajectory/steady_mean, steady_stderr   [n_obs][2]  (time average after burn_in)
  *   /trajectory/steady_rho                   [dim][dim][2]           (if stored)
  *   /trajectory/ntraj, /trajectory/work (steps, rhs_evals, root_evals, jumps)
+ *   /trajectory/raw  the raw sums, read back by qs_ensemble_read (ensemble.h):
+ *                    attributes ntraj, first_index, seed, n_times, n_avg, n_obs,
+ *                    dim, n_channels, n_blocks, accumulators (comma-separated
+ *                    type names); total/<type>/<array> the totals, and
+ *                    blocks/<b>/<type>/<array> the kept block sums (accum.h
+ *                    names the arrays; complex ones as 2n doubles re, im)
  *   /exact/observables [n_obs][2], /exact/rho [dim][dim][2], /exact/residual,
  *   /exact/<name> for each derived quantity (Omega, Omega_blocks, R)
  *   /tables/<name>   [rows][cols] for each qs_table (sweeps, mesolve)

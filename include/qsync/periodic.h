@@ -1,7 +1,9 @@
 /* qsync — the periodic steady state of a master equation with a
  * T-periodic Hamiltonian, H(t + T) = H(t).
  *
- * The one-period propagator P: rho(0) -> rho(T) (qs_mesolve over [0, T]) is
+ * The one-period propagator P: rho(0) -> rho(T) (one qs_me integrator of
+ * mesolve.h, made once per call and started again from each rho at t = 0:
+ * CVodeReInit, not a new CVODE per period) is
  * a linear map; the periodic steady state is its fixed point, P rho = rho
  * with Tr rho = 1 (unique when the Lindbladian has one steady state).
  * Integrating until the transients have died out costs t ~ 10 / (slowest
@@ -58,7 +60,7 @@ qs_periodic_options qs_periodic_default_options(void);
  * QS_OK; QS_ERR_INVALID (bad options: period, tol, max_iter, restart);
  * QS_ERR_NOMEM; QS_ERR_NOT_CONVERGED (residual > tol after max_iter; rho
  * holds the best iterate and info the residual); the errors of
- * qs_mesolve. */
+ * master-equation integrator (qs_me_create, qs_me_start, qs_me_evolve_to). */
 qs_status qs_mesolve_periodic(const qs_model *model, const double complex *rho0,
                               const qs_periodic_options *popt, const qs_mesolve_options *me,
                               double complex *rho, qs_periodic_info *info, char *msg,

@@ -39,12 +39,12 @@
  * As the paper (Appendix E): the transmons are decoupled (g = 0) and the
  * weak drive is off (eps = 0), so the model is time independent and the
  * two transmons relax independently; from |e>_A |e>_B with both resonators
- * in vacuum the master equation (qs_mesolve) gives Pg_j(t), Pe_j(t) at
- * t_k = t_end k / (n_times - 1); the qubit population p_e,j = Pe_j / (Pg_j +
- * Pe_j) (the {g, e} subspace, renormalized: the |f> level and the resonator
- * excitations are transients of the gain process) over t_k >= t_skip is
- * fitted per transmon.  Every other parameter (pumps, shifts Delta_j,
- * frequencies, gamma_phi) is the caller's.
+ * in vacuum the master equation (the qs_me integrator of mesolve.h) gives
+ * Pg_j(t), Pe_j(t) at t_k = t_end k / (n_times - 1); the qubit population
+ * p_e,j = Pe_j / (Pg_j + Pe_j) (the {g, e} subspace, renormalized: the |f>
+ * level and the resonator excitations are transients of the gain process)
+ * over t_k >= t_skip is fitted per transmon.  Every other parameter
+ * (pumps, shifts Delta_j, frequencies, gamma_phi) is the caller's.
  *
  * With g = eps = 0 every term acts on one transmon and its resonator, so
  * from the product initial state rho(t) = rho_A(t) (x) rho_B(t) exactly and
@@ -52,7 +52,7 @@
  * splits the model: H_A, H_B are the partial traces of H (divided by the
  * traced dimension), each collapse operator is assigned to the factor it
  * acts on, and the split is verified to rebuild H (up to a multiple of
- * the identity) and every c_k to 1e-12 relative; then qs_mesolve
+ * the identity) and every c_k to 1e-12 relative; then the integrator
  * integrates the two factors (levels_q levels_r states each: 2 x 81
  * density-matrix entries instead of 6561 at the defaults, ~100 times
  * faster).  A model that does not split is integrated whole (as with
@@ -123,7 +123,8 @@ typedef struct {
  * QS_ERR_INVALID with a message: type is not "transmon", bad options
  * (fewer than 3 samples at t >= t_skip), invalid parameters, or a curve
  * that cannot be fitted (the message names the transmon); otherwise the
- * statuses of qs_model_create and qs_mesolve.  On success release the
+ * statuses of qs_model_create and of the integrator (qs_me_create,
+ * qs_me_start, qs_me_evolve_to).  On success release the
  * arrays with qs_transmon_rates_release (also safe after a failure). */
 qs_status qs_transmon_rates(const qs_model_type *type, const double *values,
                             const qs_rates_options *opt, qs_transmon_rate_result *res,

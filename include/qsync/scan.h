@@ -19,11 +19,17 @@
  * available) or first_order (Appendix C, qubits, eps -> 0; the phase
  * responses only, hundreds of times faster: maps of g_0, Fig. 4).
  *
- * Thread safety: reentrant; lines are independent and may run in parallel.
+ * The phase responses are the model's observables named Sp_A and Sp_B
+ * (looked up by name; a model without them is refused with a message).
+ *
+ * Thread safety: reentrant; lines are independent and may run in parallel
+ * (qs_scan_grid_run runs them through the task farm).
  */
 #ifndef QSYNC_SCAN_H
 #define QSYNC_SCAN_H
 
+#include "qsync/farm.h"
+#include "qsync/sweep.h"
 #include "qsync/sync.h"
 
 #define QS_SCAN_MAX_ROOTS 8
@@ -35,6 +41,9 @@ typedef struct {
   qs_steady_method method;   /* exact steady-state solver */
   int first_order;           /* 1: Appendix C instead of exact steady states */
   double tol;                /* root tolerance in the scanned parameter */
+  const qs_steady_options *steady; /* tol, max_iter, restart, memory_limit of
+                                the exact solves, or NULL (defaults); its
+                                method and guess are ignored (`method` wins) */
 } qs_scan_problem;
 
 /* One point of a line. */
@@ -58,6 +67,12 @@ typedef struct {
   int n_max, n_min;                      /* interior local maxima / minima of R */
 } qs_scan_features;
 
+/* Can the problem be scanned?  QS_ERR_INVALID with a message when the
+ * model cannot be built at pb->values or has no observable Sp_A or Sp_B
+ * (the message names the missing one).  Every function below does this
+ * check itself; it is public so that a caller can refuse before any work. */
+qs_status qs_scan_check(const qs_scan_problem *pb, char *msg, size_t msglen);
+
 /* Evaluate the problem's model with the scanned parameter at x. */
 qs_status qs_scan_sample_at(const qs_scan_problem *pb, double x, qs_scan_sample *s,
                             char *msg, size_t msglen);
@@ -77,6 +92,43 @@ qs_status qs_scan_line(const qs_scan_problem *pb, const double *xs, int n,
 qs_status qs_scan_restore(const qs_scan_problem *pb, int restore, const double *xs,
                           int nx, const double *ys, int ny, double *x0, double *y0,
                           double *ratio, char *msg, size_t msglen);
+
+/* ---- many lines: one through each point of a parameter grid ------------- */
+
+/* What qs_scan_grid_run finds on one line. */
+typedef struct {
+  double sweep_x[2];         /* the grid point's axis values (NAN: inactive axis) */
+  qs_scan_features f;
+  double restore_x, restore_y; /* qs_scan_restore's point; NAN without a restore
+                                  search or when it finds none */
+  double restore_ratio;      /* its ratio (set by the search even when it then
+                                fails its zero test); NAN without a search */
+  qs_status st;              /* the line's status (qs_scan_line) */
+  char msg[256];             /* its message on failure */
+} qs_scan_line_result;
+
+typedef struct {
+  const qs_sweep_axis *sweep; /* two axes (sweep.h, axes[0] inner) whose grid
+                                 over pb->values gives the lines' points, or
+                                 NULL for one line through pb->values */
+  const double *xs;          /* the line's samples (qs_scan_line), ascending */
+  int nx;                    /* >= 3 */
+  int restore;               /* parameter of qs_scan_restore per line, -1: none */
+  const double *ys;          /* its search grid (restore >= 0) */
+  int ny;
+  qs_farm_options farm;      /* workers and progress (counts lines) */
+} qs_scan_grid;
+
+/* Scan every line of the grid through the task farm.  lines receives
+ * qs_sweep_grid_count(grid->sweep) results (1 without a sweep); samples,
+ * if not NULL, that many times nx samples (line p at samples + p * nx).
+ * A failed restore search is not an error (NAN in the result).  Returns
+ * QS_OK or the status of the lowest failing line (its index in *failed,
+ * may be NULL; its message in lines[*failed].msg); QS_ERR_INVALID for bad
+ * arguments, QS_ERR_NOMEM. */
+qs_status qs_scan_grid_run(const qs_scan_problem *pb, const qs_scan_grid *grid,
+                           qs_scan_line_result *lines, qs_scan_sample *samples,
+                           long *failed);
 
 /* Brent's root finder on [a, b] with f(a) f(b) <= 0 (fa, fb given). */
 typedef qs_status (*qs_scalar_fn)(double x, double *fx, void *data);

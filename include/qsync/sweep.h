@@ -48,4 +48,20 @@ qs_status qs_sweep_resolve(qs_sweep_axis *axis, const qs_model_type *type,
 void qs_sweep_apply(const qs_sweep_axis *axis, const double *base, int n, double x,
                     double *values);
 
+/* ---- the grid of a run: up to two axes ------------------------------------
+ * axes[0] is the inner axis (fastest), axes[1] the outer one; an inactive
+ * axis counts as one point.  Point p of the grid is (p % n0, p / n0) with
+ * n0 = qs_sweep_count(&axes[0]): the outer axis is applied to base first,
+ * then the inner one to the result, so an inner keep_sum partner moves
+ * relative to the outer axis' values. */
+
+/* Number of points of the grid (>= 1). */
+long qs_sweep_grid_count(const qs_sweep_axis axes[2]);
+
+/* Parameter vector of point p (0 <= p < qs_sweep_grid_count) of the grid
+ * over base (n = type->n_params values in, n out); sweep_x (may be NULL)
+ * receives the two axes' values, NAN for an inactive axis. */
+void qs_sweep_grid_point(const qs_sweep_axis axes[2], const double *base, int n, long p,
+                         double *values, double sweep_x[2]);
+
 #endif

@@ -34,6 +34,14 @@ qs_status qs_steady_point_eval(const qs_model_type *type, const double *values,
                                qs_steady_method method, qs_steady_point *pt,
                                double complex *rho, char *msg, size_t msglen);
 
+/* The same with every solver option (method, tol, max_iter, restart,
+ * memory_limit; NULL = defaults).  The options apply to both steady
+ * states, the driven and the undriven one; opt->guess warm-starts the
+ * driven one only, and opt->progress follows both. */
+qs_status qs_steady_point_eval_ex(const qs_model_type *type, const double *values,
+                                  const qs_steady_options *opt, qs_steady_point *pt,
+                                  double complex *rho, char *msg, size_t msglen);
+
 /* Omega of a trajectory ensemble's time-averaged density matrix (needs
  * store_rho), with the bias correction and error bar of the delete-a-group
  * jackknife (qs_ensemble_jackknife); rho_u is the exact undriven steady
@@ -45,6 +53,13 @@ qs_status qs_sync_omega_jackknife(const qs_model *model, const qs_ensemble_resul
                                   qs_steady_method method, double *plain,
                                   double *corrected, double *se, int *groups,
                                   char *msg, size_t msglen);
+
+/* The same with every solver option of rho_u's steady state (NULL =
+ * defaults; opt->guess is not used). */
+qs_status qs_sync_omega_jackknife_ex(const qs_model *model, const qs_ensemble_result *res,
+                                     const qs_steady_options *opt, double *plain,
+                                     double *corrected, double *se, int *groups,
+                                     char *msg, size_t msglen);
 
 /* values_out := values with the model's coupling parameter set to 0 (the
  * reference of R).  QS_ERR_INVALID if the type has no coupling parameter. */

@@ -67,12 +67,18 @@ qs_status qs_traj_start(qs_traj *traj, const double complex *psi0, double t0,
 
 /* Integrate towards t_out >= current time.  Returns QS_OK with
  * *t_reached = t_out, or QS_JUMPED with *t_reached < t_out the time of a
- * jump (the state is then the post-jump state).  QS_ERR_CVODE on
- * integration failure. */
+ * jump (the state is then the post-jump state; qs_traj_last_jump gives
+ * the jump's time and channel).  QS_ERR_CVODE on integration failure. */
 qs_status qs_traj_step(qs_traj *traj, double t_out, double *t_reached);
 
 /* Integrate to t_out through any number of jumps. */
 qs_status qs_traj_evolve_to(qs_traj *traj, double t_out);
+
+/* The last jump since qs_traj_start: its time (*t, the model's time
+ * unit) and the index of the collapse operator that fired (*channel,
+ * 0..model->n_c-1).  Before the first jump *channel = -1 and *t = NAN.
+ * Either pointer may be NULL. */
+void qs_traj_last_jump(const qs_traj *traj, double *t, int *channel);
 
 /* Current time. */
 double qs_traj_time(const qs_traj *traj);

@@ -52,9 +52,8 @@ int cli_rates(cli_context *ctx);
 qs_rates_options cli_rates_options(const qs_runconfig *cfg);
 int cli_compare_model(cli_context *ctx);
 
-/* Parameter vector of sweep point p of cfg's [sweep] (inner axis fastest;
- * one point without a sweep); sweep_x receives the axis values (NAN if
- * unused). */
+/* The grid of cfg's [sweep] (qs_sweep_grid_count / qs_sweep_grid_point
+ * over the run file's [model] values). */
 long cli_sweep_points(const qs_runconfig *cfg);
 void cli_sweep_point_values(const qs_runconfig *cfg, long p, double *values,
                             double sweep_x[2]);
@@ -73,45 +72,24 @@ int cli_has_sync(const qs_model *model);
 int cli_sync_derived(const cli_context *ctx, const double *values, double derived[CLI_SYNC_N]);
 int cli_run_sweep(cli_context *ctx);
 
-/* One master-equation point of a sweep (mesolve, compare-model): the
- * caller fills values, sweep_x and model; cli_mesolve_point integrates
- * over [mesolve] t_end with the run file's averaging window and fills the
- * rest (rho: the time-averaged state, or the final one without averaging). */
-typedef struct {
-  double sweep_x[2];
-  double values[QS_MODEL_MAX_PARAMS];
-  qs_model *model;
-  double complex *obs_t;     /* n_times * n_obs */
-  double complex *obs_avg;   /* n_obs: time average, or the last time's values */
-  double complex *rho;       /* averaged (or final) rho */
-  double complex *rho_start; /* initial state set by the caller (owned), or
-                                NULL for [mesolve] initial */
-  qs_mesolve_stats stats;
-  double seconds;
-  qs_status st;
-  char msg[256];
-} cli_mesolve_pt;
-void cli_mesolve_point(const cli_context *ctx, const double *times, cli_mesolve_pt *pt);
-void cli_mesolve_point_free(cli_mesolve_pt *pt);
-/* All points in parallel ([run] threads) with a progress bar; an error
- * message naming the failed point and EXIT_RUNTIME on failure. */
-int cli_mesolve_integrate(const cli_context *ctx, cli_mesolve_pt *pts, long n_points,
+/* [steady] method, tol, max_iter and restart as qs_steady_options. */
+qs_steady_options cli_steady_options(const qs_runconfig *cfg);
+/* [mesolve] (and [steady] for initial = rwa_steady, [run] threads) as the
+ * options of the library's master-equation points. */
+qs_mesolve_point_options cli_mesolve_options(const qs_runconfig *cfg);
+/* All points through the library's farm ([run] threads) with a progress
+ * bar; an error message naming the failed point and EXIT_RUNTIME on
+ * failure (EXIT_BAD_INPUT for an averaging window longer than t_end). */
+int cli_mesolve_integrate(const cli_context *ctx, qs_mesolve_point *pts, long n_points,
                           const double *times);
 
-/* Truncation check of a cavity model over the points of a run: note()
- * each point's top-level population p_top; report() prints one line when
- * some point exceeds [checks] truncation_tol (the worst point, and how
- * many points in all) and returns 1 when that is an error (--strict). */
-typedef struct {
-  long points, over;
-  double worst;
-  long long top_level;
-  char where[128];
-  const char *levels_key;  /* the model key that sets the truncated levels */
-} cli_truncation;
-void cli_truncation_note(cli_truncation *t, const cli_context *ctx, const qs_model *model,
-                         double p_top, const char *where);
-int cli_truncation_report(const cli_context *ctx, const cli_truncation *t);
+/* "at key = x, key2 = y" for the active sweep axes ("" without a sweep). */
+void cli_describe_point(const qs_runconfig *cfg, const double sweep_x[2], char *buf,
+                        size_t len);
+/* Print the truncation check's line when some point exceeds [checks]
+ * truncation_tol (the worst point, and how many points in all); returns 1
+ * when that is an error (--strict). */
+int cli_truncation_report(const cli_context *ctx, const qs_truncation *t);
 
 /* Print "qsync: <message>" on stderr. */
 void cli_error(const char *fmt, ...);

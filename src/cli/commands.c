@@ -24,6 +24,16 @@ qs_model *cli_build_model(const cli_context *ctx, const double *values)
   return model;
 }
 
+qs_steady_options cli_steady_options(const qs_runconfig *cfg)
+{
+  qs_steady_options opt = qs_steady_default_options();
+  opt.method = cfg->steady_method;
+  opt.tol = cfg->steady_tol;
+  opt.max_iter = (int)cfg->steady_max_iter;
+  opt.restart = (int)cfg->steady_restart;
+  return opt;
+}
+
 double *cli_output_times(double t_end, long n_times)
 {
   double *times = malloc((size_t)n_times * sizeof *times);
@@ -123,10 +133,9 @@ int cli_run(cli_context *ctx)
     if (!ctx->quiet)
       print_ensemble_steady(model, res, ctx->cfg.burn_in);
     int top = model->cavity_top_obs;
-    cli_truncation trunc = {0};
+    qs_truncation trunc = qs_truncation_start(ctx->cfg.truncation_tol);
     if (top >= 0)
-      cli_truncation_note(&trunc, ctx, model, creal(qs_mean_of(res->avg_sum[top], res->ntraj)),
-                          "");
+      qs_truncation_note(&trunc, model, creal(qs_mean_of(res->avg_sum[top], res->ntraj)), 0);
     if (cli_truncation_report(ctx, &trunc))
       rc = EXIT_RUNTIME;
   }
@@ -144,11 +153,16 @@ static int exact_steady(const cli_context *ctx, const qs_model *model, double co
                         double complex *obs, double *residual, double *seconds)
 {
   double start = cli_now();
-  qs_status st = qs_steady_state(model, ctx->cfg.steady_method, rho, residual);
+  qs_steady_options opt = cli_steady_options(&ctx->cfg);
+  qs_steady_info info;
+  char msg[512] = "";
+  qs_status st = qs_steady_state_ex(model, &opt, rho, &info, msg, sizeof msg);
+  *residual = info.residual;
   *seconds = cli_now() - start;
   if (st != QS_OK) {
-    cli_error("%s: exact steady state (method %s) failed: %s", ctx->cfg.path,
-              qs_steady_method_name(ctx->cfg.steady_method), qs_strerror(st));
+    cli_error("%s: exact steady state (method %s) failed: %s%s%s", ctx->cfg.path,
+              qs_steady_method_name(ctx->cfg.steady_method), qs_strerror(st),
+              msg[0] ? ": " : "", msg);
     return EXIT_RUNTIME;
   }
   for (int k = 0; k < model->n_obs; k++)
@@ -165,12 +179,12 @@ int cli_sync_derived(const cli_context *ctx, const double *values, double derive
   const qs_runconfig *cfg = &ctx->cfg;
   double ref[QS_MODEL_MAX_PARAMS];
   qs_steady_point pt, pt0;
+  qs_steady_options opt = cli_steady_options(cfg);
   char msg[512] = "";
-  qs_status st = qs_steady_point_eval(cfg->model_type, values, cfg->steady_method,
-                                      &pt, NULL, msg, sizeof msg);
+  qs_status st = qs_steady_point_eval_ex(cfg->model_type, values, &opt, &pt, NULL, msg,
+                                         sizeof msg);
   if (st == QS_OK && qs_sync_reference_values(cfg->model_type, values, ref) == QS_OK)
-    st = qs_steady_point_eval(cfg->model_type, ref, cfg->steady_method, &pt0, NULL, msg,
-                              sizeof msg);
+    st = qs_steady_point_eval_ex(cfg->model_type, ref, &opt, &pt0, NULL, msg, sizeof msg);
   else
     pt0.omega = NAN;
   if (st != QS_OK) {
@@ -286,8 +300,9 @@ static int trajectory_omega(const cli_context *ctx, const qs_model *model,
   double plain = NAN, corrected = NAN, se = NAN;
   int groups = 0;
   char msg[256] = "";
-  qs_status st = qs_sync_omega_jackknife(model, res, ctx->cfg.steady_method, &plain,
-                                         &corrected, &se, &groups, msg, sizeof msg);
+  qs_steady_options opt = cli_steady_options(&ctx->cfg);
+  qs_status st = qs_sync_omega_jackknife_ex(model, res, &opt, &plain, &corrected, &se, &groups,
+                                            msg, sizeof msg);
   if (st == QS_ERR_INVALID && groups < 2) {
     cli_error("note: Omega needs >= 2 blocks of %d trajectories for an error bar; skipped",
               QS_ENSEMBLE_BLOCK);
@@ -341,7 +356,9 @@ int cli_compare(cli_context *ctx)
     double worst = compare_table(ctx, model, res, obs, distance, &omega_row, n_extra);
     qs_output out = {.command = "compare", .cfg = &ctx->cfg, .model = model, .ens = res,
                      .exact_obs = obs, .exact_rho = rho, .exact_residual = residual};
-    rc = write_results(ctx, &out);
+    int written = write_results(ctx, &out);
+    if (rc == EXIT_OK) /* a failed Omega keeps its status */
+      rc = written;
     int pass = worst < ctx->cfg.z_threshold;
     printf("trace distance D(rho_traj, rho_exact) = %.4f\n", distance);
     printf("max |z| = %.2f (threshold %g): %s\n", worst, ctx->cfg.z_threshold,

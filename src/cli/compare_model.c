@@ -9,14 +9,8 @@
  * projected on {|g>, |e>} (qs_transmon_qubit_state).  From it |<S+_A>|,
  * |<S+_B>| and Omega = S(rho_diag) - S(rho) (qs_sync_measure; rho_diag in
  * the eigenbasis of the undriven projected state).
- * Qubit side: the exact steady state of qubit_osc with, in rad/us,
- *   w_j, gamma_j = the fitted rates,   g_spin = 2 g,   eps_spin = 2 eps
- *   (E1 couples with g (bA^dag bB + h.c.) and drives with eps (bA + bA^dag);
- *   Eq. 4 with (g/2)(S+S- + h.c.) and (eps/2)(S+ + S-)),
- *   delta_d = -2 pi detuning_d (qubit A minus drive),
- *   delta_q = 2 pi (f_qB - f_qA) (the shifted qubit frequencies),
- *   gamma_phi = gamma_phi_j / 2 (D[sqrt(gphi) b^dag b] = D[sqrt(2 gphi/2) Sz]
- *   on {g, e}; qubit_osc has one dephasing rate, so A and B must agree). */
+ * Qubit side: the exact steady state of qubit_osc with the parameters of
+ * qs_qubit_map_values (qubit_map.h: the fitted rates, g_spin = 2 g, ...). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +18,6 @@
 #include <strings.h>
 
 #include "cli.h"
-
-#define TWO_PI (2.0 * 3.14159265358979323846)
 
 enum { CM_SP_A, CM_SP_B, CM_OMEGA, CM_P_QUBIT, CM_SP_A_QUBIT, CM_SP_B_QUBIT, CM_OMEGA_QUBIT,
        CM_SP_A_RE, CM_SP_A_IM, CM_SP_B_RE, CM_SP_B_IM, CM_N };
@@ -49,7 +41,7 @@ static double param(const cli_context *ctx, const double *values, const char *ke
 static int check_input(const cli_context *ctx)
 {
   const qs_runconfig *cfg = &ctx->cfg;
-  if (strcasecmp(cfg->model_type->name, "transmon") != 0) {
+  if (!qs_traits_is_transmon(cfg->model_type)) {
     cli_error("%s: [model] name = %s: qsync compare-model compares model transmon with the "
               "qubit model", cfg->path, cfg->model_type->name);
     return EXIT_BAD_INPUT;
@@ -60,19 +52,18 @@ static int check_input(const cli_context *ctx)
               "the rates are fitted once", cfg->path);
     return EXIT_BAD_INPUT;
   }
-  if (param(ctx, cfg->model_values, "gamma_phi_A") != param(ctx, cfg->model_values,
-                                                             "gamma_phi_B")) {
-    cli_error("%s: [model] gamma_phi_A = %g, gamma_phi_B = %g: the qubit model has one "
-              "dephasing rate; set them equal", cfg->path,
-              param(ctx, cfg->model_values, "gamma_phi_A"),
-              param(ctx, cfg->model_values, "gamma_phi_B"));
+  double v[QS_MODEL_MAX_PARAMS], no_rates[4] = {0};
+  char msg[256] = "";
+  if (qs_qubit_map_values(cfg->model_type, cfg->model_values, no_rates, 0.0, 0.0, v, msg,
+                          sizeof msg) != QS_OK) {
+    cli_error("%s: [model] %s", cfg->path, msg);
     return EXIT_BAD_INPUT;
   }
   return EXIT_OK;
 }
 
 /* Points 0..n-1 driven, n..2n-1 the same with eps = 0. */
-static int build_points(const cli_context *ctx, cli_mesolve_pt *pts, long n)
+static int build_points(const cli_context *ctx, qs_mesolve_point *pts, long n)
 {
   int ie = qs_model_param_index(ctx->cfg.model_type, "eps");
   for (long p = 0; p < 2 * n; p++) {
@@ -122,10 +113,7 @@ static int fit_rates(const cli_context *ctx, double rates[4])
     qs_transmon_rates_release(&res);
     return EXIT_RUNTIME;
   }
-  for (int j = 0; j < 2; j++) {
-    rates[2 * j] = fmax(0.0, res.fit[j].w); /* a fitted -1e-12 is a zero rate */
-    rates[2 * j + 1] = fmax(0.0, res.fit[j].gamma);
-  }
+  qs_qubit_map_rates(&res, rates);
   qs_transmon_rates_release(&res);
   if (!ctx->quiet)
     printf("fitted rates (g = 0, eps = 0): w_A/2pi = %.4f kHz, gamma_A/2pi = %.4f kHz, "
@@ -136,88 +124,30 @@ static int fit_rates(const cli_context *ctx, double rates[4])
   return EXIT_OK;
 }
 
-/* <S+_A> and <S+_B> of a two-qubit state in qubit_osc's basis (index
- * iA * 2 + iB, 0 = |e>): <S+> = Tr(rho |e><g|) = <g|rho|e>. */
-static void qubit_coherences(const double complex rho2[16], double complex sp[2])
+static int transmon_side(const cli_context *ctx, const qs_mesolve_point *drv,
+                         const qs_mesolve_point *und, double *row)
 {
-  sp[0] = sp[1] = 0.0;
-  for (int o = 0; o < 2; o++) {
-    sp[0] += rho2[(2 + o) + 4 * o];       /* <g o| rho |e o> */
-    sp[1] += rho2[(2 * o + 1) + 4 * (2 * o)]; /* <o g| rho |o e> */
-  }
-}
-
-/* Zero the elements of a two-qubit state between different total S^z
- * (charges 2, 1, 1, 0 of the basis ee, eg, ge, gg); returns the largest
- * dropped modulus.  The undriven qubit model is U(1) symmetric, and so is
- * the undriven transmon state averaged over infinite time (the pumps'
- * coherences rotate in the drive frame); Omega's eigenbasis is then taken
- * inside the S^z blocks, as for the qubit model (qs_sync_measure), which
- * matters when the undriven state is degenerate. */
-static double u1_symmetrize(double complex rho2[16])
-{
-  static const int charge[4] = {2, 1, 1, 0};
-  double dropped = 0.0;
-  for (int r = 0; r < 4; r++)
-    for (int c = 0; c < 4; c++)
-      if (charge[r] != charge[c]) {
-        dropped = fmax(dropped, cabs(rho2[r + 4 * c]));
-        rho2[r + 4 * c] = 0.0;
-      }
-  return dropped;
-}
-
-static int transmon_side(const cli_context *ctx, const cli_mesolve_pt *drv,
-                         const cli_mesolve_pt *und, double *row)
-{
-  double complex rho2[16], rho2u[16], sp[2];
-  double p_qubit = 0.0, p_u = 0.0, omega = NAN;
-  qs_status st = qs_transmon_qubit_state(drv->model, drv->rho, rho2, &p_qubit);
-  if (st == QS_OK)
-    st = qs_transmon_qubit_state(und->model, und->rho, rho2u, &p_u);
-  double dropped = 0.0;
-  if (st == QS_OK)
-    dropped = u1_symmetrize(rho2u);
-  static const int charge[4] = {2, 1, 1, 0}; /* qubit_osc: 2S - iA - iB */
-  if (st == QS_OK)
-    st = qs_sync_measure(4, charge, rho2, rho2u, &omega);
-  if (st == QS_OK && dropped > 1e-3)
+  qs_qubit_map_projection q;
+  qs_status st = qs_qubit_map_project(drv->model, drv->rho, und->model, und->rho, &q);
+  if (st == QS_OK && q.dropped > 1e-3)
     fprintf(stderr, "qsync: warning: %s: g = %g kHz: the undriven two-qubit state has "
             "coherences between S^z sectors up to %.2g (dropped; the time average has not "
             "removed the pumps' rotating coherences: lengthen [mesolve] avg_periods)\n",
-            ctx->cfg.path, drv->sweep_x[0], dropped);
+            ctx->cfg.path, drv->sweep_x[0], q.dropped);
   if (st != QS_OK) {
     cli_error("%s: g = %g kHz: projected two-qubit state or Omega failed: %s", ctx->cfg.path,
               drv->sweep_x[0], qs_strerror(st));
     return EXIT_RUNTIME;
   }
-  qubit_coherences(rho2, sp);
-  row[CM_SP_A] = cabs(sp[0]);
-  row[CM_SP_B] = cabs(sp[1]);
-  row[CM_OMEGA] = omega;
-  row[CM_P_QUBIT] = p_qubit;
-  row[CM_SP_A_RE] = creal(sp[0]);
-  row[CM_SP_A_IM] = cimag(sp[0]);
-  row[CM_SP_B_RE] = creal(sp[1]);
-  row[CM_SP_B_IM] = cimag(sp[1]);
+  row[CM_SP_A] = cabs(q.sp[0]);
+  row[CM_SP_B] = cabs(q.sp[1]);
+  row[CM_OMEGA] = q.omega;
+  row[CM_P_QUBIT] = q.p_qubit;
+  row[CM_SP_A_RE] = creal(q.sp[0]);
+  row[CM_SP_A_IM] = cimag(q.sp[0]);
+  row[CM_SP_B_RE] = creal(q.sp[1]);
+  row[CM_SP_B_IM] = cimag(q.sp[1]);
   return EXIT_OK;
-}
-
-static void qubit_values(const cli_context *ctx, const double *tv, const double rates[4],
-                         double g_khz, double eps_khz, double *v)
-{
-  const qs_model_type *qt = qs_model_type_find("qubit_osc");
-  qs_model_defaults(qt, v);
-  const char *keys[] = {"spin", "w_A", "gamma_A", "w_B", "gamma_B", "g", "eps", "delta_d",
-                        "delta_q", "gamma_phi"};
-  double vals[] = {0.5, rates[0], rates[1], rates[2], rates[3],
-                   2.0 * TWO_PI * g_khz / 1000.0,
-                   2.0 * TWO_PI * eps_khz / 1000.0,
-                   -TWO_PI * param(ctx, tv, "detuning_d") / 1000.0,
-                   TWO_PI * (param(ctx, tv, "f_qB") - param(ctx, tv, "f_qA")),
-                   0.5 * TWO_PI * param(ctx, tv, "gamma_phi_A") / 1000.0};
-  for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++)
-    v[qs_model_param_index(qt, keys[k])] = vals[k];
 }
 
 /* Exact qubit-model steady state at coupling g_khz and drive eps_khz (the
@@ -227,10 +157,12 @@ static int qubit_point(const cli_context *ctx, const double *tv, const double ra
                        double complex *rho2)
 {
   double v[QS_MODEL_MAX_PARAMS];
-  qubit_values(ctx, tv, rates, g_khz, eps_khz, v);
   char msg[512] = "";
-  qs_status st = qs_steady_point_eval(qs_model_type_find("qubit_osc"), v, QS_STEADY_DENSE, pt,
-                                      rho2, msg, sizeof msg);
+  qs_status st = qs_qubit_map_values(ctx->cfg.model_type, tv, rates, g_khz, eps_khz, v, msg,
+                                     sizeof msg);
+  if (st == QS_OK)
+    st = qs_steady_point_eval(qs_model_type_find("qubit_osc"), v, QS_STEADY_DENSE, pt, rho2,
+                              msg, sizeof msg);
   if (st == QS_OK)
     return EXIT_OK;
   cli_error("%s: qubit model at g = %g kHz, eps = %g kHz failed: %s%s%s", ctx->cfg.path,
@@ -238,37 +170,25 @@ static int qubit_point(const cli_context *ctx, const double *tv, const double ra
   return EXIT_RUNTIME;
 }
 
-/* Start of the transmon master equation: rho = rho_ss0 + E(rho2 - rho2_0),
- * where rho_ss0 is the exact steady state of the transmon model at g = 0,
- * eps = 0 (time independent: the pumps' dressing, the |f> and resonator
- * populations), rho2 and rho2_0 the qubit model's states at this point and
- * at g = 0, eps = 0, and E puts a two-qubit matrix on {g, e} x {g, e} with
- * the resonators empty.  Only the difference between the two models then
- * has to relax; starting from E(rho2) alone, the missing dressing of the
- * pumps kicks a free precession at the qubit frequency (near the drive's)
- * that decays only with the coherence time 2/Gamma. */
+/* Start of the transmon master equation (qs_qubit_map_embed): the
+ * uncoupled transmon steady state plus the qubit model's deviation from
+ * its own uncoupled state.  Starting from E(rho2) alone, the missing
+ * dressing of the pumps kicks a free precession at the qubit frequency
+ * (near the drive's) that decays only with the coherence time 2/Gamma. */
 static int start_state(const qs_model *m, const double complex *rho_ss0,
                        const double complex rho2[16], const double complex rho2_0[16],
                        double complex **rho)
 {
   size_t n = (size_t)m->space.total;
   *rho = malloc(n * n * sizeof **rho);
-  if (!*rho)
+  if (!*rho || qs_qubit_map_embed(m, rho_ss0, rho2, rho2_0, *rho) != QS_OK)
     return EXIT_RUNTIME;
-  memcpy(*rho, rho_ss0, n * n * sizeof **rho);
-  for (int r = 0; r < 4; r++)
-    for (int c = 0; c < 4; c++) {
-      /* qubit_osc index iA * 2 + iB with 0 = |e>: level nb = 1 - i */
-      qs_index i = qs_transmon_index(m, 1 - r / 2, 0, 1 - r % 2, 0);
-      qs_index j = qs_transmon_index(m, 1 - c / 2, 0, 1 - c % 2, 0);
-      (*rho)[(size_t)i + (size_t)j * n] += rho2[r + 4 * c] - rho2_0[r + 4 * c];
-    }
   return EXIT_OK;
 }
 
 /* Qubit-model columns of one g point, and the two start states. */
 static int qubit_side(const cli_context *ctx, const double rates[4],
-                      const double complex *rho_ss0, cli_mesolve_pt *drv, cli_mesolve_pt *und,
+                      const double complex *rho_ss0, qs_mesolve_point *drv, qs_mesolve_point *und,
                       double *row)
 {
   const double *tv = drv->values;
@@ -360,7 +280,7 @@ static void print_rows(const compare_result *r, long n)
   }
 }
 
-static double g_max(const cli_context *ctx, const cli_mesolve_pt *pts, long n)
+static double g_max(const cli_context *ctx, const qs_mesolve_point *pts, long n)
 {
   double g = 0.0;
   for (long p = 0; p < n; p++)
@@ -374,7 +294,7 @@ int cli_compare_model(cli_context *ctx)
   if (rc != EXIT_OK)
     return rc;
   long n = cli_sweep_points(&ctx->cfg);
-  cli_mesolve_pt *pts = calloc((size_t)(2 * n), sizeof *pts);
+  qs_mesolve_point *pts = calloc((size_t)(2 * n), sizeof *pts);
   double *times = cli_output_times(ctx->cfg.me_t_end, ctx->cfg.me_n_times);
   compare_result res = {{0}, calloc((size_t)n * (1 + CM_N), sizeof(double)),
                         calloc(4 * CURVE_POINTS, sizeof(double))};
@@ -406,7 +326,7 @@ int cli_compare_model(cli_context *ctx)
   if (rc == EXIT_OK)
     rc = write_compare(ctx, pts[0].model, &res, n);
   for (long p = 0; pts && p < 2 * n; p++)
-    cli_mesolve_point_free(&pts[p]);
+    qs_mesolve_point_release(&pts[p]);
   free(pts);
   free(times);
   free(res.rows);

@@ -50,7 +50,7 @@ static int rates_check(const cli_context *ctx, rates_point *pts, long n_points,
                        qs_model **first_model)
 {
   const qs_runconfig *cfg = &ctx->cfg;
-  if (strcasecmp(cfg->model_type->name, "transmon") != 0) {
+  if (!qs_traits_is_transmon(cfg->model_type)) {
     cli_error("%s: [model] name = %s: qsync rates needs model transmon (the effective "
               "qubit rates of the transmon model, paper Appendix E)", cfg->path,
               cfg->model_type->name);
@@ -86,43 +86,56 @@ static void mesolve_progress(double t, double t_end, void *data)
   cli_progress_update(lround(1000.0 * t / t_end), 1000, data);
 }
 
+typedef struct {
+  const qs_model_type *type;
+  const qs_rates_options *opt;
+  rates_point *pts;
+} rates_job;
+
+static qs_status rates_task(long p, int worker, void *data)
+{
+  (void)worker;
+  const rates_job *job = data;
+  rates_point *pt = &job->pts[p];
+  double start = cli_now();
+  pt->st = qs_transmon_rates(job->type, pt->values, job->opt, &pt->res, pt->msg,
+                             sizeof pt->msg);
+  pt->seconds = cli_now() - start;
+  return pt->st;
+}
+
 static int rates_run(const cli_context *ctx, rates_point *pts, long n_points)
 {
   qs_rates_options opt = cli_rates_options(&ctx->cfg);
   cli_progress progress;
   cli_progress_init(&progress, ctx->quiet, n_points > 1 ? "sweep points" : "master equation");
-  if (n_points == 1) {
+  qs_farm_options farm = qs_farm_default_options();
+  farm.threads = (int)ctx->cfg.threads;
+  if (n_points == 1) { /* one point: the integrator's own progress */
     opt.me.progress = mesolve_progress;
     opt.me.progress_data = &progress;
+  } else {
+    farm.progress = cli_progress_update;
+    farm.progress_data = &progress;
   }
-  long done = 0;
-#pragma omp parallel for schedule(dynamic, 1) num_threads((int)ctx->cfg.threads)
-  for (long p = 0; p < n_points; p++) {
-    double start = cli_now();
-    pts[p].st = qs_transmon_rates(ctx->cfg.model_type, pts[p].values, &opt, &pts[p].res,
-                                  pts[p].msg, sizeof pts[p].msg);
-    pts[p].seconds = cli_now() - start;
-    if (n_points > 1) {
-#pragma omp critical(rates_progress)
-      cli_progress_update(++done, n_points, &progress);
-    }
-  }
+  rates_job job = {ctx->cfg.model_type, &opt, pts};
+  long failed = -1;
+  qs_farm_run(n_points, rates_task, &job, &farm, &failed);
   cli_progress_finish(&progress);
-  for (long p = 0; p < n_points; p++)
-    if (pts[p].st != QS_OK) {
-      char where[160] = "";
-      for (int a = 0; a < 2; a++)
-        if (qs_sweep_active(&ctx->cfg.sweep[a]))
-          snprintf(where + strlen(where), sizeof where - strlen(where), " %s = %g",
-                   ctx->cfg.sweep[a].key, pts[p].sweep_x[a]);
-      cli_error("%s: rates failed%s%s: %s%s%s", ctx->cfg.path, where[0] ? " at" : "", where,
-                qs_strerror(pts[p].st), pts[p].msg[0] ? ": " : "", pts[p].msg);
-      if (pts[p].st == QS_ERR_INVALID)
-        cli_error("hint: a curve that does not relax in [t_skip, t_end] needs a longer "
-                  "[rates] t_end; one that relaxes within a sample needs more n_times");
-      return EXIT_RUNTIME;
-    }
-  return EXIT_OK;
+  if (failed < 0)
+    return EXIT_OK;
+  const rates_point *pt = &pts[failed];
+  char where[160] = "";
+  for (int a = 0; a < 2; a++)
+    if (qs_sweep_active(&ctx->cfg.sweep[a]))
+      snprintf(where + strlen(where), sizeof where - strlen(where), " %s = %g",
+               ctx->cfg.sweep[a].key, pt->sweep_x[a]);
+  cli_error("%s: rates failed%s%s: %s%s%s", ctx->cfg.path, where[0] ? " at" : "", where,
+            qs_strerror(pt->st), pt->msg[0] ? ": " : "", pt->msg);
+  if (pt->st == QS_ERR_INVALID)
+    cli_error("hint: a curve that does not relax in [t_skip, t_end] needs a longer "
+              "[rates] t_end; one that relaxes within a sample needs more n_times");
+  return EXIT_RUNTIME;
 }
 
 static void rate_row(const qs_transmon_rate_result *r, double *row)

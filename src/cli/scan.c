@@ -12,33 +12,6 @@
  * works too. */
 extern void openblas_set_num_threads(int n) __attribute__((weak));
 
-typedef struct {
-  double sweep_x[2];         /* values of the sweep axes (NAN if unused) */
-  qs_scan_features f;
-  double restore_x, restore_y, restore_ratio;
-  qs_status st;
-  char msg[256];
-} scan_point;
-
-static void scan_one(const qs_runconfig *cfg, const double *xs, const double *ys, long p,
-                     scan_point *out, qs_scan_sample *samples)
-{
-  qs_scan_problem pb = {.type = cfg->model_type, .along = cfg->scan_along.param,
-                        .method = cfg->steady_method,
-                        .first_order = (int)cfg->scan_first_order, .tol = cfg->scan_tol};
-  cli_sweep_point_values(cfg, p, pb.values, out->sweep_x);
-  int n = (int)qs_sweep_count(&cfg->scan_along);
-  out->st = qs_scan_line(&pb, xs, n, samples, &out->f, out->msg, sizeof out->msg);
-  out->restore_x = out->restore_y = out->restore_ratio = NAN;
-  if (out->st == QS_OK && qs_sweep_active(&cfg->scan_restore)) {
-    qs_status st = qs_scan_restore(&pb, cfg->scan_restore.param, xs, n, ys,
-                                   (int)qs_sweep_count(&cfg->scan_restore), &out->restore_x,
-                                   &out->restore_y, &out->restore_ratio, NULL, 0);
-    if (st != QS_OK) /* reported as NAN in the table: no restoring point here */
-      out->restore_x = out->restore_y = NAN;
-  }
-}
-
 /* A number for a TSV column; NaN always as "nan" (printf may write -nan). */
 static void print_number(FILE *f, const char *sep, double v)
 {
@@ -62,7 +35,7 @@ static void sweep_header(FILE *f, const qs_runconfig *cfg)
       fprintf(f, "%s\t", cfg->sweep[a].key);
 }
 
-static void sweep_columns(FILE *f, const qs_runconfig *cfg, const scan_point *pt)
+static void sweep_columns(FILE *f, const qs_runconfig *cfg, const qs_scan_line_result *pt)
 {
   for (int a = 0; a < 2; a++)
     if (qs_sweep_active(&cfg->sweep[a]))
@@ -70,18 +43,26 @@ static void sweep_columns(FILE *f, const qs_runconfig *cfg, const scan_point *pt
 }
 
 /* scan.tsv: every sample of every line. */
-static void write_curves(FILE *f, const qs_runconfig *cfg, const qs_model *model,
-                         const scan_point *pt, const qs_scan_sample *s, int n, int header)
+/* The observables after Sp_A and Sp_B: every other one, in table order. */
+static int extra_observable(const qs_model *model, int k)
 {
-  double eps = cfg->model_values[qs_model_param_index(cfg->model_type, "eps")];
+  return k != qs_model_obs_index(model, "Sp_A") && k != qs_model_obs_index(model, "Sp_B");
+}
+
+static void write_curves(FILE *f, const qs_runconfig *cfg, const qs_model *model,
+                         const qs_scan_line_result *pt, const qs_scan_sample *s, int n, int header)
+{
+  double eps = cfg->model_values[qs_model_param_index(cfg->model_type,
+                                                      cfg->model_type->drive_param)];
   if (header) {
     fputs("# ", f);
     sweep_header(f, cfg);
     fprintf(f, "%s\tabsSp_A_over_eps\tabsSp_B_over_eps\tSp_A.re\tSp_A.im\tSp_B.re\tSp_B.im"
             "\tSp_A_first.re\tSp_A_first.im\tSp_B_first.re\tSp_B_first.im\tOmega"
             "\tOmega_blocks\tR", cfg->scan_along.key);
-    for (int k = 2; k < model->n_obs && !cfg->scan_first_order; k++)
-      fprintf(f, "\t%s.re\t%s.im", model->obs_names[k], model->obs_names[k]);
+    for (int k = 0; k < model->n_obs && !cfg->scan_first_order; k++)
+      if (extra_observable(model, k))
+        fprintf(f, "\t%s.re\t%s.im", model->obs_names[k], model->obs_names[k]);
     fputc('\n', f);
   }
   for (int i = 0; i < n; i++) {
@@ -94,14 +75,15 @@ static void write_curves(FILE *f, const qs_runconfig *cfg, const qs_model *model
     print_number(f, "\t", s[i].exact.omega);
     print_number(f, "\t", s[i].exact.omega_blocks);
     print_number(f, "\t", s[i].r);
-    for (int k = 2; k < model->n_obs && !cfg->scan_first_order; k++)
-      print_complex(f, s[i].exact.obs[k]);
+    for (int k = 0; k < model->n_obs && !cfg->scan_first_order; k++)
+      if (extra_observable(model, k))
+        print_complex(f, s[i].exact.obs[k]);
     fputc('\n', f);
   }
 }
 
 /* features.tsv: one row per sweep point. */
-static void write_features(FILE *f, const qs_runconfig *cfg, const scan_point *pts, long np)
+static void write_features(FILE *f, const qs_runconfig *cfg, const qs_scan_line_result *pts, long np)
 {
   fputs("# ", f);
   sweep_header(f, cfg);
@@ -132,7 +114,7 @@ static void write_features(FILE *f, const qs_runconfig *cfg, const scan_point *p
   }
 }
 
-static void print_line_features(const qs_runconfig *cfg, const scan_point *pt)
+static void print_line_features(const qs_runconfig *cfg, const qs_scan_line_result *pt)
 {
   const qs_scan_features *f = &pt->f;
   const char *name[2] = {"A", "B"};
@@ -187,42 +169,51 @@ static int write_text_file(const cli_context *ctx, const char *name, char *text)
   return EXIT_OK;
 }
 
-/* Run every line; curves (all samples) only when there is at most one
- * sweep axis, so that two-parameter maps stay small. */
-static int run_lines(cli_context *ctx, const qs_model *model, scan_point *pts, long np,
-                     const double *xs, const double *ys, FILE *curves)
+static qs_scan_problem scan_problem(const qs_runconfig *cfg, const qs_steady_options *steady)
+{
+  qs_scan_problem pb = {.type = cfg->model_type, .along = cfg->scan_along.param,
+                        .method = cfg->steady_method,
+                        .first_order = (int)cfg->scan_first_order, .tol = cfg->scan_tol,
+                        .steady = steady};
+  memcpy(pb.values, cfg->model_values, sizeof pb.values);
+  return pb;
+}
+
+/* Run every line through the library's farm; curves (all samples) only
+ * when there is at most one sweep axis, so that two-parameter maps stay
+ * small. */
+static int run_lines(cli_context *ctx, const qs_model *model, qs_scan_line_result *pts,
+                     long np, const double *xs, const double *ys, FILE *curves)
 {
   const qs_runconfig *cfg = &ctx->cfg;
   int n = (int)qs_sweep_count(&cfg->scan_along);
+  qs_steady_options steady = cli_steady_options(cfg);
+  qs_scan_problem pb = scan_problem(cfg, &steady);
   cli_progress progress;
   cli_progress_init(&progress, ctx->quiet, "scan lines");
-  long done = 0;
   if (openblas_set_num_threads)
     openblas_set_num_threads(1);
   qs_scan_sample *all = curves ? malloc((size_t)(np * n) * sizeof *all) : NULL;
   if (curves && !all)
     return EXIT_RUNTIME;
-#pragma omp parallel for schedule(dynamic) num_threads((int)cfg->threads)
-  for (long p = 0; p < np; p++) {
-    qs_scan_sample *own = all ? all + p * n : malloc((size_t)n * sizeof *own);
-    if (!own) {
-      pts[p].st = QS_ERR_NOMEM;
-      continue;
-    }
-    scan_one(cfg, xs, ys, p, &pts[p], own);
-    if (!all)
-      free(own);
-#pragma omp critical
-    cli_progress_update(++done, np, &progress);
-  }
+  qs_scan_grid grid = {.sweep = cfg->sweep, .xs = xs, .nx = n,
+                       .restore = qs_sweep_active(&cfg->scan_restore) ? cfg->scan_restore.param
+                                                                     : -1,
+                       .ys = ys, .ny = (int)qs_sweep_count(&cfg->scan_restore),
+                       .farm = qs_farm_default_options()};
+  grid.farm.threads = (int)cfg->threads;
+  grid.farm.progress = cli_progress_update;
+  grid.farm.progress_data = &progress;
+  long failed = -1;
+  qs_status st = qs_scan_grid_run(&pb, &grid, pts, all, &failed);
   cli_progress_finish(&progress);
-  for (long p = 0; p < np; p++)
-    if (pts[p].st != QS_OK) {
-      cli_error("%s: scan at sweep point %ld failed: %s%s%s", cfg->path, p,
-                qs_strerror(pts[p].st), pts[p].msg[0] ? ": " : "", pts[p].msg);
-      free(all);
-      return pts[p].st == QS_ERR_INVALID ? EXIT_BAD_INPUT : EXIT_RUNTIME;
-    }
+  if (st != QS_OK) {
+    const char *msg = failed >= 0 ? pts[failed].msg : "";
+    cli_error("%s: scan at sweep point %ld failed: %s%s%s", cfg->path, failed < 0 ? 0 : failed,
+              qs_strerror(st), msg[0] ? ": " : "", msg);
+    free(all);
+    return st == QS_ERR_INVALID ? EXIT_BAD_INPUT : EXIT_RUNTIME;
+  }
   for (long p = 0; curves && p < np; p++)
     write_curves(curves, cfg, model, &pts[p], all + p * n, n, p == 0);
   free(all);
@@ -243,8 +234,14 @@ int cli_scan(cli_context *ctx)
     cli_error("%s: [model] %s", cfg->path, msg);
     return EXIT_BAD_INPUT;
   }
-  long np = qs_sweep_count(&cfg->sweep[0]) * qs_sweep_count(&cfg->sweep[1]);
-  scan_point *pts = calloc((size_t)np, sizeof *pts);
+  qs_scan_problem check = scan_problem(cfg, NULL);
+  if (qs_scan_check(&check, msg, sizeof msg) != QS_OK) {
+    cli_error("%s: [model] name = %s: %s", cfg->path, cfg->model_type->name, msg);
+    qs_model_destroy(&model);
+    return EXIT_BAD_INPUT;
+  }
+  long np = cli_sweep_points(cfg);
+  qs_scan_line_result *pts = calloc((size_t)np, sizeof *pts);
   double *xs = axis_values(&cfg->scan_along), *ys = axis_values(&cfg->scan_restore);
   char *curve_text = NULL, *feature_text = NULL;
   size_t curve_len = 0, feature_len = 0;

@@ -13,59 +13,44 @@
 
 long cli_sweep_points(const qs_runconfig *cfg)
 {
-  return qs_sweep_count(&cfg->sweep[0]) * qs_sweep_count(&cfg->sweep[1]);
+  return qs_sweep_grid_count(cfg->sweep);
 }
 
 void cli_sweep_point_values(const qs_runconfig *cfg, long p, double *values,
                             double sweep_x[2])
 {
-  long n0 = qs_sweep_count(&cfg->sweep[0]);
-  double tmp[QS_MODEL_MAX_PARAMS];
-  int n = cfg->model_type->n_params;
-  sweep_x[0] = sweep_x[1] = NAN;
-  memcpy(tmp, cfg->model_values, sizeof tmp);
-  if (qs_sweep_active(&cfg->sweep[1])) {
-    sweep_x[1] = qs_sweep_value(&cfg->sweep[1], p / n0);
-    qs_sweep_apply(&cfg->sweep[1], cfg->model_values, n, sweep_x[1], tmp);
-  }
-  memcpy(values, tmp, sizeof tmp);
-  if (qs_sweep_active(&cfg->sweep[0])) {
-    sweep_x[0] = qs_sweep_value(&cfg->sweep[0], p % n0);
-    qs_sweep_apply(&cfg->sweep[0], tmp, n, sweep_x[0], values);
-  }
+  qs_sweep_grid_point(cfg->sweep, cfg->model_values, cfg->model_type->n_params, p, values,
+                      sweep_x);
 }
 
-void cli_truncation_note(cli_truncation *t, const cli_context *ctx, const qs_model *model,
-                         double p_top, const char *where)
+void cli_describe_point(const qs_runconfig *cfg, const double sweep_x[2], char *buf,
+                        size_t len)
 {
-  if (model->cavity_top_obs < 0)
-    return;
-  t->points++;
-  t->over += p_top > ctx->cfg.truncation_tol;
-  if (!(p_top > t->worst))
-    return;
-  t->worst = p_top;
-  /* cavity_qubits: the cavity is subsystem 0 (ncav); transmon: the
-   * resonators are subsystems 1 and 3 (levels_r). */
-  int transmon = qs_model_param_index(model->type, "levels_r") >= 0;
-  t->top_level = (long long)model->space.dims[transmon ? 1 : 0] - 1;
-  t->levels_key = transmon ? "levels_r" : "ncav";
-  snprintf(t->where, sizeof t->where, "%s", where);
+  buf[0] = '\0';
+  size_t used = 0;
+  for (int a = 0; a < 2; a++)
+    if (qs_sweep_active(&cfg->sweep[a]))
+      used += (size_t)snprintf(buf + used, len - used, "%s%s = %g", used ? ", " : "at ",
+                               cfg->sweep[a].key, sweep_x[a]);
 }
 
-int cli_truncation_report(const cli_context *ctx, const cli_truncation *t)
+int cli_truncation_report(const cli_context *ctx, const qs_truncation *t)
 {
-  if (!(t->worst > ctx->cfg.truncation_tol))
+  if (!qs_truncation_exceeded(t))
     return 0;
-  char count[64] = "";
+  char where[128] = "", count[64] = "";
+  if (t->worst_point >= 0) {
+    double values[QS_MODEL_MAX_PARAMS], sweep_x[2];
+    cli_sweep_point_values(&ctx->cfg, t->worst_point, values, sweep_x);
+    cli_describe_point(&ctx->cfg, sweep_x, where, sizeof where);
+  }
   if (t->points > 1)
     snprintf(count, sizeof count, " (over the tolerance at %ld of %ld points)", t->over,
              t->points);
   cli_error("%s: %s: the top cavity level n = %lld holds population %.3g > "
             "[checks] truncation_tol = %.3g%s%s%s; increase [model] %s",
             ctx->strict ? "error" : "warning", ctx->cfg.path, t->top_level, t->worst,
-            ctx->cfg.truncation_tol, t->where[0] ? " " : "", t->where, count,
-            t->levels_key ? t->levels_key : "ncav");
+            t->tol, where[0] ? " " : "", where, count, t->levels_key);
   return ctx->strict;
 }
 
@@ -200,17 +185,6 @@ static void put_photon_rows(const table *t, long first_row, const qs_runconfig *
   free(down);
 }
 
-static void describe_point(const qs_runconfig *cfg, const double sweep_x[2], char *buf,
-                           size_t len)
-{
-  buf[0] = '\0';
-  size_t used = 0;
-  for (int a = 0; a < 2; a++)
-    if (qs_sweep_active(&cfg->sweep[a]))
-      used += (size_t)snprintf(buf + used, len - used, "%s%s = %g", used ? ", " : "at ",
-                               cfg->sweep[a].key, sweep_x[a]);
-}
-
 static int write_tables(const cli_context *ctx, const char *command, const qs_model *model,
                         const qs_table *tables, int n_tables, const qs_output *single)
 {
@@ -236,47 +210,47 @@ static int write_tables(const cli_context *ctx, const char *command, const qs_mo
 
 /* ---- steady --------------------------------------------------------------- */
 
+/* The steady sweep: the points run through the farm in index order on one
+ * worker, because each is warm-started from the previous one (the chain);
+ * the tables are laid out when the first point's model is known. */
 typedef struct {
-  qs_model *model;         /* of the last point */
-  double complex *rho;     /* its steady state (warm start of the next point) */
+  const cli_context *ctx;
+  long n_points;
+  qs_steady_chain *chain;
+  cli_progress *progress;
+  cli_iteration_progress iteration; /* of the solve in progress */
+  qs_model *model;             /* of the last point */
+  const double complex *rho;   /* its steady state (the chain's) */
   double complex *obs;
-  qs_index dim;
   qs_steady_info info;
   double sync[CLI_SYNC_N];
-} steady_state_work;
+  table summary, photon;
+  int photons;
+  qs_truncation trunc;
+  int rc;
+} steady_sweep;
 
-static int steady_solve(const cli_context *ctx, const double *values, steady_state_work *w)
+static int steady_solve(steady_sweep *w, const double *values)
 {
+  const cli_context *ctx = w->ctx;
   qs_model_destroy(&w->model);
   w->model = cli_build_model(ctx, values);
   if (!w->model)
     return EXIT_BAD_INPUT;
   qs_index n = w->model->space.total;
-  int warm = w->rho && n == w->dim;
-  if (!warm) {
-    free(w->rho);
-    w->rho = malloc((size_t)(n * n) * sizeof *w->rho);
-    w->dim = n;
-  }
   free(w->obs);
   w->obs = malloc((size_t)w->model->n_obs * sizeof *w->obs);
-  if (!w->rho || !w->obs) {
+  cli_iteration_progress_init(&w->iteration, ctx->quiet,
+                              qs_steady_method_name(ctx->cfg.steady_method));
+  char msg[512] = "";
+  qs_status st = w->obs ? qs_steady_chain_solve(w->chain, w->model, &w->rho, &w->info, NULL,
+                                                msg, sizeof msg)
+                        : QS_ERR_NOMEM;
+  cli_iteration_progress_finish(&w->iteration);
+  if (st == QS_ERR_NOMEM) {
     cli_error("out of memory for the %lld x %lld density matrix", (long long)n, (long long)n);
     return EXIT_RUNTIME;
   }
-  qs_steady_options opt = qs_steady_default_options();
-  cli_iteration_progress progress;
-  cli_iteration_progress_init(&progress, ctx->quiet, qs_steady_method_name(ctx->cfg.steady_method));
-  opt.progress = cli_iteration_progress_update;
-  opt.progress_data = &progress;
-  opt.method = ctx->cfg.steady_method;
-  opt.tol = ctx->cfg.steady_tol;
-  opt.max_iter = (int)ctx->cfg.steady_max_iter;
-  opt.restart = (int)ctx->cfg.steady_restart;
-  opt.guess = warm ? w->rho : NULL;
-  char msg[512] = "";
-  qs_status st = qs_steady_state_ex(w->model, &opt, w->rho, &w->info, msg, sizeof msg);
-  cli_iteration_progress_finish(&progress);
   if (st != QS_OK) {
     cli_error("%s: exact steady state (method %s) failed: %s%s%s", ctx->cfg.path,
               qs_steady_method_name(ctx->cfg.steady_method), qs_strerror(st),
@@ -284,8 +258,6 @@ static int steady_solve(const cli_context *ctx, const double *values, steady_sta
     if (w->model->n_td > 0)
       cli_error("the lab frame is periodic, not stationary: use qsync mesolve (period "
                 "averages) or frame = rwa");
-    if (!warm)  /* a warm start reuses rho: keep it valid only on success */
-      w->dim = 0;
     return st == QS_ERR_TOO_LARGE || st == QS_ERR_INVALID ? EXIT_BAD_INPUT : EXIT_RUNTIME;
   }
   for (int k = 0; k < w->model->n_obs; k++)
@@ -295,7 +267,7 @@ static int steady_solve(const cli_context *ctx, const double *values, steady_sta
   return EXIT_OK;
 }
 
-static void print_steady_point(const steady_state_work *w, const char *where, int verbose)
+static void print_steady_point(const steady_sweep *w, const char *where, int verbose)
 {
   const qs_model *m = w->model;
   printf("%s%ssteady state of %s (dimension %lld, method %s, %d iterations) in %.3g s, "
@@ -319,273 +291,164 @@ static void print_steady_point(const steady_state_work *w, const char *where, in
            m->type->coupling_param ? m->type->coupling_param : "coupling");
 }
 
-static void steady_columns(table *t, const qs_runconfig *cfg, const qs_model *model)
+static int steady_tables(steady_sweep *w)
 {
-  sweep_columns(t, cfg);
-  table_col(t, "residual");
-  value_columns(t, model, 0);
-  if (cli_has_sync(model))
+  const qs_runconfig *cfg = &w->ctx->cfg;
+  sweep_columns(&w->summary, cfg);
+  table_col(&w->summary, "residual");
+  value_columns(&w->summary, w->model, 0);
+  if (cli_has_sync(w->model))
     for (int k = 0; k < CLI_SYNC_N; k++)
-      table_col(t, "%s", cli_sync_names[k]);
+      table_col(&w->summary, "%s", cli_sync_names[k]);
+  w->photons = has_photon_table(cfg, w->model);
+  if (w->photons)
+    photon_columns(&w->photon, cfg);
+  int rc = table_alloc(&w->summary, w->n_points);
+  if (rc == EXIT_OK && w->photons)
+    rc = table_alloc(&w->photon, w->n_points * w->model->space.dims[0]);
+  return rc;
+}
+
+static int steady_point(steady_sweep *w, long p)
+{
+  const qs_runconfig *cfg = &w->ctx->cfg;
+  double values[QS_MODEL_MAX_PARAMS], sweep_x[2];
+  char where[128];
+  cli_sweep_point_values(cfg, p, values, sweep_x);
+  cli_describe_point(cfg, sweep_x, where, sizeof where);
+  int rc = steady_solve(w, values);
+  if (rc == EXIT_OK && p == 0)
+    rc = steady_tables(w);
+  if (rc != EXIT_OK)
+    return rc;
+  double *row = put_sweep(table_row(&w->summary, p), cfg, sweep_x);
+  *row++ = w->info.residual;
+  row = put_values(row, w->model, w->obs, NULL);
+  if (cli_has_sync(w->model))
+    memcpy(row, w->sync, sizeof w->sync);
+  if (w->photons)
+    put_photon_rows(&w->photon, p * w->model->space.dims[0], cfg, sweep_x, w->model, w->rho);
+  if (w->model->cavity_top_obs >= 0)
+    qs_truncation_note(&w->trunc, w->model, creal(w->obs[w->model->cavity_top_obs]), p);
+  if (!w->ctx->quiet && !w->progress->enabled)
+    print_steady_point(w, where, w->n_points == 1);
+  return EXIT_OK;
+}
+
+static qs_status steady_task(long index, int worker, void *data)
+{
+  (void)worker;
+  steady_sweep *w = data;
+  w->rc = steady_point(w, index);
+  return w->rc == EXIT_OK ? QS_OK : QS_ERR_INVALID;
+}
+
+static int steady_write(steady_sweep *w)
+{
+  const cli_context *ctx = w->ctx;
+  qs_table tables[2] = {table_view(&w->summary, "summary"), table_view(&w->photon, "photon")};
+  qs_output single = {0};
+  if (w->n_points == 1) /* the full state of a single point goes to run.h5 */
+    single = (qs_output){.exact_obs = w->obs, .exact_rho = w->rho,
+                         .exact_residual = w->info.residual,
+                         .n_derived = cli_has_sync(w->model) ? CLI_SYNC_N : 0,
+                         .derived_names = cli_sync_names, .derived = w->sync};
+  return write_tables(ctx, "steady", w->model, tables, w->photons ? 2 : 1, &single);
 }
 
 int cli_steady(cli_context *ctx)
 {
   const qs_runconfig *cfg = &ctx->cfg;
-  long n_points = cli_sweep_points(cfg);
-  steady_state_work w = {0};
-  table summary = {0}, photon = {0};
-  int rc = EXIT_OK, photons = 0;
-  cli_truncation trunc = {0};
+  steady_sweep w = {.ctx = ctx, .n_points = cli_sweep_points(cfg),
+                    .trunc = qs_truncation_start(cfg->truncation_tol)};
   cli_progress progress;
-  cli_progress_init(&progress, ctx->quiet || n_points == 1, "sweep points");
-  for (long p = 0; p < n_points && rc == EXIT_OK; p++) {
-    double values[QS_MODEL_MAX_PARAMS], sweep_x[2];
-    char where[128];
-    cli_sweep_point_values(cfg, p, values, sweep_x);
-    describe_point(cfg, sweep_x, where, sizeof where);
-    rc = steady_solve(ctx, values, &w);
-    if (rc != EXIT_OK)
-      break;
-    if (p == 0) {
-      steady_columns(&summary, cfg, w.model);
-      photons = has_photon_table(cfg, w.model);
-      if (photons)
-        photon_columns(&photon, cfg);
-      rc = table_alloc(&summary, n_points);
-      if (rc == EXIT_OK && photons)
-        rc = table_alloc(&photon, n_points * w.model->space.dims[0]);
-      if (rc != EXIT_OK)
-        break;
-    }
-    double *row = put_sweep(table_row(&summary, p), cfg, sweep_x);
-    *row++ = w.info.residual;
-    row = put_values(row, w.model, w.obs, NULL);
-    if (cli_has_sync(w.model))
-      memcpy(row, w.sync, sizeof w.sync);
-    if (photons)
-      put_photon_rows(&photon, p * w.model->space.dims[0], cfg, sweep_x, w.model, w.rho);
-    if (w.model->cavity_top_obs >= 0)
-      cli_truncation_note(&trunc, ctx, w.model, creal(w.obs[w.model->cavity_top_obs]), where);
-    if (!ctx->quiet && !progress.enabled)
-      print_steady_point(&w, where, n_points == 1);
-    cli_progress_update(p + 1, n_points, &progress);
+  cli_progress_init(&progress, ctx->quiet || w.n_points == 1, "sweep points");
+  w.progress = &progress;
+  qs_steady_options opt = cli_steady_options(cfg);
+  opt.progress = cli_iteration_progress_update;
+  opt.progress_data = &w.iteration;
+  if (qs_steady_chain_create(&opt, &w.chain) != QS_OK) {
+    cli_error("out of memory");
+    return EXIT_RUNTIME;
   }
+  qs_farm_options farm = qs_farm_default_options(); /* one worker: the chain is ordered */
+  farm.progress = cli_progress_update;
+  farm.progress_data = &progress;
+  qs_farm_run(w.n_points, steady_task, &w, &farm, NULL);
   cli_progress_finish(&progress);
-  if (rc == EXIT_OK && cli_truncation_report(ctx, &trunc))
+  int rc = w.rc;
+  if (rc == EXIT_OK && cli_truncation_report(ctx, &w.trunc))
     rc = EXIT_RUNTIME;
-  if (rc == EXIT_OK) {
-    qs_table tables[2] = {table_view(&summary, "summary"), table_view(&photon, "photon")};
-    qs_output single = {0};
-    if (n_points == 1) /* the full state of a single point goes to run.h5 */
-      single = (qs_output){.exact_obs = w.obs, .exact_rho = w.rho,
-                           .exact_residual = w.info.residual,
-                           .n_derived = cli_has_sync(w.model) ? CLI_SYNC_N : 0,
-                           .derived_names = cli_sync_names, .derived = w.sync};
-    rc = write_tables(ctx, "steady", w.model, tables, photons ? 2 : 1, &single);
-  }
-  free(summary.data);
-  free(photon.data);
-  free(w.rho);
+  if (rc == EXIT_OK)
+    rc = steady_write(&w);
+  free(w.summary.data);
+  free(w.photon.data);
   free(w.obs);
+  qs_steady_chain_destroy(&w.chain);
   qs_model_destroy(&w.model);
   return rc;
 }
 
 /* ---- mesolve ---------------------------------------------------------------- */
 
-/* Averaging window: the last avg_periods drive periods 2 pi / omega of a
- * model with a drive frequency omega = omega0 + domega, else the last
- * avg_periods time units. */
-static double drive_period(const qs_model *model)
+qs_mesolve_point_options cli_mesolve_options(const qs_runconfig *cfg)
 {
-  double omega = qs_model_param(model, "omega0") + qs_model_param(model, "domega");
-  return isfinite(omega) && omega > 0.0 ? 2.0 * acos(-1.0) / omega : 1.0;
+  qs_mesolve_point_options o = qs_mesolve_point_default_options();
+  o.me.rtol = cfg->me_rtol;
+  o.me.atol = cfg->me_atol;
+  o.me.max_order = (int)cfg->me_max_order;
+  o.t_end = cfg->me_t_end;
+  o.n_times = (int)cfg->me_n_times;
+  o.avg_periods = cfg->me_avg_periods;
+  o.avg_samples = cfg->me_avg_samples;
+  o.start = (qs_mesolve_start)cfg->me_initial;
+  o.periodic_tol = cfg->me_periodic_tol;
+  o.steady = cli_steady_options(cfg);
+  o.farm.threads = (int)cfg->threads;
+  return o;
 }
 
-/* The periodic steady state at t = 0 (initial = periodic). */
-static qs_status periodic_initial_state(const qs_runconfig *cfg, const qs_model *m,
-                                        const qs_mesolve_options *me, double complex **rho0,
-                                        char *msg, size_t msglen)
-{
-  if (!(m->period > 0.0)) {
-    snprintf(msg, msglen, "[mesolve] initial = periodic needs a time-periodic model (model "
-             "%s at these parameters has no common period: e.g. transmon frequencies that "
-             "are not whole numbers of Hz, or a time-independent model)", m->type->name);
-    return QS_ERR_INVALID;
-  }
-  size_t n = (size_t)m->space.total;
-  *rho0 = malloc(n * n * sizeof **rho0);
-  if (!*rho0)
-    return QS_ERR_NOMEM;
-  qs_periodic_options po = qs_periodic_default_options();
-  po.period = m->period;
-  po.tol = cfg->me_periodic_tol;
-  qs_status st = qs_mesolve_periodic(m, NULL, &po, me, *rho0, NULL, msg, msglen);
-  if (st != QS_OK) {
-    free(*rho0);
-    *rho0 = NULL;
-  }
-  return st;
-}
-
-/* The RWA steady state of the same parameters (frame = rwa): a start that
- * is already close to the lab frame's periodic state when omega0 >> lambda,
- * so that only the small non-RWA part has to relax. */
-static qs_status rwa_initial_state(const double *values, const qs_runconfig *cfg,
-                                   const qs_model *m, double complex **rho0, char *msg,
-                                   size_t msglen)
-{
-  int frame = qs_model_param_index(m->type, "frame");
-  if (frame < 0) {
-    snprintf(msg, msglen, "[mesolve] initial = rwa_steady needs a model with a frame key");
-    return QS_ERR_INVALID;
-  }
-  double rwa[QS_MODEL_MAX_PARAMS];
-  memcpy(rwa, values, sizeof rwa);
-  rwa[frame] = 0.0;
-  qs_model *mr = NULL;
-  qs_status st = qs_model_create(m->type, rwa, &mr, msg, msglen);
-  size_t n = (size_t)m->space.total;
-  *rho0 = st == QS_OK ? malloc(n * n * sizeof **rho0) : NULL;
-  if (st == QS_OK && !*rho0)
-    st = QS_ERR_NOMEM;
-  qs_steady_options opt = qs_steady_default_options();
-  opt.method = cfg->steady_method;
-  opt.tol = cfg->steady_tol;
-  opt.max_iter = (int)cfg->steady_max_iter;
-  opt.restart = (int)cfg->steady_restart;
-  if (st == QS_OK)
-    st = qs_steady_state_ex(mr, &opt, *rho0, NULL, msg, msglen);
-  qs_model_destroy(&mr);
-  if (st != QS_OK) {
-    free(*rho0);
-    *rho0 = NULL;
-  }
-  return st;
-}
-
-/* Initial state of a point: the caller's rho_start, or [mesolve] initial
- * (*rho0 = NULL: the model's own psi0). */
-static qs_status start_state(const qs_runconfig *cfg, cli_mesolve_pt *pt,
-                             const qs_mesolve_options *opt, double complex **rho0)
-{
-  size_t n = (size_t)pt->model->space.total;
-  if (pt->rho_start) {
-    *rho0 = malloc(n * n * sizeof **rho0);
-    if (!*rho0)
-      return QS_ERR_NOMEM;
-    memcpy(*rho0, pt->rho_start, n * n * sizeof **rho0);
-    return QS_OK;
-  }
-  if (cfg->me_initial == 1)
-    return rwa_initial_state(pt->values, cfg, pt->model, rho0, pt->msg, sizeof pt->msg);
-  if (cfg->me_initial == 2)
-    return periodic_initial_state(cfg, pt->model, opt, rho0, pt->msg, sizeof pt->msg);
-  return QS_OK;
-}
-
-void cli_mesolve_point(const cli_context *ctx, const double *times, cli_mesolve_pt *pt)
-{
-  const qs_runconfig *cfg = &ctx->cfg;
-  qs_model *m = pt->model;
-  size_t n = (size_t)m->space.total;
-  pt->obs_t = malloc((size_t)cfg->me_n_times * (size_t)m->n_obs * sizeof *pt->obs_t);
-  pt->obs_avg = malloc((size_t)m->n_obs * sizeof *pt->obs_avg);
-  pt->rho = malloc(n * n * sizeof *pt->rho);
-  if (!pt->obs_t || !pt->obs_avg || !pt->rho) {
-    pt->st = QS_ERR_NOMEM;
-    return;
-  }
-  qs_mesolve_options opt = qs_mesolve_default_options();
-  opt.rtol = cfg->me_rtol;
-  opt.atol = cfg->me_atol;
-  opt.max_order = (int)cfg->me_max_order;
-  qs_time_average avg = {0};
-  int averaging = cfg->me_avg_periods > 0.0;
-  if (averaging) {
-    double window = cfg->me_avg_periods * drive_period(m);
-    avg = (qs_time_average){cfg->me_t_end - window, cfg->me_t_end,
-                            (int)fmin(1e6, ceil(cfg->me_avg_periods) * (double)cfg->me_avg_samples)};
-  }
-  double start = cli_now();
-  double complex *rho0 = NULL;
-  pt->st = start_state(cfg, pt, &opt, &rho0);
-  if (pt->st != QS_OK)
-    return;
-  pt->st = qs_mesolve(m, rho0, (int)cfg->me_n_times, times, averaging ? &avg : NULL, &opt,
-                      pt->obs_t, averaging ? NULL : pt->rho, averaging ? pt->rho : NULL,
-                      averaging ? pt->obs_avg : NULL, &pt->stats, pt->msg, sizeof pt->msg);
-  pt->seconds = cli_now() - start;
-  free(rho0);
-  if (pt->st == QS_OK && !averaging)
-    memcpy(pt->obs_avg, pt->obs_t + (cfg->me_n_times - 1) * m->n_obs,
-           (size_t)m->n_obs * sizeof *pt->obs_avg);
-}
-
-void cli_mesolve_point_free(cli_mesolve_pt *pt)
-{
-  qs_model_destroy(&pt->model);
-  free(pt->obs_t);
-  free(pt->obs_avg);
-  free(pt->rho);
-  free(pt->rho_start);
-}
-
-static int mesolve_check_window(const cli_context *ctx, const qs_model *model)
-{
-  double window = ctx->cfg.me_avg_periods * drive_period(model);
-  if (window <= ctx->cfg.me_t_end)
-    return EXIT_OK;
-  cli_error("%s: [mesolve] avg_periods = %g: the averaging window %g exceeds t_end = %g",
-            ctx->cfg.path, ctx->cfg.me_avg_periods, window, ctx->cfg.me_t_end);
-  return EXIT_BAD_INPUT;
-}
-
-int cli_mesolve_integrate(const cli_context *ctx, cli_mesolve_pt *pts, long n_points,
+int cli_mesolve_integrate(const cli_context *ctx, qs_mesolve_point *pts, long n_points,
                           const double *times)
 {
-  for (long p = 0; p < n_points; p++) {
-    int rc = mesolve_check_window(ctx, pts[p].model);
-    if (rc != EXIT_OK)
-      return rc;
-  }
+  qs_mesolve_point_options opt = cli_mesolve_options(&ctx->cfg);
   cli_progress progress;
-  cli_progress_init(&progress, ctx->quiet, "master equation");
-  long done = 0;
-#pragma omp parallel for schedule(dynamic, 1) num_threads((int)ctx->cfg.threads)
+  long failed = -1;
   for (long p = 0; p < n_points; p++) {
-    cli_mesolve_point(ctx, times, &pts[p]);
-#pragma omp critical(mesolve_progress)
-    cli_progress_update(++done, n_points, &progress);
-  }
-  cli_progress_finish(&progress);
-  for (long p = 0; p < n_points; p++)
-    if (pts[p].st != QS_OK) {
-      cli_error("%s: master equation failed at point %ld: %s%s%s", ctx->cfg.path, p,
-                qs_strerror(pts[p].st), pts[p].msg[0] ? ": " : "", pts[p].msg);
-      return EXIT_RUNTIME;
+    double window;
+    char msg[256];
+    if (qs_mesolve_point_window(&opt, pts[p].model, &window, msg, sizeof msg) != QS_OK) {
+      cli_error("%s: [mesolve] %s", ctx->cfg.path, msg);
+      return EXIT_BAD_INPUT;
     }
-  return EXIT_OK;
+  }
+  cli_progress_init(&progress, ctx->quiet, "master equation");
+  opt.farm.progress = cli_progress_update;
+  opt.farm.progress_data = &progress;
+  qs_status st = qs_mesolve_points_run(&opt, times, pts, n_points, &failed);
+  cli_progress_finish(&progress);
+  if (st == QS_OK)
+    return EXIT_OK;
+  cli_error("%s: master equation failed at point %ld: %s%s%s", ctx->cfg.path, failed,
+            qs_strerror(st), pts[failed].msg[0] ? ": " : "", pts[failed].msg);
+  return EXIT_RUNTIME;
 }
 
 /* Build every point's model first (bad parameters are input errors before
  * any work), then integrate the points in parallel. */
-static int mesolve_points(const cli_context *ctx, cli_mesolve_pt *pts, long n_points,
+static int mesolve_points(const cli_context *ctx, qs_mesolve_point *pts, long n_points,
                           const double *times)
 {
   for (long p = 0; p < n_points; p++) {
-    double values[QS_MODEL_MAX_PARAMS];
-    cli_sweep_point_values(&ctx->cfg, p, values, pts[p].sweep_x);
-    memcpy(pts[p].values, values, sizeof values);
-    pts[p].model = cli_build_model(ctx, values);
+    cli_sweep_point_values(&ctx->cfg, p, pts[p].values, pts[p].sweep_x);
+    pts[p].model = cli_build_model(ctx, pts[p].values);
     if (!pts[p].model)
       return EXIT_BAD_INPUT;
   }
   return cli_mesolve_integrate(ctx, pts, n_points, times);
 }
 
-static int mesolve_tables(const cli_context *ctx, const cli_mesolve_pt *pts, long n_points,
+static int mesolve_tables(const cli_context *ctx, const qs_mesolve_point *pts, long n_points,
                           const double *times)
 {
   const qs_runconfig *cfg = &ctx->cfg;
@@ -604,9 +467,9 @@ static int mesolve_tables(const cli_context *ctx, const cli_mesolve_pt *pts, lon
     rc = table_alloc(&series, n_points * cfg->me_n_times);
   if (rc == EXIT_OK && photons)
     rc = table_alloc(&photon, n_points * m0->space.dims[0]);
-  cli_truncation trunc = {0};
+  qs_truncation trunc = qs_truncation_start(cfg->truncation_tol);
   for (long p = 0; p < n_points && rc == EXIT_OK; p++) {
-    const cli_mesolve_pt *pt = &pts[p];
+    const qs_mesolve_point *pt = &pts[p];
     put_values(put_sweep(table_row(&summary, p), cfg, pt->sweep_x), pt->model, pt->obs_avg,
                NULL);
     for (long t = 0; t < cfg->me_n_times; t++) {
@@ -616,11 +479,8 @@ static int mesolve_tables(const cli_context *ctx, const cli_mesolve_pt *pts, lon
     }
     if (photons)
       put_photon_rows(&photon, p * m0->space.dims[0], cfg, pt->sweep_x, pt->model, pt->rho);
-    char where[128];
-    describe_point(cfg, pt->sweep_x, where, sizeof where);
     if (pt->model->cavity_top_obs >= 0)
-      cli_truncation_note(&trunc, ctx, pt->model, creal(pt->obs_avg[pt->model->cavity_top_obs]),
-                          where);
+      qs_truncation_note(&trunc, pt->model, creal(pt->obs_avg[pt->model->cavity_top_obs]), p);
   }
   if (rc == EXIT_OK && cli_truncation_report(ctx, &trunc))
     rc = EXIT_RUNTIME;
@@ -635,7 +495,7 @@ static int mesolve_tables(const cli_context *ctx, const cli_mesolve_pt *pts, lon
   return rc;
 }
 
-static void print_mesolve_summary(const cli_context *ctx, const cli_mesolve_pt *pts,
+static void print_mesolve_summary(const cli_context *ctx, const qs_mesolve_point *pts,
                                   long n_points)
 {
   double seconds = 0.0, steps = 0.0;
@@ -665,7 +525,7 @@ static void print_mesolve_summary(const cli_context *ctx, const cli_mesolve_pt *
 int cli_mesolve(cli_context *ctx)
 {
   long n_points = cli_sweep_points(&ctx->cfg);
-  cli_mesolve_pt *pts = calloc((size_t)n_points, sizeof *pts);
+  qs_mesolve_point *pts = calloc((size_t)n_points, sizeof *pts);
   double *times = cli_output_times(ctx->cfg.me_t_end, ctx->cfg.me_n_times);
   int rc = pts && times ? EXIT_OK : EXIT_RUNTIME;
   if (rc != EXIT_OK)
@@ -677,7 +537,7 @@ int cli_mesolve(cli_context *ctx)
   if (rc == EXIT_OK)
     rc = mesolve_tables(ctx, pts, n_points, times);
   for (long p = 0; pts && p < n_points; p++)
-    cli_mesolve_point_free(&pts[p]);
+    qs_mesolve_point_release(&pts[p]);
   free(pts);
   free(times);
   return rc;
@@ -685,11 +545,15 @@ int cli_mesolve(cli_context *ctx)
 
 /* ---- run over a sweep ------------------------------------------------------ */
 
-static void run_columns(table *t, const qs_runconfig *cfg, const qs_model *model)
-{
-  sweep_columns(t, cfg);
-  value_columns(t, model, 1);
-}
+/* Each point is a whole trajectory ensemble, itself parallel over [run]
+ * threads: the points go through the farm on one worker, in order. */
+typedef struct {
+  const cli_context *ctx;
+  table summary;
+  qs_truncation trunc;
+  qs_model *model;   /* of the last point */
+  int rc;
+} run_sweep;
 
 /* One row: the steady-state estimate (time average after burn_in) of each
  * observable with its standard error; derived quantities of the means. */
@@ -706,47 +570,65 @@ static double ensemble_row(const table *t, long p, const qs_runconfig *cfg,
   return model->cavity_top_obs >= 0 ? creal(mean[model->cavity_top_obs]) : 0.0;
 }
 
+static int run_point(run_sweep *w, long p, long n_points)
+{
+  const cli_context *ctx = w->ctx;
+  const qs_runconfig *cfg = &ctx->cfg;
+  double values[QS_MODEL_MAX_PARAMS], sweep_x[2];
+  char where[128];
+  cli_sweep_point_values(cfg, p, values, sweep_x);
+  cli_describe_point(cfg, sweep_x, where, sizeof where);
+  qs_model_destroy(&w->model);
+  w->model = cli_build_model(ctx, values);
+  if (!w->model)
+    return EXIT_BAD_INPUT;
+  int rc = EXIT_OK;
+  if (p == 0) {
+    sweep_columns(&w->summary, cfg);
+    value_columns(&w->summary, w->model, 1);
+    rc = table_alloc(&w->summary, n_points);
+  }
+  qs_ensemble_result *res = NULL;
+  if (!ctx->quiet)
+    printf("%s: ", where);
+  if (rc == EXIT_OK)
+    rc = cli_run_ensemble(ctx, w->model, &res);
+  if (rc == EXIT_OK) {
+    double p_top = ensemble_row(&w->summary, p, cfg, sweep_x, w->model, res);
+    qs_truncation_note(&w->trunc, w->model, p_top, p);
+  }
+  qs_ensemble_result_destroy(&res);
+  return rc;
+}
+
+typedef struct {
+  run_sweep *w;
+  long n_points;
+} run_job;
+
+static qs_status run_task(long index, int worker, void *data)
+{
+  (void)worker;
+  const run_job *job = data;
+  job->w->rc = run_point(job->w, index, job->n_points);
+  return job->w->rc == EXIT_OK ? QS_OK : QS_ERR_INVALID;
+}
+
 int cli_run_sweep(cli_context *ctx)
 {
   const qs_runconfig *cfg = &ctx->cfg;
-  long n_points = cli_sweep_points(cfg);
-  table summary = {0};
-  int rc = EXIT_OK;
-  cli_truncation trunc = {0};
-  qs_model *model = NULL;
-  for (long p = 0; p < n_points && rc == EXIT_OK; p++) {
-    double values[QS_MODEL_MAX_PARAMS], sweep_x[2];
-    char where[128];
-    cli_sweep_point_values(cfg, p, values, sweep_x);
-    describe_point(cfg, sweep_x, where, sizeof where);
-    qs_model_destroy(&model);
-    model = cli_build_model(ctx, values);
-    if (!model) {
-      rc = EXIT_BAD_INPUT;
-      break;
-    }
-    if (p == 0) {
-      run_columns(&summary, cfg, model);
-      rc = table_alloc(&summary, n_points);
-    }
-    qs_ensemble_result *res = NULL;
-    if (!ctx->quiet)
-      printf("%s: ", where);
-    if (rc == EXIT_OK)
-      rc = cli_run_ensemble(ctx, model, &res);
-    if (rc == EXIT_OK) {
-      double p_top = ensemble_row(&summary, p, cfg, sweep_x, model, res);
-      cli_truncation_note(&trunc, ctx, model, p_top, where);
-    }
-    qs_ensemble_result_destroy(&res);
-  }
-  if (rc == EXIT_OK && cli_truncation_report(ctx, &trunc))
+  run_sweep w = {.ctx = ctx, .trunc = qs_truncation_start(cfg->truncation_tol)};
+  run_job job = {&w, cli_sweep_points(cfg)};
+  qs_farm_options farm = qs_farm_default_options(); /* one worker; ensembles are parallel */
+  qs_farm_run(job.n_points, run_task, &job, &farm, NULL);
+  int rc = w.rc;
+  if (rc == EXIT_OK && cli_truncation_report(ctx, &w.trunc))
     rc = EXIT_RUNTIME;
   if (rc == EXIT_OK) {
-    qs_table tables[1] = {table_view(&summary, "summary")};
-    rc = write_tables(ctx, "run", model, tables, 1, NULL);
+    qs_table tables[1] = {table_view(&w.summary, "summary")};
+    rc = write_tables(ctx, "run", w.model, tables, 1, NULL);
   }
-  free(summary.data);
-  qs_model_destroy(&model);
+  free(w.summary.data);
+  qs_model_destroy(&w.model);
   return rc;
 }

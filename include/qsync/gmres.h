@@ -38,7 +38,10 @@
  * eigenvalues (diagonalizable) in at most d iterations.
  *
  * Memory: (restart + 2) vectors of n complex numbers, allocated once by
- * qs_gmres_create; nothing is allocated while solving.
+ * qs_gmres_create; nothing is allocated while solving.  The caller's
+ * residual vector r is read only at the start of each cycle: the apply
+ * and precond callbacks may use it as scratch (one N^2 matrix fewer for
+ * the steady-state solver) until the residual callback rewrites it.
  *
  * Thread safety: a qs_gmres is used by one thread at a time; the
  * callbacks are called on the calling thread.

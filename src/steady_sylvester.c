@@ -412,7 +412,8 @@ static qs_status fixed_point(split_ws *ws, const qs_steady_options *opt, dcomple
  * GMRES residual is the true residual L x). */
 typedef struct {
   split_ws *ws;
-  dcomplex *u;  /* n x n scratch: L0^{-1} v */
+  dcomplex *u;  /* n x n scratch for L0^{-1} v: GMRES's residual vector,
+                   free during a cycle (gmres.h) */
 } krylov_data;
 
 /* w = v - L1 L0^{-1} v. */
@@ -449,11 +450,10 @@ static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
                        qs_steady_info *info, char *msg, size_t msglen)
 {
   const size_t nn = (size_t)ws->n * (size_t)ws->n;
-  krylov_data kd = {ws, malloc(nn * sizeof *kd.u)};
   dcomplex *r = malloc(nn * sizeof *r);
+  krylov_data kd = {ws, r};
   qs_gmres *solver = NULL;
-  qs_status st = kd.u && r ? qs_gmres_create((qs_index)nn, opt->restart, &solver)
-                           : QS_ERR_NOMEM;
+  qs_status st = r ? qs_gmres_create((qs_index)nn, opt->restart, &solver) : QS_ERR_NOMEM;
   if (st == QS_OK)
     st = initial_state(ws->n, opt->guess, x);
   double res = st == QS_OK ? residual(ws, x, r) : NAN;
@@ -474,7 +474,6 @@ static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
     st = QS_ERR_NOT_CONVERGED;
   }
   qs_gmres_destroy(&solver);
-  free(kd.u);
   free(r);
   return st;
 }
@@ -505,7 +504,7 @@ double qs_steady_splitting_memory(const qs_model *model, qs_steady_method method
    * size ~ 65 N, rwork N) and the sparse A are O(N). */
   double bytes = 4.0 * mat + 16.0 * 70.0 * n;
   if (method == QS_STEADY_KRYLOV)
-    bytes += (double)(restart + 4) * mat; /* GMRES: V (restart + 1), z; u, r */
+    bytes += (double)(restart + 3) * mat; /* GMRES: V (restart + 1), z; r */
   else
     bytes += mat; /* r */
   return bytes;

@@ -754,6 +754,17 @@ void qs_runfile_release(qs_runconfig *cfg)
   cfg->text = NULL;
 }
 
+qs_ensemble_options qs_runfile_ensemble_options(const qs_runconfig *cfg)
+{
+  qs_ensemble_options o = qs_ensemble_default_options();
+  o.ntraj = cfg->ntraj;
+  o.seed = cfg->seed;
+  o.threads = (int)cfg->threads;           /* <= 1024 */
+  o.store_rho = cfg->store_rho != 0;
+  o.burn_in = cfg->burn_in;
+  return o;
+}
+
 qs_traj_options qs_runfile_traj_options(const qs_runconfig *cfg)
 {
   qs_traj_options o = qs_traj_default_options();

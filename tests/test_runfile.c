@@ -165,18 +165,22 @@ static void test_option_structs(void)
   CU_ASSERT(r.t_end == rd.t_end && r.n_times == rd.n_times && r.t_skip == rd.t_skip &&
             r.me.rtol == rd.me.rtol && r.me.atol == rd.me.atol);
   CU_ASSERT_EQUAL(qs_runfile_periodic_options(cfg).tol, qs_periodic_default_options().tol);
-  CU_ASSERT_EQUAL(cfg->ntraj, qs_ensemble_default_options().ntraj);
-  CU_ASSERT_EQUAL(cfg->seed, qs_ensemble_default_options().seed);
-  CU_ASSERT_EQUAL(cfg->threads, qs_ensemble_default_options().threads);
-  /* [mesolve] max_order is the run file's own default (5, README benchmarks),
-   * not CVODE's 12. */
+  qs_ensemble_options e = qs_runfile_ensemble_options(cfg), ed = qs_ensemble_default_options();
+  CU_ASSERT(e.ntraj == ed.ntraj && e.seed == ed.seed && e.threads == ed.threads);
+  /* [mesolve] max_order is the run file's own default (5: the fastest on a
+   * 200-level lab-frame cavity), not CVODE's 12. */
   CU_ASSERT_EQUAL(qs_runfile_mesolve_options(cfg).max_order, 5);
-  CU_ASSERT_EQUAL_FATAL(load_comparable("[run]\nrtol = 1e-7\natol = 1e-9\nmax_steps = 7\n"
+  CU_ASSERT_EQUAL_FATAL(load_comparable("[run]\nntraj = 9\nseed = 8\nthreads = 3\n"
+                                        "burn_in = 0.5\nstore_rho = no\n"
+                                        "rtol = 1e-7\natol = 1e-9\nmax_steps = 7\n"
                                         "restart_step = 0.25\n[steady]\nmethod = krylov\n"
                                         "tol = 1e-9\nmax_iter = 11\nrestart = 12\n"
                                         "[mesolve]\nrtol = 1e-5\natol = 1e-6\nmax_order = 3\n"
                                         "periodic_tol = 1e-4\n[rates]\nt_end = 9\n"
                                         "n_times = 13\nt_skip = 1\n", cfg), QS_OK);
+  e = qs_runfile_ensemble_options(cfg);
+  CU_ASSERT(e.ntraj == 9 && e.seed == 8 && e.threads == 3 && e.burn_in == 0.5 &&
+            e.store_rho == 0);
   t = qs_runfile_traj_options(cfg);
   CU_ASSERT(t.rtol == 1e-7 && t.atol == 1e-9 && t.max_steps == 7 && t.restart_step == 0.25);
   s = qs_runfile_steady_options(cfg);

@@ -133,6 +133,11 @@ void qs_runfile_format_number(double v, char *out, size_t len);
  * of its section; fields without a key (progress callbacks, warm starts,
  * period) keep the library default.  cfg is not modified. */
 
+/* [run] ntraj, seed, threads, store_rho, burn_in; the output times
+ * (n_times evenly spaced on [0, t_end]) and the progress callback are the
+ * caller's to set. */
+qs_ensemble_options qs_runfile_ensemble_options(const qs_runconfig *cfg);
+
 /* [run] rtol, atol, max_steps, restart_step. */
 qs_traj_options qs_runfile_traj_options(const qs_runconfig *cfg);
 

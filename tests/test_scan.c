@@ -300,6 +300,39 @@ static void test_grid_equals_single_lines(void)
   free(s);
 }
 
+/* A grid line with Fig. 5c's restore search reports what qs_scan_restore
+ * finds on its own for the same line. */
+static void test_grid_restore(void)
+{
+  const char *keys[] = {"w_A", "gamma_A", "w_B", "gamma_B", "delta_d", "eps", NULL};
+  const double vals[] = {0.25, 0.75, 0.75, 0.25, 0.2, 1e-3};
+  qs_scan_problem pb = problem(keys, vals, 0);
+  const int n = 31, ny = 21;
+  double *xs = grid(0.0, 3.0, n), *ys = grid(-1.0, 1.0, ny);
+  int dq = qs_model_param_index(pb.type, "delta_q");
+  double x0, y0, ratio;
+  CU_ASSERT_EQUAL_FATAL(qs_scan_restore(&pb, dq, xs, n, ys, ny, &x0, &y0, &ratio, NULL, 0),
+                        QS_OK);
+  qs_scan_grid g = {.sweep = NULL, .xs = xs, .nx = n, .restore = dq, .ys = ys, .ny = ny,
+                    .farm = qs_farm_default_options()};
+  qs_scan_line_result line;
+  CU_ASSERT_EQUAL_FATAL(qs_scan_grid_run(&pb, &g, &line, NULL, NULL), QS_OK);
+  CU_ASSERT_EQUAL(line.restore_x, x0);
+  CU_ASSERT_EQUAL(line.restore_y, y0);
+  CU_ASSERT_EQUAL(line.restore_ratio, ratio);
+  CU_ASSERT(isnan(line.sweep_x[0]));
+  /* a search range without a zero: NAN point, not an error */
+  double no_zero[3] = {0.5, 0.6, 0.7};
+  g.ys = no_zero;
+  g.ny = 3;
+  CU_ASSERT_EQUAL_FATAL(qs_scan_grid_run(&pb, &g, &line, NULL, NULL), QS_OK);
+  CU_ASSERT(isnan(line.restore_x) && isnan(line.restore_y));
+  g.nx = 2; /* a line needs three samples */
+  CU_ASSERT_EQUAL(qs_scan_grid_run(&pb, &g, &line, NULL, NULL), QS_ERR_INVALID);
+  free(xs);
+  free(ys);
+}
+
 /* R of a point is Omega over Omega at g = 0, both from independent
  * steady-point evaluations; at g = 0 it is 1. */
 static void test_sync_point_measures(void)
@@ -343,6 +376,7 @@ int qs_test_register_scan(void)
     {"[steady] options reach the exact solves", test_steady_options_reach_the_solver},
     {"grid lines through the farm = single lines", test_grid_equals_single_lines},
     {"Omega, Omega_blocks, R of a point", test_sync_point_measures},
+    {"grid line with the restore search", test_grid_restore},
   };
   return test_add_suite("scan", cases, (int)(sizeof cases / sizeof cases[0]));
 }

@@ -395,6 +395,18 @@ static qs_status check_options(const qs_mesolve_options *o, char *msg, size_t ms
   return QS_OK;
 }
 
+/* What an integrator needs: a model and options. */
+static qs_status check_setup(const qs_model *model, const qs_mesolve_options *o, char *msg,
+                             size_t msglen)
+{
+  if (!model) {
+    qs_set_message(msg, msglen, "mesolve: model is NULL");
+    return QS_ERR_INVALID;
+  }
+  qs_status st = check_model(model, msg, msglen);
+  return st == QS_OK ? check_options(o, msg, msglen) : st;
+}
+
 static qs_status check_times(int n_times, const double *times, const qs_time_average *avg,
                              char *msg, size_t msglen)
 {
@@ -553,14 +565,8 @@ qs_status qs_me_create(const qs_model *model, const qs_mesolve_options *opt, qs_
   if (!out)
     return QS_ERR_INVALID;
   *out = NULL;
-  if (!model) {
-    qs_set_message(msg, msglen, "mesolve: model is NULL");
-    return QS_ERR_INVALID;
-  }
   const qs_mesolve_options o = opt ? *opt : qs_mesolve_default_options();
-  qs_status st = check_model(model, msg, msglen);
-  if (st == QS_OK)
-    st = check_options(&o, msg, msglen);
+  qs_status st = check_setup(model, &o, msg, msglen);
   if (st != QS_OK)
     return st;
   qs_me *e = calloc(1, sizeof *e);
@@ -714,14 +720,8 @@ qs_status qs_mesolve(const qs_model *model, const double complex *rho0,
   if (stats)
     memset(stats, 0, sizeof *stats);
   qs_set_message(msg, msglen, "%s", "");
-  if (!model) {
-    qs_set_message(msg, msglen, "mesolve: model is NULL");
-    return QS_ERR_INVALID;
-  }
   const qs_mesolve_options o = opt ? *opt : qs_mesolve_default_options();
-  qs_status st = check_model(model, msg, msglen);
-  if (st == QS_OK)
-    st = check_options(&o, msg, msglen);
+  qs_status st = check_setup(model, &o, msg, msglen);
   if (st == QS_OK)
     st = check_times(n_times, times, avg, msg, msglen);
   if (st == QS_OK)

@@ -1,7 +1,6 @@
 /* The master equation at many points; see include/qsync/mesolve_points.h. */
 #include "qsync/mesolve_points.h"
 #include "qsync/periodic.h"
-#include "qsync/traits.h"
 #include "message_impl.h"
 
 #include <math.h>
@@ -16,6 +15,14 @@ static double now_seconds(void)
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* The unit of the averaging window: the drive period, or one time unit
+ * for a model without a drive frequency. */
+static double window_period(const qs_model *model)
+{
+  double period = qs_model_drive_period(model);
+  return period > 0.0 ? period : 1.0;
+}
+
 qs_mesolve_point_options qs_mesolve_point_default_options(void)
 {
   qs_mesolve_point_options o = {.me = qs_mesolve_default_options(),
@@ -24,7 +31,7 @@ qs_mesolve_point_options qs_mesolve_point_default_options(void)
                                 .avg_periods = 0.0,
                                 .avg_samples = 20,
                                 .start = QS_MESOLVE_START_MODEL,
-                                .periodic_tol = qs_periodic_default_options().tol,
+                                .periodic = qs_periodic_default_options(),
                                 .steady = qs_steady_default_options(),
                                 .farm = qs_farm_default_options()};
   return o;
@@ -34,7 +41,7 @@ qs_status qs_mesolve_point_window(const qs_mesolve_point_options *opt,
                                   const qs_model *model, double *window, char *msg,
                                   size_t msglen)
 {
-  *window = opt->avg_periods * qs_traits_drive_period(model);
+  *window = opt->avg_periods * window_period(model);
   if (*window <= opt->t_end)
     return QS_OK;
   qs_set_message(msg, msglen, "avg_periods = %g: the averaging window %g exceeds t_end = %g",
@@ -57,9 +64,8 @@ static qs_status periodic_start(const qs_mesolve_point_options *opt, const qs_mo
   *rho0 = malloc(n * n * sizeof **rho0);
   if (!*rho0)
     return QS_ERR_NOMEM;
-  qs_periodic_options po = qs_periodic_default_options();
+  qs_periodic_options po = opt->periodic;
   po.period = m->period;
-  po.tol = opt->periodic_tol;
   qs_status st = qs_mesolve_periodic(m, NULL, &po, &opt->me, *rho0, NULL, msg, msglen);
   if (st != QS_OK) {
     free(*rho0);
@@ -130,7 +136,7 @@ static qs_status run_point(const qs_mesolve_point_options *opt, const double *ti
   qs_time_average avg = {0};
   int averaging = opt->avg_periods > 0.0;
   if (averaging) {
-    double window = opt->avg_periods * qs_traits_drive_period(m);
+    double window = opt->avg_periods * window_period(m);
     avg = (qs_time_average){opt->t_end - window, opt->t_end,
                             (int)fmin(1e6, ceil(opt->avg_periods) * (double)opt->avg_samples)};
   }

@@ -2,6 +2,7 @@
  * fixed point of the one-period propagator (see include/qsync/periodic.h). */
 #include "qsync/periodic.h"
 
+#include "density_impl.h"
 #include "message_impl.h"
 #include "qsync/gmres.h"
 
@@ -52,26 +53,6 @@ static void axpy(size_t nn, double a, const dcomplex *x, dcomplex *y)
   cblas_daxpy((int)(2 * nn), a, (const double *)x, 1, (double *)y, 1);
 }
 
-/* Hermitize and scale to unit trace. */
-static qs_status normalize(int n, dcomplex *x)
-{
-  const size_t ln = (size_t)n;
-  double tr = 0.0;
-  for (int j = 0; j < n; j++) {
-    for (int i = 0; i < j; i++) {
-      dcomplex a = 0.5 * (x[i + j * ln] + conj(x[j + i * ln]));
-      x[i + j * ln] = a;
-      x[j + i * ln] = conj(a);
-    }
-    x[j + j * ln] = creal(x[j + j * ln]);
-    tr += creal(x[j + j * ln]);
-  }
-  if (!isfinite(tr) || tr == 0.0)
-    return QS_ERR_NUMERIC;
-  cblas_zdscal(n * n, 1.0 / tr, x, 1);
-  return QS_OK;
-}
-
 /* r = P x - x; returns ||r|| / ||x||. */
 static qs_status residual(propagator *p, const dcomplex *x, dcomplex *r, double *res)
 {
@@ -101,7 +82,7 @@ static qs_status periodic_apply(const dcomplex *v, dcomplex *w, void *data)
 static qs_status periodic_residual(dcomplex *x, dcomplex *r, double *res, void *data)
 {
   propagator *p = data;
-  qs_status st = normalize(p->n, x);
+  qs_status st = qs_density_normalize(p->n, x);
   if (st == QS_OK)
     st = residual(p, x, r, res);
   return st;
@@ -130,7 +111,7 @@ static qs_status initial_guess(propagator *p, const qs_model *model, const dcomp
       for (int i = 0; i < n; i++)
         x[i + (size_t)j * (size_t)n] = model->psi0[i] * conj(model->psi0[j]);
   }
-  qs_status st = normalize(n, x);
+  qs_status st = qs_density_normalize(n, x);
   if (st == QS_OK && relax > 0) {
     st = propagate(p, x, relax, scratch);
     if (st == QS_OK)

@@ -1,7 +1,6 @@
 /* The transmon -> qubit_osc mapping; see include/qsync/qubit_map.h. */
 #include "qsync/qubit_map.h"
 #include "qsync/metrics.h"
-#include "qsync/traits.h"
 #include "qsync/transmon.h"
 #include "message_impl.h"
 
@@ -25,7 +24,7 @@ qs_status qs_qubit_map_values(const qs_model_type *transmon, const double *tv,
                               double *qubit_values, char *msg, size_t msglen)
 {
   const qs_model_type *qt = qs_model_type_find("qubit_osc");
-  if (!qs_traits_is_transmon(transmon) || !qt) {
+  if (!transmon || !qs_model_type_has(transmon, QS_MODEL_CAP_TRANSMON_PAIR) || !qt) {
     qs_set_message(msg, msglen, "the qubit mapping needs model transmon");
     return QS_ERR_INVALID;
   }
@@ -48,6 +47,28 @@ qs_status qs_qubit_map_values(const qs_model_type *transmon, const double *tv,
   for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++)
     qubit_values[qs_model_param_index(qt, keys[k])] = vals[k];
   return QS_OK;
+}
+
+qs_status qs_qubit_map_steady(const double *qubit_values, qs_steady_point *pt,
+                              double complex *rho2, double complex sp[2], char *msg,
+                              size_t msglen)
+{
+  const qs_model_type *qt = qs_model_type_find("qubit_osc");
+  qs_model *m = NULL;
+  int ia = -1, ib = -1;
+  qs_status st = qt ? qs_model_create(qt, qubit_values, &m, msg, msglen) : QS_ERR_INVALID;
+  if (st == QS_OK)
+    st = qs_model_require_obs(m, "Sp_A", &ia, msg, msglen);
+  if (st == QS_OK)
+    st = qs_model_require_obs(m, "Sp_B", &ib, msg, msglen);
+  qs_model_destroy(&m);
+  if (st == QS_OK)
+    st = qs_steady_point_eval(qt, qubit_values, QS_STEADY_DENSE, pt, rho2, msg, msglen);
+  if (st == QS_OK) {
+    sp[0] = pt->obs[ia];
+    sp[1] = pt->obs[ib];
+  }
+  return st;
 }
 
 void qs_qubit_map_coherences(const double complex rho2[16], double complex sp[2])

@@ -145,15 +145,8 @@ static qs_status resolve(const qs_scan_problem *pb, scan_ctx *c, char *msg, size
   c->steady.guess = NULL;
   qs_model *m = NULL;
   qs_status st = qs_model_create(pb->type, pb->values, &m, msg, msglen);
-  for (int j = 0; j < 2 && st == QS_OK; j++) {
-    c->sp_obs[j] = qs_model_obs_index(m, names[j]);
-    if (c->sp_obs[j] < 0) {
-      qs_set_message(msg, msglen, "model %s has no observable %s: a scan follows the phase "
-                     "responses <S+_A>, <S+_B> (observables Sp_A, Sp_B)", pb->type->name,
-                     names[j]);
-      st = QS_ERR_INVALID;
-    }
-  }
+  for (int j = 0; j < 2 && st == QS_OK; j++)
+    st = qs_model_require_obs(m, names[j], &c->sp_obs[j], msg, msglen);
   qs_model_destroy(&m);
   return st;
 }

@@ -7,6 +7,7 @@
  * and its unblocked algorithm is slow).  See include/qsync/lindblad.h for
  * the fixed-point and GMRES formulations. */
 #include "steady_sylvester_impl.h"
+#include "density_impl.h"
 #include "message_impl.h"
 #include "qsync/gmres.h"
 
@@ -160,20 +161,6 @@ static void mirror_upper(int n, dcomplex *X)
     X[i + i * ln] = creal(X[i + i * ln]);
 }
 
-/* X = (X + X^H) / 2. */
-static void hermitize(int n, dcomplex *X)
-{
-  const size_t ln = (size_t)n;
-  for (int j = 0; j < n; j++) {
-    for (int i = 0; i < j; i++) {
-      dcomplex a = 0.5 * (X[i + j * ln] + conj(X[j + i * ln]));
-      X[i + j * ln] = a;
-      X[j + i * ln] = conj(a);
-    }
-    X[j + j * ln] = creal(X[j + j * ln]);
-  }
-}
-
 /* Columns per block of the triangle-only products: with K blocks the cost
  * is (K + 1) / (2K) of a full product. */
 static int tri_block(int n)
@@ -209,14 +196,6 @@ static void upper_w_ph(int n, const dcomplex *W, const dcomplex *P, dcomplex *R)
 static double fnorm(int n, const dcomplex *x)
 {
   return cblas_dnrm2(2 * n * n, (const double *)x, 1);
-}
-
-static double trace_re(int n, const dcomplex *x)
-{
-  double t = 0.0;
-  for (int i = 0; i < n; i++)
-    t += creal(x[i + (size_t)i * (size_t)n]);
-  return t;
 }
 
 /* ---- sparse operator times dense matrix -------------------------------- */
@@ -362,7 +341,7 @@ static void apply_l1(split_ws *ws, const dcomplex *X, dcomplex *Y)
     sp_left(m->c[k], 1.0, X, ws->Z, 0);
     sp_right_adj(m->c[k], 1.0, ws->Z, Y, 1);
   }
-  hermitize(ws->n, Y);
+  qs_hermitize(ws->n, Y);
 }
 
 /* R = L X = L1 X - A X - X A^H; returns ||R||_F / ||X||_F. */
@@ -372,17 +351,6 @@ static double residual(split_ws *ws, const dcomplex *X, dcomplex *R)
   sp_left(ws->A, -1.0, X, R, 1);
   sp_right_adj(ws->A, -1.0, X, R, 1);
   return fnorm(ws->n, R) / fnorm(ws->n, X);
-}
-
-/* Hermitize and scale to unit trace. */
-static qs_status normalize(int n, dcomplex *x)
-{
-  hermitize(n, x);
-  double t = trace_re(n, x);
-  if (!isfinite(t) || t == 0.0)
-    return QS_ERR_NUMERIC;
-  cblas_zdscal(n * n, 1.0 / t, x, 1);
-  return QS_OK;
 }
 
 static qs_status initial_state(int n, const dcomplex *guess, dcomplex *x)
@@ -395,7 +363,7 @@ static qs_status initial_state(int n, const dcomplex *guess, dcomplex *x)
     for (int i = 0; i < n; i++)
       x[i + (size_t)i * (size_t)n] = 1.0;
   }
-  return normalize(n, x);
+  return qs_density_normalize(n, x);
 }
 
 /* Fixed point rho <- L0^{-1} L1 rho / Tr(...). */
@@ -415,7 +383,7 @@ static qs_status fixed_point(split_ws *ws, const qs_steady_options *opt, dcomple
     memcpy(x, r, nn * sizeof *x);
     st = l0_solve(ws, x);
     if (st == QS_OK)
-      st = normalize(n, x);
+      st = qs_density_normalize(n, x);
     if (st == QS_OK)
       res = residual(ws, x, r);
     it++;
@@ -444,7 +412,8 @@ static qs_status fixed_point(split_ws *ws, const qs_steady_options *opt, dcomple
  * GMRES residual is the true residual L x). */
 typedef struct {
   split_ws *ws;
-  dcomplex *u;  /* n x n scratch: L0^{-1} v */
+  dcomplex *u;  /* n x n scratch for L0^{-1} v: GMRES's residual vector,
+                   free during a cycle (gmres.h) */
 } krylov_data;
 
 /* w = v - L1 L0^{-1} v. */
@@ -471,7 +440,7 @@ static qs_status krylov_precond(dcomplex *z, void *data)
 static qs_status krylov_residual(dcomplex *x, dcomplex *r, double *res, void *data)
 {
   krylov_data *k = data;
-  qs_status st = normalize(k->ws->n, x);
+  qs_status st = qs_density_normalize(k->ws->n, x);
   if (st == QS_OK)
     *res = residual(k->ws, x, r);
   return st;
@@ -481,11 +450,10 @@ static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
                        qs_steady_info *info, char *msg, size_t msglen)
 {
   const size_t nn = (size_t)ws->n * (size_t)ws->n;
-  krylov_data kd = {ws, malloc(nn * sizeof *kd.u)};
   dcomplex *r = malloc(nn * sizeof *r);
+  krylov_data kd = {ws, r};
   qs_gmres *solver = NULL;
-  qs_status st = kd.u && r ? qs_gmres_create((qs_index)nn, opt->restart, &solver)
-                           : QS_ERR_NOMEM;
+  qs_status st = r ? qs_gmres_create((qs_index)nn, opt->restart, &solver) : QS_ERR_NOMEM;
   if (st == QS_OK)
     st = initial_state(ws->n, opt->guess, x);
   double res = st == QS_OK ? residual(ws, x, r) : NAN;
@@ -506,7 +474,6 @@ static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
     st = QS_ERR_NOT_CONVERGED;
   }
   qs_gmres_destroy(&solver);
-  free(kd.u);
   free(r);
   return st;
 }
@@ -537,7 +504,7 @@ double qs_steady_splitting_memory(const qs_model *model, qs_steady_method method
    * size ~ 65 N, rwork N) and the sparse A are O(N). */
   double bytes = 4.0 * mat + 16.0 * 70.0 * n;
   if (method == QS_STEADY_KRYLOV)
-    bytes += (double)(restart + 4) * mat; /* GMRES: V (restart + 1), z; u, r */
+    bytes += (double)(restart + 3) * mat; /* GMRES: V (restart + 1), z; r */
   else
     bytes += mat; /* r */
   return bytes;

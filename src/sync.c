@@ -20,7 +20,7 @@ static qs_status build(const qs_model_type *type, const double *values, qs_model
   return st;
 }
 
-static int has_sync_measure(const qs_model *model)
+int qs_sync_has_measure(const qs_model *model)
 {
   const qs_model_type *type = model->type;
   return type->drive_param && qs_model_param_index(type, type->drive_param) >= 0 &&
@@ -57,7 +57,7 @@ static qs_status sync_measures(const qs_model *model, const qs_steady_options *o
                                char *msg, size_t msglen)
 {
   pt->omega = pt->omega_blocks = NAN;
-  if (!has_sync_measure(model))
+  if (!qs_sync_has_measure(model))
     return QS_OK;
   qs_index n = model->space.total;
   double complex *rho_u = NULL;
@@ -101,7 +101,7 @@ qs_status qs_sync_omega_jackknife_ex(const qs_model *model, const qs_ensemble_re
   qs_steady_options defaults = qs_steady_default_options();
   if (!opt)
     opt = &defaults;
-  if (!model || !res || !res->rho_avg_group || !has_sync_measure(model))
+  if (!model || !res || !res->rho_avg_group || !qs_sync_has_measure(model))
     return QS_ERR_INVALID;
   *groups = 0;
   for (int g = 0; g < QS_ENSEMBLE_GROUPS; g++)
@@ -153,6 +153,25 @@ qs_status qs_steady_point_eval_ex(const qs_model_type *type, const double *value
     free(work);
   qs_model_destroy(&model);
   return st;
+}
+
+qs_status qs_sync_point_measures(const qs_model_type *type, const double *values,
+                                 const qs_steady_options *opt, double measures[QS_SYNC_N],
+                                 char *msg, size_t msglen)
+{
+  double ref[QS_MODEL_MAX_PARAMS];
+  qs_steady_point pt, pt0;
+  qs_status st = qs_steady_point_eval_ex(type, values, opt, &pt, NULL, msg, msglen);
+  if (st == QS_OK && qs_sync_reference_values(type, values, ref) == QS_OK)
+    st = qs_steady_point_eval_ex(type, ref, opt, &pt0, NULL, msg, msglen);
+  else
+    pt0.omega = NAN;
+  if (st != QS_OK)
+    return st;
+  measures[QS_SYNC_OMEGA] = pt.omega;
+  measures[QS_SYNC_OMEGA_BLOCKS] = pt.omega_blocks;
+  measures[QS_SYNC_R] = pt.omega / pt0.omega;
+  return QS_OK;
 }
 
 qs_status qs_sync_reference_values(const qs_model_type *type, const double *values,

@@ -1,6 +1,5 @@
 /* The truncation check; see include/qsync/truncation.h. */
 #include "qsync/truncation.h"
-#include "qsync/traits.h"
 
 qs_truncation qs_truncation_start(double tol)
 {
@@ -10,8 +9,8 @@ qs_truncation qs_truncation_start(double tol)
 void qs_truncation_note(qs_truncation *t, const qs_model *model, double p_top, long point)
 {
   const char *key = NULL;
-  long long levels = 0;
-  if (!qs_traits_truncated_mode(model, NULL, &key, &levels))
+  qs_index top = qs_model_truncation(model, NULL, &key);
+  if (top < 0)
     return;
   t->points++;
   t->over += p_top > t->tol;
@@ -19,7 +18,7 @@ void qs_truncation_note(qs_truncation *t, const qs_model *model, double p_top, l
     return;
   t->worst = p_top;
   t->worst_point = point;
-  t->top_level = levels - 1;
+  t->top_level = (long long)top;
   t->levels_key = key;
 }
 

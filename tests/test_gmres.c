@@ -23,6 +23,8 @@ typedef struct {
   int use_precond;
   int applies, residuals;
   int fail_after; /* apply returns QS_ERR_NUMERIC after this many calls (-1: never) */
+  double complex *scratch; /* the solve's r: apply fills it with NaN (the
+                              contract lets callbacks use r as scratch) */
 } dense_system;
 
 static void matvec(const dense_system *s, const double complex *x, double complex *y)
@@ -41,6 +43,8 @@ static qs_status sys_apply(const double complex *v, double complex *w, void *dat
   if (s->fail_after >= 0 && s->applies >= s->fail_after)
     return QS_ERR_NUMERIC;
   s->applies++;
+  for (int i = 0; s->scratch && i < s->n; i++)
+    s->scratch[i] = NAN;
   double complex u[DIM];
   for (int i = 0; i < s->n; i++)
     u[i] = s->use_precond ? s->diag_inv[i] * v[i] : v[i];
@@ -102,7 +106,9 @@ static qs_status run(dense_system *s, int restart, const qs_gmres_options *o,
     x[i] = 1.0;
   sys_residual(x, r, res, s);
   const qs_gmres_problem p = {sys_apply, s->use_precond ? sys_precond : NULL, sys_residual, s};
+  s->scratch = r;
   st = qs_gmres_solve(g, &p, o, x, r, res, it);
+  s->scratch = NULL;
   qs_gmres_destroy(&g);
   CU_ASSERT_PTR_NULL(g);
   return st;

@@ -154,12 +154,31 @@ static void test_map_embed_and_project(void)
   qs_model_destroy(&m);
 }
 
+/* The qubit model's steady state: <S+> read from the observables Sp_A,
+ * Sp_B equals the coherences of its state by index (two paths). */
+static void test_map_steady(void)
+{
+  const qs_model_type *tr = qs_model_type_find("transmon");
+  double tv[QS_MODEL_MAX_PARAMS], v[QS_MODEL_MAX_PARAMS];
+  qs_model_defaults(tr, tv);
+  const double rates[4] = {0.02, 0.03, 0.03, 0.02};
+  CU_ASSERT_EQUAL_FATAL(qs_qubit_map_values(tr, tv, rates, 5.0, 2.0, v, NULL, 0), QS_OK);
+  qs_steady_point pt;
+  double complex rho2[16], sp[2], by_index[2];
+  CU_ASSERT_EQUAL_FATAL(qs_qubit_map_steady(v, &pt, rho2, sp, NULL, 0), QS_OK);
+  qs_qubit_map_coherences(rho2, by_index);
+  CU_ASSERT(cabs(sp[0]) > 1e-3);
+  CU_ASSERT(cabs(sp[0] - by_index[0]) < 1e-12 && cabs(sp[1] - by_index[1]) < 1e-12);
+  CU_ASSERT(isfinite(pt.omega) && pt.omega > 0.0);
+}
+
 int qs_test_register_qubit_map(void)
 {
   static const test_case cases[] = {
       {"transmon -> qubit_osc parameters", test_map_values},
       {"coherences and U(1) symmetrization", test_map_coherences_and_symmetrize},
       {"embedding read back by the transmon projection", test_map_embed_and_project},
+      {"qubit model steady state: observables = coherences", test_map_steady},
   };
   return test_add_suite("qubit_map", cases, (int)(sizeof cases / sizeof cases[0]));
 }

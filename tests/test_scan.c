@@ -300,6 +300,34 @@ static void test_grid_equals_single_lines(void)
   free(s);
 }
 
+/* R of a point is Omega over Omega at g = 0, both from independent
+ * steady-point evaluations; at g = 0 it is 1. */
+static void test_sync_point_measures(void)
+{
+  qs_scan_problem pb = problem(NULL, NULL, 0);
+  double m[QS_SYNC_N], ref[QS_MODEL_MAX_PARAMS];
+  qs_steady_options o = qs_steady_default_options();
+  o.method = QS_STEADY_DENSE;
+  CU_ASSERT_EQUAL_FATAL(qs_sync_point_measures(pb.type, pb.values, &o, m, NULL, 0), QS_OK);
+  qs_steady_point pt, pt0;
+  CU_ASSERT_EQUAL(qs_steady_point_eval(pb.type, pb.values, QS_STEADY_SPARSE_LU, &pt, NULL,
+                                       NULL, 0), QS_OK);
+  memcpy(ref, pb.values, sizeof ref);
+  ref[qs_model_param_index(pb.type, "g")] = 0.0;
+  CU_ASSERT_EQUAL(qs_steady_point_eval(pb.type, ref, QS_STEADY_SPARSE_LU, &pt0, NULL, NULL, 0),
+                  QS_OK);
+  CU_ASSERT_DOUBLE_EQUAL(m[QS_SYNC_OMEGA], pt.omega, 1e-10 * pt.omega);
+  CU_ASSERT_DOUBLE_EQUAL(m[QS_SYNC_OMEGA_BLOCKS], pt.omega_blocks, 1e-10 * pt.omega);
+  CU_ASSERT_DOUBLE_EQUAL(m[QS_SYNC_R], pt.omega / pt0.omega, 1e-9);
+  CU_ASSERT_EQUAL_FATAL(qs_sync_point_measures(pb.type, ref, &o, m, NULL, 0), QS_OK);
+  CU_ASSERT_EQUAL(m[QS_SYNC_R], 1.0);
+  qs_model *qo = test_qubit_osc(NULL, NULL), *cav = test_cavity(NULL, NULL);
+  CU_ASSERT(qs_sync_has_measure(qo));
+  CU_ASSERT(!qs_sync_has_measure(cav)); /* no weak-drive parameter */
+  qs_model_destroy(&qo);
+  qs_model_destroy(&cav);
+}
+
 int qs_test_register_scan(void)
 {
   static const test_case cases[] = {
@@ -314,6 +342,7 @@ int qs_test_register_scan(void)
     {"a model without Sp_A/Sp_B is refused by name", test_refuses_model_without_phase_responses},
     {"[steady] options reach the exact solves", test_steady_options_reach_the_solver},
     {"grid lines through the farm = single lines", test_grid_equals_single_lines},
+    {"Omega, Omega_blocks, R of a point", test_sync_point_measures},
   };
   return test_add_suite("scan", cases, (int)(sizeof cases / sizeof cases[0]));
 }

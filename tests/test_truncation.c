@@ -1,6 +1,5 @@
-/* The truncation rule on a synthetic set of points, and the model traits
- * it rests on (truncated mode, drive period) against the models' own
- * parameters. */
+/* The truncation rule on a synthetic set of points of the cavity model
+ * (key ncav) and of the transmon (key levels_r: its resonators). */
 #include <math.h>
 #include <string.h>
 
@@ -53,13 +52,6 @@ static void test_truncation_transmon(void)
   const double vals[] = {2, 4};
   qs_model *m = test_model("transmon", keys, vals);
   CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-  int sub = -1;
-  const char *key = NULL;
-  long long levels = 0;
-  CU_ASSERT(qs_traits_truncated_mode(m, &sub, &key, &levels));
-  CU_ASSERT_EQUAL(sub, 1);
-  CU_ASSERT_STRING_EQUAL(key, "levels_r");
-  CU_ASSERT_EQUAL(levels, 4);
   qs_truncation t = qs_truncation_start(1e-6);
   qs_truncation_note(&t, m, 0.5, 9);
   CU_ASSERT_EQUAL(t.top_level, 3);
@@ -68,30 +60,11 @@ static void test_truncation_transmon(void)
   qs_model_destroy(&m);
 }
 
-/* Drive period 2 pi / (omega0 + domega) of the cavity model; one time
- * unit where there is no drive frequency. */
-static void test_traits_drive_period(void)
-{
-  const char *keys[] = {"omega0", "domega", NULL};
-  const double vals[] = {12.0, 0.5};
-  qs_model *cav = test_cavity(keys, vals), *qo = test_qubit_osc(NULL, NULL);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(cav);
-  CU_ASSERT_DOUBLE_EQUAL(qs_traits_drive_period(cav), 2.0 * 3.14159265358979323846 / 12.5, 1e-15);
-  CU_ASSERT_EQUAL(qs_traits_drive_period(qo), 1.0);
-  CU_ASSERT(!qs_traits_truncated_mode(qo, NULL, NULL, NULL));
-  CU_ASSERT(qs_traits_is_cavity(cav->type) && !qs_traits_is_transmon(cav->type));
-  CU_ASSERT(qs_traits_is_transmon(qs_model_type_find("transmon")));
-  CU_ASSERT(!qs_traits_is_cavity(qo->type) && !qs_traits_is_transmon(NULL));
-  qs_model_destroy(&cav);
-  qs_model_destroy(&qo);
-}
-
 int qs_test_register_truncation(void)
 {
   static const test_case cases[] = {
       {"truncation rule on a synthetic set", test_truncation_synthetic},
       {"transmon resonators are the truncated mode", test_truncation_transmon},
-      {"drive period and model families", test_traits_drive_period},
   };
   return test_add_suite("truncation", cases, (int)(sizeof cases / sizeof cases[0]));
 }

@@ -38,7 +38,10 @@
  * eigenvalues (diagonalizable) in at most d iterations.
  *
  * Memory: (restart + 2) vectors of n complex numbers, allocated once by
- * qs_gmres_create; nothing is allocated while solving.
+ * qs_gmres_create; nothing is allocated while solving.  The caller's
+ * residual vector r is read only at the start of each cycle: the apply
+ * and precond callbacks may use it as scratch (one N^2 matrix fewer for
+ * the steady-state solver) until the residual callback rewrites it.
  *
  * Thread safety: a qs_gmres is used by one thread at a time; the
  * callbacks are called on the calling thread.
@@ -111,8 +114,8 @@ void qs_gmres_destroy(qs_gmres **gmres);
  * number of iterations.  Returns QS_OK whether or not res reached tol
  * (the caller judges *res: its message knows the problem); QS_ERR_INVALID
  * for missing callbacks or options out of range; otherwise the first
- * failing callback's status (x, r, *res then hold the last complete
- * cycle's values). */
+ * failing callback's status (x and *res then hold the last complete
+ * cycle's values; r may have served as the callbacks' scratch). */
 qs_status qs_gmres_solve(qs_gmres *gmres, const qs_gmres_problem *problem,
                          const qs_gmres_options *opt, double complex *x, double complex *r,
                          double *res, int *iterations);

@@ -97,7 +97,7 @@ typedef struct {
   int max_iter;                 /* splitting methods: most fixed-point steps or
                                    GMRES steps, >= 1.  Default: 1000 */
   int restart;                  /* KRYLOV: GMRES restart length m (memory
-                                   (m + 8) N^2 16 bytes), >= 1.  Default: 30 */
+                                   (m + 7) N^2 16 bytes), >= 1.  Default: 30 */
   const double complex *guess;  /* splitting methods: warm start, N*N
                                    column-major (Hermitized and scaled to
                                    trace 1 internally), NULL = I/N.

@@ -7,7 +7,8 @@
  * options' `start` (the model's psi0, the RWA steady state of the same
  * parameters, or the periodic steady state at t = 0).  With avg_periods
  * > 0 the reported rho and observables are averages over the window
- * [t_end - avg_periods T, t_end], T = qs_traits_drive_period(model),
+ * [t_end - avg_periods T, t_end], T = qs_model_drive_period(model) (one
+ * time unit for a model without a drive frequency),
  * sampled ceil(avg_periods) * avg_samples times (at most 1e6); otherwise
  * the final ones.
  *
@@ -19,6 +20,7 @@
 #include "qsync/farm.h"
 #include "qsync/lindblad.h"
 #include "qsync/mesolve.h"
+#include "qsync/periodic.h"
 
 /* Where a point starts when the caller gives no rho_start. */
 typedef enum {
@@ -43,8 +45,9 @@ typedef struct {
   long avg_samples;         /* samples per drive period in the window, >= 1.
                                Default: 20 */
   qs_mesolve_start start;   /* Default: QS_MESOLVE_START_MODEL */
-  double periodic_tol;      /* residual target of START_PERIODIC.  Default:
-                               qs_periodic_default_options().tol */
+  qs_periodic_options periodic; /* solver of START_PERIODIC (its period is set
+                               from each model).  Default:
+                               qs_periodic_default_options() */
   qs_steady_options steady; /* solver of START_RWA_STEADY.  Default:
                                qs_steady_default_options() */
   qs_farm_options farm;     /* workers and progress of qs_mesolve_points_run

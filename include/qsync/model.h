@@ -97,7 +97,7 @@ typedef struct {
                            the run file accepts, stored as their index */
 } qs_param_spec;
 
-/* A model type: its parameter table and its constructor. */
+/* A built model (struct qs_model below). */
 typedef struct qs_model qs_model;
 
 /* Nonlinear functions of the observables' expectation values (e.g. the

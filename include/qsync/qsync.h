@@ -15,7 +15,6 @@
 #include "qsync/periodic.h"
 #include "qsync/metrics.h"
 #include "qsync/sweep.h"
-#include "qsync/traits.h"
 #include "qsync/truncation.h"
 #include "qsync/steady_chain.h"
 #include "qsync/mesolve_points.h"

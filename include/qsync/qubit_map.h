@@ -28,6 +28,7 @@
 
 #include "qsync/model.h"
 #include "qsync/rates.h"
+#include "qsync/sync.h"
 
 /* U(1) charges of the basis ee, eg, ge, gg (total S^z + 1 = 2S - iA - iB). */
 extern const int qs_qubit_map_charge[4];
@@ -38,11 +39,19 @@ void qs_qubit_map_rates(const qs_transmon_rate_result *fit, double rates[4]);
 /* qubit_osc parameter values (qubit_osc's n_params, table order; defaults
  * for the keys not listed above) for transmon values tv at coupling g_khz
  * and drive eps_khz (both kHz), with the fitted rates.  QS_ERR_INVALID if
- * `transmon` is not the transmon type or gamma_phi_A != gamma_phi_B (the
+ * `transmon` lacks QS_MODEL_CAP_TRANSMON_PAIR or gamma_phi_A != gamma_phi_B (the
  * message says which). */
 qs_status qs_qubit_map_values(const qs_model_type *transmon, const double *tv,
                               const double rates[4], double g_khz, double eps_khz,
                               double *qubit_values, char *msg, size_t msglen);
+
+/* The exact steady state of qubit_osc at qubit_values (dense solver: the
+ * model is 4 x 4): pt receives its observables and Omega, rho2 (may be
+ * NULL) the state, sp its <S+_A>, <S+_B> (the observables Sp_A, Sp_B,
+ * found by name).  Errors of qs_steady_point_eval with the message. */
+qs_status qs_qubit_map_steady(const double *qubit_values, qs_steady_point *pt,
+                              double complex *rho2, double complex sp[2], char *msg,
+                              size_t msglen);
 
 /* <S+_A>, <S+_B> of a two-qubit state: <S+> = Tr(rho |e><g|) = <g|rho|e>. */
 void qs_qubit_map_coherences(const double complex rho2[16], double complex sp[2]);

@@ -42,6 +42,21 @@ qs_status qs_steady_point_eval_ex(const qs_model_type *type, const double *value
                                   const qs_steady_options *opt, qs_steady_point *pt,
                                   double complex *rho, char *msg, size_t msglen);
 
+/* Does `model` have the synchronization measure: a drive parameter (its
+ * type's drive_param) and a U(1) symmetry of the undriven model
+ * (u1_charge)? */
+int qs_sync_has_measure(const qs_model *model);
+
+/* The measures of one parameter point, in this order:
+ * QS_SYNC_OMEGA (Eq. 11), QS_SYNC_OMEGA_BLOCKS (Appendix B) and QS_SYNC_R =
+ * Omega / Omega at the type's coupling_param = 0 (Eq. 13; NAN without a
+ * coupling parameter).  opt as in qs_steady_point_eval_ex.  Errors of
+ * qs_steady_point_eval_ex with its message. */
+enum { QS_SYNC_OMEGA, QS_SYNC_OMEGA_BLOCKS, QS_SYNC_R, QS_SYNC_N };
+qs_status qs_sync_point_measures(const qs_model_type *type, const double *values,
+                                 const qs_steady_options *opt, double measures[QS_SYNC_N],
+                                 char *msg, size_t msglen);
+
 /* Omega of a trajectory ensemble's time-averaged density matrix (needs
  * store_rho), with the bias correction and error bar of the delete-a-group
  * jackknife (qs_ensemble_jackknife); rho_u is the exact undriven steady

@@ -13,7 +13,8 @@
 #include "qsync/model.h"
 
 /* Basis index of |nbA, naA, nbB, naB> in a transmon model, or -1 when a
- * number is outside its levels or the model is not a transmon. */
+ * number is outside its levels or the model is not a transmon (its type
+ * lacks QS_MODEL_CAP_TRANSMON_PAIR). */
 qs_index qs_transmon_index(const qs_model *m, int nbA, int naA, int nbB, int naB);
 
 /* Two-qubit state of a transmon density matrix rho (dim x dim,
@@ -23,7 +24,8 @@ qs_index qs_transmon_index(const qs_model *m, int nbA, int naA, int nbB, int naB
  * of model qubit_osc with S = 1/2: index iA * 2 + iB, 0 = up = |e>,
  * 1 = down = |g>.  *p_qubit (may be NULL) receives the trace before
  * renormalizing (the population left in the qubit subspace).
- * QS_ERR_INVALID for NULL arguments or a model that is not a transmon;
+ * QS_ERR_INVALID for NULL arguments or a model that is not a transmon
+ * (no QS_MODEL_CAP_TRANSMON_PAIR);
  * QS_ERR_NUMERIC if that trace is not positive (rho2 is then zero). */
 qs_status qs_transmon_qubit_state(const qs_model *m, const double complex *rho,
                                   double complex rho2[16], double *p_qubit);

@@ -1,6 +1,6 @@
 /* qsync — the truncation check of a bosonic mode over the points of a run.
  *
- * A model with a truncated mode (qs_traits_truncated_mode) reports the
+ * A model with a truncated mode (qs_model_truncation) reports the
  * population p_top of the mode's highest kept level (observable P_top).
  * The truncation is converged when p_top stays at or below a tolerance
  * ([checks] truncation_tol) at every point; otherwise the run should be

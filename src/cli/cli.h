@@ -48,8 +48,6 @@ int cli_compare(cli_context *ctx);
 int cli_scan(cli_context *ctx);
 int cli_mesolve(cli_context *ctx);
 int cli_rates(cli_context *ctx);
-/* [rates] and the [mesolve] integrator tolerances as qs_rates_options. */
-qs_rates_options cli_rates_options(const qs_runconfig *cfg);
 int cli_compare_model(cli_context *ctx);
 
 /* The grid of cfg's [sweep] (qs_sweep_grid_count / qs_sweep_grid_point
@@ -64,16 +62,14 @@ double *cli_output_times(double t_end, long n_times);
 int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
                      qs_ensemble_result **res);
 
-/* Exact synchronization quantities of one parameter point: Omega (Eq. 11),
- * Omega_blocks (Appendix B), R = Omega / Omega(coupling = 0) (Eq. 13). */
-enum { CLI_SYNC_OMEGA, CLI_SYNC_OMEGA_BLOCKS, CLI_SYNC_R, CLI_SYNC_N };
-extern const char *const cli_sync_names[CLI_SYNC_N];
+/* Exact synchronization quantities of one parameter point
+ * (qs_sync_point_measures with the [steady] options; an error message and
+ * EXIT_RUNTIME on failure) and their column names. */
+extern const char *const cli_sync_names[QS_SYNC_N];
 int cli_has_sync(const qs_model *model);
-int cli_sync_derived(const cli_context *ctx, const double *values, double derived[CLI_SYNC_N]);
+int cli_sync_derived(const cli_context *ctx, const double *values, double derived[QS_SYNC_N]);
 int cli_run_sweep(cli_context *ctx);
 
-/* [steady] method, tol, max_iter and restart as qs_steady_options. */
-qs_steady_options cli_steady_options(const qs_runconfig *cfg);
 /* [mesolve] (and [steady] for initial = rwa_steady, [run] threads) as the
  * options of the library's master-equation points. */
 qs_mesolve_point_options cli_mesolve_options(const qs_runconfig *cfg);

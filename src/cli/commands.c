@@ -24,16 +24,6 @@ qs_model *cli_build_model(const cli_context *ctx, const double *values)
   return model;
 }
 
-qs_steady_options cli_steady_options(const qs_runconfig *cfg)
-{
-  qs_steady_options opt = qs_steady_default_options();
-  opt.method = cfg->steady_method;
-  opt.tol = cfg->steady_tol;
-  opt.max_iter = (int)cfg->steady_max_iter;
-  opt.restart = (int)cfg->steady_restart;
-  return opt;
-}
-
 double *cli_output_times(double t_end, long n_times)
 {
   double *times = malloc((size_t)n_times * sizeof *times);
@@ -65,11 +55,7 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
     cli_error("out of memory");
     return EXIT_RUNTIME;
   }
-  qs_traj_options topt = qs_traj_default_options();
-  topt.rtol = cfg->rtol;
-  topt.atol = cfg->atol;
-  topt.max_steps = cfg->max_steps;
-  topt.restart_step = cfg->restart_step;
+  qs_traj_options topt = qs_runfile_traj_options(cfg);
   cli_progress progress;
   cli_progress_init(&progress, ctx->quiet, "trajectories");
   qs_ensemble_options eopt = qs_ensemble_default_options();
@@ -153,7 +139,7 @@ static int exact_steady(const cli_context *ctx, const qs_model *model, double co
                         double complex *obs, double *residual, double *seconds)
 {
   double start = cli_now();
-  qs_steady_options opt = cli_steady_options(&ctx->cfg);
+  qs_steady_options opt = qs_runfile_steady_options(&ctx->cfg);
   qs_steady_info info;
   char msg[512] = "";
   qs_status st = qs_steady_state_ex(model, &opt, rho, &info, msg, sizeof msg);
@@ -172,35 +158,26 @@ static int exact_steady(const cli_context *ctx, const qs_model *model, double co
 
 /* Exact synchronization quantities of the run file's point: Omega (Eq. 11),
  * Omega_blocks (Appendix B) and R = Omega / Omega(coupling = 0) (Eq. 13). */
-const char *const cli_sync_names[CLI_SYNC_N] = {"Omega", "Omega_blocks", "R"};
+const char *const cli_sync_names[QS_SYNC_N] = {"Omega", "Omega_blocks", "R"};
 
-int cli_sync_derived(const cli_context *ctx, const double *values, double derived[CLI_SYNC_N])
+int cli_sync_derived(const cli_context *ctx, const double *values, double derived[QS_SYNC_N])
 {
   const qs_runconfig *cfg = &ctx->cfg;
-  double ref[QS_MODEL_MAX_PARAMS];
-  qs_steady_point pt, pt0;
-  qs_steady_options opt = cli_steady_options(cfg);
+  qs_steady_options opt = qs_runfile_steady_options(cfg);
   char msg[512] = "";
-  qs_status st = qs_steady_point_eval_ex(cfg->model_type, values, &opt, &pt, NULL, msg,
-                                         sizeof msg);
-  if (st == QS_OK && qs_sync_reference_values(cfg->model_type, values, ref) == QS_OK)
-    st = qs_steady_point_eval_ex(cfg->model_type, ref, &opt, &pt0, NULL, msg, sizeof msg);
-  else
-    pt0.omega = NAN;
+  qs_status st = qs_sync_point_measures(cfg->model_type, values, &opt, derived, msg,
+                                        sizeof msg);
   if (st != QS_OK) {
     cli_error("%s: synchronization measure failed: %s%s%s", cfg->path, qs_strerror(st),
               msg[0] ? ": " : "", msg);
     return EXIT_RUNTIME;
   }
-  derived[CLI_SYNC_OMEGA] = pt.omega;
-  derived[CLI_SYNC_OMEGA_BLOCKS] = pt.omega_blocks;
-  derived[CLI_SYNC_R] = pt.omega / pt0.omega;
   return EXIT_OK;
 }
 
 int cli_has_sync(const qs_model *model)
 {
-  return model->type->drive_param && model->u1_charge;
+  return qs_sync_has_measure(model);
 }
 
 static int alloc_exact(const qs_model *model, double complex **rho, double complex **obs)
@@ -293,14 +270,14 @@ static double compare_table(const cli_context *ctx, const qs_model *model,
 static int trajectory_omega(const cli_context *ctx, const qs_model *model,
                             const qs_ensemble_result *res, derived_row *row, int *n_rows)
 {
-  double derived[CLI_SYNC_N];
+  double derived[QS_SYNC_N];
   int rc = cli_sync_derived(ctx, ctx->cfg.model_values, derived);
   if (rc != EXIT_OK)
     return rc;
   double plain = NAN, corrected = NAN, se = NAN;
   int groups = 0;
   char msg[256] = "";
-  qs_steady_options opt = cli_steady_options(&ctx->cfg);
+  qs_steady_options opt = qs_runfile_steady_options(&ctx->cfg);
   qs_status st = qs_sync_omega_jackknife_ex(model, res, &opt, &plain, &corrected, &se, &groups,
                                             msg, sizeof msg);
   if (st == QS_ERR_INVALID && groups < 2) {
@@ -313,7 +290,7 @@ static int trajectory_omega(const cli_context *ctx, const qs_model *model,
               msg);
     return EXIT_RUNTIME;
   }
-  *row = (derived_row){"Omega", corrected, se, derived[CLI_SYNC_OMEGA], groups};
+  *row = (derived_row){"Omega", corrected, se, derived[QS_SYNC_OMEGA], groups};
   *n_rows = 1;
   if (!ctx->quiet)
     printf("Omega from the trajectory rho: %.6g (plain), %.6g (jackknife bias-corrected) "

@@ -41,7 +41,7 @@ static double param(const cli_context *ctx, const double *values, const char *ke
 static int check_input(const cli_context *ctx)
 {
   const qs_runconfig *cfg = &ctx->cfg;
-  if (!qs_traits_is_transmon(cfg->model_type)) {
+  if (!qs_model_type_has(cfg->model_type, QS_MODEL_CAP_TRANSMON_PAIR)) {
     cli_error("%s: [model] name = %s: qsync compare-model compares model transmon with the "
               "qubit model", cfg->path, cfg->model_type->name);
     return EXIT_BAD_INPUT;
@@ -103,7 +103,7 @@ static int uncoupled_steady_state(const cli_context *ctx, double complex **rho)
 static int fit_rates(const cli_context *ctx, double rates[4])
 {
   const qs_runconfig *cfg = &ctx->cfg;
-  qs_rates_options o = cli_rates_options(cfg);
+  qs_rates_options o = qs_runfile_rates_options(cfg);
   qs_transmon_rate_result res;
   char msg[512] = "";
   qs_status st = qs_transmon_rates(cfg->model_type, cfg->model_values, &o, &res, msg, sizeof msg);
@@ -151,20 +151,26 @@ static int transmon_side(const cli_context *ctx, const qs_mesolve_point *drv,
 }
 
 /* Exact qubit-model steady state at coupling g_khz and drive eps_khz (the
- * other parameters from the transmon values tv); rho2 (4 x 4) may be NULL. */
+ * other parameters from the transmon values tv): |<S+_A>|, |<S+_B>| and
+ * Omega in abs_sp_omega; rho2 (4 x 4) may be NULL. */
 static int qubit_point(const cli_context *ctx, const double *tv, const double rates[4],
-                       double g_khz, double eps_khz, qs_steady_point *pt,
+                       double g_khz, double eps_khz, double abs_sp_omega[3],
                        double complex *rho2)
 {
+  qs_steady_point pt;
+  double complex sp[2];
   double v[QS_MODEL_MAX_PARAMS];
   char msg[512] = "";
   qs_status st = qs_qubit_map_values(ctx->cfg.model_type, tv, rates, g_khz, eps_khz, v, msg,
                                      sizeof msg);
   if (st == QS_OK)
-    st = qs_steady_point_eval(qs_model_type_find("qubit_osc"), v, QS_STEADY_DENSE, pt, rho2,
-                              msg, sizeof msg);
-  if (st == QS_OK)
+    st = qs_qubit_map_steady(v, &pt, rho2, sp, msg, sizeof msg);
+  if (st == QS_OK) {
+    abs_sp_omega[0] = cabs(sp[0]);
+    abs_sp_omega[1] = cabs(sp[1]);
+    abs_sp_omega[2] = pt.omega;
     return EXIT_OK;
+  }
   cli_error("%s: qubit model at g = %g kHz, eps = %g kHz failed: %s%s%s", ctx->cfg.path,
             g_khz, eps_khz, qs_strerror(st), msg[0] ? ": " : "", msg);
   return EXIT_RUNTIME;
@@ -193,23 +199,19 @@ static int qubit_side(const cli_context *ctx, const double rates[4],
 {
   const double *tv = drv->values;
   double complex rho2[16], rho2u[16], rho2_0[16];
-  qs_steady_point pt, ptu, pt0;
+  double unused[3];
   double g = param(ctx, tv, "g");
-  int rc = qubit_point(ctx, tv, rates, g, param(ctx, tv, "eps"), &pt, rho2);
+  /* |S+_A|, |S+_B|, Omega of the qubit model go straight into the row */
+  int rc = qubit_point(ctx, tv, rates, g, param(ctx, tv, "eps"), row + CM_SP_A_QUBIT, rho2);
   if (rc == EXIT_OK)
-    rc = qubit_point(ctx, tv, rates, g, 0.0, &ptu, rho2u);
+    rc = qubit_point(ctx, tv, rates, g, 0.0, unused, rho2u);
   if (rc == EXIT_OK)
-    rc = qubit_point(ctx, tv, rates, 0.0, 0.0, &pt0, rho2_0);
+    rc = qubit_point(ctx, tv, rates, 0.0, 0.0, unused, rho2_0);
   if (rc == EXIT_OK)
     rc = start_state(drv->model, rho_ss0, rho2, rho2_0, &drv->rho_start);
   if (rc == EXIT_OK)
     rc = start_state(und->model, rho_ss0, rho2u, rho2_0, &und->rho_start);
-  if (rc != EXIT_OK)
-    return rc;
-  row[CM_SP_A_QUBIT] = cabs(pt.obs[0]); /* qubit_osc observables: Sp_A, Sp_B, ... */
-  row[CM_SP_B_QUBIT] = cabs(pt.obs[1]);
-  row[CM_OMEGA_QUBIT] = pt.omega;
-  return EXIT_OK;
+  return rc;
 }
 
 /* The qubit model on a fine g grid (the figures' lines): g, |Sp_A|,
@@ -220,15 +222,11 @@ static int qubit_curve(const cli_context *ctx, const double *tv, const double ra
 {
   for (int k = 0; k < CURVE_POINTS; k++) {
     double g = g_max * k / (CURVE_POINTS - 1);
-    qs_steady_point pt;
-    int rc = qubit_point(ctx, tv, rates, g, param(ctx, tv, "eps"), &pt, NULL);
-    if (rc != EXIT_OK)
-      return rc;
     double *row = rows + 4 * k;
     row[0] = g;
-    row[1] = cabs(pt.obs[0]);
-    row[2] = cabs(pt.obs[1]);
-    row[3] = pt.omega;
+    int rc = qubit_point(ctx, tv, rates, g, param(ctx, tv, "eps"), row + 1, NULL);
+    if (rc != EXIT_OK)
+      return rc;
   }
   return EXIT_OK;
 }

@@ -32,25 +32,13 @@ static const char *const rate_units[RC_N] = {"kHz", "kHz", "kHz", "kHz", "1", "1
 static const char *const curve_cols[5] = {"t", "p_e_A", "fit_A", "p_e_B", "fit_B"};
 static const char *const curve_units[5] = {"us", "1", "1", "1", "1"};
 
-qs_rates_options cli_rates_options(const qs_runconfig *cfg)
-{
-  qs_rates_options o = qs_rates_default_options();
-  o.t_end = cfg->rates_t_end;
-  o.n_times = (int)cfg->rates_n_times;
-  o.t_skip = cfg->rates_t_skip;
-  o.me.rtol = cfg->me_rtol;
-  o.me.atol = cfg->me_atol;
-  o.me.max_order = (int)cfg->me_max_order;
-  return o;
-}
-
 /* Input checks before any work: the model, the swept keys, every point's
  * parameters (the model built with g = eps = 0, as the rates use it). */
 static int rates_check(const cli_context *ctx, rates_point *pts, long n_points,
                        qs_model **first_model)
 {
   const qs_runconfig *cfg = &ctx->cfg;
-  if (!qs_traits_is_transmon(cfg->model_type)) {
+  if (!qs_model_type_has(cfg->model_type, QS_MODEL_CAP_TRANSMON_PAIR)) {
     cli_error("%s: [model] name = %s: qsync rates needs model transmon (the effective "
               "qubit rates of the transmon model, paper Appendix E)", cfg->path,
               cfg->model_type->name);
@@ -106,7 +94,7 @@ static qs_status rates_task(long p, int worker, void *data)
 
 static int rates_run(const cli_context *ctx, rates_point *pts, long n_points)
 {
-  qs_rates_options opt = cli_rates_options(&ctx->cfg);
+  qs_rates_options opt = qs_runfile_rates_options(&ctx->cfg);
   cli_progress progress;
   cli_progress_init(&progress, ctx->quiet, n_points > 1 ? "sweep points" : "master equation");
   qs_farm_options farm = qs_farm_default_options();

@@ -187,7 +187,7 @@ static int run_lines(cli_context *ctx, const qs_model *model, qs_scan_line_resul
 {
   const qs_runconfig *cfg = &ctx->cfg;
   int n = (int)qs_sweep_count(&cfg->scan_along);
-  qs_steady_options steady = cli_steady_options(cfg);
+  qs_steady_options steady = qs_runfile_steady_options(cfg);
   qs_scan_problem pb = scan_problem(cfg, &steady);
   cli_progress progress;
   cli_progress_init(&progress, ctx->quiet, "scan lines");
@@ -236,7 +236,8 @@ int cli_scan(cli_context *ctx)
   }
   qs_scan_problem check = scan_problem(cfg, NULL);
   if (qs_scan_check(&check, msg, sizeof msg) != QS_OK) {
-    cli_error("%s: [model] name = %s: %s", cfg->path, cfg->model_type->name, msg);
+    cli_error("%s: [model] name = %s: %s: a scan follows the phase responses <S+_A>, "
+              "<S+_B>", cfg->path, cfg->model_type->name, msg);
     qs_model_destroy(&model);
     return EXIT_BAD_INPUT;
   }

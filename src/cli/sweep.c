@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -148,16 +149,17 @@ static double *put_values(double *row, const qs_model *model, const double compl
   return row + model->n_derived;
 }
 
-/* photon.tsv: P_up(n), P_down(n) of qubit 1 (models with a cavity and a
- * qubit, when ncav is not swept). */
+/* photon.tsv: P_up(n), P_down(n) of the first qubit, for models with
+ * photon numbers (qs_model_photon_levels) when their truncation is not
+ * swept (the table has one block of rows per point). */
 static int has_photon_table(const qs_runconfig *cfg, const qs_model *model)
 {
+  const char *levels_key = model->type->truncation_key;
   for (int a = 0; a < 2; a++)
-    if (qs_sweep_active(&cfg->sweep[a]) && strcmp(cfg->sweep[a].key, "ncav") == 0)
+    if (qs_sweep_active(&cfg->sweep[a]) && levels_key &&
+        strcasecmp(cfg->sweep[a].key, levels_key) == 0)
       return 0;
-  return strcmp(model->type->name, "cavity_qubits") == 0 && model->cavity_top_obs >= 0 &&
-         model->space.n_sub >= 2 &&
-         !(qs_model_param(model, "displace") > 0.0); /* displaced Fock states are not photon numbers */
+  return qs_model_photon_levels(model) > 0;
 }
 
 static void photon_columns(table *t, const qs_runconfig *cfg)
@@ -172,7 +174,7 @@ static void put_photon_rows(const table *t, long first_row, const qs_runconfig *
                             const double sweep_x[2], const qs_model *model,
                             const double complex *rho)
 {
-  qs_index ncav = model->space.dims[0];
+  qs_index ncav = qs_model_photon_levels(model);
   double *up = malloc((size_t)ncav * sizeof *up), *down = malloc((size_t)ncav * sizeof *down);
   if (up && down && qs_cavity_photon_distribution(model, rho, up, down) == QS_OK)
     for (qs_index n = 0; n < ncav; n++) {
@@ -223,7 +225,7 @@ typedef struct {
   const double complex *rho;   /* its steady state (the chain's) */
   double complex *obs;
   qs_steady_info info;
-  double sync[CLI_SYNC_N];
+  double sync[QS_SYNC_N];
   table summary, photon;
   int photons;
   qs_truncation trunc;
@@ -287,7 +289,7 @@ static void print_steady_point(const steady_sweep *w, const char *where, int ver
     printf("  Omega    %.10g   (Eq. 11: S(rho_diag) - S(rho), nats)\n"
            "  Omega_blocks %.10g   (Appendix B: best block-diagonal limit cycle)\n"
            "  R        %.10g   (Omega / Omega at %s = 0)\n",
-           w->sync[CLI_SYNC_OMEGA], w->sync[CLI_SYNC_OMEGA_BLOCKS], w->sync[CLI_SYNC_R],
+           w->sync[QS_SYNC_OMEGA], w->sync[QS_SYNC_OMEGA_BLOCKS], w->sync[QS_SYNC_R],
            m->type->coupling_param ? m->type->coupling_param : "coupling");
 }
 
@@ -298,14 +300,14 @@ static int steady_tables(steady_sweep *w)
   table_col(&w->summary, "residual");
   value_columns(&w->summary, w->model, 0);
   if (cli_has_sync(w->model))
-    for (int k = 0; k < CLI_SYNC_N; k++)
+    for (int k = 0; k < QS_SYNC_N; k++)
       table_col(&w->summary, "%s", cli_sync_names[k]);
   w->photons = has_photon_table(cfg, w->model);
   if (w->photons)
     photon_columns(&w->photon, cfg);
   int rc = table_alloc(&w->summary, w->n_points);
   if (rc == EXIT_OK && w->photons)
-    rc = table_alloc(&w->photon, w->n_points * w->model->space.dims[0]);
+    rc = table_alloc(&w->photon, w->n_points * qs_model_photon_levels(w->model));
   return rc;
 }
 
@@ -327,7 +329,8 @@ static int steady_point(steady_sweep *w, long p)
   if (cli_has_sync(w->model))
     memcpy(row, w->sync, sizeof w->sync);
   if (w->photons)
-    put_photon_rows(&w->photon, p * w->model->space.dims[0], cfg, sweep_x, w->model, w->rho);
+    put_photon_rows(&w->photon, p * qs_model_photon_levels(w->model), cfg, sweep_x, w->model,
+                    w->rho);
   if (w->model->cavity_top_obs >= 0)
     qs_truncation_note(&w->trunc, w->model, creal(w->obs[w->model->cavity_top_obs]), p);
   if (!w->ctx->quiet && !w->progress->enabled)
@@ -351,7 +354,7 @@ static int steady_write(steady_sweep *w)
   if (w->n_points == 1) /* the full state of a single point goes to run.h5 */
     single = (qs_output){.exact_obs = w->obs, .exact_rho = w->rho,
                          .exact_residual = w->info.residual,
-                         .n_derived = cli_has_sync(w->model) ? CLI_SYNC_N : 0,
+                         .n_derived = cli_has_sync(w->model) ? QS_SYNC_N : 0,
                          .derived_names = cli_sync_names, .derived = w->sync};
   return write_tables(ctx, "steady", w->model, tables, w->photons ? 2 : 1, &single);
 }
@@ -364,7 +367,7 @@ int cli_steady(cli_context *ctx)
   cli_progress progress;
   cli_progress_init(&progress, ctx->quiet || w.n_points == 1, "sweep points");
   w.progress = &progress;
-  qs_steady_options opt = cli_steady_options(cfg);
+  qs_steady_options opt = qs_runfile_steady_options(cfg);
   opt.progress = cli_iteration_progress_update;
   opt.progress_data = &w.iteration;
   if (qs_steady_chain_create(&opt, &w.chain) != QS_OK) {
@@ -394,16 +397,14 @@ int cli_steady(cli_context *ctx)
 qs_mesolve_point_options cli_mesolve_options(const qs_runconfig *cfg)
 {
   qs_mesolve_point_options o = qs_mesolve_point_default_options();
-  o.me.rtol = cfg->me_rtol;
-  o.me.atol = cfg->me_atol;
-  o.me.max_order = (int)cfg->me_max_order;
+  o.me = qs_runfile_mesolve_options(cfg);
   o.t_end = cfg->me_t_end;
   o.n_times = (int)cfg->me_n_times;
   o.avg_periods = cfg->me_avg_periods;
   o.avg_samples = cfg->me_avg_samples;
   o.start = (qs_mesolve_start)cfg->me_initial;
-  o.periodic_tol = cfg->me_periodic_tol;
-  o.steady = cli_steady_options(cfg);
+  o.periodic = qs_runfile_periodic_options(cfg);
+  o.steady = qs_runfile_steady_options(cfg);
   o.farm.threads = (int)cfg->threads;
   return o;
 }
@@ -466,7 +467,7 @@ static int mesolve_tables(const cli_context *ctx, const qs_mesolve_point *pts, l
   if (rc == EXIT_OK)
     rc = table_alloc(&series, n_points * cfg->me_n_times);
   if (rc == EXIT_OK && photons)
-    rc = table_alloc(&photon, n_points * m0->space.dims[0]);
+    rc = table_alloc(&photon, n_points * qs_model_photon_levels(m0));
   qs_truncation trunc = qs_truncation_start(cfg->truncation_tol);
   for (long p = 0; p < n_points && rc == EXIT_OK; p++) {
     const qs_mesolve_point *pt = &pts[p];
@@ -478,7 +479,8 @@ static int mesolve_tables(const cli_context *ctx, const qs_mesolve_point *pts, l
       put_values(row, pt->model, pt->obs_t + t * pt->model->n_obs, NULL);
     }
     if (photons)
-      put_photon_rows(&photon, p * m0->space.dims[0], cfg, pt->sweep_x, pt->model, pt->rho);
+      put_photon_rows(&photon, p * qs_model_photon_levels(m0), cfg, pt->sweep_x, pt->model,
+                      pt->rho);
     if (pt->model->cavity_top_obs >= 0)
       qs_truncation_note(&trunc, pt->model, creal(pt->obs_avg[pt->model->cavity_top_obs]), p);
   }

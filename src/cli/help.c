@@ -79,9 +79,14 @@ const cli_command *cli_command_find(const char *name)
   return NULL;
 }
 
-const char *cli_command_list(void)
+void cli_command_list(char *out, size_t len)
 {
-  return "run, steady, mesolve, rates, compare, compare-model or scan";
+  out[0] = '\0';
+  for (int i = 0; i < N_COMMANDS; i++) {
+    size_t used = strlen(out);
+    snprintf(out + used, len - used, "%s%s", i == 0 ? "" : i + 1 < N_COMMANDS ? ", " : " or ",
+             commands[i].name);
+  }
 }
 
 void cli_usage(FILE *f)

@@ -24,8 +24,8 @@ typedef struct {
 /* The command called `name`, or NULL. */
 const cli_command *cli_command_find(const char *name);
 
-/* "run, steady, ... or scan" (for messages). */
-const char *cli_command_list(void);
+/* "run, steady, ... or scan" (for messages) into out[len]. */
+void cli_command_list(char *out, size_t len);
 
 /* Usage of the whole tool. */
 void cli_usage(FILE *f);

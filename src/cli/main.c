@@ -60,8 +60,10 @@ static int help(int argc, char **argv)
     cli_man_page(stdout);
     return EXIT_OK;
   }
-  cli_error("help: unknown topic '%s'; expected %s, runfile or --man", argv[2],
-            cli_command_list());
+  char names[256];
+  cli_command_list(names, sizeof names);
+  cli_error("help: unknown topic '%s'; expected a command (%s), runfile or --man",
+            argv[2], names);
   return EXIT_BAD_INPUT;
 }
 
@@ -79,7 +81,9 @@ int main(int argc, char **argv)
     return help(argc, argv);
   const cli_command *command = argc >= 2 ? cli_command_find(argv[1]) : NULL;
   if (argc >= 2 && !command) {
-    cli_error("unknown command '%s'; expected %s", argv[1], cli_command_list());
+    char names[256];
+    cli_command_list(names, sizeof names);
+    cli_error("unknown command '%s'; expected %s", argv[1], names);
     return EXIT_BAD_INPUT;
   }
   /* COMMAND --help wins over a missing run file. */

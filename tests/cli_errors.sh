@@ -186,10 +186,11 @@ expect_fail "cavity: restart out of range" 2 "[steady] restart" -- steady "$cav"
 expect_fail "cavity: --strict makes truncation an error" 3 "top cavity level" "ncav" -- steady "$cav" --set model.ncav=4 --set model.F=2 --strict
 expect_fail "cavity: scan needs the observables Sp_A, Sp_B" 2 "$cav" "cavity_qubits" "no observable Sp_A" -- scan "$cav" --set scan.key=model.F --set sweep.points=1
 if "$QSYNC" steady "$cav" --quiet --out "$work/cs" --set model.ncav=4 --set model.F=2 2>"$work/cs.err" &&
-   grep -q "warning.*top cavity level n = 3" "$work/cs.err"; then
-  ok "cavity: truncation warning names the level and population"
+   grep -q "warning.*top cavity level n = 3" "$work/cs.err" &&
+   grep -q "at domega = 0 (over the tolerance at 5 of 5 points)" "$work/cs.err"; then
+  ok "cavity: truncation warning names the level, population and worst sweep point"
 else
-  bad "cavity: truncation warning names the level and population"
+  bad "cavity: truncation warning names the level, population and worst sweep point"
 fi
 if "$QSYNC" steady "$cav" --quiet --out "$work/cs2" &&
    [ "$(grep -vc '^#' "$work/cs2/summary.tsv")" -eq 5 ] &&

@@ -66,7 +66,6 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
  * (qs_sync_point_measures with the [steady] options; an error message and
  * EXIT_RUNTIME on failure) and their column names. */
 extern const char *const cli_sync_names[QS_SYNC_N];
-int cli_has_sync(const qs_model *model);
 int cli_sync_derived(const cli_context *ctx, const double *values, double derived[QS_SYNC_N]);
 int cli_run_sweep(cli_context *ctx);
 

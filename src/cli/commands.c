@@ -175,11 +175,6 @@ int cli_sync_derived(const cli_context *ctx, const double *values, double derive
   return EXIT_OK;
 }
 
-int cli_has_sync(const qs_model *model)
-{
-  return qs_sync_has_measure(model);
-}
-
 static int alloc_exact(const qs_model *model, double complex **rho, double complex **obs)
 {
   size_t n = (size_t)model->space.total;
@@ -328,7 +323,7 @@ int cli_compare(cli_context *ctx)
              qs_steady_method_name(ctx->cfg.steady_method), residual);
     derived_row omega_row;
     int n_extra = 0;
-    if (cli_has_sync(model) && res->rho_avg_group)
+    if (qs_sync_has_measure(model) && res->rho_avg_group)
       rc = trajectory_omega(ctx, model, res, &omega_row, &n_extra);
     double worst = compare_table(ctx, model, res, obs, distance, &omega_row, n_extra);
     qs_output out = {.command = "compare", .cfg = &ctx->cfg, .model = model, .ens = res,

@@ -264,7 +264,7 @@ static int steady_solve(steady_sweep *w, const double *values)
   }
   for (int k = 0; k < w->model->n_obs; k++)
     w->obs[k] = qs_op_trace_with(w->model->obs[k], w->rho);
-  if (cli_has_sync(w->model))
+  if (qs_sync_has_measure(w->model))
     return cli_sync_derived(ctx, values, w->sync);
   return EXIT_OK;
 }
@@ -285,7 +285,7 @@ static void print_steady_point(const steady_sweep *w, const char *where, int ver
     m->derived(m, w->obs, derived);
   for (int k = 0; k < m->n_derived; k++)
     printf("  %-10s % .10f\n", m->derived_names[k], derived[k]);
-  if (cli_has_sync(m))
+  if (qs_sync_has_measure(m))
     printf("  Omega    %.10g   (Eq. 11: S(rho_diag) - S(rho), nats)\n"
            "  Omega_blocks %.10g   (Appendix B: best block-diagonal limit cycle)\n"
            "  R        %.10g   (Omega / Omega at %s = 0)\n",
@@ -299,7 +299,7 @@ static int steady_tables(steady_sweep *w)
   sweep_columns(&w->summary, cfg);
   table_col(&w->summary, "residual");
   value_columns(&w->summary, w->model, 0);
-  if (cli_has_sync(w->model))
+  if (qs_sync_has_measure(w->model))
     for (int k = 0; k < QS_SYNC_N; k++)
       table_col(&w->summary, "%s", cli_sync_names[k]);
   w->photons = has_photon_table(cfg, w->model);
@@ -326,7 +326,7 @@ static int steady_point(steady_sweep *w, long p)
   double *row = put_sweep(table_row(&w->summary, p), cfg, sweep_x);
   *row++ = w->info.residual;
   row = put_values(row, w->model, w->obs, NULL);
-  if (cli_has_sync(w->model))
+  if (qs_sync_has_measure(w->model))
     memcpy(row, w->sync, sizeof w->sync);
   if (w->photons)
     put_photon_rows(&w->photon, p * qs_model_photon_levels(w->model), cfg, sweep_x, w->model,
@@ -354,7 +354,7 @@ static int steady_write(steady_sweep *w)
   if (w->n_points == 1) /* the full state of a single point goes to run.h5 */
     single = (qs_output){.exact_obs = w->obs, .exact_rho = w->rho,
                          .exact_residual = w->info.residual,
-                         .n_derived = cli_has_sync(w->model) ? QS_SYNC_N : 0,
+                         .n_derived = qs_sync_has_measure(w->model) ? QS_SYNC_N : 0,
                          .derived_names = cli_sync_names, .derived = w->sync};
   return write_tables(ctx, "steady", w->model, tables, w->photons ? 2 : 1, &single);
 }

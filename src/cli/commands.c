@@ -58,14 +58,11 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
   qs_traj_options topt = qs_runfile_traj_options(cfg);
   cli_progress progress;
   cli_progress_init(&progress, ctx->quiet, "trajectories");
-  qs_ensemble_options eopt = qs_ensemble_default_options();
-  eopt.ntraj = cfg->ntraj;
-  eopt.seed = cfg->seed;
-  eopt.threads = (int)cfg->threads;
+  qs_ensemble_options eopt = qs_runfile_ensemble_options(cfg);
   eopt.n_times = (int)cfg->n_times;
   eopt.times = times;
-  eopt.burn_in = cfg->burn_in;
-  eopt.store_rho = cfg->store_rho && model->space.total <= QS_ENSEMBLE_MAX_RHO_DIM;
+  /* rho is stored only where it fits (the run file asks, the model decides) */
+  eopt.store_rho = eopt.store_rho && model->space.total <= QS_ENSEMBLE_MAX_RHO_DIM;
   eopt.progress = cli_progress_update;
   eopt.progress_data = &progress;
   char msg[512] = "";

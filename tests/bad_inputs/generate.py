@@ -139,7 +139,7 @@ def main():
             via_set = (n % 3 == 0 and "," not in v and " " not in v) or len(v) > 500
             fragment = "[%s] %s =" % (section, key)
             if v == "model.nonexistent":
-                fragment = "model.nonexistent is not a parameter"
+                fragment = "model.nonexistent"
             elif key == "t_end" and section == "rates" and v == "0.4":
                 fragment = "t_skip < t_end"
             body = model_header(model_for)

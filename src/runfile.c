@@ -39,6 +39,13 @@ typedef struct {
 
 #define CFG(field) offsetof(qs_runconfig, field)
 
+/* Shortest t_end: CVODE's first-step estimate squares the output spacing
+ * t_end / (n_times - 1); below about 1e-154 that underflows and CVODE
+ * refuses to start (CV_ILL_INPUT, "tstop is behind t").  With n_times
+ * <= 1e6 this floor keeps the spacing above 1e-106. */
+#define T_END_MIN 1e-100
+#define T_END_RANGE "1e-100 .. 1e12"
+
 static const key_entry key_table[] = {
   {{"run", "ntraj", "1", LIBRARY, "1 .. 1e9", "number of trajectories"},
    KEY_INT, CFG(ntraj), 1, 1e9, NULL},
@@ -46,8 +53,8 @@ static const key_entry key_table[] = {
    KEY_SEED, CFG(seed), 0, 0, NULL},
   {{"run", "threads", "1", LIBRARY, "1 .. 1024", "OpenMP threads (the results do not depend on it)"},
    KEY_INT, CFG(threads), 1, 1024, NULL},
-  {{"run", "t_end", "1/Gamma", "50", "> 0", "last output time (trajectories start at t = 0)"},
-   KEY_REAL, CFG(t_end), 1e-300, 1e12, NULL},
+  {{"run", "t_end", "1/Gamma", "50", T_END_RANGE, "last output time (trajectories start at t = 0)"},
+   KEY_REAL, CFG(t_end), T_END_MIN, 1e12, NULL},
   {{"run", "n_times", "1", "201", "2 .. 1e6", "output times, evenly spaced on [0, t_end]"},
    KEY_INT, CFG(n_times), 2, 1e6, NULL},
   {{"run", "rtol", "1", LIBRARY, "1e-14 .. 0.1", "CVODE relative tolerance"},
@@ -77,8 +84,8 @@ static const key_entry key_table[] = {
   {{"steady", "restart", "1", LIBRARY, "1 .. 1000",
     "krylov: GMRES restart length (memory grows as (restart + 7) N^2 16 bytes)"},
    KEY_INT, CFG(steady_restart), 1, 1000, NULL},
-  {{"mesolve", "t_end", "model time", "100", "> 0", "master equation from t = 0 to t_end"},
-   KEY_REAL, CFG(me_t_end), 1e-300, 1e12, NULL},
+  {{"mesolve", "t_end", "model time", "100", T_END_RANGE, "master equation from t = 0 to t_end"},
+   KEY_REAL, CFG(me_t_end), T_END_MIN, 1e12, NULL},
   {{"mesolve", "n_times", "1", "201", "2 .. 1e6", "output times, evenly spaced on [0, t_end]"},
    KEY_INT, CFG(me_n_times), 2, 1e6, NULL},
   {{"mesolve", "rtol", "1", LIBRARY, "1e-14 .. 0.1", "CVODE relative tolerance"},
@@ -101,9 +108,9 @@ static const key_entry key_table[] = {
   {{"mesolve", "periodic_tol", "1", LIBRARY, "1e-14 .. 1e-2",
     "initial = periodic: stop at ||P rho - rho|| / ||rho|| below this (P: one period; the reachable residual is about the integrator's rtol)"},
    KEY_REAL, CFG(me_periodic_tol), 1e-14, 1e-2, NULL},
-  {{"rates", "t_end", "us", LIBRARY, "> t_skip",
+  {{"rates", "t_end", "us", LIBRARY, T_END_RANGE ", > t_skip",
     "qsync rates: relaxation from |e>_A|e>_B followed from t = 0 to t_end"},
-   KEY_REAL, CFG(rates_t_end), 1e-300, 1e12, NULL},
+   KEY_REAL, CFG(rates_t_end), T_END_MIN, 1e12, NULL},
   {{"rates", "n_times", "1", LIBRARY, "2 .. 1e6",
     "qsync rates: samples evenly spaced on [0, t_end], dt = t_end / (n_times - 1) (>= 3 of them at t >= t_skip)"},
    KEY_INT, CFG(rates_n_times), 2, 1e6, NULL},

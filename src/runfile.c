@@ -670,8 +670,8 @@ static qs_status ini_key_line(ini_doc *doc, char *line, int line_no, const char 
   char *eq = strchr(line, '=');
   const char *section = doc->n_sections ? doc->sections[doc->n_sections - 1].name : NULL;
   if (!eq || eq == line) {
-    qs_set_message(msg, msglen, "%s: line %d: '%.80s' is not key = value, a [section] header "
-                   "or a comment", path, line_no, line);
+    qs_set_message(msg, msglen, "%s: line %d: not a valid INI file: '%.80s' is not key = value, "
+                   "a [section] header or a comment", path, line_no, line);
     return QS_ERR_RUNFILE;
   }
   *eq = '\0';

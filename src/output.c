@@ -277,6 +277,27 @@ static int write_tables(hid_t file, const qs_output *o)
   return err;
 }
 
+/* HDF5 keeps attributes in the object header, at most 64 KiB each; a
+ * longer run-file text needs dense attribute storage (the HDF5 1.8 file
+ * format).  Only such files get it: every other run.h5 keeps its bytes. */
+#define H5_COMPACT_ATTR_MAX 60000
+
+static hid_t create_h5_file(const char *path, const qs_output *o)
+{
+  if (!o->cfg->text || strlen(o->cfg->text) < H5_COMPACT_ATTR_MAX)
+    return H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
+  hid_t file = -1;
+  if (fcpl >= 0 && fapl >= 0 && H5Pset_attr_phase_change(fcpl, 0, 0) >= 0 &&
+      H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST) >= 0)
+    file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
+  if (fcpl >= 0)
+    H5Pclose(fcpl);
+  if (fapl >= 0)
+    H5Pclose(fapl);
+  return file;
+}
+
 /* run.h5 of the set being written. */
 static qs_status write_h5(const char *dir, const qs_output *o, char *msg, size_t msglen)
 {
@@ -286,7 +307,7 @@ static qs_status write_h5(const char *dir, const qs_output *o, char *msg, size_t
     return QS_ERR_IO;
   close(fd); /* HDF5 opens it by name */
   qs_h5_begin();
-  hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t file = create_h5_file(tmp, o);
   if (file < 0) {
     qs_set_message(msg, msglen, "%s: cannot create HDF5 file", tmp);
     return QS_ERR_HDF5;

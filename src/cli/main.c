@@ -26,9 +26,12 @@ void cli_error(const char *fmt, ...)
   va_end(ap);
 }
 
-/* Default output directory: out/<basename of the run file without .ini>. */
+/* Default output directory: out/<basename of the run file without .ini>
+ * (out/stdin for "-"). */
 static void default_out_dir(const char *path, char *out, size_t len)
 {
+  if (strcmp(path, "-") == 0) /* standard input */
+    path = "stdin";
   const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
   size_t n = strlen(base);
   if (n > 4 && strcmp(base + n - 4, ".ini") == 0)

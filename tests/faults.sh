@@ -79,6 +79,21 @@ disk_full() {
 disk_full "disk full: HDF5 write fails" 8
 disk_full "disk full: TSV write fails after run.h5" 88
 
+# compare writes run.h5, summary.tsv and compare.tsv: one set.  A
+# compare.tsv that cannot be put in place (a directory of that name) fails
+# the run and leaves the other two as they were.
+out=$work/cmp_set
+"$QSYNC" compare "$base" --quiet --out "$out" >/dev/null
+cp "$out/run.h5" "$work/cmp_before.h5"
+rm "$out/compare.tsv" && mkdir "$out/compare.tsv"
+"$QSYNC" compare "$base" --quiet --seed 99 --out "$out" >/dev/null 2>"$work/cmp.err"
+rc=$?
+if [ "$rc" = 3 ] && cmp -s "$out/run.h5" "$work/cmp_before.h5" && [ -z "$(leftovers "$out")" ]; then
+  ok "compare: a failed compare.tsv keeps run.h5 (exit 3)"
+else
+  bad "compare set: exit $rc (expected 3), run.h5 $(cmp -s "$out/run.h5" "$work/cmp_before.h5" && echo kept || echo changed), left: $(leftovers "$out"): $(cat "$work/cmp.err")"
+fi
+
 # ---- two concurrent runs on one --out -----------------------------------------
 # A result of ~70 MB (stored density matrices) takes long enough to write
 # that two runs' writes overlap and that a signal can arrive while the

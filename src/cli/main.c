@@ -222,6 +222,14 @@ int main(int argc, char **argv)
   int rc = claim_output(&ctx, out_dir, path);
   if (rc == EXIT_OK)
     rc = command->run(&ctx);
+  /* The command's files are one set: all renamed into place now, or none
+   * when one of them failed (then a command that ended well fails). */
+  char msg_commit[1024 + QS_RUNFILE_MAX_PATH];
+  if (qs_outdir_commit(msg_commit, sizeof msg_commit) != QS_OK) {
+    cli_error("%s", msg_commit);
+    if (rc == EXIT_OK || rc == EXIT_COMPARE_FAILED)
+      rc = EXIT_RUNTIME;
+  }
   qs_outdir_release();
   qs_runfile_release(&ctx.cfg);
   return rc;

@@ -141,5 +141,18 @@ else
   bad "eps = 0 writes no inf"
 fi
 
+# Defect 9: an out-of-memory ensemble blames the settings that drive its
+# size, not the integrator's (rtol/atol, max_steps).
+f=$(file oom "[model]" "g = 1" "[run]" "ntraj = 2" "t_end = 1" "burn_in = 0" "n_times = 1000000")
+out=$(ulimit -v 400000; "$QSYNC" run "$f" --quiet --threads 1 --out "$work/oom" 2>&1)
+rc=$?
+if ! (ulimit -v 400000; "$QSYNC" --version >/dev/null 2>&1) 2>/dev/null; then
+  echo "SKIP: out of memory message (qsync does not start under ulimit -v: a sanitizer build)"
+elif [ $rc -eq 3 ] && grep -qF "[run] n_times" <<<"$out" && ! grep -q "max_steps" <<<"$out"; then
+  ok "out of memory names [run] n_times, not max_steps"
+else
+  bad "out of memory names [run] n_times, not max_steps (exit $rc: $out)"
+fi
+
 echo "input: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -558,7 +558,8 @@ qs_status qs_runfile_key_get(int i, qs_runfile_key_info *info)
  * ambiguity refused instead of resolved silently: a section name with ':'
  * or brackets, an unknown section even when empty, a key written twice
  * (also in a repeated section, which continues the first), a line that is
- * neither.  Lines end at LF, CRLF or a lone CR. */
+ * neither, a text without any section.  Lines end at LF, CRLF or a lone
+ * CR. */
 
 typedef struct {
   int line;
@@ -737,6 +738,13 @@ static qs_status ini_parse(const char *text, size_t len, const char *path, ini_d
       st = ini_section_line(doc, line, line_no, path, msg, msglen);
     else
       st = ini_key_line(doc, line, line_no, path, msg, msglen);
+  }
+  /* An empty text is more often a failed pipe (<(cmd) whose cmd failed)
+   * than a wish for every default. */
+  if (st == QS_OK && doc->n_sections == 0) {
+    qs_set_message(msg, msglen, "%s: the run file has no [section] (empty?); for every "
+                   "default write one header, e.g. [model]", path);
+    st = QS_ERR_RUNFILE;
   }
   if (st != QS_OK)
     ini_doc_free(doc);

@@ -107,6 +107,7 @@ if [ $? -eq 0 ] && [ -s "$work/out/stdin/summary.tsv" ]; then
 else
   bad "'-' writes to out/stdin by default ($out)"
 fi
+expect "an empty pipe (a failed <(cmd)) refused" 2 "no [section]" -- steady <(false) --out "$work/o"
 mkdir -p "$work/dir.ini"
 expect "directory refused" 2 "dir.ini" "directory" -- steady "$work/dir.ini" --out "$work/o"
 

@@ -275,7 +275,8 @@ static const char reference_intro[] =
   "(even an empty one) or key, a header that is not a section name ([model:g]), a key "
   "written twice (a repeated section continues the first), a value that does not parse or "
   "a value outside its range is an error (exit status 2) whose message names the file, the "
-  "line, the section and the key. "
+  "line, the section and the key; so is a file without any [section] (for every default "
+  "write [model] alone). "
   "--set section.key=value overrides a key with the same checks.";
 
 void cli_runfile_reference(FILE *f, char format)

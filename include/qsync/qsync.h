@@ -26,5 +26,6 @@
 #include "qsync/qubit_map.h"
 #include "qsync/runfile.h"
 #include "qsync/output.h"
+#include "qsync/resources.h"
 
 #endif

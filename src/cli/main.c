@@ -101,7 +101,7 @@ int main(int argc, char **argv)
     {"seed", required_argument, NULL, 's'},  {"ntraj", required_argument, NULL, 'n'},
     {"set", required_argument, NULL, 'S'},   {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},        {"strict", no_argument, NULL, 'x'},
-    {NULL, 0, NULL, 0}};
+    {"max-memory", required_argument, NULL, 'm'}, {NULL, 0, NULL, 0}};
   /* First pass: collect the options; the run file is loaded before they
    * are applied so that overrides win. */
   enum { MAX_SETS = 256 };
@@ -124,6 +124,13 @@ int main(int argc, char **argv)
       break;
     case 'x':
       ctx.strict = 1;
+      break;
+    case 'm':
+      if (qs_resources_parse_size(optarg, &ctx.max_memory) != QS_OK) {
+        cli_error("--max-memory '%s': expected a size > 0 such as 8G, 500M or 123456 (bytes)",
+                  optarg);
+        return EXIT_BAD_INPUT;
+      }
       break;
     case 'h':
       cli_command_help(stdout, command);
@@ -175,7 +182,9 @@ int main(int argc, char **argv)
     snprintf(ctx.out_dir, sizeof ctx.out_dir, "%s", out_dir);
   else
     default_out_dir(path, ctx.out_dir, sizeof ctx.out_dir);
-  int rc = command->run(&ctx);
+  int rc = cli_check_resources(&ctx);
+  if (rc == EXIT_OK)
+    rc = command->run(&ctx);
   qs_runfile_release(&ctx.cfg);
   return rc;
 }

@@ -88,6 +88,7 @@ test: deps
 	$(MAKE) $(QSYNC) $(TESTS) $(PCG_REF)
 	QS_PCG_REFERENCE=$(PCG_REF) QSYNC=$(QSYNC) $(TESTS)
 	QSYNC=$(QSYNC) bash tests/cli_errors.sh
+	QSYNC=$(QSYNC) bash tests/resources.sh
 	QSYNC=$(QSYNC) bash tests/docs.sh
 	bash tests/install.sh
 

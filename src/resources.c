@@ -453,10 +453,15 @@ qs_status qs_resources_check(const qs_runconfig *cfg, const qs_resource_estimate
     describe_dimension(cfg, est, dim, sizeof dim);
     work_drivers(cfg, est, drivers, sizeof drivers);
     format_seconds(est->seconds, need, sizeof need);
-    format_seconds(lim->max_seconds, have, sizeof have);
+    have[0] = '\0';
+    if (lim->max_seconds >= 120.0) {
+      char text[24];
+      format_seconds(lim->max_seconds, text, sizeof text);
+      snprintf(have, sizeof have, " (%s)", text);
+    }
     qs_set_message(msg, msglen,
-                   "%s would take ~%s by a coarse estimate, above [run] max_wall = %g s "
-                   "(%s); driven by %s and %s; raise [run] max_wall (--set run.max_wall=SECONDS) "
+                   "%s would take ~%s by a coarse estimate, above [run] max_wall = %g s"
+                   "%s; driven by %s and %s; raise [run] max_wall (--set run.max_wall=SECONDS) "
                    "if that is intended",
                    task_names[est->task], need, lim->max_seconds, have, drivers, dim);
     return QS_ERR_TOO_LARGE;

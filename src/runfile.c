@@ -66,7 +66,7 @@ static const key_entry key_table[] = {
     "initial CVODE step after a jump as a fraction of the last step; 0 = CVODE's estimate (docs/benchmarks.md, restart cost)"},
    KEY_REAL, CFG(restart_step), 0, 1, NULL},
   {{"run", "max_wall", "s", "86400", "1 .. 1e12",
-    "every command: refuse work whose coarse estimate exceeds this wall time, and stop (exit 3) a computation that runs longer (docs/cli.md, resources)"},
+    "every command: refuse work whose coarse estimate exceeds this wall time, and stop (exit 3) a computation that runs longer (docs/cli.md, Resource limits)"},
    KEY_REAL, CFG(max_wall), 1, 1e12, NULL},
   {{"steady", "method", "-", LIBRARY, "auto | dense | sparse_lu | sylvester | krylov",
     "exact steady-state solver (docs/methods.md); auto: dense up to dimension 32, sparse LU up to 256 if its memory estimate fits, else krylov"},

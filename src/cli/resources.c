@@ -15,6 +15,7 @@ void cli_wall_guard(void)
     guard_deadline = 0.0; /* report once */
     cli_error("stopped: the computation ran longer than [run] max_wall = %g s; no results "
               "were written (raise it with --set run.max_wall=SECONDS)", guard_limit);
+    qs_outdir_release(); /* no result was written yet: only the lock goes */
     exit(EXIT_RUNTIME);
   }
 }

@@ -56,6 +56,8 @@ typedef struct {
   long store_rho;
   long max_steps;
   double restart_step;
+  double max_wall;             /* seconds: limit of the estimated and the
+                                  actual wall time (resources.h) */
   /* [steady] */
   qs_steady_method steady_method;
   double steady_tol;           /* residual target of the iterative methods */

@@ -63,6 +63,8 @@ static const struct {
   {"--set section.key=value", "override a run-file key, with the same checks (repeatable)"},
   {"--quiet", "no progress bar and no tables"},
   {"--strict", "an unconverged cavity truncation is an error (exit 3)"},
+  {"--max-memory SIZE", "refuse (exit 2) a command whose memory estimate exceeds SIZE (8G, 500M; "
+                        "default 80% of the available memory); see also [run] max_wall"},
   {"--help", "the command's help"},
 };
 

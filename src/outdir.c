@@ -1,0 +1,293 @@
+/* The output directory: checks, lock, and sets of files written whole;
+ * see include/qsync/outdir.h. */
+#include "outdir_impl.h"
+#include "message_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- The lock --------------------------------------------------------------- */
+
+typedef struct {
+  int fd;                            /* -1 when not held */
+  char path[QS_OUTSET_PATH];         /* DIR/.qsync.lock */
+  char dir[QS_RUNFILE_MAX_PATH];
+  dev_t dev;                         /* the directory's identity */
+  ino_t ino;
+  int created;                       /* the claim created the directory */
+} outdir_lock;
+
+/* The process's claim (qs_outdir_claim) and a claim taken by one write of
+ * output.c on another directory; both are static so that a signal handler
+ * can remove their lock files. */
+static outdir_lock claimed = {.fd = -1};
+static outdir_lock transient = {.fd = -1};
+
+/* Create dir and its parents; *created tells whether the last one is new. */
+static qs_status make_dirs(const char *dir, int *created, char *msg, size_t msglen)
+{
+  char path[QS_RUNFILE_MAX_PATH];
+  snprintf(path, sizeof path, "%s", dir);
+  *created = 0;
+  for (char *p = path + 1; ; p++) {
+    if (*p == '/' || *p == '\0') {
+      char saved = *p;
+      *p = '\0';
+      int made = mkdir(path, 0777) == 0;
+      if (!made && errno != EEXIST) {
+        qs_set_message(msg, msglen, "%s: cannot create output directory (%s)", path,
+                       strerror(errno));
+        return QS_ERR_IO;
+      }
+      *p = saved;
+      if (saved == '\0') {
+        *created = made;
+        break;
+      }
+    }
+  }
+  return QS_OK;
+}
+
+/* Open and lock DIR/.qsync.lock.  The lock file is removed on release, so
+ * the lock taken must be on the file that the path still names (another
+ * process may have removed it between our open and our flock). */
+static qs_status take_lock(outdir_lock *l, char *msg, size_t msglen)
+{
+  snprintf(l->path, sizeof l->path, "%s/%s", l->dir, QS_OUTDIR_LOCK_NAME);
+  for (int attempt = 0; attempt < 100; attempt++) {
+    int fd = open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) {
+      qs_set_message(msg, msglen, "%s: output directory is not writable (%s)", l->dir,
+                     strerror(errno));
+      return QS_ERR_IO;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      int busy = errno == EWOULDBLOCK;
+      int e = errno;
+      close(fd);
+      qs_set_message(msg, msglen,
+                     busy ? "%s: another qsync run is writing to this output directory "
+                            "(lock %s); wait for it or choose another --out"
+                          : "%s: cannot lock the output directory (%s)",
+                     l->dir, busy ? l->path : strerror(e));
+      return QS_ERR_IO;
+    }
+    struct stat held, named;
+    if (fstat(fd, &held) == 0 && stat(l->path, &named) == 0 && held.st_ino == named.st_ino &&
+        held.st_dev == named.st_dev) {
+      l->fd = fd;
+      return QS_OK;
+    }
+    close(fd);
+  }
+  qs_set_message(msg, msglen, "%s: cannot lock the output directory", l->dir);
+  return QS_ERR_IO;
+}
+
+static qs_status lock_dir(outdir_lock *l, const char *dir, char *msg, size_t msglen)
+{
+  if (!dir[0]) {
+    qs_set_message(msg, msglen, "empty output directory name");
+    return QS_ERR_INVALID;
+  }
+  size_t len = strlen(dir);
+  if (len >= QS_RUNFILE_MAX_PATH) {
+    qs_set_message(msg, msglen, "%.40s...: output directory name too long (%zu characters, "
+                   "at most %d)", dir, len, QS_RUNFILE_MAX_PATH - 1);
+    return QS_ERR_INVALID;
+  }
+  snprintf(l->dir, sizeof l->dir, "%s", dir);
+  qs_status st = make_dirs(dir, &l->created, msg, msglen);
+  struct stat s;
+  if (st == QS_OK && (stat(dir, &s) != 0 || !S_ISDIR(s.st_mode))) {
+    qs_set_message(msg, msglen, "%s: output location exists and is not a directory", dir);
+    st = QS_ERR_IO;
+  }
+  if (st == QS_OK)
+    st = take_lock(l, msg, msglen);
+  if (st != QS_OK) {
+    if (l->created)
+      rmdir(dir);
+    return st;
+  }
+  l->dev = s.st_dev;
+  l->ino = s.st_ino;
+  return QS_OK;
+}
+
+static void unlock_dir(outdir_lock *l)
+{
+  if (l->fd < 0)
+    return;
+  /* Unlink while holding the lock: see take_lock. */
+  unlink(l->path);
+  close(l->fd);
+  l->fd = -1;
+  if (l->created)
+    rmdir(l->dir); /* only when the run left nothing in it */
+}
+
+static int holds(const outdir_lock *l, const char *dir)
+{
+  struct stat s;
+  return l->fd >= 0 && stat(dir, &s) == 0 && s.st_dev == l->dev && s.st_ino == l->ino;
+}
+
+int qs_outdir_holds(const char *dir)
+{
+  return dir && holds(&claimed, dir);
+}
+
+qs_status qs_outdir_claim(const char *dir, char *msg, size_t msglen)
+{
+  if (!dir)
+    return QS_ERR_INVALID;
+  if (holds(&claimed, dir))
+    return QS_OK;
+  qs_outdir_release();
+  return lock_dir(&claimed, dir, msg, msglen);
+}
+
+/* ---- The set of files --------------------------------------------------------- */
+
+enum { MAX_SET_FILES = 64 };
+
+static struct {
+  char dir[QS_RUNFILE_MAX_PATH];
+  char tmp[MAX_SET_FILES][QS_OUTSET_PATH];
+  char final[MAX_SET_FILES][QS_OUTSET_PATH];
+  volatile sig_atomic_t n;           /* registered temporaries */
+} set;
+
+void qs_outset_begin(const char *dir)
+{
+  qs_outset_discard();
+  snprintf(set.dir, sizeof set.dir, "%s", dir);
+}
+
+int qs_outset_add(const char *name, char *tmp, size_t tmplen, char *msg, size_t msglen)
+{
+  int k = set.n;
+  char path[QS_OUTSET_PATH], final[QS_OUTSET_PATH];
+  if (strchr(name, '/') || k == MAX_SET_FILES ||
+      snprintf(final, sizeof final, "%s/%s", set.dir, name) >= (int)sizeof final ||
+      snprintf(path, sizeof path, "%s/.%s.XXXXXX", set.dir, name) >= (int)sizeof path ||
+      strlen(path) >= tmplen) {
+    qs_set_message(msg, msglen, "%s/%s: invalid output file name or too many files", set.dir,
+                   name);
+    return -1;
+  }
+  /* Registered before it exists, so that a signal cannot leave it behind. */
+  memcpy(set.final[k], final, sizeof final);
+  memcpy(set.tmp[k], path, sizeof path);
+  set.n = k + 1;
+  int fd = mkstemp(set.tmp[k]);
+  if (fd < 0) {
+    qs_set_message(msg, msglen, "%s: cannot create a temporary in the output directory (%s)",
+                   set.final[k], strerror(errno));
+    set.n = k;
+    return -1;
+  }
+  snprintf(tmp, tmplen, "%s", set.tmp[k]);
+  mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask); /* mkstemp makes 0600; results stay as readable as before */
+  return fd;
+}
+
+int qs_outset_sync_path(const char *path)
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  int err = fsync(fd);
+  int e = errno;
+  close(fd);
+  errno = e;
+  return err;
+}
+
+void qs_outset_discard(void)
+{
+  for (int k = set.n - 1; k >= 0; k--) {
+    unlink(set.tmp[k]);
+    set.n = k;
+  }
+}
+
+qs_status qs_outset_commit(char *msg, size_t msglen)
+{
+  for (int k = 0; k < set.n; k++) {
+    struct stat s;
+    if (stat(set.final[k], &s) == 0 && S_ISDIR(s.st_mode)) {
+      qs_set_message(msg, msglen, "%s: is a directory; no result file was changed",
+                     set.final[k]);
+      qs_outset_discard();
+      return QS_ERR_IO;
+    }
+  }
+  for (int k = 0; k < set.n; k++) {
+    if (rename(set.tmp[k], set.final[k]) != 0) {
+      qs_set_message(msg, msglen, "%s: cannot rename the finished file into place (%s)",
+                     set.final[k], strerror(errno));
+      for (int j = k; j < set.n; j++)
+        unlink(set.tmp[j]);
+      set.n = 0;
+      return QS_ERR_IO;
+    }
+  }
+  set.n = 0;
+  /* The renames are durable once the directory is synced. */
+  int fd = open(set.dir, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    fsync(fd);
+    close(fd);
+  }
+  return QS_OK;
+}
+
+qs_status qs_outset_lock(const char *dir, int *taken, char *msg, size_t msglen)
+{
+  *taken = 0;
+  if (holds(&claimed, dir))
+    return QS_OK;
+  unlock_dir(&transient);
+  qs_status st = lock_dir(&transient, dir, msg, msglen);
+  *taken = st == QS_OK;
+  return st;
+}
+
+void qs_outset_unlock(void)
+{
+  unlock_dir(&transient);
+}
+
+/* ---- Release ------------------------------------------------------------------ */
+
+void qs_outdir_release(void)
+{
+  qs_outset_discard();
+  unlock_dir(&transient);
+  unlock_dir(&claimed);
+}
+
+void qs_outdir_abandon(void)
+{
+  for (int k = set.n - 1; k >= 0; k--)
+    unlink(set.tmp[k]);
+  if (transient.fd >= 0)
+    unlink(transient.path);
+  if (claimed.fd >= 0) {
+    unlink(claimed.path);
+    if (claimed.created)
+      rmdir(claimed.dir);
+  }
+}

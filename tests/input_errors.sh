@@ -143,9 +143,10 @@ else
 fi
 
 # Defect 9: an out-of-memory ensemble blames the settings that drive its
-# size, not the integrator's (rtol/atol, max_steps).
+# size, not the integrator's (rtol/atol, max_steps).  --max-memory lifts
+# the estimate's refusal so that malloc fails under ulimit -v.
 f=$(file oom "[model]" "g = 1" "[run]" "ntraj = 2" "t_end = 1" "burn_in = 0" "n_times = 1000000")
-out=$(ulimit -v 400000; "$QSYNC" run "$f" --quiet --threads 1 --out "$work/oom" 2>&1)
+out=$(ulimit -v 400000; "$QSYNC" run "$f" --quiet --threads 1 --max-memory 100G --out "$work/oom" 2>&1)
 rc=$?
 if ! (ulimit -v 400000; "$QSYNC" --version >/dev/null 2>&1) 2>/dev/null; then
   echo "SKIP: out of memory message (qsync does not start under ulimit -v: a sanitizer build)"

@@ -90,6 +90,7 @@ test: deps
 	QSYNC=$(QSYNC) bash tests/cli_errors.sh
 	QSYNC=$(QSYNC) bash tests/input_errors.sh
 	QSYNC=$(QSYNC) bash tests/faults.sh
+	QSYNC=$(QSYNC) bash tests/resources.sh
 	QSYNC=$(QSYNC) bash tests/docs.sh
 	bash tests/install.sh
 

@@ -72,6 +72,9 @@ static const key_entry key_table[] = {
   {{"run", "restart_step", "1", LIBRARY, "0 .. 1",
     "initial CVODE step after a jump as a fraction of the last step; 0 = CVODE's estimate (docs/benchmarks.md, restart cost)"},
    KEY_REAL, CFG(restart_step), 0, 1, NULL},
+  {{"run", "max_wall", "s", "86400", "1 .. 1e12",
+    "every command: refuse work whose coarse estimate exceeds this wall time, and stop (exit 3) a computation that runs longer (docs/cli.md, Resource limits)"},
+   KEY_REAL, CFG(max_wall), 1, 1e12, NULL},
   {{"steady", "method", "-", LIBRARY, "auto | dense | sparse_lu | sylvester | krylov",
     "exact steady-state solver (docs/methods.md); auto: dense up to dimension 32, sparse LU up to 256 if its memory estimate fits, else krylov"},
    KEY_METHOD, CFG(steady_method), 0, 0, NULL},
@@ -558,7 +561,8 @@ qs_status qs_runfile_key_get(int i, qs_runfile_key_info *info)
  * ambiguity refused instead of resolved silently: a section name with ':'
  * or brackets, an unknown section even when empty, a key written twice
  * (also in a repeated section, which continues the first), a line that is
- * neither.  Lines end at LF, CRLF or a lone CR. */
+ * neither, a text without any section.  Lines end at LF, CRLF or a lone
+ * CR. */
 
 typedef struct {
   int line;
@@ -737,6 +741,13 @@ static qs_status ini_parse(const char *text, size_t len, const char *path, ini_d
       st = ini_section_line(doc, line, line_no, path, msg, msglen);
     else
       st = ini_key_line(doc, line, line_no, path, msg, msglen);
+  }
+  /* An empty text is more often a failed pipe (<(cmd) whose cmd failed)
+   * than a wish for every default. */
+  if (st == QS_OK && doc->n_sections == 0) {
+    qs_set_message(msg, msglen, "%s: the run file has no [section] (empty?); for every "
+                   "default write one header, e.g. [model]", path);
+    st = QS_ERR_RUNFILE;
   }
   if (st != QS_OK)
     ini_doc_free(doc);

@@ -309,6 +309,8 @@ static void test_ambiguous_text_refused(void)
   expect_load("[run]\n= 3\n", QS_ERR_RUNFILE, "line 2", "not key = value");
   expect_load("[compare]\nz_threshold = \"3\" 4\n", QS_ERR_RUNFILE, "line 2",
               "after the closing quote");
+  expect_load("", QS_ERR_RUNFILE, "no [section]", NULL);
+  expect_load("# only a comment\n\n", QS_ERR_RUNFILE, "no [section]", NULL);
 }
 
 /* Load text and return the config; the text must load. */

@@ -27,5 +27,6 @@
 #include "qsync/runfile.h"
 #include "qsync/output.h"
 #include "qsync/outdir.h"
+#include "qsync/resources.h"
 
 #endif

@@ -11,7 +11,9 @@
  * that is not a section name ([model:g]), an unknown section even when
  * empty, a key written twice (naming both lines; a repeated section
  * continues the first, so a key may not be set in both), a line that is
- * neither a header, key = value nor a comment, and a NUL byte.
+ * neither a header, key = value nor a comment, a NUL byte, and a text
+ * without any [section] (empty: more often a failed pipe than a wish
+ * for every default; "[model]" alone runs every default).
  * Lines end at LF, CRLF or a lone CR.  Messages name the file and line.
  *
  * Thread safety: the loader keeps no global state; distinct configs may
@@ -54,6 +56,8 @@ typedef struct {
   long store_rho;
   long max_steps;
   double restart_step;
+  double max_wall;             /* seconds: limit of the estimated and the
+                                  actual wall time (resources.h) */
   /* [steady] */
   qs_steady_method steady_method;
   double steady_tol;           /* residual target of the iterative methods */

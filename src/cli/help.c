@@ -63,6 +63,8 @@ static const struct {
   {"--set section.key=value", "override a run-file key, with the same checks (repeatable)"},
   {"--quiet", "no progress bar and no tables"},
   {"--strict", "an unconverged cavity truncation is an error (exit 3)"},
+  {"--max-memory SIZE", "refuse (exit 2) a command whose memory estimate exceeds SIZE (8G, 500M; "
+                        "default 80% of the available memory); see also [run] max_wall"},
   {"--help", "the command's help"},
 };
 
@@ -275,7 +277,8 @@ static const char reference_intro[] =
   "(even an empty one) or key, a header that is not a section name ([model:g]), a key "
   "written twice (a repeated section continues the first), a value that does not parse or "
   "a value outside its range is an error (exit status 2) whose message names the file, the "
-  "line, the section and the key. "
+  "line, the section and the key; so is a file without any [section] (for every default "
+  "write [model] alone). "
   "--set section.key=value overrides a key with the same checks.";
 
 void cli_runfile_reference(FILE *f, char format)

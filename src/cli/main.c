@@ -149,7 +149,7 @@ int main(int argc, char **argv)
     {"seed", required_argument, NULL, 's'},  {"ntraj", required_argument, NULL, 'n'},
     {"set", required_argument, NULL, 'S'},   {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},        {"strict", no_argument, NULL, 'x'},
-    {NULL, 0, NULL, 0}};
+    {"max-memory", required_argument, NULL, 'm'}, {NULL, 0, NULL, 0}};
   /* First pass: collect the options; the run file is loaded before they
    * are applied so that overrides win. */
   enum { MAX_SETS = 256 };
@@ -172,6 +172,13 @@ int main(int argc, char **argv)
       break;
     case 'x':
       ctx.strict = 1;
+      break;
+    case 'm':
+      if (qs_resources_parse_size(optarg, &ctx.max_memory) != QS_OK) {
+        cli_error("--max-memory '%s': expected a size > 0 such as 8G, 500M or 123456 (bytes)",
+                  optarg);
+        return EXIT_BAD_INPUT;
+      }
       break;
     case 'h':
       cli_command_help(stdout, command);
@@ -219,7 +226,10 @@ int main(int argc, char **argv)
     qs_runfile_release(&ctx.cfg);
     return EXIT_BAD_INPUT;
   }
-  int rc = claim_output(&ctx, out_dir, path);
+  /* Resources first: a command refused for its size creates no --out. */
+  int rc = cli_check_resources(&ctx);
+  if (rc == EXIT_OK)
+    rc = claim_output(&ctx, out_dir, path);
   if (rc == EXIT_OK)
     rc = command->run(&ctx);
   /* The command's files are one set: all renamed into place now, or none

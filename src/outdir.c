@@ -246,7 +246,21 @@ int qs_outset_sync_path(const char *path)
   return err;
 }
 
+static qs_status rename_all(file_set *fs, char *msg, size_t msglen);
+
+/* Set while the renames of a set run: a signal then waits for their end
+ * (qs_outdir_abandon), so that a set is never half in place. */
+static volatile sig_atomic_t committing, deferred_signal;
+
 static qs_status commit(file_set *fs, char *msg, size_t msglen)
+{
+  committing = 1;
+  qs_status st = rename_all(fs, msg, msglen);
+  committing = 0;
+  return st;
+}
+
+static qs_status rename_all(file_set *fs, char *msg, size_t msglen)
 {
   for (int k = 0; k < fs->n; k++) {
     struct stat s;
@@ -334,8 +348,17 @@ void qs_outdir_release(void)
   unlock_dir(&claimed);
 }
 
-void qs_outdir_abandon(void)
+int qs_outdir_pending_signal(void)
 {
+  return deferred_signal;
+}
+
+int qs_outdir_abandon(int sig)
+{
+  if (committing) {
+    deferred_signal = sig;
+    return 0;
+  }
   for (int k = staged.n - 1; k >= 0; k--)
     unlink(staged.tmp[k]);
   for (int k = transient_set.n - 1; k >= 0; k--)
@@ -347,4 +370,5 @@ void qs_outdir_abandon(void)
     if (claimed.created)
       rmdir(claimed.dir);
   }
+  return 1;
 }

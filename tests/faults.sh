@@ -197,6 +197,20 @@ for sig in INT TERM; do
   fi
 done
 
+# SIGKILL cannot be handled: the lock file stays, but the lock dies with
+# the process, so the next run on the same --out is not refused.
+out=$work/killed
+"$QSYNC" run "$base" --quiet "${slow[@]}" --out "$out" 2>/dev/null &
+p=$!
+sleep 0.5
+kill -KILL $p
+wait $p 2>/dev/null
+if "$QSYNC" run "$base" --quiet --out "$out" 2>"$work/killed.err" && [ -s "$out/run.h5" ]; then
+  ok "a run after a SIGKILLed one on the same --out"
+else
+  bad "after SIGKILL: $(cat "$work/killed.err")"
+fi
+
 # ---- unusable --out refused before the work (< 1 s for a ~2 s run) -------------
 touch "$work/a_file"
 seg=$(printf 'd%.0s' $(seq 200))

@@ -55,8 +55,14 @@ qs_status qs_outdir_commit(char *msg, size_t msglen);
  * when nothing is claimed. */
 void qs_outdir_release(void);
 
-/* The same as qs_outdir_release, restricted to async-signal-safe calls
- * (unlink only): for a SIGINT/SIGTERM handler that then calls _exit. */
-void qs_outdir_abandon(void);
+/* For a SIGINT/SIGTERM handler: the same as qs_outdir_release with
+ * async-signal-safe calls only (unlink, rmdir), then 1: the handler may
+ * _exit.  While a set is being renamed into place it does nothing but note
+ * `sig` and returns 0: the handler returns, and the program exits after
+ * the renames when qs_outdir_pending_signal says so. */
+int qs_outdir_abandon(int sig);
+
+/* The signal noted by qs_outdir_abandon during the renames, or 0. */
+int qs_outdir_pending_signal(void);
 
 #endif

@@ -97,6 +97,9 @@ test: deps
 	$(MAKE) $(QSYNC) $(TESTS) $(PCG_REF)
 	QS_PCG_REFERENCE=$(PCG_REF) QSYNC=$(QSYNC) $(TESTS)
 	QSYNC=$(QSYNC) bash tests/cli_errors.sh
+	QSYNC=$(QSYNC) bash tests/input_errors.sh
+	QSYNC=$(QSYNC) bash tests/faults.sh
+	QSYNC=$(QSYNC) bash tests/resources.sh
 	QSYNC=$(QSYNC) bash tests/docs.sh
 	QSYNC=$(QSYNC) bash tests/bad_inputs.sh
 	bash tests/install.sh
@@ -160,6 +163,7 @@ check: deps
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  QS_PCG_REFERENCE=build-san/pcg_reference.txt QSYNC=build-san/qsync build-san/test_qsync
 	ASAN_OPTIONS=detect_leaks=1 QSYNC=build-san/qsync bash tests/cli_errors.sh
+	ASAN_OPTIONS=detect_leaks=1 QSYNC=build-san/qsync bash tests/faults.sh
 
 # libFuzzer over run-file loading, overrides, model construction and the
 # output-directory name (tests/fuzz/fuzz_runfile.c), with ASan and UBSan,

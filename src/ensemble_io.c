@@ -304,7 +304,7 @@ qs_status qs_ensemble_read(const char *path, const qs_accum_type *const *extra, 
   if (!path || !out || n_extra < 0 || (n_extra > 0 && !extra))
     return QS_ERR_INVALID;
   *out = NULL;
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors become messages, not stderr dumps */
+  qs_h5_begin();
   hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   hid_t raw = file < 0 ? -1 : H5Gopen2(file, "/trajectory/raw", H5P_DEFAULT);
   qs_status st = raw < 0 ? QS_ERR_HDF5 : read_raw(file, raw, extra, n_extra, out, msg, msglen);
@@ -326,7 +326,7 @@ qs_status qs_ensemble_write(const char *path, const qs_ensemble_result *res, cha
 {
   if (!path || !res)
     return QS_ERR_INVALID;
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  qs_h5_begin();
   hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   hid_t g = file < 0 ? -1 : qs_h5_create_group(file, "trajectory");
   hsize_t n_times = (hsize_t)res->n_times;

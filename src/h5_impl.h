@@ -6,6 +6,10 @@
 
 #include "qsync/ensemble.h"
 
+/* Call before any use of HDF5: no exit handler (it crashes after a failed
+ * close), and errors as statuses instead of stderr dumps. */
+void qs_h5_begin(void);
+
 /* A group without modification times (same run, same bytes); < 0 on error. */
 hid_t qs_h5_create_group(hid_t loc, const char *name);
 

@@ -2,6 +2,7 @@
 #include "qsync/output.h"
 #include "h5_impl.h"
 #include "message_impl.h"
+#include "outdir_impl.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -9,31 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-static qs_status make_dirs(const char *dir, char *msg, size_t msglen)
-{
-  char path[QS_RUNFILE_MAX_PATH];
-  if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-    qs_set_message(msg, msglen, "%s: output directory name too long", dir);
-    return QS_ERR_IO;
-  }
-  for (char *p = path + 1; ; p++) {
-    if (*p == '/' || *p == '\0') {
-      char saved = *p;
-      *p = '\0';
-      if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-        qs_set_message(msg, msglen, "%s: cannot create output directory (%s)", path,
-                strerror(errno));
-        return QS_ERR_IO;
-      }
-      *p = saved;
-      if (saved == '\0')
-        break;
-    }
-  }
-  return QS_OK;
-}
+#include <unistd.h>
 
 /* ---- HDF5 helpers: each returns 0 on success ----------------------------- */
 
@@ -44,6 +21,19 @@ static hid_t untimed(hid_t class_id)
   hid_t plist = H5Pcreate(class_id);
   H5Pset_obj_track_times(plist, 0);
   return plist;
+}
+
+void qs_h5_begin(void)
+{
+  /* HDF5's exit handler crashes (SIGSEGV in H5F__close_cb) on a file whose
+   * H5Fclose failed, as on a full disk; qsync closes every file it opens,
+   * so the handler has nothing to do.  Effective only before the first
+   * HDF5 call of the process, hence called before each use. */
+  static int first = 1;
+  if (first)
+    H5dont_atexit();
+  first = 0;
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors become messages, not stderr dumps */
 }
 
 hid_t qs_h5_create_group(hid_t loc, const char *name)
@@ -287,13 +277,37 @@ static int write_tables(hid_t file, const qs_output *o)
   return err;
 }
 
+/* HDF5 keeps attributes in the object header, at most 64 KiB each; a
+ * longer run-file text needs dense attribute storage (the HDF5 1.8 file
+ * format).  Only such files get it: every other run.h5 keeps its bytes. */
+#define H5_COMPACT_ATTR_MAX 60000
+
+static hid_t create_h5_file(const char *path, const qs_output *o)
+{
+  if (!o->cfg->text || strlen(o->cfg->text) < H5_COMPACT_ATTR_MAX)
+    return H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
+  hid_t file = -1;
+  if (fcpl >= 0 && fapl >= 0 && H5Pset_attr_phase_change(fcpl, 0, 0) >= 0 &&
+      H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST) >= 0)
+    file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
+  if (fcpl >= 0)
+    H5Pclose(fcpl);
+  if (fapl >= 0)
+    H5Pclose(fapl);
+  return file;
+}
+
+/* run.h5 of the set being written. */
 static qs_status write_h5(const char *dir, const qs_output *o, char *msg, size_t msglen)
 {
-  char tmp[QS_RUNFILE_MAX_PATH + 32], final[QS_RUNFILE_MAX_PATH + 32];
-  snprintf(tmp, sizeof tmp, "%s/.run.h5.tmp", dir);
-  snprintf(final, sizeof final, "%s/run.h5", dir);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors become messages, not stderr dumps */
-  hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  char tmp[QS_OUTSET_PATH];
+  int fd = qs_outset_add("run.h5", tmp, sizeof tmp, msg, msglen);
+  if (fd < 0)
+    return QS_ERR_IO;
+  close(fd); /* HDF5 opens it by name */
+  qs_h5_begin();
+  hid_t file = create_h5_file(tmp, o);
   if (file < 0) {
     qs_set_message(msg, msglen, "%s: cannot create HDF5 file", tmp);
     return QS_ERR_HDF5;
@@ -309,9 +323,8 @@ static qs_status write_h5(const char *dir, const qs_output *o, char *msg, size_t
     err = write_tables(file, o);
   if (H5Fclose(file) < 0)
     err = 1;
-  if (err || rename(tmp, final) != 0) {
-    remove(tmp);
-    qs_set_message(msg, msglen, "%s: writing HDF5 results failed", final);
+  if (err || qs_outset_sync_path(tmp) != 0) {
+    qs_set_message(msg, msglen, "%s/run.h5: writing HDF5 results failed", dir);
     return QS_ERR_HDF5;
   }
   return QS_OK;
@@ -381,77 +394,110 @@ static void tsv_table(FILE *f, const qs_table *t)
       fprintf(f, "%.12g%s", t->data[r * t->n_cols + c], c + 1 < t->n_cols ? "\t" : "\n");
 }
 
-/* Write name.tsv atomically: table t, or (t NULL) the default summary. */
-static qs_status write_tsv_file(const char *dir, const char *name, const qs_output *o,
-                                const qs_table *t, char *msg, size_t msglen)
+/* Write `text` (or, text NULL, table t or the default summary) to the
+ * temporary of NAME in the set being written. */
+static qs_status write_text_file(const char *name, const char *text, const qs_output *o,
+                                 const qs_table *t, char *msg, size_t msglen)
 {
-  char tmp[QS_RUNFILE_MAX_PATH + 64], final[QS_RUNFILE_MAX_PATH + 64];
-  snprintf(tmp, sizeof tmp, "%s/.%s.tsv.tmp", dir, name);
-  snprintf(final, sizeof final, "%s/%s.tsv", dir, name);
-  FILE *f = fopen(tmp, "w");
+  char tmp[QS_OUTSET_PATH];
+  int fd = qs_outset_add(name, tmp, sizeof tmp, msg, msglen);
+  FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
   if (!f) {
-    qs_set_message(msg, msglen, "%s: cannot write (%s)", tmp, strerror(errno));
+    if (fd >= 0) {
+      qs_set_message(msg, msglen, "%s: cannot write (%s)", tmp, strerror(errno));
+      close(fd);
+    }
     return QS_ERR_IO;
   }
-  if (t)
+  if (text)
+    fputs(text, f);
+  else if (t)
     tsv_table(f, t);
   else if (o->ens)
     tsv_time_series(f, o);
   else
     tsv_exact(f, o);
-  int err = ferror(f);
-  if (fclose(f) != 0 || err || rename(tmp, final) != 0) {
-    remove(tmp);
-    qs_set_message(msg, msglen, "%s: writing failed (%s)", final, strerror(errno));
+  int err = fflush(f) != 0 || ferror(f) || fsync(fd) != 0;
+  int e = errno;
+  if (fclose(f) != 0 || err) {
+    qs_set_message(msg, msglen, "%.*s%s: writing failed (%s)", (int)(strrchr(tmp, '/') - tmp + 1),
+                   tmp, name, strerror(err ? e : errno));
     return QS_ERR_IO;
   }
   return QS_OK;
 }
 
-static qs_status write_tsv(const char *dir, const qs_output *o, char *msg, size_t msglen)
+static qs_status write_tsv_file(const char *name, const qs_output *o, const qs_table *t,
+                                char *msg, size_t msglen)
+{
+  char file[256];
+  if (snprintf(file, sizeof file, "%s.tsv", name) >= (int)sizeof file) {
+    qs_set_message(msg, msglen, "%s: table name too long", name);
+    return QS_ERR_INVALID;
+  }
+  return write_text_file(file, NULL, o, t, msg, msglen);
+}
+
+static qs_status write_tsv(const qs_output *o, char *msg, size_t msglen)
 {
   int has_summary = 0;
   for (int i = 0; i < o->n_tables; i++) {
     has_summary |= strcmp(o->tables[i].name, "summary") == 0;
-    qs_status st = write_tsv_file(dir, o->tables[i].name, o, &o->tables[i], msg, msglen);
+    qs_status st = write_tsv_file(o->tables[i].name, o, &o->tables[i], msg, msglen);
     if (st != QS_OK)
       return st;
   }
-  return has_summary ? QS_OK : write_tsv_file(dir, "summary", o, NULL, msg, msglen);
+  return has_summary ? QS_OK : write_tsv_file("summary", o, NULL, msg, msglen);
+}
+
+/* Lock dir unless the process holds it, and write the set of files that
+ * `write` adds: renamed into place when all are complete, or (in the
+ * claimed directory) staged for qs_outdir_commit. */
+static qs_status write_set(const char *dir,
+                           qs_status (*write)(const char *, const void *, char *, size_t),
+                           const void *data, char *msg, size_t msglen)
+{
+  int locked_here = 0;
+  qs_status st = qs_outset_lock(dir, &locked_here, msg, msglen);
+  if (st != QS_OK)
+    return st;
+  qs_outset_begin(dir);
+  st = qs_outset_end(write(dir, data, msg, msglen), msg, msglen);
+  if (locked_here)
+    qs_outset_unlock();
+  return st;
+}
+
+static qs_status write_results(const char *dir, const void *data, char *msg, size_t msglen)
+{
+  const qs_output *o = data;
+  qs_status st = write_h5(dir, o, msg, msglen);
+  return st == QS_OK ? write_tsv(o, msg, msglen) : st;
 }
 
 qs_status qs_output_write(const char *dir, const qs_output *out, char *msg, size_t msglen)
 {
   if (!dir || !out || !out->cfg || !out->model || !out->command)
     return QS_ERR_INVALID;
-  qs_status st = make_dirs(dir, msg, msglen);
-  if (st == QS_OK)
-    st = write_h5(dir, out, msg, msglen);
-  if (st == QS_OK)
-    st = write_tsv(dir, out, msg, msglen);
-  return st;
+  return write_set(dir, write_results, out, msg, msglen);
+}
+
+typedef struct {
+  const char *name, *text;
+} named_text;
+
+static qs_status write_named_text(const char *dir, const void *data, char *msg, size_t msglen)
+{
+  (void)dir;
+  const named_text *t = data;
+  return write_text_file(t->name, t->text, NULL, NULL, msg, msglen);
 }
 
 qs_status qs_output_write_text(const char *dir, const char *name, const char *text,
                                char *msg, size_t msglen)
 {
-  qs_status st = make_dirs(dir, msg, msglen);
-  if (st != QS_OK)
-    return st;
-  char tmp[QS_RUNFILE_MAX_PATH + 64], final[QS_RUNFILE_MAX_PATH + 64];
-  snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
-  snprintf(final, sizeof final, "%s/%s", dir, name);
-  FILE *f = fopen(tmp, "w");
-  if (!f) {
-    qs_set_message(msg, msglen, "%s: cannot write (%s)", tmp, strerror(errno));
-    return QS_ERR_IO;
-  }
-  fputs(text, f);
-  int err = ferror(f);
-  if (fclose(f) != 0 || err || rename(tmp, final) != 0) {
-    remove(tmp);
-    qs_set_message(msg, msglen, "%s: writing failed", final);
-    return QS_ERR_IO;
-  }
-  return QS_OK;
+  if (!dir || !name || !text)
+    return QS_ERR_INVALID;
+  named_text t = {name, text};
+  return write_set(dir, write_named_text, &t, msg, msglen);
 }

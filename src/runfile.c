@@ -4,14 +4,14 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <iniparser/iniparser.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 typedef enum {
   KEY_REAL, KEY_INT, KEY_SEED, KEY_BOOL, KEY_METHOD,
@@ -39,6 +39,13 @@ typedef struct {
 
 #define CFG(field) offsetof(qs_runconfig, field)
 
+/* Shortest t_end: CVODE's first-step estimate squares the output spacing
+ * t_end / (n_times - 1); below about 1e-154 that underflows and CVODE
+ * refuses to start (CV_ILL_INPUT, "tstop is behind t").  With n_times
+ * <= 1e6 this floor keeps the spacing above 1e-106. */
+#define T_END_MIN 1e-100
+#define T_END_RANGE "1e-100 .. 1e12"
+
 static const key_entry key_table[] = {
   {{"run", "ntraj", "1", LIBRARY, "1 .. 1e9", "number of trajectories"},
    KEY_INT, CFG(ntraj), 1, 1e9, NULL},
@@ -46,8 +53,8 @@ static const key_entry key_table[] = {
    KEY_SEED, CFG(seed), 0, 0, NULL},
   {{"run", "threads", "1", LIBRARY, "1 .. 1024", "OpenMP threads (the results do not depend on it)"},
    KEY_INT, CFG(threads), 1, 1024, NULL},
-  {{"run", "t_end", "1/Gamma", "50", "> 0", "last output time (trajectories start at t = 0)"},
-   KEY_REAL, CFG(t_end), 1e-300, 1e12, NULL},
+  {{"run", "t_end", "1/Gamma", "50", T_END_RANGE, "last output time (trajectories start at t = 0)"},
+   KEY_REAL, CFG(t_end), T_END_MIN, 1e12, NULL},
   {{"run", "n_times", "1", "201", "2 .. 1e6", "output times, evenly spaced on [0, t_end]"},
    KEY_INT, CFG(n_times), 2, 1e6, NULL},
   {{"run", "rtol", "1", LIBRARY, "1e-14 .. 0.1", "CVODE relative tolerance"},
@@ -65,6 +72,9 @@ static const key_entry key_table[] = {
   {{"run", "restart_step", "1", LIBRARY, "0 .. 1",
     "initial CVODE step after a jump as a fraction of the last step; 0 = CVODE's estimate (docs/benchmarks.md, restart cost)"},
    KEY_REAL, CFG(restart_step), 0, 1, NULL},
+  {{"run", "max_wall", "s", "86400", "1 .. 1e12",
+    "every command: refuse work whose coarse estimate exceeds this wall time, and stop (exit 3) a computation that runs longer (docs/cli.md, Resource limits)"},
+   KEY_REAL, CFG(max_wall), 1, 1e12, NULL},
   {{"steady", "method", "-", LIBRARY, "auto | dense | sparse_lu | sylvester | krylov",
     "exact steady-state solver (docs/methods.md); auto: dense up to dimension 32, sparse LU up to 256 if its memory estimate fits, else krylov"},
    KEY_METHOD, CFG(steady_method), 0, 0, NULL},
@@ -77,8 +87,8 @@ static const key_entry key_table[] = {
   {{"steady", "restart", "1", LIBRARY, "1 .. 1000",
     "krylov: GMRES restart length (memory grows as (restart + 7) N^2 16 bytes)"},
    KEY_INT, CFG(steady_restart), 1, 1000, NULL},
-  {{"mesolve", "t_end", "model time", "100", "> 0", "master equation from t = 0 to t_end"},
-   KEY_REAL, CFG(me_t_end), 1e-300, 1e12, NULL},
+  {{"mesolve", "t_end", "model time", "100", T_END_RANGE, "master equation from t = 0 to t_end"},
+   KEY_REAL, CFG(me_t_end), T_END_MIN, 1e12, NULL},
   {{"mesolve", "n_times", "1", "201", "2 .. 1e6", "output times, evenly spaced on [0, t_end]"},
    KEY_INT, CFG(me_n_times), 2, 1e6, NULL},
   {{"mesolve", "rtol", "1", LIBRARY, "1e-14 .. 0.1", "CVODE relative tolerance"},
@@ -101,9 +111,9 @@ static const key_entry key_table[] = {
   {{"mesolve", "periodic_tol", "1", LIBRARY, "1e-14 .. 1e-2",
     "initial = periodic: stop at ||P rho - rho|| / ||rho|| below this (P: one period; the reachable residual is about the integrator's rtol)"},
    KEY_REAL, CFG(me_periodic_tol), 1e-14, 1e-2, NULL},
-  {{"rates", "t_end", "us", LIBRARY, "> t_skip",
+  {{"rates", "t_end", "us", LIBRARY, T_END_RANGE ", > t_skip",
     "qsync rates: relaxation from |e>_A|e>_B followed from t = 0 to t_end"},
-   KEY_REAL, CFG(rates_t_end), 1e-300, 1e12, NULL},
+   KEY_REAL, CFG(rates_t_end), T_END_MIN, 1e12, NULL},
   {{"rates", "n_times", "1", LIBRARY, "2 .. 1e6",
     "qsync rates: samples evenly spaced on [0, t_end], dt = t_end / (n_times - 1) (>= 3 of them at t >= t_skip)"},
    KEY_INT, CFG(rates_n_times), 2, 1e6, NULL},
@@ -543,105 +553,306 @@ qs_status qs_runfile_key_get(int i, qs_runfile_key_info *info)
   return QS_OK;
 }
 
-/* iniparser reports syntax errors through a process-wide callback. */
-static char ini_error[512];
+/* The run-file reader.  qsync reads the text whole (any size, from a
+ * regular file, a pipe or standard input) and parses that buffer, so the
+ * text recorded in run.h5 is exactly the text used.  The syntax is the
+ * INI subset iniparser 4.1 reads — '#'/';' comment lines and end-of-line
+ * comments, "key = value", quoted values, case-folded names — with every
+ * ambiguity refused instead of resolved silently: a section name with ':'
+ * or brackets, an unknown section even when empty, a key written twice
+ * (also in a repeated section, which continues the first), a line that is
+ * neither, a text without any section.  Lines end at LF, CRLF or a lone
+ * CR. */
 
-static int collect_ini_error(const char *fmt, ...)
+typedef struct {
+  int line;
+  const char *section, *key, *value;   /* point into ini_doc.buffer */
+} ini_entry;
+
+typedef struct {
+  const char *name;
+  int line;
+} ini_section;
+
+typedef struct {
+  char *buffer;          /* a modified copy of the text */
+  ini_entry *entries;
+  int n_entries;
+  ini_section *sections;
+  int n_sections;
+} ini_doc;
+
+static void ini_doc_free(ini_doc *doc)
 {
-  if (ini_error[0] != '\0')
-    return 0; /* keep the first message */
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(ini_error, sizeof ini_error, fmt, ap);
-  va_end(ap);
-  for (char *c = ini_error; *c; c++)
-    if (*c == '\n')
-      *c = ' ';
+  free(doc->buffer);
+  free(doc->entries);
+  free(doc->sections);
+  *doc = (ini_doc){0};
+}
+
+static int is_known_section(const char *name)
+{
+  if (strcmp(name, "model") == 0)
+    return 1;
+  for (int i = 0; i < N_KEYS; i++)
+    if (strcmp(key_table[i].info.section, name) == 0)
+      return 1;
   return 0;
 }
 
-static char *read_text(const char *path)
+/* s without its leading and trailing white space (in place). */
+static char *strip(char *s)
 {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  size_t cap = 4096, len = 0;
-  char *text = malloc(cap);
-  size_t got;
-  while (text && (got = fread(text + len, 1, cap - len - 1, f)) > 0) {
-    len += got;
-    if (cap - len - 1 == 0) {
-      char *bigger = realloc(text, cap *= 2);
-      if (!bigger)
-        free(text);
-      text = bigger;
-    }
-  }
-  if (text)
-    text[len] = '\0';
-  fclose(f);
-  return text;
+  while (isspace((unsigned char)*s))
+    s++;
+  size_t n = strlen(s);
+  while (n > 0 && isspace((unsigned char)s[n - 1]))
+    s[--n] = '\0';
+  return s;
 }
 
-/* Apply every key of the dictionary; [model] name first since it selects
- * the parameter table. */
-static qs_status apply_dictionary(qs_runconfig *cfg, dictionary *d, const char *path,
+static void lower(char *s)
+{
+  for (; *s; s++)
+    *s = (char)tolower((unsigned char)*s);
+}
+
+/* The text after '=': a quoted value runs to its closing quote (only a
+ * comment may follow); an unquoted one ends at ';' or '#'.  NULL when
+ * something else follows a closing quote. */
+static char *ini_value(char *s)
+{
+  s = strip(s);
+  if (*s == '"' || *s == '\'') {
+    char *close = strchr(s + 1, *s);
+    if (close) {
+      char *rest = strip(close + 1);
+      if (*rest != '\0' && *rest != ';' && *rest != '#')
+        return NULL;
+      *close = '\0';
+      return s + 1;
+    }
+  }
+  s[strcspn(s, ";#")] = '\0';
+  return strip(s);
+}
+
+/* A [section] header line (already stripped); QS_ERR_RUNFILE with msg set
+ * when it is not one qsync knows. */
+static qs_status ini_section_line(ini_doc *doc, char *line, int line_no, const char *path,
                                   char *msg, size_t msglen)
 {
-  const char *name = iniparser_getstring(d, "model:name", NULL);
-  if (name && set_key(cfg, path, "model", "name", name, msg, msglen) != QS_OK)
+  size_t n = strlen(line);
+  line[n - 1] = '\0';
+  char *name = strip(line + 1);
+  lower(name);
+  if (strpbrk(name, "[]:=") || *name == '\0') {
+    qs_set_message(msg, msglen, "%s: line %d: section header [%s] is not a section name "
+                   "(expected [model], [run], ...; a key goes on its own line as key = value)",
+                   path, line_no, name);
     return QS_ERR_RUNFILE;
-  int nsec = iniparser_getnsec(d);
-  for (int s = 0; s < nsec; s++) {
-    const char *section = iniparser_getsecname(d, s);
-    int nkeys = iniparser_getsecnkeys(d, section);
-    if (nkeys <= 0)
-      continue;
-    const char **keys = malloc((size_t)nkeys * sizeof *keys);
-    if (!keys)
-      return QS_ERR_NOMEM;
-    iniparser_getseckeys(d, section, keys);
-    qs_status st = QS_OK;
-    for (int k = 0; k < nkeys && st == QS_OK; k++) {
-      const char *full = keys[k];                 /* "section:key" */
-      const char *key = strchr(full, ':') ? strchr(full, ':') + 1 : full;
-      const char *value = iniparser_getstring(d, full, "");
-      if (strcasecmp(section, "model") == 0 && strcasecmp(key, "name") == 0)
-        continue;
-      st = set_key(cfg, path, section, key, value, msg, msglen);
-    }
-    free(keys);
-    if (st != QS_OK)
-      return st;
   }
+  if (!is_known_section(name)) {
+    qs_set_message(msg, msglen, "%s: line %d: unknown section [%s]; expected model, run, steady, "
+                   "mesolve, rates, compare, sweep, scan or checks", path, line_no, name);
+    return QS_ERR_RUNFILE;
+  }
+  /* A repeated section continues the first (one name pointer per section,
+   * so that a key set in both is found as a duplicate). */
+  for (int s = 0; s < doc->n_sections; s++)
+    if (strcmp(doc->sections[s].name, name) == 0)
+      name = (char *)doc->sections[s].name;
+  doc->sections[doc->n_sections++] = (ini_section){name, line_no};
   return QS_OK;
 }
 
-/* iniparser keeps keys that precede any [section] without a ':'; they
- * would be silently ignored, so find them in the text. */
-static int first_key_outside_section(const char *text, char *key, size_t keylen)
+/* A "key = value" line (already stripped) of the current section. */
+static qs_status ini_key_line(ini_doc *doc, char *line, int line_no, const char *path,
+                              char *msg, size_t msglen)
 {
-  int line_no = 0;
-  const char *p = text;
-  while (*p) {
-    line_no++;
-    const char *end = strchr(p, '\n');
-    size_t len = end ? (size_t)(end - p) : strlen(p);
-    const char *q = p;
-    while (q < p + len && isspace((unsigned char)*q))
-      q++;
-    if (q < p + len && *q == '[')
-      return 0;
-    if (q < p + len && *q != '#' && *q != ';') {
-      size_t n = 0;
-      while (q + n < p + len && q[n] != '=' && n + 1 < keylen)
-        n++;
-      snprintf(key, keylen, "%.*s", (int)n, q);
-      return line_no;
-    }
-    p = end ? end + 1 : p + len;
+  char *eq = strchr(line, '=');
+  const char *section = doc->n_sections ? doc->sections[doc->n_sections - 1].name : NULL;
+  if (!eq || eq == line) {
+    qs_set_message(msg, msglen, "%s: line %d: not a valid INI file: '%.80s' is not key = value, "
+                   "a [section] header or a comment", path, line_no, line);
+    return QS_ERR_RUNFILE;
   }
-  return 0;
+  *eq = '\0';
+  char *key = strip(line);
+  lower(key);
+  if (!section) {
+    qs_set_message(msg, msglen, "%s: line %d: '%s' is outside any section; expected a [section] "
+                   "header first", path, line_no, key);
+    return QS_ERR_RUNFILE;
+  }
+  char *value = ini_value(eq + 1);
+  if (!value) {
+    qs_set_message(msg, msglen, "%s: line %d: [%s] %s: text after the closing quote", path,
+                   line_no, section, key);
+    return QS_ERR_RUNFILE;
+  }
+  for (int i = 0; i < doc->n_entries; i++)
+    if (doc->entries[i].section == section && strcmp(doc->entries[i].key, key) == 0) {
+      qs_set_message(msg, msglen, "%s: line %d: [%s] %s is set again (first at line %d); "
+                     "set each key once", path, line_no, section, key, doc->entries[i].line);
+      return QS_ERR_RUNFILE;
+    }
+  doc->entries[doc->n_entries++] = (ini_entry){line_no, section, key, value};
+  return QS_OK;
+}
+
+/* Parse len bytes of text into doc (entries in file order). */
+static qs_status ini_parse(const char *text, size_t len, const char *path, ini_doc *doc,
+                           char *msg, size_t msglen)
+{
+  *doc = (ini_doc){0};
+  const char *nul = memchr(text, '\0', len);
+  if (nul) {
+    qs_set_message(msg, msglen, "%s: byte %zu is NUL: not a text file", path,
+                   (size_t)(nul - text));
+    return QS_ERR_RUNFILE;
+  }
+  size_t max_lines = 1;
+  for (size_t i = 0; i < len; i++)
+    max_lines += text[i] == '\n' || text[i] == '\r';
+  doc->buffer = malloc(len + 1);
+  doc->entries = malloc(max_lines * sizeof *doc->entries);
+  doc->sections = malloc(max_lines * sizeof *doc->sections);
+  if (!doc->buffer || !doc->entries || !doc->sections) {
+    ini_doc_free(doc);
+    return QS_ERR_NOMEM;
+  }
+  memcpy(doc->buffer, text, len);
+  doc->buffer[len] = '\0';
+  char *p = doc->buffer;
+  qs_status st = QS_OK;
+  for (int line_no = 1; *p && st == QS_OK; line_no++) {
+    size_t n = strcspn(p, "\r\n");
+    char *next = p + n;
+    if (*next == '\r' && next[1] == '\n')
+      *next++ = '\0';
+    if (*next)
+      *next++ = '\0';
+    char *line = strip(p);
+    p = next;
+    if (*line == '\0' || *line == '#' || *line == ';')
+      continue;
+    if (*line == '[' && line[strlen(line) - 1] == ']')
+      st = ini_section_line(doc, line, line_no, path, msg, msglen);
+    else
+      st = ini_key_line(doc, line, line_no, path, msg, msglen);
+  }
+  /* An empty text is more often a failed pipe (<(cmd) whose cmd failed)
+   * than a wish for every default. */
+  if (st == QS_OK && doc->n_sections == 0) {
+    qs_set_message(msg, msglen, "%s: the run file has no [section] (empty?); for every "
+                   "default write one header, e.g. [model]", path);
+    st = QS_ERR_RUNFILE;
+  }
+  if (st != QS_OK)
+    ini_doc_free(doc);
+  return st;
+}
+
+/* The whole content of f; NULL with errno set on failure. */
+static char *read_stream(FILE *f, size_t *len_out)
+{
+  size_t cap = 4096, len = 0;
+  char *text = malloc(cap);
+  while (text) {
+    len += fread(text + len, 1, cap - len - 1, f);
+    if (ferror(f)) {
+      int err = errno;
+      free(text);
+      errno = err ? err : EIO;
+      return NULL;
+    }
+    if (feof(f))
+      break;
+    if (cap - len - 1 == 0) {
+      char *bigger = cap < SIZE_MAX / 2 ? realloc(text, cap * 2) : NULL;
+      if (!bigger)
+        free(text);
+      text = bigger;
+      cap *= 2;
+    }
+  }
+  if (!text) {
+    errno = ENOMEM;
+    return NULL;
+  }
+  text[len] = '\0';
+  *len_out = len;
+  return text;
+}
+
+/* Read the run file whole: "-" is standard input; directories are
+ * refused.  On failure NULL with msg set. */
+static char *read_run_file(const char *path, size_t *len, char *msg, size_t msglen)
+{
+  int use_stdin = strcmp(path, "-") == 0;
+  FILE *f = use_stdin ? stdin : fopen(path, "rb");
+  if (!f) {
+    qs_set_message(msg, msglen, "%s: cannot read the run file (%s)", path, strerror(errno));
+    return NULL;
+  }
+  struct stat sb;
+  char *text = NULL;
+  if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode))
+    qs_set_message(msg, msglen, "%s: is a directory, not a run file", path);
+  else if (!(text = read_stream(f, len)))
+    qs_set_message(msg, msglen, "%s: cannot read the run file (%s)", path, strerror(errno));
+  if (!use_stdin)
+    fclose(f);
+  return text;
+}
+
+/* Apply every entry; [model] name first since it selects the parameter
+ * table. */
+static qs_status apply_entries(qs_runconfig *cfg, const ini_doc *doc, const char *path,
+                               char *msg, size_t msglen)
+{
+  char where[QS_RUNFILE_MAX_PATH + 32];
+  for (int pass = 0; pass < 2; pass++)
+    for (int i = 0; i < doc->n_entries; i++) {
+      const ini_entry *e = &doc->entries[i];
+      int is_name = strcmp(e->section, "model") == 0 && strcmp(e->key, "name") == 0;
+      if (is_name != (pass == 0))
+        continue;
+      snprintf(where, sizeof where, "%s: line %d", path, e->line);
+      qs_status st = set_key(cfg, where, e->section, e->key, e->value, msg, msglen);
+      if (st != QS_OK)
+        return st;
+    }
+  return QS_OK;
+}
+
+qs_status qs_runfile_load_text(const char *name, const char *text, size_t len,
+                               qs_runconfig *cfg, char *msg, size_t msglen)
+{
+  if (!name || !text || !cfg)
+    return QS_ERR_INVALID;
+  set_defaults(cfg);
+  if (strlen(name) >= sizeof cfg->path) {
+    qs_set_message(msg, msglen, "run file path of %zu characters: at most %d", strlen(name),
+                   QS_RUNFILE_MAX_PATH - 1);
+    return QS_ERR_RUNFILE;
+  }
+  snprintf(cfg->path, sizeof cfg->path, "%s", name);
+  ini_doc doc;
+  qs_status st = ini_parse(text, len, name, &doc, msg, msglen);
+  if (st == QS_OK)
+    st = apply_entries(cfg, &doc, name, msg, msglen);
+  ini_doc_free(&doc);
+  if (st == QS_OK && !(cfg->text = malloc(len + 1)))
+    st = QS_ERR_NOMEM;
+  if (st == QS_OK) {
+    memcpy(cfg->text, text, len);
+    cfg->text[len] = '\0';
+  }
+  if (st == QS_ERR_NOMEM)
+    qs_set_message(msg, msglen, "%s: out of memory reading the run file (%zu bytes)", name, len);
+  return st;
 }
 
 qs_status qs_runfile_load(const char *path, qs_runconfig *cfg, char *msg, size_t msglen)
@@ -649,36 +860,12 @@ qs_status qs_runfile_load(const char *path, qs_runconfig *cfg, char *msg, size_t
   if (!path || !cfg)
     return QS_ERR_INVALID;
   set_defaults(cfg);
-  snprintf(cfg->path, sizeof cfg->path, "%s", path);
-  cfg->text = read_text(path);
-  if (!cfg->text) {
-    qs_set_message(msg, msglen, "%s: cannot read the run file (%s)", path, strerror(errno));
+  size_t len = 0;
+  char *text = read_run_file(path, &len, msg, msglen);
+  if (!text)
     return QS_ERR_IO;
-  }
-  char key[128];
-  int line = first_key_outside_section(cfg->text, key, sizeof key);
-  if (line > 0) {
-    qs_set_message(msg, msglen, "%s: line %d: '%s' is outside any section; expected a [section] header first",
-            path, line, key);
-    qs_runfile_release(cfg);
-    return QS_ERR_RUNFILE;
-  }
-  ini_error[0] = '\0';
-  iniparser_set_error_callback(collect_ini_error);
-  dictionary *d = iniparser_load(path);
-  iniparser_set_error_callback(NULL);
-  if (!d || ini_error[0] != '\0') {
-    qs_set_message(msg, msglen, "%s: not a valid INI file: %s", path,
-            ini_error[0] ? ini_error : "iniparser could not parse it");
-    if (d)
-      iniparser_freedict(d);
-    qs_runfile_release(cfg);
-    return QS_ERR_RUNFILE;
-  }
-  qs_status st = apply_dictionary(cfg, d, path, msg, msglen);
-  iniparser_freedict(d);
-  if (st != QS_OK)
-    qs_runfile_release(cfg);
+  qs_status st = qs_runfile_load_text(path, text, len, cfg, msg, msglen);
+  free(text);
   return st;
 }
 

@@ -170,7 +170,9 @@ qs_status qs_sync_point_measures(const qs_model_type *type, const double *values
     return st;
   measures[QS_SYNC_OMEGA] = pt.omega;
   measures[QS_SYNC_OMEGA_BLOCKS] = pt.omega_blocks;
-  measures[QS_SYNC_R] = pt.omega / pt0.omega;
+  /* Omega(coupling = 0) vanishes without a drive (eps = 0): the ratio is
+   * then undefined, not infinite. */
+  measures[QS_SYNC_R] = pt0.omega > QS_SYNC_R_MIN_REFERENCE ? pt.omega / pt0.omega : NAN;
   return QS_OK;
 }
 

@@ -67,8 +67,8 @@ f=$(with unknown_key "[model]" "omega = 3")
 expect_fail "unknown key" 2 "$f" "[model]" "omega" -- run "$f"
 f=$(with unknown_section "[output]" "dir = x")
 expect_fail "unknown section" 2 "$f" "[output]" -- steady "$f"
-f=$(with unparsable "[run]" "t_end = soon")
-expect_fail "value does not parse" 2 "$f" "[run] t_end" "soon" -- run "$f"
+f=$(with unparsable "[run]" "rtol = soon") # t_end is set in base.ini: a second one is a duplicate
+expect_fail "value does not parse" 2 "$f" "[run] rtol" "soon" -- run "$f"
 f=$(with negative_rate "[model]" "gamma_B = -0.25")
 expect_fail "negative rate" 2 "$f" "[model] gamma_B" -- steady "$f"
 f=$(with bad_spin "[model]" "spin = 0.3")
@@ -180,7 +180,7 @@ expect_fail "cavity: frame not rwa|lab" 2 "$f" "[model] frame" "rwa|lab" -- stea
 expect_fail "cavity: too many detunings" 2 "[model] delta" "comma-separated" -- steady "$cav" --set model.delta=1,2,3,4,5,6,7,8,9
 expect_fail "cavity: steady of the lab frame" 2 "time-dependent" "qsync mesolve" -- steady "$cav" --set model.frame=lab
 expect_fail "cavity: averaging window longer than t_end" 2 "[mesolve] avg_periods" -- mesolve "$cav" --set mesolve.avg_periods=1000
-expect_fail "cavity: dense beyond memory" 2 "dense" "MiB" -- steady "$cav" --set model.ncav=400 --set steady.method=dense --set sweep.points=1
+expect_fail "cavity: dense beyond memory" 2 "dense" "ncav = 400" "--max-memory" -- steady "$cav" --set model.ncav=400 --set steady.method=dense --set sweep.points=1
 expect_fail "cavity: krylov not converged within max_iter" 3 "krylov" "max_iter = 3" -- steady "$cav" --set steady.method=krylov --set steady.max_iter=3 --set sweep.points=1
 expect_fail "cavity: restart out of range" 2 "[steady] restart" -- steady "$cav" --set steady.restart=0
 expect_fail "cavity: --strict makes truncation an error" 3 "top cavity level" "ncav" -- steady "$cav" --set model.ncav=4 --set model.F=2 --strict
@@ -263,7 +263,7 @@ fi
 # ---- rates against the paper (Figs. 10, 11 captions) -------------------------
 # The paper quotes w_A/gamma_A, w_B/gamma_B = (0, 3.2), (0.27, 4.5), (0.71,
 # 0.28); the issue asks for 10 %.  With Table I's complete parameter set
-# (transmon dephasing 53 kHz) all six are met (README "Effective qubit rates").
+# (transmon dephasing 53 kHz) all six are met (docs/methods.md, "Effective qubit rates").
 rates_ok=1
 for spec in "fig10a 0 3.2" "fig10b 0.27 4.5" "fig11b 0.71 0.28"; do
   set -- $spec

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test_util.h"
@@ -209,7 +211,7 @@ static void test_bad_inputs(void)
   expect_load("[steady]\nmethod = magic\n", QS_ERR_RUNFILE, "method", "sparse_lu");
   expect_load("[compare]\nz_threshold = -1\n", QS_ERR_RUNFILE, "z_threshold", NULL);
   expect_load("ntraj = 5\n[run]\n", QS_ERR_RUNFILE, "line 1", "outside any section");
-  expect_load("[run\nntraj = 5\n", QS_ERR_RUNFILE, "not a valid INI file", NULL);
+  expect_load("[run\nntraj = 5\n", QS_ERR_RUNFILE, "line 1", "'[run'");
   qs_runconfig cfg;
   char msg[512];
   CU_ASSERT_EQUAL(qs_runfile_load("/nonexistent/x.ini", &cfg, msg, sizeof msg), QS_ERR_IO);
@@ -275,6 +277,153 @@ static void test_sweeps(void)
   expect_load("[scan]\npoints = 2\n", QS_ERR_RUNFILE, "[scan] points", "3 .. 4096");
 }
 
+/* Issue 16, defect 1: a header [section:key] is refused with the line
+ * (iniparser stored it as a key with a NULL value: SIGSEGV). */
+static void test_section_key_headers(void)
+{
+  expect_load("[model]\n[model:g]\n", QS_ERR_RUNFILE, "line 2", "[model:g]");
+  expect_load("[run]\nntraj = 3\n[run:seed]\n", QS_ERR_RUNFILE, "line 3", "[run:seed]");
+  expect_load("[run:store_rho]\n", QS_ERR_RUNFILE, "line 1", "[run:store_rho]");
+  expect_load("[sweep:key]\n", QS_ERR_RUNFILE, "line 1", "[sweep:key]");
+  expect_load("[model]\nname = cavity_qubits\n[model:delta]\n", QS_ERR_RUNFILE, "line 3",
+              "[model:delta]");
+  expect_load("[model]\nname = transmon\n[model:column]\n", QS_ERR_RUNFILE, "line 3",
+              "[model:column]");
+  expect_load("[foo:bar]\n", QS_ERR_RUNFILE, "line 1", "[foo:bar]");
+  expect_load("[]\n", QS_ERR_RUNFILE, "line 1", "not a section name");
+  expect_load("[run]]\n", QS_ERR_RUNFILE, "line 1", "not a section name");
+}
+
+/* Defect 8: what an INI reader resolves silently (last one wins, empty
+ * sections skipped) is refused, naming both lines. */
+static void test_ambiguous_text_refused(void)
+{
+  expect_load("[run]\nntraj = 3\nseed = 1\nntraj = 4\n", QS_ERR_RUNFILE, "line 4",
+              "first at line 2");
+  expect_load("[run]\nNTRAJ = 3\nntraj = 4\n", QS_ERR_RUNFILE, "[run] ntraj", "line 2");
+  expect_load("[run]\nntraj = 3\n[model]\ng = 1\n[run]\nntraj = 2\n", QS_ERR_RUNFILE,
+              "line 6", "first at line 2");
+  expect_load("[modle]\n", QS_ERR_RUNFILE, "line 1", "unknown section [modle]");
+  expect_load("[run]\nntraj = 3\n[stedy]\n", QS_ERR_RUNFILE, "line 3", "[stedy]");
+  expect_load("[run]\nntraj\n", QS_ERR_RUNFILE, "line 2", "not key = value");
+  expect_load("[run]\n= 3\n", QS_ERR_RUNFILE, "line 2", "not key = value");
+  expect_load("[compare]\nz_threshold = \"3\" 4\n", QS_ERR_RUNFILE, "line 2",
+              "after the closing quote");
+  expect_load("", QS_ERR_RUNFILE, "no [section]", NULL);
+  expect_load("# only a comment\n\n", QS_ERR_RUNFILE, "no [section]", NULL);
+}
+
+/* Load text and return the config; the text must load. */
+static void load_ok(const char *text, qs_runconfig *cfg)
+{
+  const char *path = temp_runfile(text);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+  char msg[1024] = "";
+  CU_ASSERT_EQUAL(qs_runfile_load(path, cfg, msg, sizeof msg), QS_OK);
+  if (msg[0])
+    fprintf(stderr, "\n  unexpected message: %s\n", msg);
+  unlink(path);
+}
+
+/* Defect 8: a lone CR ends a line as LF and CRLF do: the three spellings
+ * of one file load to the same values. */
+static void test_line_ends(void)
+{
+  const char *spellings[3] = {
+    "[model]\ng = 2.5\n# c\n[run]\nntraj = 7\n",
+    "[model]\r\ng = 2.5\r\n# c\r\n[run]\r\nntraj = 7\r\n",
+    "[model]\rg = 2.5\r# c\r[run]\rntraj = 7\r",
+  };
+  for (int i = 0; i < 3; i++) {
+    qs_runconfig cfg;
+    load_ok(spellings[i], &cfg);
+    CU_ASSERT_DOUBLE_EQUAL(cfg.model_values[qs_model_param_index(cfg.model_type, "g")], 2.5, 0);
+    CU_ASSERT_EQUAL(cfg.ntraj, 7);
+    CU_ASSERT_STRING_EQUAL(cfg.text, spellings[i]); /* the text as given */
+    qs_runfile_release(&cfg);
+  }
+  /* A repeated section continues the first. */
+  qs_runconfig cfg;
+  load_ok("[run]\nntraj = 3\n[model]\ng = 1\n[run]\nseed = 2\n", &cfg);
+  CU_ASSERT(cfg.ntraj == 3 && cfg.seed == 2);
+  qs_runfile_release(&cfg);
+  /* The line numbers count CR-only lines too. */
+  expect_load("[run]\rntraj = 3\rntraj = 0\r", QS_ERR_RUNFILE, "line 3", "first at line 2");
+}
+
+/* Defects 3 and 6: the run file is read whole whatever its size: a key
+ * after 100 KiB of comments counts. */
+static void test_large_file(void)
+{
+  size_t comment_lines = 100 * 1024 / 32;
+  char *text = malloc(comment_lines * 32 + 64);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+  char *p = text;
+  p += sprintf(p, "[run]\n");
+  for (size_t i = 0; i < comment_lines; i++)
+    p += sprintf(p, "# %-28s\n", "padding to read past 64 KiB");
+  sprintf(p, "ntraj = 9\n");
+  qs_runconfig cfg;
+  load_ok(text, &cfg);
+  CU_ASSERT_EQUAL(cfg.ntraj, 9);
+  CU_ASSERT_EQUAL(strlen(cfg.text), strlen(text));
+  qs_runfile_release(&cfg);
+  free(text);
+}
+
+/* Defect 3: a pipe is read (not reopened after reading: it would be
+ * empty), a directory and a NUL byte are refused. */
+static void test_file_kinds(void)
+{
+  char fifo[64];
+  snprintf(fifo, sizeof fifo, "/tmp/qsync_fifo_%d", (int)getpid());
+  CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
+  const char *text = "[run]\nntraj = 11\n";
+  pid_t child = fork();
+  CU_ASSERT_FATAL(child >= 0);
+  if (child == 0) {
+    FILE *f = fopen(fifo, "w");
+    if (f)
+      fputs(text, f);
+    _exit(f && fclose(f) == 0 ? 0 : 1);
+  }
+  qs_runconfig cfg;
+  char msg[512] = "";
+  CU_ASSERT_EQUAL(qs_runfile_load(fifo, &cfg, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(cfg.ntraj, 11);
+  CU_ASSERT_PTR_NOT_NULL(cfg.text);
+  if (cfg.text)
+    CU_ASSERT_STRING_EQUAL(cfg.text, text);
+  qs_runfile_release(&cfg);
+  int status = 1;
+  waitpid(child, &status, 0);
+  CU_ASSERT_EQUAL(status, 0);
+  unlink(fifo);
+
+  CU_ASSERT_NOT_EQUAL(qs_runfile_load("/tmp", &cfg, msg, sizeof msg), QS_OK);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "directory"));
+
+  static const char with_nul[] = "[run]\nntraj = 3\0\n[run]\nntraj = 5\n";
+  CU_ASSERT_EQUAL(qs_runfile_load_text("nul.ini", with_nul, sizeof with_nul - 1, &cfg, msg,
+                                       sizeof msg), QS_ERR_RUNFILE);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "NUL"));
+  const char *ok = "[run]\nntraj = 4\n";
+  CU_ASSERT_EQUAL(qs_runfile_load_text("mem.ini", ok, strlen(ok), &cfg, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(cfg.ntraj, 4);
+  CU_ASSERT_STRING_EQUAL(cfg.path, "mem.ini");
+  qs_runfile_release(&cfg);
+}
+
+/* Defect 6: a t_end whose output spacing CVODE cannot start from
+ * (t_end / (n_times - 1) squared underflows) is refused at load. */
+static void test_t_end_floor(void)
+{
+  expect_load("[mesolve]\nt_end = 1e-200\n", QS_ERR_RUNFILE, "[mesolve] t_end", "1e-100");
+  expect_load("[run]\nt_end = 1e-300\n", QS_ERR_RUNFILE, "[run] t_end", "1e-100");
+  expect_load("[rates]\nt_end = 1e-101\n", QS_ERR_RUNFILE, "[rates] t_end", "1e-100");
+  expect_load("[mesolve]\nt_end = 1e-100\n", QS_OK, NULL, NULL);
+}
+
 int qs_test_register_runfile(void)
 {
   static const test_case cases[] = {
@@ -284,6 +433,12 @@ int qs_test_register_runfile(void)
     {"documented default = stored default, every key", test_documented_defaults},
     {"reference numbers", test_format_number},
     {"sections as the library's option structs", test_option_structs},
+    {"[section:key] headers refused with the line", test_section_key_headers},
+    {"duplicates, unknown empty sections, bad lines refused", test_ambiguous_text_refused},
+    {"LF, CRLF and CR line ends read alike", test_line_ends},
+    {"a run file over 64 KiB is read whole", test_large_file},
+    {"pipes read, directories and NUL refused", test_file_kinds},
+    {"t_end below CVODE's floor refused at load", test_t_end_floor},
   };
   return test_add_suite("runfile", cases, (int)(sizeof cases / sizeof cases[0]));
 }

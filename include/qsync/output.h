@@ -1,7 +1,10 @@
 /* qsync — results on disk: OUT/run.h5 (HDF5) and OUT/summary.tsv.
  *
- * Every file is written under a temporary name in OUT and renamed when
- * complete, so an interrupted run never leaves a half-written result.
+ * The files of one call are one set (outdir.h): each is written under a
+ * unique temporary name in OUT and synced, and all are renamed into place
+ * only when all are complete, so a failed or interrupted write changes no
+ * result file.  OUT is locked during the write (unless the process holds
+ * it: qs_outdir_claim).
  *
  * run.h5 layout (complex arrays carry a trailing dimension of 2: re, im;
  * density matrices are stored [.., i, j] = rho_ij):
@@ -70,12 +73,14 @@ typedef struct {
   const qs_table *tables;
 } qs_output;
 
-/* Create directory `dir` (and parents) if needed, then write run.h5 and
- * summary.tsv.  QS_ERR_IO / QS_ERR_HDF5 with a message naming the file. */
+/* Create directory `dir` (and parents) if needed, then write run.h5,
+ * summary.tsv and the tables as one set.  QS_ERR_IO / QS_ERR_HDF5 with a
+ * message naming the file (QS_ERR_IO also when another process holds the
+ * directory's lock); on failure no file in `dir` has changed. */
 qs_status qs_output_write(const char *dir, const qs_output *out, char *msg,
                           size_t msglen);
 
-/* Write `text` to dir/name atomically (temporary name, then rename). */
+/* Write `text` to dir/name atomically (a set of one file, as above). */
 qs_status qs_output_write_text(const char *dir, const char *name,
                                const char *text, char *msg, size_t msglen);
 

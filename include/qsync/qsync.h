@@ -26,5 +26,7 @@
 #include "qsync/qubit_map.h"
 #include "qsync/runfile.h"
 #include "qsync/output.h"
+#include "qsync/outdir.h"
+#include "qsync/resources.h"
 
 #endif

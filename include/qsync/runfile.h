@@ -1,4 +1,4 @@
-/* qsync — run files (INI, read with iniparser) and command-line overrides.
+/* qsync — run files (INI) and command-line overrides.
  *
  * A run file has the sections [model], [run], [steady], [mesolve],
  * [rates], [compare], [sweep], [scan] and [checks].  Every
@@ -6,10 +6,18 @@
  * the model's own parameter table for [model]); an unknown section or key,
  * a value that does not parse, or a value outside its range is an error
  * whose message names the file, the section, the key and what was
- * expected.  Keys are case-insensitive (iniparser folds them).
+ * expected.  Section and key names are case-insensitive.  The reader
+ * refuses what an INI reader would resolve silently: a section header
+ * that is not a section name ([model:g]), an unknown section even when
+ * empty, a key written twice (naming both lines; a repeated section
+ * continues the first, so a key may not be set in both), a line that is
+ * neither a header, key = value nor a comment, a NUL byte, and a text
+ * without any [section] (empty: more often a failed pipe than a wish
+ * for every default; "[model]" alone runs every default).
+ * Lines end at LF, CRLF or a lone CR.  Messages name the file and line.
  *
- * Thread safety: not reentrant (iniparser's error callback is process
- * wide); load run files from one thread.
+ * Thread safety: the loader keeps no global state; distinct configs may
+ * be loaded from distinct threads.
  */
 #ifndef QSYNC_RUNFILE_H
 #define QSYNC_RUNFILE_H
@@ -48,6 +56,8 @@ typedef struct {
   long store_rho;
   long max_steps;
   double restart_step;
+  double max_wall;             /* seconds: limit of the estimated and the
+                                  actual wall time (resources.h) */
   /* [steady] */
   qs_steady_method steady_method;
   double steady_tol;           /* residual target of the iterative methods */
@@ -107,10 +117,18 @@ int qs_runfile_key_count(void);
  * QS_ERR_INVALID for i out of range or NULL info, QS_ERR_NOMEM. */
 qs_status qs_runfile_key_get(int i, qs_runfile_key_info *info);
 
-/* Read and validate `path`.  On error returns QS_ERR_RUNFILE (or
- * QS_ERR_IO if the file cannot be read) with a one-line message in msg. */
+/* Read `path` whole (a regular file, a pipe, a character device; "-" is
+ * standard input) and validate it.  On error returns QS_ERR_RUNFILE (or
+ * QS_ERR_IO if the file cannot be read or is a directory) with a one-line
+ * message in msg; cfg then holds no text. */
 qs_status qs_runfile_load(const char *path, qs_runconfig *cfg, char *msg,
                           size_t msglen);
+
+/* The same from len bytes of text in memory; `name` (shorter than
+ * QS_RUNFILE_MAX_PATH, else QS_ERR_RUNFILE) is the path recorded in cfg and
+ * named in messages.  On success cfg->text is a copy of the text. */
+qs_status qs_runfile_load_text(const char *name, const char *text, size_t len,
+                               qs_runconfig *cfg, char *msg, size_t msglen);
 
 /* Apply an override "section.key=value" (the CLI's --set) with the same
  * checks as a run-file line. */

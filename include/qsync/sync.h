@@ -50,9 +50,16 @@ int qs_sync_has_measure(const qs_model *model);
 /* The measures of one parameter point, in this order:
  * QS_SYNC_OMEGA (Eq. 11), QS_SYNC_OMEGA_BLOCKS (Appendix B) and QS_SYNC_R =
  * Omega / Omega at the type's coupling_param = 0 (Eq. 13; NAN without a
- * coupling parameter).  opt as in qs_steady_point_eval_ex.  Errors of
+ * coupling parameter, and NAN when Omega at coupling 0 is not above
+ * QS_SYNC_R_MIN_REFERENCE: e.g. without a drive it is 0 and the ratio is
+ * undefined).  opt as in qs_steady_point_eval_ex.  Errors of
  * qs_steady_point_eval_ex with its message. */
 enum { QS_SYNC_OMEGA, QS_SYNC_OMEGA_BLOCKS, QS_SYNC_R, QS_SYNC_N };
+
+/* Smallest Omega(coupling = 0) (nats) that R divides by: entropies from
+ * eigenvalues carry rounding errors of order 1e-15 per level, so a
+ * smaller reference is zero within rounding and the ratio is noise. */
+#define QS_SYNC_R_MIN_REFERENCE 1e-12
 qs_status qs_sync_point_measures(const qs_model_type *type, const double *values,
                                  const qs_steady_options *opt, double measures[QS_SYNC_N],
                                  char *msg, size_t msglen);

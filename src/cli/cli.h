@@ -4,7 +4,7 @@
 
 #include "qsync/qsync.h"
 
-/* Exit statuses (documented in the README). */
+/* Exit statuses (documented in docs/cli.md). */
 enum {
   EXIT_OK = 0,
   EXIT_COMPARE_FAILED = 1, /* compare: some |z| >= threshold */
@@ -18,6 +18,7 @@ typedef struct {
   char out_dir[QS_RUNFILE_MAX_PATH];
   int quiet;
   int strict;   /* --strict: an unconverged cavity truncation is an error */
+  double max_memory; /* --max-memory in bytes; 0: the default (resources.h) */
 } cli_context;
 
 /* Progress bar on stderr (only when stderr is a terminal and not quiet). */
@@ -85,6 +86,14 @@ void cli_describe_point(const qs_runconfig *cfg, const double sweep_x[2], char *
  * truncation_tol (the worst point, and how many points in all); returns 1
  * when that is an error (--strict). */
 int cli_truncation_report(const cli_context *ctx, const qs_truncation *t);
+
+/* Resource limits (resources.c): refuse, before any work, a command whose
+ * estimate exceeds --max-memory or [run] max_wall (an error naming the keys,
+ * EXIT_BAD_INPUT), else arm the wall-time guard; cli_wall_guard, called
+ * from the progress callbacks, stops the process with EXIT_RUNTIME once the
+ * computation has run longer than max_wall (before any result is written). */
+int cli_check_resources(const cli_context *ctx);
+void cli_wall_guard(void);
 
 /* Print "qsync: <message>" on stderr. */
 void cli_error(const char *fmt, ...);

@@ -45,6 +45,21 @@ static int write_results(const cli_context *ctx, const qs_output *out)
   return EXIT_OK;
 }
 
+/* What to change after a failed ensemble: the settings that drive that
+ * failure, not a generic list. */
+static const char *ensemble_failure_hint(qs_status st)
+{
+  switch (st) {
+  case QS_ERR_NOMEM:
+    return "the memory grows with [run] n_times, store_rho and threads and with the "
+           "dimension set by the [model] size parameters";
+  case QS_ERR_CVODE:
+    return "try a larger [run] max_steps, or rtol/atol closer to the defaults";
+  default:
+    return "see the message above";
+  }
+}
+
 /* Run the trajectory ensemble of the run file; prints a one-line summary. */
 int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
                      qs_ensemble_result **res)
@@ -52,7 +67,7 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
   const qs_runconfig *cfg = &ctx->cfg;
   double *times = cli_output_times(cfg->t_end, cfg->n_times);
   if (!times) {
-    cli_error("out of memory");
+    cli_error("%s: out of memory for %ld output times ([run] n_times)", cfg->path, cfg->n_times);
     return EXIT_RUNTIME;
   }
   qs_traj_options topt = qs_runfile_traj_options(cfg);
@@ -76,11 +91,14 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
     return EXIT_BAD_INPUT;
   }
   if (st != QS_OK) {
-    cli_error("trajectory ensemble failed: %s%s%s (try smaller rtol/atol or a larger "
-              "[run] max_steps)", qs_strerror(st), msg[0] ? ": " : "", msg);
+    cli_error("%s: trajectory ensemble failed: %s%s%s (%s)", cfg->path, qs_strerror(st),
+              msg[0] ? ": " : "", msg, ensemble_failure_hint(st));
     return EXIT_RUNTIME;
   }
   const qs_ensemble_result *r = *res;
+  if (r->ntraj < 2)
+    cli_error("warning: %s: [run] ntraj = %ld: the standard errors need two trajectories; "
+              "they are written as nan", cfg->path, r->ntraj);
   if (!ctx->quiet)
     printf("%ld trajectories of %s in %.2f s (%.0f traj/s, threads: %d); per trajectory: "
            "%.1f jumps, %.0f CVODE steps, %.0f RHS evaluations\n",
@@ -169,16 +187,23 @@ int cli_sync_derived(const cli_context *ctx, const double *values, double derive
               msg[0] ? ": " : "", msg);
     return EXIT_RUNTIME;
   }
+  if (isnan(derived[QS_SYNC_R]) && cfg->model_type->coupling_param)
+    cli_error("warning: %s: R = Omega / Omega(%s = 0) is undefined here: Omega(%s = 0) "
+              "vanishes (below %g; e.g. no drive); R is written as nan", cfg->path,
+              cfg->model_type->coupling_param, cfg->model_type->coupling_param,
+              QS_SYNC_R_MIN_REFERENCE);
   return EXIT_OK;
 }
 
-static int alloc_exact(const qs_model *model, double complex **rho, double complex **obs)
+static int alloc_exact(const cli_context *ctx, const qs_model *model, double complex **rho,
+                       double complex **obs)
 {
   size_t n = (size_t)model->space.total;
   *rho = malloc(n * n * sizeof **rho);
   *obs = malloc((size_t)model->n_obs * sizeof **obs);
   if (!*rho || !*obs) {
-    cli_error("out of memory for the %zu x %zu density matrix", n, n);
+    cli_error("%s: out of memory for the %zu x %zu density matrix (the [model] size "
+              "parameters set the dimension %zu)", ctx->cfg.path, n, n, n);
     return EXIT_RUNTIME;
   }
   return EXIT_OK;
@@ -187,6 +212,13 @@ static int alloc_exact(const qs_model *model, double complex **rho, double compl
 static double z_score(double traj, double se, double exact)
 {
   return (traj - exact) / sqrt(se * se + Z_NUMERICAL_FLOOR * Z_NUMERICAL_FLOOR);
+}
+
+/* The larger of worst and |z|; a NaN z (an undefined comparison) counts as
+ * infinitely bad, so that it can never pass. */
+static double worse_z(double worst, double z)
+{
+  return isnan(z) ? INFINITY : fmax(worst, fabs(z));
 }
 
 /* A nonlinear quantity estimated from the trajectories' rho (jackknife). */
@@ -219,7 +251,7 @@ static double compare_table(const cli_context *ctx, const qs_model *model,
       double tv = part ? cimag(m) : creal(m), sv = part ? cimag(se) : creal(se);
       double ev = part ? cimag(exact[k]) : creal(exact[k]);
       double z = z_score(tv, sv, ev);
-      worst = fmax(worst, fabs(z));
+      worst = worse_z(worst, z);
       char name[48];
       snprintf(name, sizeof name, "%s.%s", model->obs_names[k], part ? "im" : "re");
       if (!ctx->quiet)
@@ -237,7 +269,7 @@ static double compare_table(const cli_context *ctx, const qs_model *model,
      * the normal threshold to mean what it says. */
     int in_verdict = d->groups >= JACKKNIFE_MIN_GROUPS;
     if (in_verdict)
-      worst = fmax(worst, fabs(z));
+      worst = worse_z(worst, z);
     if (!ctx->quiet)
       printf("%-10s % 12.6g ± %9.3g % 16.6g % 8.2f   (jackknife, %d groups%s)\n", d->name,
              d->traj, d->stderr_, d->exact, z, d->groups,
@@ -292,13 +324,19 @@ static int trajectory_omega(const cli_context *ctx, const qs_model *model,
 
 int cli_compare(cli_context *ctx)
 {
+  if (ctx->cfg.ntraj < 2) {
+    cli_error("%s: [run] ntraj = %ld: compare needs at least 2 trajectories (its z-scores "
+              "divide by the standard error of the trajectory mean)", ctx->cfg.path,
+              ctx->cfg.ntraj);
+    return EXIT_BAD_INPUT;
+  }
   qs_model *model = cli_build_model(ctx, NULL);
   if (!model)
     return EXIT_BAD_INPUT;
   qs_ensemble_result *res = NULL;
   double complex *rho = NULL, *obs = NULL;
   double residual = 0.0, seconds = 0.0;
-  int rc = alloc_exact(model, &rho, &obs);
+  int rc = alloc_exact(ctx, model, &rho, &obs);
   if (rc == EXIT_OK)
     rc = exact_steady(ctx, model, rho, obs, &residual, &seconds);
   if (rc == EXIT_OK)

@@ -63,6 +63,8 @@ static const struct {
   {"--set section.key=value", "override a run-file key, with the same checks (repeatable)"},
   {"--quiet", "no progress bar and no tables"},
   {"--strict", "an unconverged cavity truncation is an error (exit 3)"},
+  {"--max-memory SIZE", "refuse (exit 2) a command whose memory estimate exceeds SIZE (8G, 500M; "
+                        "default 80% of the available memory); see also [run] max_wall"},
   {"--help", "the command's help"},
 };
 
@@ -269,10 +271,15 @@ static void put_model_name_key(FILE *f, char format)
 }
 
 static const char reference_intro[] =
-  "Run files are INI files read with iniparser; keys are case-insensitive, '#' and ';' "
-  "start a comment. An unknown section or key, a value that does not parse or a value "
-  "outside its range is an error (exit status 2) whose message names the file, the "
-  "section and the key. --set section.key=value overrides a key with the same checks.";
+  "Run files are INI files, read whole from a file, a pipe or standard input (FILE = -); "
+  "section and key names are case-insensitive, a line starting with '#' or ';' is a comment "
+  "and an unquoted value ends at '#' or ';'; lines end at LF, CRLF or CR. An unknown section "
+  "(even an empty one) or key, a header that is not a section name ([model:g]), a key "
+  "written twice (a repeated section continues the first), a value that does not parse or "
+  "a value outside its range is an error (exit status 2) whose message names the file, the "
+  "line, the section and the key; so is a file without any [section] (for every default "
+  "write [model] alone). "
+  "--set section.key=value overrides a key with the same checks.";
 
 void cli_runfile_reference(FILE *f, char format)
 {

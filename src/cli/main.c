@@ -6,10 +6,12 @@
  * The commands and their texts are in help.c.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "help.h"
@@ -24,14 +26,61 @@ void cli_error(const char *fmt, ...)
   va_end(ap);
 }
 
-/* Default output directory: out/<basename of the run file without .ini>. */
+/* Default output directory: out/<basename of the run file without .ini>
+ * (out/stdin for "-"). */
 static void default_out_dir(const char *path, char *out, size_t len)
 {
+  if (strcmp(path, "-") == 0) /* standard input */
+    path = "stdin";
   const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
   size_t n = strlen(base);
   if (n > 4 && strcmp(base + n - 4, ".ini") == 0)
     n -= 4;
   snprintf(out, len, "out/%.*s", (int)n, base);
+}
+
+/* SIGINT/SIGTERM: remove the temporaries and the lock of the output
+ * directory (unlink only: async-signal-safe), then exit 128 + signal;
+ * during the final renames, exit after them (main). */
+static void on_signal(int sig)
+{
+  if (qs_outdir_abandon(sig))
+    _exit(128 + sig);
+}
+
+/* The output directory (--out, or the default from the run file's name):
+ * refused before any work when it is too long, empty, not a directory,
+ * not writable, or locked by another run; then claimed (locked) until the
+ * end of the process.  EXIT_OK or EXIT_BAD_INPUT. */
+static int claim_output(cli_context *ctx, const char *out_dir, const char *path)
+{
+  char dir[QS_RUNFILE_MAX_PATH + 8];
+  if (out_dir)
+    snprintf(dir, sizeof dir, "%s", out_dir);
+  else
+    default_out_dir(path, dir, sizeof dir);
+  if (strlen(dir) >= sizeof ctx->out_dir || (out_dir && strlen(out_dir) >= sizeof dir)) {
+    cli_error("--out %.40s...: output directory name too long (at most %d characters)", dir,
+              QS_RUNFILE_MAX_PATH - 1);
+    return EXIT_BAD_INPUT;
+  }
+  snprintf(ctx->out_dir, sizeof ctx->out_dir, "%s", dir);
+  char msg[1024 + QS_RUNFILE_MAX_PATH];
+  if (qs_outdir_claim(ctx->out_dir, msg, sizeof msg) != QS_OK) {
+    cli_error("%s", msg);
+    return EXIT_BAD_INPUT;
+  }
+  static const int signals[] = {SIGINT, SIGTERM};
+  for (int i = 0; i < 2; i++) {
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    /* A signal the caller ignores (a background job's SIGINT) stays ignored. */
+    if (sigaction(signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+      sigaction(signals[i], &sa, NULL);
+  }
+  return EXIT_OK;
 }
 
 /* qsync help [COMMAND | runfile [--markdown] | --man]: exit 0, or 2 for an
@@ -101,7 +150,7 @@ int main(int argc, char **argv)
     {"seed", required_argument, NULL, 's'},  {"ntraj", required_argument, NULL, 'n'},
     {"set", required_argument, NULL, 'S'},   {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},        {"strict", no_argument, NULL, 'x'},
-    {NULL, 0, NULL, 0}};
+    {"max-memory", required_argument, NULL, 'm'}, {NULL, 0, NULL, 0}};
   /* First pass: collect the options; the run file is loaded before they
    * are applied so that overrides win. */
   enum { MAX_SETS = 256 };
@@ -124,6 +173,13 @@ int main(int argc, char **argv)
       break;
     case 'x':
       ctx.strict = 1;
+      break;
+    case 'm':
+      if (qs_resources_parse_size(optarg, &ctx.max_memory) != QS_OK) {
+        cli_error("--max-memory '%s': expected a size > 0 such as 8G, 500M or 123456 (bytes)",
+                  optarg);
+        return EXIT_BAD_INPUT;
+      }
       break;
     case 'h':
       cli_command_help(stdout, command);
@@ -171,11 +227,23 @@ int main(int argc, char **argv)
     qs_runfile_release(&ctx.cfg);
     return EXIT_BAD_INPUT;
   }
-  if (out_dir)
-    snprintf(ctx.out_dir, sizeof ctx.out_dir, "%s", out_dir);
-  else
-    default_out_dir(path, ctx.out_dir, sizeof ctx.out_dir);
-  int rc = command->run(&ctx);
+  /* Resources first: a command refused for its size creates no --out. */
+  int rc = cli_check_resources(&ctx);
+  if (rc == EXIT_OK)
+    rc = claim_output(&ctx, out_dir, path);
+  if (rc == EXIT_OK)
+    rc = command->run(&ctx);
+  /* The command's files are one set: all renamed into place now, or none
+   * when one of them failed (then a command that ended well fails). */
+  char msg_commit[1024 + QS_RUNFILE_MAX_PATH];
+  if (qs_outdir_commit(msg_commit, sizeof msg_commit) != QS_OK) {
+    cli_error("%s", msg_commit);
+    if (rc == EXIT_OK || rc == EXIT_COMPARE_FAILED)
+      rc = EXIT_RUNTIME;
+  }
+  qs_outdir_release();
+  if (qs_outdir_pending_signal())
+    rc = 128 + qs_outdir_pending_signal();
   qs_runfile_release(&ctx.cfg);
   return rc;
 }

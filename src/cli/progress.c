@@ -23,6 +23,7 @@ void cli_progress_init(cli_progress *p, int quiet, const char *label)
 void cli_progress_update(long done, long total, void *data)
 {
   cli_progress *p = data;
+  cli_wall_guard();
   if (!p->enabled)
     return;
   double elapsed = cli_now() - p->start;
@@ -57,6 +58,7 @@ void cli_iteration_progress_update(int iteration, double residual, void *data)
 {
   cli_iteration_progress *p = data;
   double now = cli_now();
+  cli_wall_guard();
   if (!p->enabled || now - p->last < 1.0)
     return;
   p->last = now;

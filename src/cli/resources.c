@@ -1,0 +1,41 @@
+/* Resource limits of every command: the estimate before the work
+ * (resources.h) and the wall-time guard during it. */
+#include <stdlib.h>
+
+#include "cli.h"
+
+/* The guard's deadline on cli_now()'s clock, 0 when unarmed (the CLI's own
+ * process state: one command per process). */
+static double guard_deadline;
+static double guard_limit;
+
+void cli_wall_guard(void)
+{
+  if (guard_deadline > 0.0 && cli_now() > guard_deadline) {
+    guard_deadline = 0.0; /* report once */
+    cli_error("stopped: the computation ran longer than [run] max_wall = %g s; no results "
+              "were written (raise it with --set run.max_wall=SECONDS)", guard_limit);
+    qs_outdir_release(); /* no result was written yet: only the lock goes */
+    exit(EXIT_RUNTIME);
+  }
+}
+
+int cli_check_resources(const cli_context *ctx)
+{
+  int task = qs_task_parse(ctx->command);
+  if (task < 0)
+    return EXIT_OK;
+  qs_resource_estimate est;
+  char msg[1024];
+  /* A model that cannot be built is the command's own error to report. */
+  if (qs_resources_estimate(&ctx->cfg, (qs_task)task, &est, msg, sizeof msg) != QS_OK)
+    return EXIT_OK;
+  qs_resource_limits lim = {.max_bytes = ctx->max_memory, .max_seconds = ctx->cfg.max_wall};
+  if (qs_resources_check(&ctx->cfg, &est, &lim, msg, sizeof msg) != QS_OK) {
+    cli_error("%s: %s", ctx->cfg.path, msg);
+    return EXIT_BAD_INPUT;
+  }
+  guard_limit = ctx->cfg.max_wall;
+  guard_deadline = cli_now() + ctx->cfg.max_wall;
+  return EXIT_OK;
+}

@@ -129,8 +129,8 @@ def main():
                 extra = "-0x10"  # a hex number out of range whether or not hex parses
             values.append(extra)
             edge += 1
-        if rng == "> t_skip":
-            values = ["0.4", "-1", "nan"]  # t_skip defaults to 0.5
+        if "t_skip" in rng and key == "t_end":
+            values = ["0.4", "-1", "nan", "1e13"]  # t_skip defaults to 0.5
         for i, v in enumerate(values):
             n += 1
             cmd = cmds[n % len(cmds)]

@@ -272,7 +272,7 @@ fi
 # ---- rates against the paper (Figs. 10, 11 captions) -------------------------
 # The paper quotes w_A/gamma_A, w_B/gamma_B = (0, 3.2), (0.27, 4.5), (0.71,
 # 0.28); the issue asks for 10 %.  With Table I's complete parameter set
-# (transmon dephasing 53 kHz) all six are met (README "Effective qubit rates").
+# (transmon dephasing 53 kHz) all six are met (docs/methods.md, "Effective qubit rates").
 rates_ok=1
 for spec in "fig10a 0 3.2" "fig10b 0.27 4.5" "fig11b 0.71 0.28"; do
   set -- $spec

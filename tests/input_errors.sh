@@ -70,8 +70,8 @@ f=$(file empty_misspelled "[model]" "g = 1" "[stedy]")
 expect "empty misspelled section refused" 2 "line 3" "unknown section [stedy]" -- steady "$f" --out "$work/o"
 f=$(file dup_key "[model]" "g = 1" "eps = 0.3" "g = 2")
 expect "duplicate key names both lines" 2 "line 4" "[model] g" "first at line 2" -- steady "$f" --out "$work/o"
-f=$(file dup_section "[model]" "g = 1" "[run]" "ntraj = 2" "[model]" "g = 0.3")
-expect "key repeated in a repeated section names both lines" 2 "line 6" "[model] g" "first at line 2" -- steady "$f" --out "$work/o"
+f=$(file dup_section "[model]" "g = 1" "[run]" "ntraj = 2" "[model]" "eps = 0.3")
+expect "duplicate section names both lines" 2 "line 5" "[model]" "first at line 1" -- steady "$f" --out "$work/o"
 
 # CR-only, CRLF and LF line ends give the same result.
 lf=$(file lf "[model]" "g = 0.7" "eps = 0.2" "[steady]" "method = dense")

@@ -885,6 +885,32 @@ qs_status qs_runfile_override(qs_runconfig *cfg, const char *assignment, char *m
   return set_key(cfg, where, section, key, eq + 1, msg, msglen);
 }
 
+/* The [scan] lines must have a length, and restore_key must be a second
+ * parameter: a zero-length line or a restore search over the scanned
+ * parameter itself would run and report nothing meaningful. */
+static qs_status check_scan_lines(const qs_runconfig *cfg, char *msg, size_t msglen)
+{
+  const qs_sweep_axis *along = &cfg->scan_along, *restore = &cfg->scan_restore;
+  if (qs_sweep_active(along) && along->from == along->to) {
+    qs_set_message(msg, msglen, "%s: [scan] from = to = %g: expected a line of nonzero length",
+                   cfg->path, along->from);
+    return QS_ERR_RUNFILE;
+  }
+  if (!qs_sweep_active(restore))
+    return QS_OK;
+  if (restore->param == along->param) {
+    qs_set_message(msg, msglen, "%s: [scan] restore_key = %s: the same parameter as key; "
+                   "expected another parameter", cfg->path, restore->key);
+    return QS_ERR_RUNFILE;
+  }
+  if (restore->from == restore->to) {
+    qs_set_message(msg, msglen, "%s: [scan] restore_from = restore_to = %g: expected a "
+                   "search range of nonzero length", cfg->path, restore->from);
+    return QS_ERR_RUNFILE;
+  }
+  return QS_OK;
+}
+
 qs_status qs_runfile_finish(qs_runconfig *cfg, char *msg, size_t msglen)
 {
   char where[QS_RUNFILE_MAX_PATH + 32];
@@ -901,6 +927,11 @@ qs_status qs_runfile_finish(qs_runconfig *cfg, char *msg, size_t msglen)
                    "needs a first", cfg->path);
     return QS_ERR_RUNFILE;
   }
+  if (qs_sweep_active(&cfg->sweep[1]) && cfg->sweep[1].param == cfg->sweep[0].param) {
+    qs_set_message(msg, msglen, "%s: [sweep] key2 = %s: the same parameter as key; the two "
+                   "axes of a grid need two different parameters", cfg->path, cfg->sweep[1].key);
+    return QS_ERR_RUNFILE;
+  }
   snprintf(where, sizeof where, "%s: [scan]", cfg->path);
   if (!cfg->scan_along.key[0] && cfg->model_type->coupling_param) /* default: the coupling */
     snprintf(cfg->scan_along.key, sizeof cfg->scan_along.key, "%s",
@@ -910,6 +941,9 @@ qs_status qs_runfile_finish(qs_runconfig *cfg, char *msg, size_t msglen)
   if (st == QS_OK)
     st = qs_sweep_resolve(&cfg->scan_restore, cfg->model_type, cfg->model_values, where,
                           msg, msglen);
+  if (st != QS_OK)
+    return st;
+  st = check_scan_lines(cfg, msg, msglen);
   if (st != QS_OK)
     return st;
   if (cfg->burn_in > cfg->t_end) {

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,7 +54,8 @@ static void setup_scratch(void)
   snprintf(runfile, sizeof runfile, "%s/run.ini", scratch);
 }
 
-/* 1 when the input itself contains "(null)" (a message may quote it). */
+/* 1 when the input itself contains "(null)" in any case (a message may
+ * quote it, and iniparser folds section and key names to lower case). */
 static int input_says_null;
 
 /* A message must exist and must not be a NULL printed by printf. */
@@ -67,7 +69,7 @@ static int contains(const uint8_t *data, size_t size, const char *text)
 {
   size_t n = strlen(text);
   for (size_t i = 0; i + n <= size; i++)
-    if (memcmp(data + i, text, n) == 0)
+    if (strncasecmp((const char *)data + i, text, n) == 0)
       return 1;
   return 0;
 }

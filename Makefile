@@ -26,6 +26,8 @@ DEB_PACKAGES := gcc g++ make pkg-config libsundials-dev libfftw3-dev libcunit1-d
   libhdf5-dev libiniparser-dev libpcg-cpp-dev python3 python3-numpy \
   python3-matplotlib python3-h5py
 BENCH_PACKAGES := python3-qutip
+# make fuzz: clang with libFuzzer (libclang-rt-dev) and its OpenMP runtime.
+FUZZ_PACKAGES := clang libclang-rt-dev libomp-dev
 
 LIB_SRC  := $(wildcard src/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
@@ -40,7 +42,7 @@ QSYNC    := $(BUILD)/qsync
 TESTS    := $(BUILD)/test_qsync
 PCG_REF  := $(BUILD)/pcg_reference.txt
 
-.PHONY: all deps bench-deps test demo bench figures figures-cavity figures-transmon check validate \
+.PHONY: all deps bench-deps fuzz-deps fuzz test demo bench figures figures-cavity figures-transmon check validate \
         docs install clean
 
 all: $(QSYNC)
@@ -52,6 +54,13 @@ deps:
 	if [ -n "$$missing" ]; then \
 	  echo "installing missing Debian packages:" $$missing; \
 	  if [ "$$(id -u)" != 0 ]; then echo "run 'make deps' as root (apt-get)"; exit 1; fi; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	fi
+
+fuzz-deps: deps
+	@missing=$$(for p in $(FUZZ_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	fi
 
@@ -92,6 +101,7 @@ test: deps
 	QSYNC=$(QSYNC) bash tests/faults.sh
 	QSYNC=$(QSYNC) bash tests/resources.sh
 	QSYNC=$(QSYNC) bash tests/docs.sh
+	QSYNC=$(QSYNC) bash tests/bad_inputs.sh
 	bash tests/install.sh
 
 # make install PREFIX=DIR: the tool, the static library, the headers, the
@@ -155,5 +165,25 @@ check: deps
 	ASAN_OPTIONS=detect_leaks=1 QSYNC=build-san/qsync bash tests/cli_errors.sh
 	ASAN_OPTIONS=detect_leaks=1 QSYNC=build-san/qsync bash tests/faults.sh
 
+# libFuzzer over run-file loading, overrides, model construction and the
+# output-directory name (tests/fuzz/fuzz_runfile.c), with ASan and UBSan,
+# for FUZZ_SECONDS; new inputs go to build-fuzz/corpus, a crash to
+# build-fuzz/crash-* (make it a tests/bad_inputs case: docs/validation.md).
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+            -fno-omit-frame-pointer -include tests/fuzz/clang_compat.h -Wno-pass-failed \
+            -Wno-missing-field-initializers
+FUZZ_SEEDS := runs tests/regress tests/bad_inputs
+fuzz: fuzz-deps
+	$(MAKE) CC=clang CI= BUILD=build-fuzz OPT="-O1 -g" \
+	  SANITIZE="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" build-fuzz/fuzz_runfile
+	@mkdir -p build-fuzz/corpus
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  build-fuzz/fuzz_runfile -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=4096 \
+	  -artifact_prefix=build-fuzz/ -print_final_stats=1 build-fuzz/corpus $(FUZZ_SEEDS)
+
+build-fuzz/fuzz_runfile: build-fuzz/tests/fuzz/fuzz_runfile.o $(LIB)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
+
 clean:
-	rm -rf build build-san out
+	rm -rf build build-san build-fuzz out

@@ -9,7 +9,7 @@
 # out/figNN/..., the PNGs to out/figures/figNN.png (made by
 # analysis/figNN.py, Python 3 with Debian numpy + matplotlib).  The notes
 # for every figure (parameters, what the paper says, what qsync gives)
-# are in the README (section "Figures of the two-qubit-oscillator paper").
+# are in docs/figures.md (section "Figures of the two-qubit-oscillator paper").
 #
 # Environment: QSYNC (default build/qsync), PYTHON (default
 # /usr/bin/python3), THREADS (default 2: scan lines run in parallel).

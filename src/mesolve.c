@@ -90,23 +90,6 @@ static void dense_times_adjoint(qs_index n, const qs_index *row_start,
   }
 }
 
-/* y += A x for one column x (length n). */
-static void csr_apply_add(const qs_op *a, const double *x, double *y)
-{
-  const double *val = (const double *)a->val;
-  for (qs_index r = 0; r < a->dim; r++) {
-    double sr = 0.0, si = 0.0;
-    for (qs_index e = a->row_start[r]; e < a->row_start[r + 1]; e++) {
-      const double ar = val[2 * e], ai = val[2 * e + 1];
-      const double xr = x[2 * a->col[e]], xi = x[2 * a->col[e] + 1];
-      sr += ar * xr - ai * xi;
-      si += ar * xi + ai * xr;
-    }
-    y[2 * r] += sr;
-    y[2 * r + 1] += si;
-  }
-}
-
 /* Column j of rho c^dag: (rho c^dag)[:, j] = sum_k rho[:, k] conj(c_jk),
  * a combination of whole columns of rho along row j of c (contiguous,
  * vectorizable axpys). */
@@ -194,7 +177,7 @@ static int rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
       if (c->row_start[j] == c->row_start[j + 1])
         continue; /* column j of rho c^dag is zero */
       column_times_adjoint(n, c, j, rho, w->column);
-      csr_apply_add(c, w->column, d + 2 * n * j);
+      qs_op_apply_acc(c, (const double complex *)w->column, (double complex *)(d + 2 * n * j));
     }
   }
   add_adjoint_inplace(n, d);

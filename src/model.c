@@ -217,6 +217,16 @@ qs_status qs_model_add_collapse(qs_model *m, double rate, qs_op *op,
   return QS_OK;
 }
 
+qs_status qs_model_check_integer(const qs_param_spec *params, const double *p, int which,
+                                 char *msg, size_t msglen)
+{
+  if (p[which] != floor(p[which])) {
+    qs_set_message(msg, msglen, "%s = %g: expected an integer", params[which].key, p[which]);
+    return QS_ERR_INVALID;
+  }
+  return QS_OK;
+}
+
 qs_status qs_model_add_collapse_copy(qs_model *m, double rate, const qs_op *op,
                                      const char *name)
 {

@@ -391,23 +391,13 @@ static qs_status initial_state_and_charge(qs_model *m, int nq, int rwa)
   return QS_OK;
 }
 
-static qs_status check_integer(const double *p, int which, char *msg, size_t msglen)
-{
-  if (p[which] != floor(p[which])) {
-    qs_set_message(msg, msglen, "%s = %g: expected an integer",
-                   cavity_qubits_params[which].key, p[which]);
-    return QS_ERR_INVALID;
-  }
-  return QS_OK;
-}
-
 #define CAVITY_MAX_DIM 65536
 
 static qs_status cavity_qubits_build(const double *p, qs_model *m, char *msg, size_t msglen)
 {
-  qs_status st = check_integer(p, CAV_NQUBITS, msg, msglen);
+  qs_status st = qs_model_check_integer(cavity_qubits_params, p, CAV_NQUBITS, msg, msglen);
   if (st == QS_OK)
-    st = check_integer(p, CAV_NCAV, msg, msglen);
+    st = qs_model_check_integer(cavity_qubits_params, p, CAV_NCAV, msg, msglen);
   if (st != QS_OK)
     return st;
   int nq = (int)p[CAV_NQUBITS];

@@ -22,6 +22,11 @@ qs_status qs_op_accumulate(qs_op **acc, double complex c, const qs_op *x);
 /* Append observable `op` (ownership passes to the model). */
 void qs_model_add_observable(qs_model *m, qs_op *op, const char *name);
 
+/* QS_ERR_INVALID, with a message naming the key, unless parameter `which`
+ * of `params` has an integer value p[which]. */
+qs_status qs_model_check_integer(const qs_param_spec *params, const double *p, int which,
+                                 char *msg, size_t msglen);
+
 /* Spin component of size 2S embedded as subsystem j of space. */
 qs_status qs_model_spin_op(const qs_space *space, int two_s, int j,
                            qs_spin_component comp, qs_op **out);

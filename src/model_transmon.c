@@ -1,7 +1,7 @@
 /* Built-in model "transmon": two transmons with two-photon pumps and lossy
  * auxiliary resonators (two-qubit-oscillator paper, Appendix E, Eqs. E1,
  * E2, Tables I and II); see include/qsync/model.h, include/qsync/transmon.h
- * and README "transmon".
+ * and docs/models.md (transmon).
  *
  * Units: keys in MHz or kHz hold cyclic frequencies f = omega / 2 pi; the
  * model works in rad/us (omega = 2 pi f[MHz] = 2 pi f[kHz] / 1000), time
@@ -427,21 +427,11 @@ static double common_period(const double *p)
   return period <= TRANSMON_MAX_PERIOD ? period : 0.0;
 }
 
-static qs_status check_levels(const double *p, int which, char *msg, size_t msglen)
-{
-  if (p[which] != floor(p[which])) {
-    qs_set_message(msg, msglen, "%s = %g: expected an integer",
-                   transmon_params[which].key, p[which]);
-    return QS_ERR_INVALID;
-  }
-  return QS_OK;
-}
-
 static qs_status transmon_build(const double *p, qs_model *m, char *msg, size_t msglen)
 {
-  qs_status st = check_levels(p, TR_LEVELS_Q, msg, msglen);
+  qs_status st = qs_model_check_integer(transmon_params, p, TR_LEVELS_Q, msg, msglen);
   if (st == QS_OK)
-    st = check_levels(p, TR_LEVELS_R, msg, msglen);
+    st = qs_model_check_integer(transmon_params, p, TR_LEVELS_R, msg, msglen);
   if (st != QS_OK)
     return st;
   const qs_index lq = (qs_index)p[TR_LEVELS_Q], lr = (qs_index)p[TR_LEVELS_R];

@@ -447,6 +447,12 @@ void qs_op_apply(const qs_op *a, const double complex *x, double complex *y)
     y[r] = row_times(a, r, x);
 }
 
+void qs_op_apply_acc(const qs_op *a, const double complex *x, double complex *y)
+{
+  for (qs_index r = 0; r < a->dim; r++)
+    y[r] += row_times(a, r, x);
+}
+
 void qs_op_apply_add(double complex alpha, const qs_op *a,
                      const double complex *x, double complex *y)
 {

@@ -28,6 +28,7 @@ typedef struct {
  * output.c on another directory; both are static so that a signal handler
  * can remove their lock files. */
 static outdir_lock claimed = {.fd = -1};
+static void stage_in(const char *dir);
 static outdir_lock transient = {.fd = -1};
 
 /* Create dir and its parents; *created tells whether the last one is new. */
@@ -153,50 +154,80 @@ qs_status qs_outdir_claim(const char *dir, char *msg, size_t msglen)
   if (holds(&claimed, dir))
     return QS_OK;
   qs_outdir_release();
-  return lock_dir(&claimed, dir, msg, msglen);
+  qs_status st = lock_dir(&claimed, dir, msg, msglen);
+  if (st == QS_OK)
+    stage_in(dir);
+  return st;
 }
 
 /* ---- The set of files --------------------------------------------------------- */
 
 enum { MAX_SET_FILES = 64 };
 
-static struct {
+typedef struct {
   char dir[QS_RUNFILE_MAX_PATH];
   char tmp[MAX_SET_FILES][QS_OUTSET_PATH];
   char final[MAX_SET_FILES][QS_OUTSET_PATH];
   volatile sig_atomic_t n;           /* registered temporaries */
-} set;
+  int failed;                        /* a write of the set failed */
+} file_set;
+
+/* The files staged in the claimed directory since the claim (renamed by
+ * qs_outdir_commit), and the set of one write elsewhere (renamed at its
+ * end); `current` is the one being written. */
+static file_set staged, transient_set;
+static file_set *current = &transient_set;
+
+static void discard(file_set *fs)
+{
+  for (int k = fs->n - 1; k >= 0; k--) {
+    unlink(fs->tmp[k]);
+    fs->n = k;
+  }
+}
+
+static void stage_in(const char *dir)
+{
+  discard(&staged);
+  staged.failed = 0;
+  snprintf(staged.dir, sizeof staged.dir, "%s", dir);
+}
 
 void qs_outset_begin(const char *dir)
 {
-  qs_outset_discard();
-  snprintf(set.dir, sizeof set.dir, "%s", dir);
+  current = holds(&claimed, dir) ? &staged : &transient_set;
+  if (current == &transient_set) {
+    discard(current);
+    current->failed = 0;
+    snprintf(current->dir, sizeof current->dir, "%s", dir);
+  }
 }
 
 int qs_outset_add(const char *name, char *tmp, size_t tmplen, char *msg, size_t msglen)
 {
-  int k = set.n;
+  file_set *fs = current;
+  int k = fs->n;
   char path[QS_OUTSET_PATH], final[QS_OUTSET_PATH];
   if (strchr(name, '/') || k == MAX_SET_FILES ||
-      snprintf(final, sizeof final, "%s/%s", set.dir, name) >= (int)sizeof final ||
-      snprintf(path, sizeof path, "%s/.%s.XXXXXX", set.dir, name) >= (int)sizeof path ||
+      snprintf(final, sizeof final, "%s/%s", fs->dir, name) >= (int)sizeof final ||
+      snprintf(path, sizeof path, "%s/.%s.XXXXXX", fs->dir, name) >= (int)sizeof path ||
       strlen(path) >= tmplen) {
-    qs_set_message(msg, msglen, "%s/%s: invalid output file name or too many files", set.dir,
+    qs_set_message(msg, msglen, "%s/%s: invalid output file name or too many files", fs->dir,
                    name);
     return -1;
   }
   /* Registered before it exists, so that a signal cannot leave it behind. */
-  memcpy(set.final[k], final, sizeof final);
-  memcpy(set.tmp[k], path, sizeof path);
-  set.n = k + 1;
-  int fd = mkstemp(set.tmp[k]);
+  memcpy(fs->final[k], final, sizeof final);
+  memcpy(fs->tmp[k], path, sizeof path);
+  fs->n = k + 1;
+  int fd = mkstemp(fs->tmp[k]);
   if (fd < 0) {
     qs_set_message(msg, msglen, "%s: cannot create a temporary in the output directory (%s)",
-                   set.final[k], strerror(errno));
-    set.n = k;
+                   fs->final[k], strerror(errno));
+    fs->n = k;
     return -1;
   }
-  snprintf(tmp, tmplen, "%s", set.tmp[k]);
+  snprintf(tmp, tmplen, "%s", fs->tmp[k]);
   mode_t mask = umask(0);
   umask(mask);
   fchmod(fd, 0666 & ~mask); /* mkstemp makes 0600; results stay as readable as before */
@@ -215,43 +246,79 @@ int qs_outset_sync_path(const char *path)
   return err;
 }
 
-void qs_outset_discard(void)
+static qs_status rename_all(file_set *fs, char *msg, size_t msglen);
+
+/* Set while the renames of a set run: a signal then waits for their end
+ * (qs_outdir_abandon), so that a set is never half in place. */
+static volatile sig_atomic_t committing, deferred_signal;
+
+static qs_status commit(file_set *fs, char *msg, size_t msglen)
 {
-  for (int k = set.n - 1; k >= 0; k--) {
-    unlink(set.tmp[k]);
-    set.n = k;
-  }
+  committing = 1;
+  qs_status st = rename_all(fs, msg, msglen);
+  committing = 0;
+  return st;
 }
 
-qs_status qs_outset_commit(char *msg, size_t msglen)
+static qs_status rename_all(file_set *fs, char *msg, size_t msglen)
 {
-  for (int k = 0; k < set.n; k++) {
+  for (int k = 0; k < fs->n; k++) {
     struct stat s;
-    if (stat(set.final[k], &s) == 0 && S_ISDIR(s.st_mode)) {
+    if (stat(fs->final[k], &s) == 0 && S_ISDIR(s.st_mode)) {
       qs_set_message(msg, msglen, "%s: is a directory; no result file was changed",
-                     set.final[k]);
-      qs_outset_discard();
+                     fs->final[k]);
+      discard(fs);
       return QS_ERR_IO;
     }
   }
-  for (int k = 0; k < set.n; k++) {
-    if (rename(set.tmp[k], set.final[k]) != 0) {
+  for (int k = 0; k < fs->n; k++) {
+    if (rename(fs->tmp[k], fs->final[k]) != 0) {
       qs_set_message(msg, msglen, "%s: cannot rename the finished file into place (%s)",
-                     set.final[k], strerror(errno));
-      for (int j = k; j < set.n; j++)
-        unlink(set.tmp[j]);
-      set.n = 0;
+                     fs->final[k], strerror(errno));
+      for (int j = k; j < fs->n; j++)
+        unlink(fs->tmp[j]);
+      fs->n = 0;
       return QS_ERR_IO;
     }
   }
-  set.n = 0;
+  int had_files = fs->n > 0;
+  fs->n = 0;
   /* The renames are durable once the directory is synced. */
-  int fd = open(set.dir, O_RDONLY | O_CLOEXEC);
+  int fd = had_files ? open(fs->dir, O_RDONLY | O_CLOEXEC) : -1;
   if (fd >= 0) {
     fsync(fd);
     close(fd);
   }
   return QS_OK;
+}
+
+qs_status qs_outset_end(qs_status st, char *msg, size_t msglen)
+{
+  file_set *fs = current;
+  current = &transient_set;
+  if (fs == &staged) {
+    if (st != QS_OK) {
+      fs->failed = 1; /* the whole staged set goes: see qs_outdir_commit */
+      discard(fs);
+    }
+    return st;
+  }
+  if (st == QS_OK)
+    return commit(fs, msg, msglen);
+  discard(fs);
+  return st;
+}
+
+qs_status qs_outdir_commit(char *msg, size_t msglen)
+{
+  if (staged.failed) {
+    discard(&staged);
+    staged.failed = 0;
+    qs_set_message(msg, msglen, "%s: a result file could not be written; no result file was "
+                   "changed", staged.dir);
+    return QS_ERR_IO;
+  }
+  return commit(&staged, msg, msglen);
 }
 
 qs_status qs_outset_lock(const char *dir, int *taken, char *msg, size_t msglen)
@@ -274,15 +341,28 @@ void qs_outset_unlock(void)
 
 void qs_outdir_release(void)
 {
-  qs_outset_discard();
+  discard(&transient_set);
+  discard(&staged);
+  staged.failed = 0;
   unlock_dir(&transient);
   unlock_dir(&claimed);
 }
 
-void qs_outdir_abandon(void)
+int qs_outdir_pending_signal(void)
 {
-  for (int k = set.n - 1; k >= 0; k--)
-    unlink(set.tmp[k]);
+  return deferred_signal;
+}
+
+int qs_outdir_abandon(int sig)
+{
+  if (committing) {
+    deferred_signal = sig;
+    return 0;
+  }
+  for (int k = staged.n - 1; k >= 0; k--)
+    unlink(staged.tmp[k]);
+  for (int k = transient_set.n - 1; k >= 0; k--)
+    unlink(transient_set.tmp[k]);
   if (transient.fd >= 0)
     unlink(transient.path);
   if (claimed.fd >= 0) {
@@ -290,4 +370,5 @@ void qs_outdir_abandon(void)
     if (claimed.created)
       rmdir(claimed.dir);
   }
+  return 1;
 }

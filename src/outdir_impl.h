@@ -18,8 +18,9 @@
 qs_status qs_outset_lock(const char *dir, int *taken, char *msg, size_t msglen);
 void qs_outset_unlock(void);
 
-/* Start a set of files in the existing directory `dir` (discards an
- * unfinished earlier set). */
+/* Start a set of files in the existing directory `dir`: the set staged
+ * since the claim when the process holds dir (qs_outdir_claim), else a set
+ * of its own (an unfinished earlier one is discarded). */
 void qs_outset_begin(const char *dir);
 
 /* Create the unique temporary DIR/.NAME.XXXXXX for the final file
@@ -32,12 +33,11 @@ int qs_outset_add(const char *name, char *tmp, size_t tmplen, char *msg, size_t 
 /* Flush the complete file `path` to the disk; 0, or -1 with errno set. */
 int qs_outset_sync_path(const char *path);
 
-/* Rename every temporary to its final name, then sync the directory.
- * A final name that is a directory fails before any rename.  QS_ERR_IO with
- * a message on failure (the temporaries not yet renamed are removed). */
-qs_status qs_outset_commit(char *msg, size_t msglen);
-
-/* Remove every temporary of the set. */
-void qs_outset_discard(void);
+/* End the writes begun by qs_outset_begin, with `st` their status.  A set
+ * of its own is renamed into place when st is QS_OK (a final name that is a
+ * directory fails before any rename; QS_ERR_IO with a message) and removed
+ * otherwise.  The claimed directory's set waits for qs_outdir_commit; a
+ * failure marks it failed.  Returns the set's status. */
+qs_status qs_outset_end(qs_status st, char *msg, size_t msglen);
 
 #endif

@@ -450,8 +450,9 @@ static qs_status write_tsv(const qs_output *o, char *msg, size_t msglen)
   return has_summary ? QS_OK : write_tsv_file("summary", o, NULL, msg, msglen);
 }
 
-/* Lock dir unless the process holds it, write the set of files that
- * `write` adds, and rename them all into place only when all are complete. */
+/* Lock dir unless the process holds it, and write the set of files that
+ * `write` adds: renamed into place when all are complete, or (in the
+ * claimed directory) staged for qs_outdir_commit. */
 static qs_status write_set(const char *dir,
                            qs_status (*write)(const char *, const void *, char *, size_t),
                            const void *data, char *msg, size_t msglen)
@@ -461,11 +462,7 @@ static qs_status write_set(const char *dir,
   if (st != QS_OK)
     return st;
   qs_outset_begin(dir);
-  st = write(dir, data, msg, msglen);
-  if (st == QS_OK)
-    st = qs_outset_commit(msg, msglen);
-  else
-    qs_outset_discard();
+  st = qs_outset_end(write(dir, data, msg, msglen), msg, msglen);
   if (locked_here)
     qs_outset_unlock();
   return st;

@@ -559,9 +559,9 @@ qs_status qs_runfile_key_get(int i, qs_runfile_key_info *info)
  * INI subset iniparser 4.1 reads — '#'/';' comment lines and end-of-line
  * comments, "key = value", quoted values, case-folded names — with every
  * ambiguity refused instead of resolved silently: a section name with ':'
- * or brackets, an unknown section even when empty, a key written twice
- * (also in a repeated section, which continues the first), a line that is
- * neither.  Lines end at LF, CRLF or a lone CR. */
+ * or brackets, an unknown section even when empty, a key or a section
+ * written twice, a line that is neither, a text without any section.  Lines end at LF, CRLF or a lone
+ * CR. */
 
 typedef struct {
   int line;
@@ -656,11 +656,12 @@ static qs_status ini_section_line(ini_doc *doc, char *line, int line_no, const c
                    "mesolve, rates, compare, sweep, scan or checks", path, line_no, name);
     return QS_ERR_RUNFILE;
   }
-  /* A repeated section continues the first (one name pointer per section,
-   * so that a key set in both is found as a duplicate). */
   for (int s = 0; s < doc->n_sections; s++)
-    if (strcmp(doc->sections[s].name, name) == 0)
-      name = (char *)doc->sections[s].name;
+    if (strcmp(doc->sections[s].name, name) == 0) {
+      qs_set_message(msg, msglen, "%s: line %d: section [%s] appears again (first at line %d); "
+                     "write each section once", path, line_no, name, doc->sections[s].line);
+      return QS_ERR_RUNFILE;
+    }
   doc->sections[doc->n_sections++] = (ini_section){name, line_no};
   return QS_OK;
 }
@@ -740,6 +741,13 @@ static qs_status ini_parse(const char *text, size_t len, const char *path, ini_d
       st = ini_section_line(doc, line, line_no, path, msg, msglen);
     else
       st = ini_key_line(doc, line, line_no, path, msg, msglen);
+  }
+  /* An empty text is more often a failed pipe (<(cmd) whose cmd failed)
+   * than a wish for every default. */
+  if (st == QS_OK && doc->n_sections == 0) {
+    qs_set_message(msg, msglen, "%s: the run file has no [section] (empty?); for every "
+                   "default write one header, e.g. [model]", path);
+    st = QS_ERR_RUNFILE;
   }
   if (st != QS_OK)
     ini_doc_free(doc);

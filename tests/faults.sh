@@ -79,6 +79,21 @@ disk_full() {
 disk_full "disk full: HDF5 write fails" 8
 disk_full "disk full: TSV write fails after run.h5" 88
 
+# compare writes run.h5, summary.tsv and compare.tsv: one set.  A
+# compare.tsv that cannot be put in place (a directory of that name) fails
+# the run and leaves the other two as they were.
+out=$work/cmp_set
+"$QSYNC" compare "$base" --quiet --out "$out" >/dev/null
+cp "$out/run.h5" "$work/cmp_before.h5"
+rm "$out/compare.tsv" && mkdir "$out/compare.tsv"
+"$QSYNC" compare "$base" --quiet --seed 99 --out "$out" >/dev/null 2>"$work/cmp.err"
+rc=$?
+if [ "$rc" = 3 ] && cmp -s "$out/run.h5" "$work/cmp_before.h5" && [ -z "$(leftovers "$out")" ]; then
+  ok "compare: a failed compare.tsv keeps run.h5 (exit 3)"
+else
+  bad "compare set: exit $rc (expected 3), run.h5 $(cmp -s "$out/run.h5" "$work/cmp_before.h5" && echo kept || echo changed), left: $(leftovers "$out"): $(cat "$work/cmp.err")"
+fi
+
 # ---- two concurrent runs on one --out -----------------------------------------
 # A result of ~70 MB (stored density matrices) takes long enough to write
 # that two runs' writes overlap and that a signal can arrive while the
@@ -181,6 +196,20 @@ for sig in INT TERM; do
     bad "SIG$sig while computing: exit $rc (expected $want), left: $(leftovers "$out")"
   fi
 done
+
+# SIGKILL cannot be handled: the lock file stays, but the lock dies with
+# the process, so the next run on the same --out is not refused.
+out=$work/killed
+"$QSYNC" run "$base" --quiet "${slow[@]}" --out "$out" 2>/dev/null &
+p=$!
+sleep 0.5
+kill -KILL $p
+wait $p 2>/dev/null
+if "$QSYNC" run "$base" --quiet --out "$out" 2>"$work/killed.err" && [ -s "$out/run.h5" ]; then
+  ok "a run after a SIGKILLed one on the same --out"
+else
+  bad "after SIGKILL: $(cat "$work/killed.err")"
+fi
 
 # ---- unusable --out refused before the work (< 1 s for a ~2 s run) -------------
 touch "$work/a_file"

@@ -70,8 +70,8 @@ f=$(file empty_misspelled "[model]" "g = 1" "[stedy]")
 expect "empty misspelled section refused" 2 "line 3" "unknown section [stedy]" -- steady "$f" --out "$work/o"
 f=$(file dup_key "[model]" "g = 1" "eps = 0.3" "g = 2")
 expect "duplicate key names both lines" 2 "line 4" "[model] g" "first at line 2" -- steady "$f" --out "$work/o"
-f=$(file dup_section "[model]" "g = 1" "[run]" "ntraj = 2" "[model]" "g = 0.3")
-expect "key repeated in a repeated section names both lines" 2 "line 6" "[model] g" "first at line 2" -- steady "$f" --out "$work/o"
+f=$(file dup_section "[model]" "g = 1" "[run]" "ntraj = 2" "[model]" "eps = 0.3")
+expect "duplicate section names both lines" 2 "line 5" "[model]" "first at line 1" -- steady "$f" --out "$work/o"
 
 # CR-only, CRLF and LF line ends give the same result.
 lf=$(file lf "[model]" "g = 0.7" "eps = 0.2" "[steady]" "method = dense")
@@ -107,6 +107,7 @@ if [ $? -eq 0 ] && [ -s "$work/out/stdin/summary.tsv" ]; then
 else
   bad "'-' writes to out/stdin by default ($out)"
 fi
+expect "an empty pipe (a failed <(cmd)) refused" 2 "no [section]" -- steady <(false) --out "$work/o"
 mkdir -p "$work/dir.ini"
 expect "directory refused" 2 "dir.ini" "directory" -- steady "$work/dir.ini" --out "$work/o"
 
@@ -139,6 +140,20 @@ if [ -s "$work/nodrive/summary.tsv" ] && ! grep -qi "inf" "$work/nodrive/summary
   ok "eps = 0 writes no inf"
 else
   bad "eps = 0 writes no inf"
+fi
+
+# Defect 9: an out-of-memory ensemble blames the settings that drive its
+# size, not the integrator's (rtol/atol, max_steps).  --max-memory lifts
+# the estimate's refusal so that malloc fails under ulimit -v.
+f=$(file oom "[model]" "g = 1" "[run]" "ntraj = 2" "t_end = 1" "burn_in = 0" "n_times = 1000000")
+out=$(ulimit -v 400000; "$QSYNC" run "$f" --quiet --threads 1 --max-memory 100G --out "$work/oom" 2>&1)
+rc=$?
+if ! (ulimit -v 400000; "$QSYNC" --version >/dev/null 2>&1) 2>/dev/null; then
+  echo "SKIP: out of memory message (qsync does not start under ulimit -v: a sanitizer build)"
+elif [ $rc -eq 3 ] && grep -qF "[run] n_times" <<<"$out" && ! grep -q "max_steps" <<<"$out"; then
+  ok "out of memory names [run] n_times, not max_steps"
+else
+  bad "out of memory names [run] n_times, not max_steps (exit $rc: $out)"
 fi
 
 echo "input: $passed passed, $failed failed"

@@ -168,6 +168,7 @@ static void test_claim_and_lock(void)
   close(other);
   /* The holder itself may write. */
   CU_ASSERT_EQUAL(qs_output_write_text(sub, "a.txt", "a\n", msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(qs_outdir_commit(msg, sizeof msg), QS_OK);
   qs_outdir_release();
   CU_ASSERT_NOT_EQUAL(access(lock, F_OK), 0); /* the lock file is removed */
   CU_ASSERT_EQUAL(qs_outdir_holds(sub), 0);
@@ -263,12 +264,42 @@ static void test_failed_set_changes_nothing(void)
   unlink("/tmp/qsync_output_set.ini");
 }
 
+/* In the claimed directory every write of the run is staged: nothing is
+ * visible before qs_outdir_commit, and one failed write drops them all. */
+static void test_staged_run_set(void)
+{
+  char msg[512] = "";
+  char dir[] = "/tmp/qsync_staged_XXXXXX";
+  CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+  char path[128];
+  snprintf(path, sizeof path, "%s/a.tsv", dir);
+  CU_ASSERT_EQUAL_FATAL(qs_outdir_claim(dir, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(qs_output_write_text(dir, "a.tsv", "1\n", msg, sizeof msg), QS_OK);
+  CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0); /* staged, not yet in place */
+  CU_ASSERT_EQUAL(qs_outdir_commit(msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(access(path, F_OK), 0);
+
+  CU_ASSERT_EQUAL(qs_output_write_text(dir, "a.tsv", "2\n", msg, sizeof msg), QS_OK);
+  CU_ASSERT_NOT_EQUAL(qs_output_write_text(dir, "b/c.tsv", "3\n", msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(qs_outdir_commit(msg, sizeof msg), QS_ERR_IO);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "no result file was changed"));
+  long len = 0;
+  char *text = slurp(path, &len);
+  CU_ASSERT(text && len == 2 && text[0] == '1');
+  free(text);
+  qs_outdir_release();
+  CU_ASSERT_EQUAL(hidden_entries(dir), 0);
+  unlink(path);
+  CU_ASSERT_EQUAL(rmdir(dir), 0);
+}
+
 int qs_test_register_output(void)
 {
   static const test_case cases[] = {
     {"run.h5 and summary.tsv read back", test_write_and_read_back},
     {"output directory: claim and lock", test_claim_and_lock},
     {"a failed set of files changes nothing", test_failed_set_changes_nothing},
+    {"a claimed directory's files are one set", test_staged_run_set},
   };
   return test_add_suite("output", cases, (int)(sizeof cases / sizeof cases[0]));
 }

@@ -301,14 +301,17 @@ static void test_ambiguous_text_refused(void)
   expect_load("[run]\nntraj = 3\nseed = 1\nntraj = 4\n", QS_ERR_RUNFILE, "line 4",
               "first at line 2");
   expect_load("[run]\nNTRAJ = 3\nntraj = 4\n", QS_ERR_RUNFILE, "[run] ntraj", "line 2");
-  expect_load("[run]\nntraj = 3\n[model]\ng = 1\n[run]\nntraj = 2\n", QS_ERR_RUNFILE,
-              "line 6", "first at line 2");
+  expect_load("[run]\nntraj = 3\n[model]\ng = 1\n[run]\nseed = 2\n", QS_ERR_RUNFILE,
+              "line 5", "first at line 1");
+  expect_load("[run]\nntraj = 3\n[MODEL]\n[Run]\n", QS_ERR_RUNFILE, "line 4", "[run]");
   expect_load("[modle]\n", QS_ERR_RUNFILE, "line 1", "unknown section [modle]");
   expect_load("[run]\nntraj = 3\n[stedy]\n", QS_ERR_RUNFILE, "line 3", "[stedy]");
   expect_load("[run]\nntraj\n", QS_ERR_RUNFILE, "line 2", "not key = value");
   expect_load("[run]\n= 3\n", QS_ERR_RUNFILE, "line 2", "not key = value");
   expect_load("[compare]\nz_threshold = \"3\" 4\n", QS_ERR_RUNFILE, "line 2",
               "after the closing quote");
+  expect_load("", QS_ERR_RUNFILE, "no [section]", NULL);
+  expect_load("# only a comment\n\n", QS_ERR_RUNFILE, "no [section]", NULL);
 }
 
 /* Load text and return the config; the text must load. */
@@ -340,11 +343,6 @@ static void test_line_ends(void)
     CU_ASSERT_STRING_EQUAL(cfg.text, spellings[i]); /* the text as given */
     qs_runfile_release(&cfg);
   }
-  /* A repeated section continues the first. */
-  qs_runconfig cfg;
-  load_ok("[run]\nntraj = 3\n[model]\ng = 1\n[run]\nseed = 2\n", &cfg);
-  CU_ASSERT(cfg.ntraj == 3 && cfg.seed == 2);
-  qs_runfile_release(&cfg);
   /* The line numbers count CR-only lines too. */
   expect_load("[run]\rntraj = 3\rntraj = 0\r", QS_ERR_RUNFILE, "line 3", "first at line 2");
 }

@@ -144,6 +144,10 @@ qs_status qs_op_copy(const qs_op *a, qs_op **out);
 /* y = a x (x and y of length dim, must not overlap). Never fails. */
 void qs_op_apply(const qs_op *a, const double complex *x, double complex *y);
 
+/* y += a x (no scalar factor: the master equation's column products).
+ * Never fails. */
+void qs_op_apply_acc(const qs_op *a, const double complex *x, double complex *y);
+
 /* y += alpha a x. Never fails. */
 void qs_op_apply_add(double complex alpha, const qs_op *a,
                      const double complex *x, double complex *y);

@@ -6,9 +6,13 @@
  * its parents are created, and the advisory lock OUT/.qsync.lock (flock) is
  * taken, which also proves that the directory is writable.  A second
  * process claiming the same directory is refused until the first releases
- * it (qs_outdir_release, or its exit).  qs_output_write and
- * qs_output_write_text (output.h) claim the directory themselves for the
- * duration of the write when the process has not claimed it.
+ * it (qs_outdir_release, or its exit).
+ *
+ * qs_output_write and qs_output_write_text (output.h) into the claimed
+ * directory stage their files: all of them, from every write since the
+ * claim, are one set, renamed into place together by qs_outdir_commit.
+ * Into any other directory, such a write locks it for its duration and is
+ * a set of its own.
  *
  * Files are written under unique temporary names OUT/.NAME.XXXXXX (a set
  * of them at a time), flushed to disk (fsync), and renamed to their final
@@ -40,12 +44,25 @@ qs_status qs_outdir_claim(const char *dir, char *msg, size_t msglen);
  * spelling of the path), else 0. */
 int qs_outdir_holds(const char *dir);
 
-/* Remove the temporaries of an unfinished set and the lock file, and
- * release the lock.  Safe to call when nothing is claimed. */
+/* Rename every file staged in the claimed directory into place, then
+ * sync the directory.  When one of the writes since the claim failed,
+ * remove them all instead: QS_ERR_IO with a message, and no result file
+ * changed.  QS_OK when nothing is staged or claimed. */
+qs_status qs_outdir_commit(char *msg, size_t msglen);
+
+/* Remove the files staged and not committed, the temporaries of an
+ * unfinished write and the lock file, and release the lock.  Safe to call
+ * when nothing is claimed. */
 void qs_outdir_release(void);
 
-/* The same as qs_outdir_release, restricted to async-signal-safe calls
- * (unlink only): for a SIGINT/SIGTERM handler that then calls _exit. */
-void qs_outdir_abandon(void);
+/* For a SIGINT/SIGTERM handler: the same as qs_outdir_release with
+ * async-signal-safe calls only (unlink, rmdir), then 1: the handler may
+ * _exit.  While a set is being renamed into place it does nothing but note
+ * `sig` and returns 0: the handler returns, and the program exits after
+ * the renames when qs_outdir_pending_signal says so. */
+int qs_outdir_abandon(int sig);
+
+/* The signal noted by qs_outdir_abandon during the renames, or 0. */
+int qs_outdir_pending_signal(void);
 
 #endif

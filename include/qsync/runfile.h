@@ -9,9 +9,10 @@
  * expected.  Section and key names are case-insensitive.  The reader
  * refuses what an INI reader would resolve silently: a section header
  * that is not a section name ([model:g]), an unknown section even when
- * empty, a key written twice (naming both lines; a repeated section
- * continues the first, so a key may not be set in both), a line that is
- * neither a header, key = value nor a comment, and a NUL byte.
+ * empty, a key or a section written twice (naming both lines), a line
+ * that is neither a header, key = value nor a comment, a NUL byte, and a text
+ * without any [section] (empty: more often a failed pipe than a wish
+ * for every default; "[model]" alone runs every default).
  * Lines end at LF, CRLF or a lone CR.  Messages name the file and line.
  *
  * Thread safety: the loader keeps no global state; distinct configs may

@@ -34,7 +34,7 @@ typedef struct {
   long max_steps;     /* most CVODE steps between two outputs. Default 100000 */
   double restart_step; /* initial CVODE step after a jump, as a fraction of
                          the last step before it; 0 lets CVODE estimate it
-                         (see README, "restart cost"). Default 0, range [0, 1] */
+                         (see docs/benchmarks.md, "Trajectory restart cost"). Default 0, range [0, 1] */
 } qs_traj_options;
 
 /* Work counters of one trajectory (since qs_traj_start). */

@@ -1,5 +1,5 @@
 /* qsync — helpers of the built-in model "transmon" (two-qubit-oscillator
- * paper, Appendix E; see include/qsync/model.h and README "transmon").
+ * paper, Appendix E; see include/qsync/model.h and docs/models.md).
  *
  * Space: subsystem 0 transmon A (levels_q levels, |g> = 0, |e> = 1, ...),
  * 1 resonator A (levels_r), 2 transmon B, 3 resonator B, so

@@ -4,7 +4,7 @@
 
 #include "qsync/qsync.h"
 
-/* Exit statuses (documented in the README). */
+/* Exit statuses (documented in docs/cli.md). */
 enum {
   EXIT_OK = 0,
   EXIT_COMPARE_FAILED = 1, /* compare: some |z| >= threshold */

@@ -51,8 +51,8 @@ static const char *ensemble_failure_hint(qs_status st)
 {
   switch (st) {
   case QS_ERR_NOMEM:
-    return "the memory grows with the model dimension ([model] ncav, nqubits, levels), "
-           "[run] n_times and store_rho, and threads";
+    return "the memory grows with [run] n_times, store_rho and threads and with the "
+           "dimension set by the [model] size parameters";
   case QS_ERR_CVODE:
     return "try a larger [run] max_steps, or rtol/atol closer to the defaults";
   default:
@@ -67,7 +67,7 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
   const qs_runconfig *cfg = &ctx->cfg;
   double *times = cli_output_times(cfg->t_end, cfg->n_times);
   if (!times) {
-    cli_error("out of memory");
+    cli_error("%s: out of memory for %ld output times ([run] n_times)", cfg->path, cfg->n_times);
     return EXIT_RUNTIME;
   }
   qs_traj_options topt = qs_runfile_traj_options(cfg);
@@ -195,13 +195,15 @@ int cli_sync_derived(const cli_context *ctx, const double *values, double derive
   return EXIT_OK;
 }
 
-static int alloc_exact(const qs_model *model, double complex **rho, double complex **obs)
+static int alloc_exact(const cli_context *ctx, const qs_model *model, double complex **rho,
+                       double complex **obs)
 {
   size_t n = (size_t)model->space.total;
   *rho = malloc(n * n * sizeof **rho);
   *obs = malloc((size_t)model->n_obs * sizeof **obs);
   if (!*rho || !*obs) {
-    cli_error("out of memory for the %zu x %zu density matrix", n, n);
+    cli_error("%s: out of memory for the %zu x %zu density matrix (the [model] size "
+              "parameters set the dimension %zu)", ctx->cfg.path, n, n, n);
     return EXIT_RUNTIME;
   }
   return EXIT_OK;
@@ -334,7 +336,7 @@ int cli_compare(cli_context *ctx)
   qs_ensemble_result *res = NULL;
   double complex *rho = NULL, *obs = NULL;
   double residual = 0.0, seconds = 0.0;
-  int rc = alloc_exact(model, &rho, &obs);
+  int rc = alloc_exact(ctx, model, &rho, &obs);
   if (rc == EXIT_OK)
     rc = exact_steady(ctx, model, rho, obs, &residual, &seconds);
   if (rc == EXIT_OK)

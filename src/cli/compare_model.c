@@ -297,7 +297,8 @@ int cli_compare_model(cli_context *ctx)
   compare_result res = {{0}, calloc((size_t)n * (1 + CM_N), sizeof(double)),
                         calloc(4 * CURVE_POINTS, sizeof(double))};
   if (!pts || !times || !res.rows || !res.curve) {
-    cli_error("out of memory");
+    cli_error("%s: out of memory for %ld g values and %ld output times ([sweep] points, "
+              "[mesolve] n_times)", ctx->cfg.path, (long)n, ctx->cfg.me_n_times);
     rc = EXIT_RUNTIME;
   }
   if (rc == EXIT_OK)

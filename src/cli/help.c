@@ -274,10 +274,10 @@ static const char reference_intro[] =
   "Run files are INI files, read whole from a file, a pipe or standard input (FILE = -); "
   "section and key names are case-insensitive, a line starting with '#' or ';' is a comment "
   "and an unquoted value ends at '#' or ';'; lines end at LF, CRLF or CR. An unknown section "
-  "(even an empty one) or key, a header that is not a section name ([model:g]), a key "
-  "written twice (a repeated section continues the first), a value that does not parse or "
-  "a value outside its range is an error (exit status 2) whose message names the file, the "
-  "line, the section and the key. "
+  "(even an empty one) or key, a header that is not a section name ([model:g]), a key or "
+  "a section written twice, a value that does not parse or a value outside its range is an "
+  "error (exit status 2) whose message names the file, the line, the section and the key; so is a file without any [section] (for every default "
+  "write [model] alone). "
   "--set section.key=value overrides a key with the same checks.";
 
 void cli_runfile_reference(FILE *f, char format)

@@ -40,11 +40,12 @@ static void default_out_dir(const char *path, char *out, size_t len)
 }
 
 /* SIGINT/SIGTERM: remove the temporaries and the lock of the output
- * directory (unlink only: async-signal-safe), then exit 128 + signal. */
+ * directory (unlink only: async-signal-safe), then exit 128 + signal;
+ * during the final renames, exit after them (main). */
 static void on_signal(int sig)
 {
-  qs_outdir_abandon();
-  _exit(128 + sig);
+  if (qs_outdir_abandon(sig))
+    _exit(128 + sig);
 }
 
 /* The output directory (--out, or the default from the run file's name):
@@ -232,7 +233,17 @@ int main(int argc, char **argv)
     rc = claim_output(&ctx, out_dir, path);
   if (rc == EXIT_OK)
     rc = command->run(&ctx);
+  /* The command's files are one set: all renamed into place now, or none
+   * when one of them failed (then a command that ended well fails). */
+  char msg_commit[1024 + QS_RUNFILE_MAX_PATH];
+  if (qs_outdir_commit(msg_commit, sizeof msg_commit) != QS_OK) {
+    cli_error("%s", msg_commit);
+    if (rc == EXIT_OK || rc == EXIT_COMPARE_FAILED)
+      rc = EXIT_RUNTIME;
+  }
   qs_outdir_release();
+  if (qs_outdir_pending_signal())
+    rc = 128 + qs_outdir_pending_signal();
   qs_runfile_release(&ctx.cfg);
   return rc;
 }

@@ -187,7 +187,8 @@ static int rates_write(const cli_context *ctx, const qs_model *model, const rate
   if (!sum || !cur) {
     free(sum);
     free(cur);
-    cli_error("out of memory for the rates tables");
+    cli_error("out of memory for the rates tables of %ld points x %d samples ([sweep] points, "
+              "[rates] n_times)", n_points, nt);
     return EXIT_RUNTIME;
   }
   for (long p = 0; p < n_points; p++) {
@@ -235,7 +236,7 @@ int cli_rates(cli_context *ctx)
   long n_points = cli_sweep_points(cfg);
   rates_point *pts = calloc((size_t)n_points, sizeof *pts);
   if (!pts) {
-    cli_error("out of memory");
+    cli_error("%s: out of memory for %ld sweep points ([sweep] points)", cfg->path, n_points);
     return EXIT_RUNTIME;
   }
   qs_model *model = NULL;

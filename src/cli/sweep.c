@@ -85,7 +85,7 @@ static int table_alloc(table *t, long n_rows)
   t->n_rows = n_rows;
   t->data = calloc((size_t)(n_rows * t->n_cols), sizeof *t->data);
   if (!t->data && n_rows * t->n_cols > 0) {
-    cli_error("out of memory for a %ld x %d table", n_rows, t->n_cols);
+    cli_error("out of memory for a %ld x %d table ([sweep] points, points2)", n_rows, t->n_cols);
     return EXIT_RUNTIME;
   }
   return EXIT_OK;
@@ -250,7 +250,9 @@ static int steady_solve(steady_sweep *w, const double *values)
                         : QS_ERR_NOMEM;
   cli_iteration_progress_finish(&w->iteration);
   if (st == QS_ERR_NOMEM) {
-    cli_error("out of memory for the %lld x %lld density matrix", (long long)n, (long long)n);
+    cli_error("%s: out of memory for the %lld x %lld density matrix (the [model] size "
+              "parameters set the dimension; [steady] method)", ctx->cfg.path, (long long)n,
+              (long long)n);
     return EXIT_RUNTIME;
   }
   if (st != QS_OK) {
@@ -371,7 +373,7 @@ int cli_steady(cli_context *ctx)
   opt.progress = cli_iteration_progress_update;
   opt.progress_data = &w.iteration;
   if (qs_steady_chain_create(&opt, &w.chain) != QS_OK) {
-    cli_error("out of memory");
+    cli_error("%s: out of memory for the steady-state solver ([steady] method)", cfg->path);
     return EXIT_RUNTIME;
   }
   qs_farm_options farm = qs_farm_default_options(); /* one worker: the chain is ordered */
@@ -532,7 +534,8 @@ int cli_mesolve(cli_context *ctx)
   double *times = cli_output_times(ctx->cfg.me_t_end, ctx->cfg.me_n_times);
   int rc = pts && times ? EXIT_OK : EXIT_RUNTIME;
   if (rc != EXIT_OK)
-    cli_error("out of memory");
+    cli_error("%s: out of memory for %ld sweep points and %ld output times ([sweep] points, "
+              "[mesolve] n_times)", ctx->cfg.path, n_points, ctx->cfg.me_n_times);
   if (rc == EXIT_OK)
     rc = mesolve_points(ctx, pts, n_points, times);
   if (rc == EXIT_OK && !ctx->quiet)

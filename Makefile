@@ -173,7 +173,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
             -fno-omit-frame-pointer -include tests/fuzz/clang_compat.h -Wno-pass-failed \
             -Wno-missing-field-initializers
-FUZZ_SEEDS := runs tests/regress tests/bad_inputs
+FUZZ_SEEDS := runs tests/regress tests/bad_inputs tests/fuzz/seeds
 fuzz: fuzz-deps
 	$(MAKE) CC=clang CI= BUILD=build-fuzz OPT="-O1 -g" \
 	  SANITIZE="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" build-fuzz/fuzz_runfile

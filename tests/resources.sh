@@ -115,5 +115,13 @@ expect "guard: stopped after max_wall" 3 20 "max_wall = 1 s" "no results" -- \
   steady "$cav" --set steady.method=sylvester --set steady.tol=1e-15 \
   --set steady.max_iter=1000000 --set run.max_wall=1
 
+# The same inside one master-equation integration (checked after every
+# output time): Adams order <= 2 takes ~10x the steps the estimate assumes
+# (0.75 s estimated, ~6 s of work).
+lab="$work/lab.ini"
+printf '[model]\nname = cavity_qubits\nnqubits = 1\nncav = 10\nframe = lab\nomega0 = 20\nF = 0.3\ngamma = 0.5\ngamma_s = 0.1\ndelta = 0.5\n[mesolve]\nt_end = 60\nn_times = 61\navg_periods = 3\nmax_order = 2\n' >"$lab"
+expect "guard: one long master equation stopped" 3 4 "max_wall = 1 s" -- \
+  mesolve "$lab" --set run.max_wall=1
+
 echo "resources: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

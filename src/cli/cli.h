@@ -94,6 +94,9 @@ int cli_truncation_report(const cli_context *ctx, const qs_truncation *t);
  * computation has run longer than max_wall (before any result is written). */
 int cli_check_resources(const cli_context *ctx);
 void cli_wall_guard(void);
+/* cli_wall_guard as a master-equation progress callback (qs_mesolve_options:
+ * after every output time; called by several workers at once). */
+void cli_wall_guard_at(double t, double t_end, void *data);
 
 /* Print "qsync: <message>" on stderr. */
 void cli_error(const char *fmt, ...);

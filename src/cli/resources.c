@@ -1,23 +1,36 @@
 /* Resource limits of every command: the estimate before the work
  * (resources.h) and the wall-time guard during it. */
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "cli.h"
 
 /* The guard's deadline on cli_now()'s clock, 0 when unarmed (the CLI's own
- * process state: one command per process). */
+ * process state: one command per process; written before the computation
+ * starts, only read by the workers). */
 static double guard_deadline;
 static double guard_limit;
+/* The first worker past the deadline reports and exits; the others go on
+ * until the process ends. */
+static atomic_flag guard_fired = ATOMIC_FLAG_INIT;
 
 void cli_wall_guard(void)
 {
-  if (guard_deadline > 0.0 && cli_now() > guard_deadline) {
-    guard_deadline = 0.0; /* report once */
+  if (guard_deadline > 0.0 && cli_now() > guard_deadline &&
+      !atomic_flag_test_and_set(&guard_fired)) {
     cli_error("stopped: the computation ran longer than [run] max_wall = %g s; no results "
               "were written (raise it with --set run.max_wall=SECONDS)", guard_limit);
     qs_outdir_release(); /* no result was written yet: only the lock goes */
     exit(EXIT_RUNTIME);
   }
+}
+
+void cli_wall_guard_at(double t, double t_end, void *data)
+{
+  (void)t;
+  (void)t_end;
+  (void)data;
+  cli_wall_guard();
 }
 
 int cli_check_resources(const cli_context *ctx)

@@ -428,6 +428,7 @@ int cli_mesolve_integrate(const cli_context *ctx, qs_mesolve_point *pts, long n_
   cli_progress_init(&progress, ctx->quiet, "master equation");
   opt.farm.progress = cli_progress_update;
   opt.farm.progress_data = &progress;
+  opt.me.progress = cli_wall_guard_at;
   qs_status st = qs_mesolve_points_run(&opt, times, pts, n_points, &failed);
   cli_progress_finish(&progress);
   if (st == QS_OK)

@@ -164,9 +164,15 @@ else
 fi
 
 # ---- SIGINT / SIGTERM during the write leave no temporary -----------------------
+# A shell started with SIGINT ignored (a CI job run in the background) passes
+# the ignored disposition on, and bash cannot reset it (set -m does not help
+# then): qsync is started through an exec that restores the default.
+default_sigint=(/usr/bin/python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])')
 for sig in INT TERM; do
   out=$work/sig_$sig
-  "$QSYNC" run "$big" --quiet --threads 1 --out "$out" 2>/dev/null &
+  "${default_sigint[@]}" "$QSYNC" run "$big" --quiet --threads 1 --out "$out" 2>/dev/null &
   p=$!
   # Wait for a temporary to appear (the write has started), then signal.
   for _ in $(seq 2000); do
@@ -184,7 +190,7 @@ for sig in INT TERM; do
   fi
   # The same while computing.
   rm -rf "$out"
-  "$QSYNC" run "$base" --quiet "${slow[@]}" --out "$out" 2>/dev/null &
+  "${default_sigint[@]}" "$QSYNC" run "$base" --quiet "${slow[@]}" --out "$out" 2>/dev/null &
   p=$!
   sleep 0.5
   kill -$sig $p

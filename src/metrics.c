@@ -532,7 +532,7 @@ qs_status qs_negativity(qs_index dim_a, qs_index dim_b,
       !negativity)
     return QS_ERR_INVALID;
   qs_index n = dim_a * dim_b;
-  double complex *pt = malloc((size_t)(n * n) * sizeof *pt);
+  double complex *pt = calloc((size_t)(n * n), sizeof *pt);
   double *ev = malloc((size_t)n * sizeof *ev);
   qs_status st = QS_ERR_NOMEM;
   if (pt && ev) {

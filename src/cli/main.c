@@ -64,7 +64,7 @@ static int claim_output(cli_context *ctx, const char *out_dir, const char *path)
               QS_RUNFILE_MAX_PATH - 1);
     return EXIT_BAD_INPUT;
   }
-  snprintf(ctx->out_dir, sizeof ctx->out_dir, "%s", dir);
+  memcpy(ctx->out_dir, dir, strlen(dir) + 1); /* fits: checked above */
   char msg[1024 + QS_RUNFILE_MAX_PATH];
   if (qs_outdir_claim(ctx->out_dir, msg, sizeof msg) != QS_OK) {
     cli_error("%s", msg);

@@ -28,6 +28,10 @@ typedef double complex dcomplex;
  * BLAS int (the real inner products run over 2 N^2 doubles). */
 #define SPLIT_MAX_DIM 32000
 
+/* Fixed-point steps over which the convergence factor is measured when
+ * the fixed point stops unconverged. */
+#define RATE_WINDOW 10
+
 /* ---- triangular Sylvester and Lyapunov solvers -------------------------- */
 
 /* y -= a x for n complex numbers, in real arithmetic (no complex-multiply
@@ -377,7 +381,9 @@ static qs_status fixed_point(split_ws *ws, const qs_steady_options *opt, dcomple
     return QS_ERR_NOMEM;
   qs_status st = initial_state(n, opt->guess, x);
   double res = st == QS_OK ? residual(ws, x, r) : NAN;
+  double recent[RATE_WINDOW + 1]; /* residuals of the last RATE_WINDOW steps */
   int it = 0;
+  recent[0] = res;
   while (st == QS_OK && !(res <= opt->tol) && it < opt->max_iter) {
     apply_l1(ws, x, r);
     memcpy(x, r, nn * sizeof *x);
@@ -387,6 +393,7 @@ static qs_status fixed_point(split_ws *ws, const qs_steady_options *opt, dcomple
     if (st == QS_OK)
       res = residual(ws, x, r);
     it++;
+    recent[it % (RATE_WINDOW + 1)] = res;
     if (opt->progress)
       opt->progress(it, res, opt->progress_data);
   }
@@ -396,10 +403,23 @@ static qs_status fixed_point(split_ws *ws, const qs_steady_options *opt, dcomple
   if (st == QS_OK && !isfinite(res))
     st = QS_ERR_NUMERIC;
   if (st == QS_OK && !(res <= opt->tol)) {
-    qs_set_message(msg, msglen,
-                   "sylvester fixed point: residual %.3g > tol %.3g after max_iter = %d "
-                   "iterations",
-                   res, opt->tol, it);
+    if (it >= RATE_WINDOW) {
+      /* Linear convergence res_k ~ |mu_2|^k: the mean factor over the
+       * last steps estimates the second eigenvalue of L0^{-1} L1. */
+      double rate = pow(res / recent[(it - RATE_WINDOW) % (RATE_WINDOW + 1)], 1.0 / RATE_WINDOW);
+      double more = rate < 1.0 ? log(opt->tol / res) / log(rate) : INFINITY;
+      qs_set_message(msg, msglen,
+                     "sylvester fixed point: residual %.3g > tol %.3g after max_iter = %d "
+                     "iterations; it shrinks by a factor %.4f per step (|second eigenvalue| "
+                     "of L0^-1 L1), so about %.3g more steps are needed; method krylov "
+                     "converges much faster",
+                     res, opt->tol, it, rate, ceil(more));
+    } else {
+      qs_set_message(msg, msglen,
+                     "sylvester fixed point: residual %.3g > tol %.3g after max_iter = %d "
+                     "iterations",
+                     res, opt->tol, it);
+    }
     st = QS_ERR_NOT_CONVERGED;
   }
   return st;

@@ -85,7 +85,29 @@ qs_status qs_liouvillian_build(const qs_model *model, qs_op **L);
  *
  * AUTO picks DENSE for N <= QS_STEADY_DENSE_MAX_DIM, SPARSE_LU for
  * N <= QS_STEADY_SPARSE_MAX_DIM if its memory estimate fits the limit,
- * otherwise KRYLOV. */
+ * otherwise KRYLOV, and falls back when that method fails, so that it
+ * fails only when every method it may use fails (or none fits the memory
+ * limit).  The chain after the first choice, each step only if its memory
+ * estimate fits the limit:
+ *   1. KRYLOV (opt->restart), if not the first choice;
+ *   2. KRYLOV again with the restart length QS_STEADY_AUTO_RESTART (or the
+ *      largest that fits), started from the last iterate of the failed
+ *      solve (restarted GMRES forgets the slow modes at every restart: on
+ *      the driven cavity, N = 80, GMRES(30) needs 570 iterations,
+ *      GMRES(100) 372 and unrestarted GMRES 255), with a fresh max_iter;
+ *   3. SPARSE_LU at any N, then DENSE, if not tried yet.
+ * SYLVESTER is never in the chain: GMRES with the same preconditioner
+ * minimizes the residual over a space that contains the fixed-point
+ * iterate, so it converges whenever the fixed point does.  info says
+ * which method gave the state, how many were tried and, in info->note,
+ * why the earlier ones failed. */
+
+/* GMRES restart length of AUTO's second Krylov attempt (memory
+ * (QS_STEADY_AUTO_RESTART + 7) N^2 16 bytes: 0.4 GiB at N = 400). */
+#define QS_STEADY_AUTO_RESTART 150
+
+/* Size of qs_steady_info.note. */
+#define QS_STEADY_NOTE_LEN 512
 
 /* Options of qs_steady_state_ex; qs_steady_default_options() fills the
  * defaults. */
@@ -120,7 +142,12 @@ typedef struct {
                                (Arnoldi) steps; 0 for the direct methods */
   double residual;          /* ||L vec(rho)||_2 / ||vec(rho)||_2 */
   double memory_estimate;   /* bytes, qs_steady_memory_estimate of the method */
-  double seconds;           /* wall-clock time of the solve */
+  double seconds;           /* wall-clock time of the solve (all attempts) */
+  int attempts;             /* methods tried: 1, or more when AUTO fell back */
+  int total_iterations;     /* iterations over all attempts */
+  char note[QS_STEADY_NOTE_LEN]; /* AUTO: the methods that failed before
+                               `method` and why ("" when the first one
+                               succeeded) */
 } qs_steady_info;
 
 /* The defaults listed in qs_steady_options. */

@@ -291,10 +291,16 @@ static qs_status set_param_choice(qs_runconfig *cfg, const char *where, int i,
 
 /* "key = v1, v2, ..." sets key_1, key_2, ... (e.g. delta = 2, -1 for the
  * detunings of qubits 1 and 2); any other unknown key is an error. */
+static qs_status set_param_complex(qs_runconfig *cfg, const char *where, const char *key,
+                                   const char *value, char *msg, size_t msglen);
+
 static qs_status set_param_list(qs_runconfig *cfg, const char *where, const char *key,
                                 const char *value, char *msg, size_t msglen)
 {
   char name[QS_MODEL_MAX_NAME + 8];
+  snprintf(name, sizeof name, "%s_re", key);
+  if (qs_model_param_index(cfg->model_type, name) >= 0)
+    return set_param_complex(cfg, where, key, value, msg, msglen);
   snprintf(name, sizeof name, "%s_1", key);
   if (qs_model_param_index(cfg->model_type, name) < 0) {
     qs_set_message(msg, msglen, "%s: [model] unknown key '%s' for model %s (see qsync help runfile)",
@@ -318,6 +324,34 @@ static qs_status set_param_list(qs_runconfig *cfg, const char *where, const char
     if (list.values[l] < p->min || list.values[l] > p->max) {
       qs_set_message(msg, msglen, "%s: [model] %s: value %d = %g is outside [%g, %g] (%s)",
                      where, key, l + 1, list.values[l], p->min, p->max, p->help);
+      return QS_ERR_RUNFILE;
+    }
+    cfg->model_values[i] = list.values[l];
+    cfg->model_explicit[i] = 1;
+  }
+  return QS_OK;
+}
+
+/* "key = re, im" sets the parameters key_re and key_im (a complex number,
+ * e.g. alpha0 = 1.5, -2 for the displacement centre 1.5 - 2i). */
+static qs_status set_param_complex(qs_runconfig *cfg, const char *where, const char *key,
+                                   const char *value, char *msg, size_t msglen)
+{
+  qs_sweep_axis list;
+  if (!parse_list(value, &list) || list.n_values != 2) {
+    qs_set_message(msg, msglen, "%s: [model] %s = '%s': expected two comma-separated numbers "
+                   "re, im", where, key, value);
+    return QS_ERR_RUNFILE;
+  }
+  const char *part[2] = {"re", "im"};
+  for (int l = 0; l < 2; l++) {
+    char name[QS_MODEL_MAX_NAME + 8];
+    snprintf(name, sizeof name, "%s_%s", key, part[l]);
+    int i = qs_model_param_index(cfg->model_type, name);
+    const qs_param_spec *p = &cfg->model_type->params[i];
+    if (list.values[l] < p->min || list.values[l] > p->max) {
+      qs_set_message(msg, msglen, "%s: [model] %s: %s part %g is outside [%g, %g] (%s)",
+                     where, key, part[l], list.values[l], p->min, p->max, p->help);
       return QS_ERR_RUNFILE;
     }
     cfg->model_values[i] = list.values[l];

@@ -76,7 +76,7 @@ static const key_entry key_table[] = {
     "every command: refuse work whose coarse estimate exceeds this wall time, and stop (exit 3) a computation that runs longer (docs/cli.md, Resource limits)"},
    KEY_REAL, CFG(max_wall), 1, 1e12, NULL},
   {{"steady", "method", "-", LIBRARY, "auto | dense | sparse_lu | sylvester | krylov",
-    "exact steady-state solver (docs/methods.md); auto: dense up to dimension 32, sparse LU up to 256 if its memory estimate fits, else krylov"},
+    "exact steady-state solver (docs/methods.md); auto: dense up to dimension 32, sparse LU up to 256 if its memory estimate fits, else krylov; when that fails, krylov with restart 150 from its last iterate, then sparse LU and dense if they fit"},
    KEY_METHOD, CFG(steady_method), 0, 0, NULL},
   {{"steady", "tol", "1", LIBRARY, "1e-15 .. 1e-2",
     "sylvester/krylov: stop when ||L rho|| / ||rho|| falls below this"},

@@ -102,6 +102,7 @@ test: deps
 	QSYNC=$(QSYNC) bash tests/resources.sh
 	QSYNC=$(QSYNC) bash tests/docs.sh
 	QSYNC=$(QSYNC) bash tests/bad_inputs.sh
+	QSYNC=$(QSYNC) bash tests/validity.sh
 	bash tests/install.sh
 
 # make install PREFIX=DIR: the tool, the static library, the headers, the

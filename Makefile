@@ -16,7 +16,7 @@ DEPFLAGS := -MMD -MP
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -fopenmp $(OPT) $(WARN) $(WERROR) \
             -Iinclude $(HDF5_CFLAGS) $(SANITIZE)
 LDFLAGS  += -fopenmp $(SANITIZE)
-LDLIBS   := -lsundials_cvode -lsundials_nvecserial -lumfpack -llapacke -llapack \
+LDLIBS   := -lsundials_cvode -lsundials_nvecserial -lumfpack -larpack -llapacke -llapack \
             -lblas $(HDF5_LIBS) -liniparser -lm
 TEST_LIBS := -lcunit
 

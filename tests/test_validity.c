@@ -170,6 +170,25 @@ static void test_validity_lab_frame(void)
   CU_ASSERT(cabs(off.exact.a - far.exact.a) < 1e-12); /* the same exact RWA state */
 }
 
+/* The gap of the damped empty cavity: in the displaced basis (the drive
+ * removed exactly) the truncated Liouvillian is triangular on |n><m| with
+ * eigenvalues -gamma (n + m)/2 + i domega (n - m), so |Re mu_1| = gamma / 2. */
+static void test_validity_gap_empty_cavity(void)
+{
+  const char *keys[] = {"nqubits", "ncav", "displace", "gamma", "domega", NULL};
+  const double v[] = {0, 6, 1, 0.7, 0.4};
+  double values[QS_MODEL_MAX_PARAMS];
+  cavity_values(keys, v, values);
+  qs_validity_options opt = qs_validity_default_options();
+  opt.compare = QS_VALIDITY_GAP;
+  qs_validity_point p;
+  CU_ASSERT_EQUAL_FATAL(qs_validity_point_run(&opt, qs_model_type_find("cavity_qubits"),
+                                              values, &p), QS_OK);
+  CU_ASSERT_DOUBLE_EQUAL(p.gap, 0.35, 1e-10);
+  CU_ASSERT(isnan(p.exact.sx)); /* no qubit: no S_x */
+  CU_ASSERT_DOUBLE_EQUAL(p.gamma, 0.7, 0.0);
+}
+
 /* The farm gives each point what a single call gives (any thread count);
  * a bad point fails with its index. */
 static void test_validity_points_farm(void)
@@ -211,6 +230,7 @@ int qs_test_register_validity(void)
       {"truncated coherent state: lost weight", test_validity_truncated_coherent},
       {"product state needs one boson and qubits", test_validity_product_state_rejects},
       {"lab frame approaches RWA as omega0 grows", test_validity_lab_frame},
+      {"gap of the damped empty cavity is gamma / 2", test_validity_gap_empty_cavity},
       {"points through the farm", test_validity_points_farm},
   };
   return test_add_suite("validity", cases, (int)(sizeof cases / sizeof cases[0]));

@@ -34,6 +34,7 @@
 #include <stddef.h>
 
 #include "qsync/farm.h"
+#include "qsync/gap.h"
 #include "qsync/lindblad.h"
 #include "qsync/mesolve_points.h"
 #include "qsync/model.h"
@@ -77,6 +78,8 @@ typedef struct {
                                 from its exact RWA state).  Default:
                                 qs_mesolve_point_default_options() with
                                 t_end = 10, avg_periods = 8 */
+  qs_gap_options gap;        /* the Liouvillian gap.  Default:
+                                qs_gap_options_default() */
   qs_farm_options farm;      /* workers of qs_validity_points_run (progress
                                 counts points).  Default: one thread */
 } qs_validity_options;
@@ -106,7 +109,7 @@ typedef struct {
   double series_residual;    /* ||L rho_R|| / ||rho_R|| */
   /* (c) lab frame, period-averaged */
   qs_validity_diff lab;
-  /* Liouvillian gap |Re mu_1| (NaN: not done) */
+  /* Liouvillian gap |Re mu_1| of the RWA model (gap.h; NaN: not done) */
   double gap;
   char gap_note[160];
   double seconds;            /* wall-clock time of the point */

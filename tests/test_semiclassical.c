@@ -295,6 +295,91 @@ static void test_model_reader_refusals(void)
   CU_ASSERT(fabs(qs_semiclassical_error_bound(1.0, 3.0 + 4.0 * I) - 0.2) < 1e-15);
 }
 
+/* S at pt + h e_i + k e_j over the 2 + 3N real coordinates. */
+static double shifted(const qs_semiclassical_problem *p, const qs_semiclassical_point *pt,
+                      int i, double hi, int j, double hj)
+{
+  qs_semiclassical_point q = *pt;
+  double *coord[2 + 3 * QS_SEMICLASSICAL_MAX_SPINS];
+  double re = creal(q.alpha), im = cimag(q.alpha);
+  coord[0] = &re, coord[1] = &im;
+  for (int l = 0; l < p->n_spins; l++)
+    for (int c = 0; c < 3; c++)
+      coord[2 + 3 * l + c] = &q.bloch[l][c];
+  *coord[i] += hi;
+  *coord[j] += hj;
+  q.alpha = re + I * im;
+  return qs_semiclassical_functional(p, &q, NULL);
+}
+
+/* 1 when pt is a strict local minimum of S, checked without the library's
+ * gradient: central-difference gradient ~ 0 and a central-difference
+ * Hessian that Cholesky accepts (b inside the ball). */
+static int is_local_minimum(const qs_semiclassical_problem *p, const qs_semiclassical_point *pt)
+{
+  const int n = 2 + 3 * p->n_spins;
+  const double h = 1e-4;
+  double H[(2 + 3 * 3) * (2 + 3 * 3)];
+  for (int l = 0; l < p->n_spins; l++) {
+    const double *b = pt->bloch[l];
+    if (b[0] * b[0] + b[1] * b[1] + b[2] * b[2] > 1.0 - 1e-6)
+      return 0;
+  }
+  double S0 = qs_semiclassical_functional(p, pt, NULL);
+  for (int i = 0; i < n; i++) {
+    double gi = (shifted(p, pt, i, h, i, 0) - shifted(p, pt, i, -h, i, 0)) / (2 * h);
+    if (fabs(gi) > 1e-6)
+      return 0;
+    for (int j = 0; j < n; j++)
+      H[i + n * j] = i == j ? (shifted(p, pt, i, h, i, 0) - 2 * S0 + shifted(p, pt, i, -h, i, 0)) / (h * h)
+                            : (shifted(p, pt, i, h, j, h) - shifted(p, pt, i, h, j, -h)
+                               - shifted(p, pt, i, -h, j, h) + shifted(p, pt, i, -h, j, -h))
+                                  / (4 * h * h);
+  }
+  for (int k = 0; k < n; k++) { /* Cholesky in place: fails unless positive definite */
+    for (int m = 0; m < k; m++)
+      H[k + n * k] -= H[k + n * m] * H[k + n * m];
+    if (!(H[k + n * k] > 1e-8))
+      return 0;
+    H[k + n * k] = sqrt(H[k + n * k]);
+    for (int i = k + 1; i < n; i++) {
+      for (int m = 0; m < k; m++)
+        H[i + n * k] -= H[i + n * m] * H[k + n * m];
+      H[i + n * k] /= H[k + n * k];
+    }
+  }
+  return 1;
+}
+
+/* A bistable point: one qubit at the parameters of the paper's Fig. 11
+ * (Delta_1 = lambda, gamma = gamma_s = 0.2 lambda, F = 0.77 lambda), whose
+ * Fig. A5 names semiclassical bistability in that figure's range; at
+ * domega = 0.6 lambda two minima with opposite <S_x> exist.  Each reported
+ * minimum is checked independently (difference gradient and Hessian), and
+ * they are distinct. */
+static void test_bistable_point(void)
+{
+  const double delta = 1.0;
+  qs_semiclassical_problem p = cavity_problem(1, 0.6, 0.77, 0.2, 0.2, &delta);
+  qs_semiclassical_result r;
+  char msg[256] = "";
+  CU_ASSERT_EQUAL_FATAL(qs_semiclassical_minimize(&p, NULL, &r, msg, sizeof msg), QS_OK);
+  CU_ASSERT_FATAL(r.n_minima >= 2);
+  int hits = 0;
+  for (int m = 0; m < r.n_minima; m++) {
+    CU_ASSERT(is_local_minimum(&p, &r.minima[m].point));
+    CU_ASSERT(r.minima[m].grad_norm < 1e-6);
+    CU_ASSERT(fabs(r.minima[m].epsilon - sqrt(r.minima[m].S)) < 1e-15);
+    hits += r.minima[m].hits;
+    if (m > 0)
+      CU_ASSERT(r.minima[m].S >= r.minima[m - 1].S);
+  }
+  CU_ASSERT_EQUAL(hits, r.n_starts);
+  /* opposite synchronisation: the two lowest minima's b_x differ in sign */
+  CU_ASSERT(r.minima[0].point.bloch[0][0] * r.minima[1].point.bloch[0][0] < 0.0);
+  qs_semiclassical_result_free(&r);
+}
+
 int qs_test_register_semiclassical(void)
 {
   static const test_case cases[] = {
@@ -303,6 +388,7 @@ int qs_test_register_semiclassical(void)
     {"one qubit: Eqs. 38-40", test_paper_one_qubit},
     {"gradient against central differences", test_gradient},
     {"model reader and option refusals", test_model_reader_refusals},
+    {"bistable point: two verified minima", test_bistable_point},
   };
   return test_add_suite("semiclassical", cases, (int)(sizeof cases / sizeof cases[0]));
 }

@@ -126,6 +126,18 @@ static const key_entry key_table[] = {
   {{"compare", "z_threshold", "1", "4", "> 0",
     "qsync compare fails (exit 1) when any |z| reaches this"},
    KEY_REAL, CFG(z_threshold), 1e-300, 1e300, NULL},
+  {{"validity", "semiclassical", "bool", "true", "true/false",
+    "qsync validity: compare with the lowest semiclassical minimum (trace distance, <a>, <n>, Sx, Sz; number of minima, eps/gamma)"},
+   KEY_BOOL, CFG(validity_semiclassical), 0, 1, NULL},
+  {{"validity", "series", "bool", "true", "true/false",
+    "qsync validity: compare with the dressed rate-equation series (R)* (and report its convergence and order)"},
+   KEY_BOOL, CFG(validity_series), 0, 1, NULL},
+  {{"validity", "lab", "bool", "false", "true/false",
+    "qsync validity: compare with the period-averaged lab-frame state (frame = lab, [mesolve] t_end, avg_periods, from the exact RWA state; costly)"},
+   KEY_BOOL, CFG(validity_lab), 0, 1, NULL},
+  {{"validity", "gap", "bool", "true", "true/false",
+    "qsync validity: the Liouvillian gap |Re mu_1| of each point"},
+   KEY_BOOL, CFG(validity_gap), 0, 1, NULL},
 #define SWEEP_KEYS(SUFFIX, I, WHICH)                                                 \
   {{"sweep", "key" SUFFIX, "-", "none", "model.<parameter>",                        \
     "parameter swept by the " WHICH " axis (steady: one row per point)"},          \

@@ -1,7 +1,7 @@
 /* qsync — run files (INI) and command-line overrides.
  *
  * A run file has the sections [model], [run], [steady], [mesolve],
- * [rates], [compare], [sweep], [scan] and [checks].  Every
+ * [rates], [compare], [validity], [sweep], [scan] and [checks].  Every
  * key is listed in one table (qs_runfile_key_count/qs_runfile_key_get, plus
  * the model's own parameter table for [model]); an unknown section or key,
  * a value that does not parse, or a value outside its range is an error
@@ -81,6 +81,8 @@ typedef struct {
   double truncation_tol;       /* warn when the top cavity level holds more */
   /* [compare] */
   double z_threshold;
+  /* [validity] (qsync validity): which pictures are compared */
+  long validity_semiclassical, validity_series, validity_lab, validity_gap;
   /* [sweep]: key/from/to/points/values/keep_sum and the same with suffix 2
    * (an outer second axis: a two-parameter grid) */
   qs_sweep_axis sweep[2];

@@ -149,10 +149,9 @@ void qs_semiclassical_observables_of(const qs_semiclassical_problem *problem,
     }
 }
 
-double qs_semiclassical_error_bound(double epsilon, double complex mu1)
+double qs_semiclassical_error_bound(double epsilon, double rate)
 {
-  double m = cabs(mu1);
-  return (m > 0.0 && isfinite(m)) ? epsilon / m : NAN;
+  return (rate > 0.0 && isfinite(rate)) ? epsilon / rate : NAN;
 }
 
 /* ---- reading the coefficients from a model ----------------------------- */

@@ -149,8 +149,10 @@ qs_status qs_semiclassical_minimize(const qs_semiclassical_problem *problem,
 void qs_semiclassical_result_free(qs_semiclassical_result *result);
 
 /* Appendix A.3's bound on the part of the trial state orthogonal to the
- * steady state, epsilon / |mu1| with mu1 the Liouvillian eigenvalue of
- * smallest nonzero modulus (gap.h); NaN when mu1 is 0 or not finite. */
-double qs_semiclassical_error_bound(double epsilon, double complex mu1);
+ * steady state, epsilon / rate.  The paper divides by |lambda_1|, the
+ * smallest nonzero |mu| of L; pass the gap |Re mu_1| of gap.h
+ * (qs_gap_result.gap), which is <= |lambda_1|, for the larger and safer
+ * bound.  NaN when rate is not finite and > 0. */
+double qs_semiclassical_error_bound(double epsilon, double rate);
 
 #endif

@@ -29,5 +29,6 @@
 #include "qsync/outdir.h"
 #include "qsync/resources.h"
 #include "qsync/validity.h"
+#include "qsync/semiclassical.h"
 
 #endif

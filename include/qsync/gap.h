@@ -116,8 +116,11 @@ typedef struct {
                                        Im descending), the zero eigenvalue
                                        removed; model rate units */
   double gap;                       /* |Re mu[0]| */
-  double ratio;                     /* |Re mu[1]| / |Re mu[0]| (time-scale
-                                       separation); NAN if nconv < 2, +inf
+  double ratio;                     /* time-scale separation |Re mu[k]| /
+                                       |Re mu[0]| with k = 1, or k = 2 when
+                                       mu[1] = conj(mu[0]) (a pair is one
+                                       damped oscillation: one decay
+                                       rate); NAN without such mu[k], +inf
                                        if the gap is 0 */
   int iterations;                   /* ARPACK restarts, summed over the
                                        shifts (0 for DENSE) */

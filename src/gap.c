@@ -189,8 +189,8 @@ static void report_eigenvalues(double complex *mu, int n, int nev, qs_gap_result
   for (int i = 0; i < r->nconv; i++)
     r->mu[i] = mu[i];
   r->gap = r->nconv > 0 ? fabs(creal(r->mu[0])) : NAN;
-  int next = next_rate(r->mu, r->nconv);
-  r->ratio = next < 0 ? NAN : r->gap > 0.0 ? fabs(creal(r->mu[next])) / r->gap : INFINITY;
+  int next = next_rate(mu, n); /* from all found, also beyond nev */
+  r->ratio = next < 0 ? NAN : r->gap > 0.0 ? fabs(creal(mu[next])) / r->gap : INFINITY;
 }
 
 /* Every eigenvalue by zgeev on the dense Liouvillian. */
@@ -682,8 +682,8 @@ qs_status qs_liouvillian_gap(const qs_model *model, const qs_gap_options *opt,
   }
   if (need > limit || n2 > INT_MAX || (method == QS_GAP_DENSE && n2 > 46340)) {
     qs_set_message(msg, msglen,
-                   "gap: method %s needs an estimated %.1f MiB for N = %lld (Liouvillian "
-                   "dimension %lld), above the memory limit of %.1f MiB%s",
+                   "gap: method %s needs an estimated %.3g MiB for N = %lld (Liouvillian "
+                   "dimension %lld), above the memory limit of %.3g MiB%s",
                    qs_gap_method_name(method), need / 1048576.0, (long long)n,
                    (long long)n2, limit / 1048576.0,
                    method == QS_GAP_DENSE ? "; use method = arpack"

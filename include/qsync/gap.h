@@ -120,8 +120,9 @@ typedef struct {
                                        |Re mu[0]| with k = 1, or k = 2 when
                                        mu[1] = conj(mu[0]) (a pair is one
                                        damped oscillation: one decay
-                                       rate); NAN without such mu[k], +inf
-                                       if the gap is 0 */
+                                       rate), taken from every eigenvalue
+                                       found (also beyond nev); NAN
+                                       without one, +inf if the gap is 0 */
   int iterations;                   /* ARPACK restarts, summed over the
                                        shifts (0 for DENSE) */
   double residual_max;              /* ARPACK: max over the reported k of

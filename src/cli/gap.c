@@ -111,8 +111,8 @@ static void print_point(const qs_gap_result *r, const char *where, const char *u
   printf(")\n");
   for (int k = 0; k < r->nconv; k++)
     printf("  mu%-3d = %+.10g %+.10gi\n", k + 1, creal(r->mu[k]), cimag(r->mu[k]));
-  if (r->nconv >= 2)
-    printf("  ratio |Re mu2| / |Re mu1| = %.6g\n", r->ratio);
+  if (!isnan(r->ratio))
+    printf("  ratio (next decay rate / gap) = %.6g\n", r->ratio);
 }
 
 static int write_gap(const cli_context *ctx, const qs_model *model, const qs_gap_result *res,

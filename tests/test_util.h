@@ -34,6 +34,7 @@ int qs_test_register_gmres(void);
 int qs_test_register_resources(void);
 int qs_test_register_validity(void);
 int qs_test_register_gap(void);
+int qs_test_register_semiclassical(void);
 
 /* Build the cavity_qubits model from the defaults with overrides (as
  * test_qubit_osc). */

@@ -30,5 +30,6 @@
 #include "qsync/outdir.h"
 #include "qsync/resources.h"
 #include "qsync/validity.h"
+#include "qsync/semiclassical.h"
 
 #endif

@@ -3,6 +3,7 @@
 #include "message_impl.h"
 #include "model_impl.h"
 #include "qsync/metrics.h"
+#include "qsync/semiclassical.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -38,8 +39,8 @@ static const qs_param_spec cavity_qubits_params[QS_CAVITY_N_PARAMS] = {
   [CAV_DISPLACE] = {"displace", "-", 0, 0, 4,
                     "keep ncav levels of b = a - alpha0 instead of ncav photon numbers, centred on "
                     "alpha0 = empty: the empty cavity's coherent amplitude (Eq. 36; on = empty, "
-                    "the old name); value: alpha0 = re, im; semiclassical: the lowest minimum of "
-                    "the semiclassical functional",
+                    "the old name); value: alpha0 = re, im; semiclassical: alpha of the lowest "
+                    "minimum of the semiclassical functional (qsync semiclassical)",
                     "off|on|empty|value|semiclassical"},
   [CAV_OMEGA0] = {"omega0", "lambda", 10, 1e-3, 1e6, "cavity frequency omega0 (lab frame only)", NULL},
   [CAV_DOMEGA] = {"domega", "lambda", 0, -1e6, 1e6, "drive detuning omega - omega0", NULL},
@@ -411,6 +412,33 @@ static qs_status initial_state_and_charge(qs_model *m, int nq, int rwa)
 
 #define CAVITY_MAX_DIM 65536
 
+/* alpha of the lowest minimum of the semiclassical functional (Sec. 2.3)
+ * of the undisplaced RWA model: H = -domega a^dag a + sum_l (Delta_l -
+ * domega)/2 sz_l + sum_l (a s+_l + h.c.) + F (a + a^dag) in the form of
+ * semiclassical.h, minimised from the default starts. */
+static qs_status semiclassical_centre(const double *p, double complex *alpha, char *msg,
+                                      size_t msglen)
+{
+  qs_semiclassical_problem problem = {
+    .n_spins = (int)p[CAV_NQUBITS], .cavity_frequency = -p[CAV_DOMEGA], .drive = p[CAV_F],
+    .cavity_loss = p[CAV_GAMMA]};
+  for (int l = 0; l < problem.n_spins; l++) {
+    problem.spin_frequency[l] = p[CAV_DELTA_1 + l] - p[CAV_DOMEGA];
+    problem.coupling[l] = 1.0;
+    problem.spin_loss[l] = p[CAV_GAMMA_S];
+  }
+  qs_semiclassical_result res = {0};
+  char why[256] = "";
+  qs_status st = qs_semiclassical_minimize(&problem, NULL, &res, why, sizeof why);
+  if (st == QS_OK)
+    *alpha = res.minima[0].point.alpha;
+  else
+    qs_set_message(msg, msglen, "displace = semiclassical: the semiclassical minimizer failed: "
+                   "%s%s%s", qs_strerror(st), why[0] ? ": " : "", why);
+  qs_semiclassical_result_free(&res);
+  return st;
+}
+
 /* The centre alpha0 of the kept levels (o->alpha0 stays 0 when off). */
 static qs_status displacement_centre(const double *p, cavity_ops *o, char *msg, size_t msglen)
 {
@@ -431,9 +459,7 @@ static qs_status displacement_centre(const double *p, cavity_ops *o, char *msg, 
     o->alpha0 = p[CAV_ALPHA0_RE] + I * p[CAV_ALPHA0_IM];
     return QS_OK;
   default:
-    qs_set_message(msg, msglen, "displace = semiclassical needs the semiclassical minimizer, "
-                   "which is not in this build; use displace = value with alpha0 = re, im");
-    return QS_ERR_INVALID;
+    return semiclassical_centre(p, &o->alpha0, msg, msglen);
   }
 }
 

@@ -1,6 +1,7 @@
 /* Liouvillian and exact steady states; see include/qsync/lindblad.h. */
 #include "qsync/lindblad.h"
 #include "message_impl.h"
+#include "steady_start_impl.h"
 #include "steady_sylvester_impl.h"
 
 #include <cblas.h>
@@ -183,7 +184,8 @@ static double residual_norm(const qs_op *L, const double complex *x)
 
 qs_steady_options qs_steady_default_options(void)
 {
-  qs_steady_options o = {QS_STEADY_AUTO, 1e-10, 1000, 30, NULL, 0.0, NULL, NULL};
+  qs_steady_options o = {QS_STEADY_AUTO, 1e-10, 1000, 30, NULL, 0.0, NULL, NULL,
+                         QS_STEADY_START_IDENTITY};
   return o;
 }
 
@@ -487,21 +489,34 @@ qs_status qs_steady_state_ex(const qs_model *model, const qs_steady_options *opt
     return QS_ERR_INVALID;
   }
   if ((int)o.method < (int)QS_STEADY_AUTO || (int)o.method > (int)QS_STEADY_KRYLOV ||
-      !(o.tol > 0.0) || o.max_iter < 1 || o.restart < 1 || !(o.memory_limit >= 0.0)) {
+      !(o.tol > 0.0) || o.max_iter < 1 || o.restart < 1 || !(o.memory_limit >= 0.0) ||
+      (int)o.start < (int)QS_STEADY_START_IDENTITY ||
+      (int)o.start > (int)QS_STEADY_START_SEMICLASSICAL) {
     qs_set_message(msg, msglen,
                    "steady state: invalid options (method %d, tol %g > 0, max_iter %d >= 1, "
-                   "restart %d >= 1, memory_limit %g >= 0 bytes)",
-                   (int)o.method, o.tol, o.max_iter, o.restart, o.memory_limit);
+                   "restart %d >= 1, memory_limit %g >= 0 bytes, start %d)",
+                   (int)o.method, o.tol, o.max_iter, o.restart, o.memory_limit, (int)o.start);
     return QS_ERR_INVALID;
   }
   const double limit = o.memory_limit > 0.0 ? o.memory_limit : mem_available();
-  qs_status st;
+  double complex *start = NULL;
+  qs_status st = QS_OK;
+  if (!o.guess && o.start != QS_STEADY_START_IDENTITY && o.method != QS_STEADY_DENSE &&
+      o.method != QS_STEADY_SPARSE_LU) {
+    st = qs_steady_start_state(model, o.start, &start, msg, msglen);
+    o.guess = start;
+  }
+  if (st != QS_OK) {
+    free(start);
+    return st;
+  }
   if (o.method == QS_STEADY_AUTO) {
     st = solve_auto(model, &o, limit, rho, info, msg, msglen);
   } else {
     info->attempts = 1;
     st = solve_method(model, &o, limit, rho, info, msg, msglen);
   }
+  free(start);
   info->seconds = seconds_since(&t0);
   return st;
 }

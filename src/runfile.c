@@ -87,6 +87,9 @@ static const key_entry key_table[] = {
   {{"steady", "restart", "1", LIBRARY, "1 .. 1000",
     "krylov: GMRES restart length (memory grows as (restart + 7) N^2 16 bytes)"},
    KEY_INT, CFG(steady_restart), 1, 1000, NULL},
+  {{"steady", "start", "-", "identity", "identity | semiclassical",
+    "sylvester/krylov (and auto when it uses them): first iterate I/N, or the product state of the lowest semiclassical minimum (cavity_qubits), as the paper starts from an approximate state"},
+   KEY_CHOICE, CFG(steady_start), 0, 0, "identity|semiclassical"},
   {{"gap", "nev", "1", LIBRARY, "1 .. 32",
     "qsync gap: eigenvalues of the Liouvillian besides 0 reported (smallest |Re| first)"},
    KEY_INT, CFG(gap_nev), 1, QS_GAP_MAX_NEV, NULL},
@@ -1066,6 +1069,7 @@ qs_steady_options qs_runfile_steady_options(const qs_runconfig *cfg)
   o.tol = cfg->steady_tol;
   o.max_iter = (int)cfg->steady_max_iter;  /* <= 1e6 by the key's range */
   o.restart = (int)cfg->steady_restart;    /* <= 1000 */
+  o.start = (qs_steady_start)cfg->steady_start;
   return o;
 }
 

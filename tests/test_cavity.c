@@ -473,6 +473,41 @@ static void test_displacement_centre(void)
   qs_model_destroy(&ms);
 }
 
+/* Krylov from the semiclassical product state, as the paper starts its
+ * Sylvester iteration from an approximate state: where the steady state is
+ * near a product state (qubits damped at gamma_s = 5, the case above),
+ * fewer iterations than from I/N, the same state. */
+static void test_semiclassical_start(void)
+{
+  double complex obs[64];
+  qs_model *m = NULL;
+  pulled_field_obs(30, 0, 0.0, obs, &m);
+  qs_index n = m->space.total;
+  double complex *cold = malloc((size_t)(n * n) * sizeof *cold);
+  double complex *warm = malloc((size_t)(n * n) * sizeof *warm);
+  qs_steady_options o = qs_steady_default_options();
+  qs_steady_info ic, iw;
+  o.method = QS_STEADY_KRYLOV;
+  CU_ASSERT_EQUAL(qs_steady_state_ex(m, &o, cold, &ic, NULL, 0), QS_OK);
+  o.start = QS_STEADY_START_SEMICLASSICAL;
+  char msg[256] = "";
+  CU_ASSERT_EQUAL(qs_steady_state_ex(m, &o, warm, &iw, msg, sizeof msg), QS_OK);
+  CU_ASSERT(iw.residual <= o.tol);
+  CU_ASSERT(iw.iterations < ic.iterations);
+  CU_ASSERT(test_max_diff(cold, warm, n * n) < 1e-8);
+  printf("\n    krylov iterations from I/N %d, from the semiclassical state %d ", ic.iterations,
+         iw.iterations);
+  /* a model that is not one boson and spins 1/2 is refused with a message */
+  qs_model *qo = test_qubit_osc(NULL, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(qo);
+  CU_ASSERT_EQUAL(qs_steady_state_ex(qo, &o, warm, &iw, msg, sizeof msg), QS_ERR_INVALID);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "semiclassical"));
+  qs_model_destroy(&qo);
+  free(cold);
+  free(warm);
+  qs_model_destroy(&m);
+}
+
 /* displace = on and empty build the same operators (old run files keep
  * their results); semiclassical without the minimizer is refused. */
 static void test_displace_synonyms(void)
@@ -614,6 +649,8 @@ int qs_test_register_cavity(void)
     {"displacement centre: mean field converges where the empty cavity's does not",
      test_displacement_centre},
     {"displace = on is empty; semiclassical without qubits is empty", test_displace_synonyms},
+    {"krylov from the semiclassical state: fewer iterations, same state",
+     test_semiclassical_start},
     {"roles: one boson of ncav levels and N spins 1/2; hooks", test_roles_and_hooks},
     {"no photon table without qubits or when displaced; no period", test_hooks_refuse},
   };

@@ -109,6 +109,18 @@ qs_status qs_liouvillian_build(const qs_model *model, qs_op **L);
 /* Size of qs_steady_info.note. */
 #define QS_STEADY_NOTE_LEN 512
 
+/* Where the iterative methods start when no guess is given. */
+typedef enum {
+  QS_STEADY_START_IDENTITY,     /* I/N */
+  QS_STEADY_START_SEMICLASSICAL /* the product state |alpha><alpha| (x) rho_1
+                                   (x) ... of the lowest minimum of the
+                                   semiclassical functional (semiclassical.h;
+                                   models of one boson and spins 1/2, e.g.
+                                   cavity_qubits, also displaced), as the
+                                   paper starts its Sylvester iteration from
+                                   an approximate state */
+} qs_steady_start;
+
 /* Options of qs_steady_state_ex; qs_steady_default_options() fills the
  * defaults. */
 typedef struct {
@@ -133,6 +145,10 @@ typedef struct {
                                    GMRES iteration with the (GMRES: estimated)
                                    relative residual, or NULL.  Default: NULL */
   void *progress_data;          /* passed to progress.  Default: NULL */
+  qs_steady_start start;        /* splitting methods without a guess: the
+                                   first iterate.  A model the start does not
+                                   fit is QS_ERR_INVALID with a message.
+                                   Default: QS_STEADY_START_IDENTITY */
 } qs_steady_options;
 
 /* What a solve did. */

@@ -28,5 +28,6 @@
 #include "qsync/output.h"
 #include "qsync/outdir.h"
 #include "qsync/resources.h"
+#include "qsync/rateeq.h"
 
 #endif

@@ -327,7 +327,10 @@ static qs_status solve_rate_series(const qs_model *model, const qs_steady_option
     qs_set_message(msg, msglen,
                    "%s: the series %s (best partial sum at order %d of %d, residual %.3g "
                    "above tol %.3g; smallest level splitting %.3g)",
-                   qs_steady_method_name(o->method), qs_rateeq_outcome_name(r.outcome),
+                   qs_steady_method_name(o->method),
+                   r.outcome == QS_RATEEQ_MAX_ORDER
+                       ? "was still converging at series_max_order"
+                       : "diverged or stalled (residual no longer decreasing)",
                    r.order, r.orders_computed, r.residual, o->tol, r.min_splitting);
   return st;
 }

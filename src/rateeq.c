@@ -318,7 +318,7 @@ double qs_rate_series_memory(const qs_model *model)
   if (!model || !model->H)
     return -1.0;
   double n = (double)model->space.total;
-  return 16.0 * ((double)model->n_c + 13.0) * n * n;
+  return 16.0 * ((double)model->n_c + 14.0) * n * n;
 }
 
 /* The state of the summation: the order-j term, its L, the partial sum,

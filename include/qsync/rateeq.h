@@ -71,7 +71,7 @@
  * it with the damping rates (Eq. 26).  Raising degeneracy_tol above the
  * damping rates resums nearly degenerate levels into the zeroth order.
  *
- * Memory: about (n_c + 12) N^2 + M^2 complex numbers (16 bytes each); the
+ * Memory: about (n_c + 13) N^2 + M^2 complex numbers (16 bytes each); the
  * eigendecomposition costs ~10 N^3 flops, so N up to a few thousand.
  *
  * Thread safety: reentrant (uses the BLAS threads).

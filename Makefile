@@ -16,8 +16,8 @@ DEPFLAGS := -MMD -MP
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -fopenmp $(OPT) $(WARN) $(WERROR) \
             -Iinclude $(HDF5_CFLAGS) $(SANITIZE)
 LDFLAGS  += -fopenmp $(SANITIZE)
-LDLIBS   := -lsundials_cvode -lsundials_nvecserial -lumfpack -llapacke -llapack \
-            -lblas $(HDF5_LIBS) -liniparser -lm
+LDLIBS   := -lsundials_cvode -lsundials_nvecserial -lumfpack -larpack -llapacke -llapack \
+            -lblas $(HDF5_LIBS) -liniparser -lnlopt -lm
 TEST_LIBS := -lcunit
 
 # Debian packages the build, the tests and the analysis scripts need.
@@ -102,6 +102,8 @@ test: deps
 	QSYNC=$(QSYNC) bash tests/resources.sh
 	QSYNC=$(QSYNC) bash tests/docs.sh
 	QSYNC=$(QSYNC) bash tests/bad_inputs.sh
+	QSYNC=$(QSYNC) bash tests/validity.sh
+	QSYNC=$(QSYNC) bash tests/gap.sh
 	bash tests/install.sh
 
 # make install PREFIX=DIR: the tool, the static library, the headers, the

@@ -91,6 +91,18 @@ static const key_entry key_table[] = {
   {{"steady", "series_max_order", "1", LIBRARY, "0 .. 10000",
     "rate_series(_star): highest order summed (the sum also stops when the residual stops decreasing)"},
    KEY_INT, CFG(steady_series_max_order), 0, 10000, NULL},
+  {{"gap", "nev", "1", LIBRARY, "1 .. 32",
+    "qsync gap: eigenvalues of the Liouvillian besides 0 reported (smallest |Re| first)"},
+   KEY_INT, CFG(gap_nev), 1, QS_GAP_MAX_NEV, NULL},
+  {{"gap", "tol", "1", LIBRARY, "1e-15 .. 1e-2",
+    "qsync gap, arpack: relative accuracy of the Ritz values of (L - sigma)^-1 (ARPACK tol)"},
+   KEY_REAL, CFG(gap_tol), 1e-15, 1e-2, NULL},
+  {{"gap", "max_iter", "1", LIBRARY, "1 .. 1e6",
+    "qsync gap, arpack: most implicit restarts per shift (beyond: error, exit 3)"},
+   KEY_INT, CFG(gap_max_iter), 1, 1e6, NULL},
+  {{"gap", "method", "-", "auto", "auto | dense | arpack",
+    "qsync gap: dense (zgeev on the N^2 x N^2 Liouvillian), arpack (shift-invert, one sparse LU per shift; docs/methods.md), auto: dense up to N^2 = 400"},
+   KEY_CHOICE, CFG(gap_method), 0, 0, "auto|dense|arpack"},
   {{"mesolve", "t_end", "model time", "100", T_END_RANGE, "master equation from t = 0 to t_end"},
    KEY_REAL, CFG(me_t_end), T_END_MIN, 1e12, NULL},
   {{"mesolve", "n_times", "1", "201", "2 .. 1e6", "output times, evenly spaced on [0, t_end]"},
@@ -130,6 +142,18 @@ static const key_entry key_table[] = {
   {{"compare", "z_threshold", "1", "4", "> 0",
     "qsync compare fails (exit 1) when any |z| reaches this"},
    KEY_REAL, CFG(z_threshold), 1e-300, 1e300, NULL},
+  {{"validity", "semiclassical", "bool", "true", "true/false",
+    "qsync validity: compare with the lowest semiclassical minimum (trace distance, <a>, <n>, Sx, Sz; number of minima, eps/gamma)"},
+   KEY_BOOL, CFG(validity_semiclassical), 0, 1, NULL},
+  {{"validity", "series", "bool", "true", "true/false",
+    "qsync validity: compare with the dressed rate-equation series (R)* (and report its convergence and order)"},
+   KEY_BOOL, CFG(validity_series), 0, 1, NULL},
+  {{"validity", "lab", "bool", "false", "true/false",
+    "qsync validity: compare with the period-averaged lab-frame state (frame = lab, [mesolve] t_end, avg_periods, from the exact RWA state; costly)"},
+   KEY_BOOL, CFG(validity_lab), 0, 1, NULL},
+  {{"validity", "gap", "bool", "true", "true/false",
+    "qsync validity: the Liouvillian gap |Re mu_1| of each point"},
+   KEY_BOOL, CFG(validity_gap), 0, 1, NULL},
 #define SWEEP_KEYS(SUFFIX, I, WHICH)                                                 \
   {{"sweep", "key" SUFFIX, "-", "none", "model.<parameter>",                        \
     "parameter swept by the " WHICH " axis (steady: one row per point)"},          \
@@ -461,6 +485,11 @@ static void library_defaults(qs_runconfig *cfg)
   cfg->steady_max_iter = steady.max_iter;
   cfg->steady_restart = steady.restart;
   cfg->steady_series_max_order = steady.series_max_order;
+  qs_gap_options gap;
+  qs_gap_options_default(&gap);
+  cfg->gap_nev = gap.nev;
+  cfg->gap_tol = gap.tol;
+  cfg->gap_max_iter = gap.max_iter;
   cfg->me_rtol = me.rtol;
   cfg->me_atol = me.atol;
   cfg->me_periodic_tol = periodic.tol;
@@ -1009,6 +1038,17 @@ qs_steady_options qs_runfile_steady_options(const qs_runconfig *cfg)
   o.max_iter = (int)cfg->steady_max_iter;  /* <= 1e6 by the key's range */
   o.restart = (int)cfg->steady_restart;    /* <= 1000 */
   o.series_max_order = (int)cfg->steady_series_max_order; /* <= 10000 */
+  return o;
+}
+
+qs_gap_options qs_runfile_gap_options(const qs_runconfig *cfg)
+{
+  qs_gap_options o;
+  qs_gap_options_default(&o);
+  o.nev = (int)cfg->gap_nev;                   /* <= QS_GAP_MAX_NEV by the key's range */
+  o.tol = cfg->gap_tol;
+  o.max_iter = (int)cfg->gap_max_iter;         /* <= 1e6 */
+  o.method = (qs_gap_method)cfg->gap_method;   /* index of auto|dense|arpack */
   return o;
 }
 

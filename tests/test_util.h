@@ -32,6 +32,9 @@ int qs_test_register_qubit_map(void);
 int qs_test_register_mesolve_points(void);
 int qs_test_register_gmres(void);
 int qs_test_register_resources(void);
+int qs_test_register_validity(void);
+int qs_test_register_gap(void);
+int qs_test_register_semiclassical(void);
 int qs_test_register_rateeq(void);
 
 /* Build the cavity_qubits model from the defaults with overrides (as

@@ -11,6 +11,7 @@
 #include "qsync/traj.h"
 #include "qsync/ensemble.h"
 #include "qsync/lindblad.h"
+#include "qsync/gap.h"
 #include "qsync/mesolve.h"
 #include "qsync/periodic.h"
 #include "qsync/metrics.h"
@@ -29,5 +30,7 @@
 #include "qsync/outdir.h"
 #include "qsync/resources.h"
 #include "qsync/rateeq.h"
+#include "qsync/validity.h"
+#include "qsync/semiclassical.h"
 
 #endif

@@ -1,7 +1,7 @@
 /* qsync — run files (INI) and command-line overrides.
  *
  * A run file has the sections [model], [run], [steady], [mesolve],
- * [rates], [compare], [sweep], [scan] and [checks].  Every
+ * [rates], [compare], [validity], [sweep], [scan] and [checks].  Every
  * key is listed in one table (qs_runfile_key_count/qs_runfile_key_get, plus
  * the model's own parameter table for [model]); an unknown section or key,
  * a value that does not parse, or a value outside its range is an error
@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "qsync/ensemble.h"
+#include "qsync/gap.h"
 #include "qsync/lindblad.h"
 #include "qsync/mesolve.h"
 #include "qsync/model.h"
@@ -63,6 +64,11 @@ typedef struct {
   long steady_max_iter;        /* most iterations of the iterative methods (long: KEY_INT stores a long) */
   long steady_restart;         /* GMRES restart length of krylov */
   long steady_series_max_order; /* highest order of the rate series */
+  /* [gap] (qsync gap) */
+  long gap_nev;                /* eigenvalues besides 0 */
+  double gap_tol;              /* ARPACK tol */
+  long gap_max_iter;           /* ARPACK restarts per shift */
+  long gap_method;             /* qs_gap_method: 0 auto, 1 dense, 2 arpack */
   /* [mesolve] */
   double me_t_end;
   long me_n_times;
@@ -82,6 +88,8 @@ typedef struct {
   double truncation_tol;       /* warn when the top cavity level holds more */
   /* [compare] */
   double z_threshold;
+  /* [validity] (qsync validity): which pictures are compared */
+  long validity_semiclassical, validity_series, validity_lab, validity_gap;
   /* [sweep]: key/from/to/points/values/keep_sum and the same with suffix 2
    * (an outer second axis: a two-parameter grid) */
   qs_sweep_axis sweep[2];
@@ -161,6 +169,10 @@ qs_traj_options qs_runfile_traj_options(const qs_runconfig *cfg);
 
 /* [steady] method, tol, max_iter, restart. */
 qs_steady_options qs_runfile_steady_options(const qs_runconfig *cfg);
+
+/* [gap] nev, tol, max_iter, method; memory_limit stays 0 (the caller
+ * sets --max-memory). */
+qs_gap_options qs_runfile_gap_options(const qs_runconfig *cfg);
 
 /* [mesolve] rtol, atol, max_order. */
 qs_mesolve_options qs_runfile_mesolve_options(const qs_runconfig *cfg);

@@ -42,6 +42,28 @@ static const cli_command commands[] = {
    "on {g, e}: |<S+_j>| and Omega (paper Figs. 10, 11).",
    "[model], [rates], [mesolve], [steady], [run] threads, [sweep] (model.g only)",
    "run.h5, summary.tsv, rates.tsv, qubit_curve.tsv", 0},
+  {"validity", cli_validity,
+   "where each approximate picture holds: exact RWA steady state against semiclassical, (R)*, lab frame",
+   "At every point of [sweep] (one or two axes) solves the exact RWA steady state ([steady]) "
+   "and compares it with the lowest semiclassical minimum (and counts the minima; eps = "
+   "sqrt(S), eps/gamma), the dressed rate series (R)* (converged flag, order) and, with "
+   "[validity] lab, the lab-frame state averaged over the last [mesolve] avg_periods drive "
+   "periods (integrated from the RWA state to t_end); also the Liouvillian gap. Each "
+   "comparison: trace distance D and the differences of <a>, <n>, Sx and Sz (summed over "
+   "the qubits). Points run in parallel over [run] threads; models with one cavity and "
+   "qubits (cavity_qubits). analysis/validity_map.py draws the maps.",
+   "[model], [validity], [steady], [mesolve] (lab), [run] threads, [sweep]",
+   "run.h5, validity.tsv (one row per point, a units line), summary.tsv", 0},
+  {"gap", cli_gap, "Liouvillian gap: the slowest relaxation rates besides the steady state",
+   "Finds the [gap] nev nonzero eigenvalues mu of the Liouvillian with the smallest |Re mu| "
+   "(a deviation along mu decays as exp(Re mu t)): gap = |Re mu1|, the eigenvalues and the "
+   "time-scale separation ratio = |Re mu2| / |Re mu1|, in the model's rate unit. method = "
+   "dense (zgeev, every eigenvalue) or arpack (shift-invert, one sparse LU per shift; exact "
+   "for |Im mu| below the reported im_window; docs/methods.md). Time-independent models only "
+   "(cavity_qubits: frame = rwa). With a [sweep], one row per point; points run in parallel "
+   "over [run] threads.",
+   "[model], [gap], [run] threads, [sweep]",
+   "run.h5, summary.tsv (one row per sweep point, a units line)", 0},
   {"scan", cli_scan, "zero crossings of <S+_j> and extrema of R along [scan] key",
    "Finds the zero crossings of <S+_A>, <S+_B> and the extrema of R along the line of "
    "[scan] key, at every point of [sweep] (parameter maps); lines run in parallel over "

@@ -2,6 +2,7 @@
  * src/steady_start_impl.h and include/qsync/lindblad.h. */
 #include "steady_start_impl.h"
 #include "message_impl.h"
+#include "qsync/rateeq.h"
 #include "qsync/semiclassical.h"
 #include "qsync/validity.h"
 
@@ -57,7 +58,22 @@ static qs_status semiclassical_start(const qs_model *model, double complex *rho,
   return st;
 }
 
-qs_status qs_steady_start_state(const qs_model *model, qs_steady_start start,
+/* (R)*: converged or not, its best partial sum is a start. */
+static qs_status rate_series_start(const qs_model *model, double tol, double complex *rho,
+                                   char *msg, size_t msglen)
+{
+  qs_rateeq_options ro = qs_rateeq_default_options();
+  ro.tol = tol;
+  qs_rateeq_result r;
+  char why[256] = "";
+  qs_status st = qs_rate_series(model, 1, &ro, rho, &r, why, sizeof why);
+  if (st != QS_OK)
+    qs_set_message(msg, msglen, "steady state: start = rate_series_star: %s%s%s",
+                   qs_strerror(st), why[0] ? ": " : "", why);
+  return st;
+}
+
+qs_status qs_steady_start_state(const qs_model *model, qs_steady_start start, double tol,
                                 double complex **rho, char *msg, size_t msglen)
 {
   const size_t n = (size_t)model->space.total;
@@ -67,6 +83,8 @@ qs_status qs_steady_start_state(const qs_model *model, qs_steady_start start,
   qs_status st = QS_ERR_INVALID;
   if (start == QS_STEADY_START_SEMICLASSICAL)
     st = semiclassical_start(model, *rho, msg, msglen);
+  else if (start == QS_STEADY_START_RATE_SERIES_STAR)
+    st = rate_series_start(model, tol, *rho, msg, msglen);
   if (st != QS_OK) {
     free(*rho);
     *rho = NULL;

@@ -8,10 +8,10 @@
 #include "qsync/lindblad.h"
 
 /* *rho (allocated here, N*N column-major, trace 1; free() it) = the state
- * `start` names for `model`.  QS_ERR_INVALID with a message when the model
+ * `start` names for `model` (tol: the rate series' target).  QS_ERR_INVALID with a message when the model
  * does not fit the start; QS_ERR_NOMEM; the semiclassical minimizer's
  * errors. */
-qs_status qs_steady_start_state(const qs_model *model, qs_steady_start start,
+qs_status qs_steady_start_state(const qs_model *model, qs_steady_start start, double tol,
                                 double complex **rho, char *msg, size_t msglen);
 
 #endif

@@ -23,7 +23,9 @@ typedef enum {
   QS_STEADY_DENSE,      /* LAPACK zgesv on the dense N^2 x N^2 system */
   QS_STEADY_SPARSE_LU,  /* UMFPACK on the sparse N^2 x N^2 system */
   QS_STEADY_SYLVESTER,  /* fixed point rho <- L0^{-1} L1 rho (splitting below) */
-  QS_STEADY_KRYLOV      /* GMRES preconditioned by L0^{-1} (splitting below) */
+  QS_STEADY_KRYLOV,     /* GMRES preconditioned by L0^{-1} (splitting below) */
+  QS_STEADY_RATE_SERIES,     /* weak-damping series (R), rateeq.h */
+  QS_STEADY_RATE_SERIES_STAR /* dressed series (R)*, rateeq.h */
 } qs_steady_method;
 
 /* Largest Hilbert-space dimension N for which AUTO picks the dense solver
@@ -83,6 +85,14 @@ qs_status qs_liouvillian_build(const qs_model *model, qs_op **L);
  * opt->guess (a neighbouring sweep point's steady state: far fewer
  * iterations) or from I/N.
  *
+ * Approximations (driven-resonator paper, Sec. 2.2; include/qsync/rateeq.h).
+ *   RATE_SERIES, RATE_SERIES_STAR: qs_rate_series with star = 0 or 1,
+ *     tol and series_max_order; max_iter, restart, guess and progress are
+ *     ignored.  They are approximations with a known residual, not exact
+ *     solvers: a series that does not reach tol still returns QS_OK with
+ *     the partial sum of smallest residual and info->converged = 0 (the
+ *     caller warns); info->order is the order summed.
+ *
  * AUTO picks DENSE for N <= QS_STEADY_DENSE_MAX_DIM, SPARSE_LU for
  * N <= QS_STEADY_SPARSE_MAX_DIM if its memory estimate fits the limit,
  * otherwise KRYLOV, and falls back when that method fails, so that it
@@ -118,7 +128,11 @@ typedef enum {
                                    models of one boson and spins 1/2, e.g.
                                    cavity_qubits, also displaced), as the
                                    paper starts its Sylvester iteration from
-                                   an approximate state */
+                                   an approximate state */,
+  QS_STEADY_START_RATE_SERIES_STAR /* the partial sum of the dressed rate
+                                   series (R)* of smallest residual
+                                   (rateeq.h, default options with
+                                   opt->tol), the paper's usual start */
 } qs_steady_start;
 
 /* Options of qs_steady_state_ex; qs_steady_default_options() fills the
@@ -145,6 +159,8 @@ typedef struct {
                                    GMRES iteration with the (GMRES: estimated)
                                    relative residual, or NULL.  Default: NULL */
   void *progress_data;          /* passed to progress.  Default: NULL */
+  int series_max_order;         /* RATE_SERIES(_STAR): highest order summed,
+                                   0 .. 10000.  Default: 60 */
   qs_steady_start start;        /* splitting methods without a guess: the
                                    first iterate.  A model the start does not
                                    fit is QS_ERR_INVALID with a message.
@@ -164,6 +180,11 @@ typedef struct {
   char note[QS_STEADY_NOTE_LEN]; /* AUTO: the methods that failed before
                                `method` and why ("" when the first one
                                succeeded) */
+  int order;                /* RATE_SERIES(_STAR): order of the returned
+                               partial sum; 0 for the other methods */
+  int converged;            /* 1 when the residual met tol (always for a
+                               successful exact method), 0 when a rate
+                               series stopped above it (a warning) */
 } qs_steady_info;
 
 /* The defaults listed in qs_steady_options. */
@@ -204,7 +225,8 @@ qs_status qs_steady_state(const qs_model *model, qs_steady_method method,
  *              Liouvillian row (bounds all measured cases, N = 10..160);
  *   SYLVESTER  5 N^2 16 (Q, T, 3 scratch; rho excluded);
  *   KRYLOV     (restart + 7) N^2 16 with the default restart (Q, T,
- *              3 scratch, GMRES basis restart + 1, 2 vectors).
+ *              3 scratch, GMRES basis restart + 1, 2 vectors);
+ *   RATE_SERIES(_STAR)  qs_rate_series_memory.
  * Returns -1 for a NULL model or an unknown method. */
 double qs_steady_memory_estimate(const qs_model *model, qs_steady_method method);
 
@@ -227,7 +249,8 @@ qs_status qs_lindblad_evolve_dense(const qs_model *model,
                                    const double complex *rho0, int n_times,
                                    const double *times, double complex *rho_t);
 
-/* Name of a method ("auto", "dense", "sparse_lu", "sylvester", "krylov")
+/* Name of a method ("auto", "dense", "sparse_lu", "sylvester", "krylov",
+ * "rate_series", "rate_series_star")
  * and its inverse (case-insensitive;
  * returns -1 for an unknown name). */
 const char *qs_steady_method_name(qs_steady_method method);

@@ -354,8 +354,8 @@ static double method_memory(const qs_model *model, qs_steady_method method, int 
 
 /* One method (o->method resolved): memory check, then the solve. */
 static qs_status solve_method(const qs_model *model, const qs_steady_options *o, double limit,
-                              double complex *rho, qs_steady_info *info, char *msg,
-                              size_t msglen)
+                              int stall_cycles, double complex *rho, qs_steady_info *info,
+                              char *msg, size_t msglen)
 {
   const qs_index n = model->space.total;
   info->method = o->method;
@@ -381,7 +381,7 @@ static qs_status solve_method(const qs_model *model, const qs_steady_options *o,
   } else if (o->method == QS_STEADY_RATE_SERIES || o->method == QS_STEADY_RATE_SERIES_STAR) {
     st = solve_rate_series(model, o, rho, info, msg, msglen);
   } else {
-    st = qs_steady_splitting_solve(model, o, rho, info, msg, msglen);
+    st = qs_steady_splitting_solve(model, o, stall_cycles, rho, info, msg, msglen);
     info->converged = st == QS_OK;
   }
   info->total_iterations += info->iterations;
@@ -470,7 +470,8 @@ static qs_status solve_auto(const qs_model *model, const qs_steady_options *opt,
     if (steps[i].warm)
       o.guess = last;
     why[0] = '\0';
-    st = solve_method(model, &o, limit, rho, info, why, sizeof why);
+    st = solve_method(model, &o, limit, QS_STEADY_AUTO_STALL_CYCLES, rho, info, why,
+                      sizeof why);
     ran += st != QS_ERR_TOO_LARGE;
     info->attempts = i + 1;
     if (st == QS_OK || st == QS_ERR_INVALID)
@@ -554,7 +555,7 @@ qs_status qs_steady_state_ex(const qs_model *model, const qs_steady_options *opt
     st = solve_auto(model, &o, limit, rho, info, msg, msglen);
   } else {
     info->attempts = 1;
-    st = solve_method(model, &o, limit, rho, info, msg, msglen);
+    st = solve_method(model, &o, limit, 0, rho, info, msg, msglen);
   }
   free(start);
   info->seconds = seconds_since(&t0);

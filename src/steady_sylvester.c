@@ -466,8 +466,8 @@ static qs_status krylov_residual(dcomplex *x, dcomplex *r, double *res, void *da
   return st;
 }
 
-static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
-                       qs_steady_info *info, char *msg, size_t msglen)
+static qs_status gmres(split_ws *ws, const qs_steady_options *opt, int stall_cycles,
+                       dcomplex *x, qs_steady_info *info, char *msg, size_t msglen)
 {
   const size_t nn = (size_t)ws->n * (size_t)ws->n;
   dcomplex *r = malloc(nn * sizeof *r);
@@ -480,7 +480,8 @@ static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
   int it = 0;
   if (st == QS_OK) {
     const qs_gmres_problem problem = {krylov_apply, krylov_precond, krylov_residual, &kd};
-    const qs_gmres_options go = {opt->tol, opt->max_iter, opt->progress, opt->progress_data};
+    const qs_gmres_options go = {opt->tol, opt->max_iter, opt->progress, opt->progress_data,
+                                 stall_cycles};
     st = qs_gmres_solve(solver, &problem, &go, x, r, &res, &it);
   }
   info->iterations = it;
@@ -488,9 +489,15 @@ static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
   if (st == QS_OK && !isfinite(res))
     st = QS_ERR_NUMERIC;
   if (st == QS_OK && !(res <= opt->tol)) {
-    qs_set_message(msg, msglen,
-                   "krylov (GMRES): residual %.3g > tol %.3g after max_iter = %d iterations",
-                   res, opt->tol, it);
+    if (it < opt->max_iter)
+      qs_set_message(msg, msglen,
+                     "krylov (GMRES(%d)): residual %.3g > tol %.3g stagnated: it did not halve "
+                     "over %d restart cycles (%d iterations in all)",
+                     opt->restart, res, opt->tol, stall_cycles, it);
+    else
+      qs_set_message(msg, msglen,
+                     "krylov (GMRES): residual %.3g > tol %.3g after max_iter = %d iterations",
+                     res, opt->tol, it);
     st = QS_ERR_NOT_CONVERGED;
   }
   qs_gmres_destroy(&solver);
@@ -499,8 +506,8 @@ static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
 }
 
 qs_status qs_steady_splitting_solve(const qs_model *model, const qs_steady_options *opt,
-                                    double complex *rho, qs_steady_info *info, char *msg,
-                                    size_t msglen)
+                                    int stall_cycles, double complex *rho,
+                                    qs_steady_info *info, char *msg, size_t msglen)
 {
   if (model->space.total > SPLIT_MAX_DIM) {
     qs_set_message(msg, msglen, "%s: N = %lld above the largest supported %d",
@@ -511,7 +518,7 @@ qs_status qs_steady_splitting_solve(const qs_model *model, const qs_steady_optio
   split_ws ws;
   qs_status st = split_init(&ws, model, msg, msglen);
   if (st == QS_OK)
-    st = opt->method == QS_STEADY_KRYLOV ? gmres(&ws, opt, rho, info, msg, msglen)
+    st = opt->method == QS_STEADY_KRYLOV ? gmres(&ws, opt, stall_cycles, rho, info, msg, msglen)
                                          : fixed_point(&ws, opt, rho, info, msg, msglen);
   split_free(&ws);
   return st;

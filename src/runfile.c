@@ -103,9 +103,9 @@ static const key_entry key_table[] = {
   {{"gap", "max_iter", "1", LIBRARY, "1 .. 1e6",
     "qsync gap, arpack: most implicit restarts per shift (beyond: error, exit 3)"},
    KEY_INT, CFG(gap_max_iter), 1, 1e6, NULL},
-  {{"gap", "method", "-", "auto", "auto | dense | arpack",
-    "qsync gap: dense (zgeev on the N^2 x N^2 Liouvillian), arpack (shift-invert, one sparse LU per shift; docs/methods.md), auto: dense up to N^2 = 400"},
-   KEY_CHOICE, CFG(gap_method), 0, 0, "auto|dense|arpack"},
+  {{"gap", "method", "-", "auto", "auto | dense | arpack | arpack_krylov",
+    "qsync gap: dense (zgeev on the N^2 x N^2 Liouvillian), arpack (shift-invert, one sparse LU per shift), arpack_krylov (the same with Sylvester-preconditioned GMRES instead of the LU; docs/methods.md); auto: dense up to N^2 = 400, arpack if its LU fits the memory limit, else arpack_krylov"},
+   KEY_CHOICE, CFG(gap_method), 0, 0, "auto|dense|arpack|arpack_krylov"},
   {{"mesolve", "t_end", "model time", "100", T_END_RANGE, "master equation from t = 0 to t_end"},
    KEY_REAL, CFG(me_t_end), T_END_MIN, 1e12, NULL},
   {{"mesolve", "n_times", "1", "201", "2 .. 1e6", "output times, evenly spaced on [0, t_end]"},
@@ -1086,7 +1086,7 @@ qs_gap_options qs_runfile_gap_options(const qs_runconfig *cfg)
   o.nev = (int)cfg->gap_nev;                   /* <= QS_GAP_MAX_NEV by the key's range */
   o.tol = cfg->gap_tol;
   o.max_iter = (int)cfg->gap_max_iter;         /* <= 1e6 */
-  o.method = (qs_gap_method)cfg->gap_method;   /* index of auto|dense|arpack */
+  o.method = (qs_gap_method)cfg->gap_method;   /* index of auto|dense|arpack|arpack_krylov */
   return o;
 }
 

@@ -103,6 +103,7 @@ test: deps
 	QSYNC=$(QSYNC) bash tests/docs.sh
 	QSYNC=$(QSYNC) bash tests/bad_inputs.sh
 	QSYNC=$(QSYNC) bash tests/validity.sh
+	QSYNC=$(QSYNC) bash tests/semiclassical.sh
 	bash tests/install.sh
 
 # make install PREFIX=DIR: the tool, the static library, the headers, the

@@ -19,7 +19,7 @@ typedef struct {
   qs_semiclassical_problem problem;
   qs_semiclassical_result result;
   double gap;          /* |Re mu_1|, NaN when not computed */
-  char gap_note[160];  /* why not */
+  char gap_note[256];  /* why not */
   double sweep_x[2];
 } semi_point;
 

@@ -104,6 +104,7 @@ test: deps
 	QSYNC=$(QSYNC) bash tests/bad_inputs.sh
 	QSYNC=$(QSYNC) bash tests/validity.sh
 	QSYNC=$(QSYNC) bash tests/semiclassical.sh
+	QSYNC=$(QSYNC) bash tests/gap.sh
 	bash tests/install.sh
 
 # make install PREFIX=DIR: the tool, the static library, the headers, the

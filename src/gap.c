@@ -153,6 +153,18 @@ static int before(double complex a, double complex b)
   return cimag(a) > cimag(b);
 }
 
+/* Index of the eigenvalue that sets the next time scale after mu[0]:
+ * mu[1], or mu[2] when mu[1] is mu[0]'s complex conjugate (the same decay
+ * rate: the pair is one damped oscillation); -1 if there is none. */
+static int next_rate(const double complex *mu, int n)
+{
+  if (n < 2)
+    return -1;
+  double tol = 1e-8 * (1.0 + cabs(mu[0]));
+  int pair = fabs(cimag(mu[0])) > tol && cabs(mu[1] - conj(mu[0])) <= tol;
+  return !pair ? 1 : n > 2 ? 2 : -1;
+}
+
 /* Drop the eigenvalue of smallest modulus (the steady state's 0) from
  * mu[0..n-1], sort the rest with `before` (insertion sort: n is small) and
  * copy the first nev into r.  *zero receives the dropped eigenvalue. */
@@ -177,9 +189,8 @@ static void report_eigenvalues(double complex *mu, int n, int nev, qs_gap_result
   for (int i = 0; i < r->nconv; i++)
     r->mu[i] = mu[i];
   r->gap = r->nconv > 0 ? fabs(creal(r->mu[0])) : NAN;
-  r->ratio = r->nconv < 2 ? NAN
-             : r->gap > 0.0 ? fabs(creal(r->mu[1])) / r->gap
-                            : INFINITY;
+  int next = next_rate(mu, n); /* from all found, also beyond nev */
+  r->ratio = next < 0 ? NAN : r->gap > 0.0 ? fabs(creal(mu[next])) / r->gap : INFINITY;
 }
 
 /* Every eigenvalue by zgeev on the dense Liouvillian. */
@@ -671,8 +682,8 @@ qs_status qs_liouvillian_gap(const qs_model *model, const qs_gap_options *opt,
   }
   if (need > limit || n2 > INT_MAX || (method == QS_GAP_DENSE && n2 > 46340)) {
     qs_set_message(msg, msglen,
-                   "gap: method %s needs an estimated %.1f MiB for N = %lld (Liouvillian "
-                   "dimension %lld), above the memory limit of %.1f MiB%s",
+                   "gap: method %s needs an estimated %.3g MiB for N = %lld (Liouvillian "
+                   "dimension %lld), above the memory limit of %.3g MiB%s",
                    qs_gap_method_name(method), need / 1048576.0, (long long)n,
                    (long long)n2, limit / 1048576.0,
                    method == QS_GAP_DENSE ? "; use method = arpack"

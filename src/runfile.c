@@ -87,6 +87,18 @@ static const key_entry key_table[] = {
   {{"steady", "restart", "1", LIBRARY, "1 .. 1000",
     "krylov: GMRES restart length (memory grows as (restart + 7) N^2 16 bytes)"},
    KEY_INT, CFG(steady_restart), 1, 1000, NULL},
+  {{"gap", "nev", "1", LIBRARY, "1 .. 32",
+    "qsync gap: eigenvalues of the Liouvillian besides 0 reported (smallest |Re| first)"},
+   KEY_INT, CFG(gap_nev), 1, QS_GAP_MAX_NEV, NULL},
+  {{"gap", "tol", "1", LIBRARY, "1e-15 .. 1e-2",
+    "qsync gap, arpack: relative accuracy of the Ritz values of (L - sigma)^-1 (ARPACK tol)"},
+   KEY_REAL, CFG(gap_tol), 1e-15, 1e-2, NULL},
+  {{"gap", "max_iter", "1", LIBRARY, "1 .. 1e6",
+    "qsync gap, arpack: most implicit restarts per shift (beyond: error, exit 3)"},
+   KEY_INT, CFG(gap_max_iter), 1, 1e6, NULL},
+  {{"gap", "method", "-", "auto", "auto | dense | arpack",
+    "qsync gap: dense (zgeev on the N^2 x N^2 Liouvillian), arpack (shift-invert, one sparse LU per shift; docs/methods.md), auto: dense up to N^2 = 400"},
+   KEY_CHOICE, CFG(gap_method), 0, 0, "auto|dense|arpack"},
   {{"mesolve", "t_end", "model time", "100", T_END_RANGE, "master equation from t = 0 to t_end"},
    KEY_REAL, CFG(me_t_end), T_END_MIN, 1e12, NULL},
   {{"mesolve", "n_times", "1", "201", "2 .. 1e6", "output times, evenly spaced on [0, t_end]"},
@@ -148,7 +160,7 @@ static const key_entry key_table[] = {
     "qsync semiclassical: seed of the random starts"},
    KEY_SEED, CFG(semi_seed), 0, 0, NULL},
   {{"semiclassical", "gap", "bool", "true", "true/false",
-    "qsync semiclassical: compute the Liouvillian gap (gap.h, default options; at the model's truncation) for the error bound eps / gap"},
+    "qsync semiclassical: compute the Liouvillian gap (with the [gap] keys, at the model's truncation) for the error bound eps / gap"},
    KEY_BOOL, CFG(semi_gap), 0, 1, NULL},
 #define SWEEP_KEYS(SUFFIX, I, WHICH)                                                 \
   {{"sweep", "key" SUFFIX, "-", "none", "model.<parameter>",                        \
@@ -481,6 +493,11 @@ static void library_defaults(qs_runconfig *cfg)
   cfg->steady_tol = steady.tol;
   cfg->steady_max_iter = steady.max_iter;
   cfg->steady_restart = steady.restart;
+  qs_gap_options gap;
+  qs_gap_options_default(&gap);
+  cfg->gap_nev = gap.nev;
+  cfg->gap_tol = gap.tol;
+  cfg->gap_max_iter = gap.max_iter;
   cfg->me_rtol = me.rtol;
   cfg->me_atol = me.atol;
   cfg->me_periodic_tol = periodic.tol;
@@ -1040,6 +1057,17 @@ qs_semiclassical_options qs_runfile_semiclassical_options(const qs_runconfig *cf
   o.starts = (int)cfg->semi_starts; /* <= 1e6 by the key's range */
   o.tol = cfg->semi_tol;
   o.seed = cfg->semi_seed;
+  return o;
+}
+
+qs_gap_options qs_runfile_gap_options(const qs_runconfig *cfg)
+{
+  qs_gap_options o;
+  qs_gap_options_default(&o);
+  o.nev = (int)cfg->gap_nev;                   /* <= QS_GAP_MAX_NEV by the key's range */
+  o.tol = cfg->gap_tol;
+  o.max_iter = (int)cfg->gap_max_iter;         /* <= 1e6 */
+  o.method = (qs_gap_method)cfg->gap_method;   /* index of auto|dense|arpack */
   return o;
 }
 

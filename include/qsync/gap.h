@@ -116,9 +116,13 @@ typedef struct {
                                        Im descending), the zero eigenvalue
                                        removed; model rate units */
   double gap;                       /* |Re mu[0]| */
-  double ratio;                     /* |Re mu[1]| / |Re mu[0]| (time-scale
-                                       separation); NAN if nconv < 2, +inf
-                                       if the gap is 0 */
+  double ratio;                     /* time-scale separation |Re mu[k]| /
+                                       |Re mu[0]| with k = 1, or k = 2 when
+                                       mu[1] = conj(mu[0]) (a pair is one
+                                       damped oscillation: one decay
+                                       rate), taken from every eigenvalue
+                                       found (also beyond nev); NAN
+                                       without one, +inf if the gap is 0 */
   int iterations;                   /* ARPACK restarts, summed over the
                                        shifts (0 for DENSE) */
   double residual_max;              /* ARPACK: max over the reported k of

@@ -11,6 +11,7 @@
 #include "qsync/traj.h"
 #include "qsync/ensemble.h"
 #include "qsync/lindblad.h"
+#include "qsync/gap.h"
 #include "qsync/mesolve.h"
 #include "qsync/periodic.h"
 #include "qsync/metrics.h"

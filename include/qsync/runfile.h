@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "qsync/ensemble.h"
+#include "qsync/gap.h"
 #include "qsync/lindblad.h"
 #include "qsync/mesolve.h"
 #include "qsync/model.h"
@@ -63,6 +64,11 @@ typedef struct {
   double steady_tol;           /* residual target of the iterative methods */
   long steady_max_iter;        /* most iterations of the iterative methods (long: KEY_INT stores a long) */
   long steady_restart;         /* GMRES restart length of krylov */
+  /* [gap] (qsync gap) */
+  long gap_nev;                /* eigenvalues besides 0 */
+  double gap_tol;              /* ARPACK tol */
+  long gap_max_iter;           /* ARPACK restarts per shift */
+  long gap_method;             /* qs_gap_method: 0 auto, 1 dense, 2 arpack */
   /* [mesolve] */
   double me_t_end;
   long me_n_times;
@@ -171,6 +177,9 @@ qs_steady_options qs_runfile_steady_options(const qs_runconfig *cfg);
 
 /* [semiclassical] starts, tol, seed. */
 qs_semiclassical_options qs_runfile_semiclassical_options(const qs_runconfig *cfg);
+/* [gap] nev, tol, max_iter, method; memory_limit stays 0 (the caller
+ * sets --max-memory). */
+qs_gap_options qs_runfile_gap_options(const qs_runconfig *cfg);
 
 /* [mesolve] rtol, atol, max_order. */
 qs_mesolve_options qs_runfile_mesolve_options(const qs_runconfig *cfg);

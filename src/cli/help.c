@@ -52,7 +52,7 @@ static const cli_command commands[] = {
    "eps = sqrt(S), and the error bound eps/gap with the Liouvillian gap |Re mu_1| at the "
    "model's truncation ([semiclassical] gap = false skips it: NaN). With a [sweep], one row "
    "per point and minimum, the minimum's index in column branch (0: lowest S).",
-   "[model], [semiclassical], [sweep]",
+   "[model], [semiclassical], [gap], [sweep]",
    "run.h5, minima.tsv (one row per point and minimum), summary.tsv (one row per point)", 0},
   {"validity", cli_validity,
    "where each approximate picture holds: exact RWA steady state against semiclassical, (R)*, lab frame",
@@ -66,6 +66,16 @@ static const cli_command commands[] = {
    "qubits (cavity_qubits). analysis/validity_map.py draws the maps.",
    "[model], [validity], [steady], [mesolve] (lab), [run] threads, [sweep]",
    "run.h5, validity.tsv (one row per point, a units line), summary.tsv", 0},
+  {"gap", cli_gap, "Liouvillian gap: the slowest relaxation rates besides the steady state",
+   "Finds the [gap] nev nonzero eigenvalues mu of the Liouvillian with the smallest |Re mu| "
+   "(a deviation along mu decays as exp(Re mu t)): gap = |Re mu1|, the eigenvalues and the "
+   "time-scale separation ratio = |Re mu2| / |Re mu1|, in the model's rate unit. method = "
+   "dense (zgeev, every eigenvalue) or arpack (shift-invert, one sparse LU per shift; exact "
+   "for |Im mu| below the reported im_window; docs/methods.md). Time-independent models only "
+   "(cavity_qubits: frame = rwa). With a [sweep], one row per point; points run in parallel "
+   "over [run] threads.",
+   "[model], [gap], [run] threads, [sweep]",
+   "run.h5, summary.tsv (one row per sweep point, a units line)", 0},
   {"scan", cli_scan, "zero crossings of <S+_j> and extrema of R along [scan] key",
    "Finds the zero crossings of <S+_A>, <S+_B> and the extrema of R along the line of "
    "[scan] key, at every point of [sweep] (parameter maps); lines run in parallel over "

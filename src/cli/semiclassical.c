@@ -183,8 +183,7 @@ static void point_gap(const cli_context *ctx, const qs_model *model, semi_point 
     snprintf(pt->gap_note, sizeof pt->gap_note, "[semiclassical] gap = false");
     return;
   }
-  qs_gap_options o;
-  qs_gap_options_default(&o);
+  qs_gap_options o = qs_runfile_gap_options(&ctx->cfg);
   o.memory_limit = ctx->max_memory;
   qs_gap_result g;
   char msg[256] = "";

@@ -33,6 +33,13 @@ steady() { # RUNFILE OUTDIR [qsync options...]
   "$QSYNC" steady "$run" --out "$dir" --threads "$THREADS" --quiet "$@"
 }
 
+validity() { # RUNFILE OUTDIR [qsync options...]
+  local run=$1 dir=$2
+  shift 2
+  have "$dir" && return 0
+  "$QSYNC" validity "$run" --out "$dir" --threads "$THREADS" --quiet "$@"
+}
+
 mesolve() { # RUNFILE OUTDIR [qsync options...]
   local run=$1 dir=$2
   shift 2
@@ -114,4 +121,15 @@ fig11() {
   plot 11
 }
 
-run_figures cav_fig "1 2 5 6 7 8 9 11" "$@"
+figA1() {
+  mesolve runs/cav_figA1.ini out/cav_figA1/rwa
+  validity runs/cav_figA1.ini out/cav_figA1/gap --set validity.semiclassical=false \
+    --set validity.series=false
+  # 1/gap over domega (ARPACK, ~5 s per point)
+  validity runs/cav_figA1.ini out/cav_figA1/gap_scan --set validity.semiclassical=false \
+    --set validity.series=false --set sweep.values=none --set sweep.from=-1 --set sweep.to=1 \
+    --set sweep.points=21
+  plot A1
+}
+
+run_figures cav_fig "1 2 5 6 7 8 9 11 A1" "$@"

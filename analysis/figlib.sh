@@ -30,7 +30,8 @@ run_figures() {
   local start t0 t1 n nn
   start=$(date +%s.%N)
   for n in "${figs[@]}"; do
-    nn=$(printf '%02d' "$((10#$n))")
+    # numbers are zero-padded (3 -> 03); appendix figures keep their name (A1)
+    if [[ $n =~ ^[0-9]+$ ]]; then nn=$(printf '%02d' "$((10#$n))"); else nn=$n; fi
     if ! declare -F "fig$nn" >/dev/null; then
       echo "$(basename "$0"): no figure $n (choose from ${all[*]})" >&2
       exit 2

@@ -3,12 +3,17 @@
 #include "qsync/validity.h"
 #include "qsync/metrics.h"
 #include "message_impl.h"
+#include "qsync/semiclassical.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* Cavity levels of the model the semiclassical coefficients are read from
+ * (qs_semiclassical_problem_from_model needs the lowest states only). */
+#define SEMICLASSICAL_READ_LEVELS 4.0
 
 static double now_seconds(void)
 {
@@ -25,6 +30,8 @@ qs_validity_options qs_validity_default_options(void)
     .lab = qs_mesolve_point_default_options(),
     .farm = qs_farm_default_options(),
   };
+  qs_gap_options_default(&o.gap);
+  o.semiclassical = qs_semiclassical_default_options();
   o.lab.t_end = 10.0;
   o.lab.avg_periods = 8.0;
   return o;
@@ -233,14 +240,65 @@ static void lab_compare(const qs_validity_options *opt, const qs_model_type *typ
   qs_mesolve_point_release(&pt);
 }
 
-/* (a) the semiclassical minima: not in this build yet. */
+/* A copy of the RWA values with the displacement off and the fewest cavity
+ * levels: the semiclassical functional is read from the undisplaced
+ * operators (the displaced model moves the drive onto the qubits) and does
+ * not depend on the truncation. */
+static qs_status semiclassical_problem(const qs_model *rwa, qs_semiclassical_problem *problem,
+                                       char *msg, size_t msglen)
+{
+  const qs_model_type *type = rwa->type;
+  double plain[QS_MODEL_MAX_PARAMS];
+  with_choice(type, rwa->param_values, "displace", 0.0, plain);
+  int levels = type->truncation_key ? qs_model_param_index(type, type->truncation_key) : -1;
+  if (levels >= 0)
+    plain[levels] = fmin(plain[levels], SEMICLASSICAL_READ_LEVELS);
+  qs_model *m = NULL;
+  qs_status st = qs_model_create(type, plain, &m, msg, msglen);
+  if (st == QS_OK)
+    st = qs_semiclassical_problem_from_model(m, problem, msg, msglen);
+  qs_model_destroy(&m);
+  return st;
+}
+
+/* (a) the lowest semiclassical minimum as a product state in rwa's basis. */
 static void semiclassical_compare(const qs_validity_options *opt, const qs_model *rwa,
                                   const double complex *rho_exact, qs_validity_point *out)
 {
-  (void)opt;
-  (void)rwa;
-  (void)rho_exact;
-  diff_not_done(&out->semiclassical, "semiclassical minimizer not in this build");
+  qs_semiclassical_problem problem;
+  qs_semiclassical_result res = {0};
+  char msg[128] = "";
+  size_t n = (size_t)rwa->space.total;
+  double complex *rho = NULL;
+  qs_status st = semiclassical_problem(rwa, &problem, msg, sizeof msg);
+  if (st == QS_OK)
+    st = qs_semiclassical_minimize(&problem, &opt->semiclassical, &res, msg, sizeof msg);
+  if (st == QS_OK) {
+    rho = malloc(n * n * sizeof *rho);
+    st = rho ? QS_OK : QS_ERR_NOMEM;
+  }
+  if (st == QS_OK) {
+    const qs_semiclassical_minimum *low = &res.minima[0];
+    out->n_minima = res.n_minima;
+    out->eps = low->epsilon;
+    out->eps_over_gamma = low->epsilon / out->gamma;
+    out->eps_over_gap = low->epsilon / out->gap;
+    st = qs_validity_product_state(rwa, low->point.alpha,
+                                   (const double(*)[3])low->point.bloch, rho, NULL, msg,
+                                   sizeof msg);
+  }
+  if (st == QS_OK)
+    st = qs_validity_compare(rwa, rho_exact, rho, &out->semiclassical);
+  if (st != QS_OK) {
+    char why[160];
+    snprintf(why, sizeof why, "semiclassical: %s%s%s", qs_strerror(st), msg[0] ? ": " : "",
+             msg);
+    diff_not_done(&out->semiclassical, why);
+    out->n_minima = 0;
+    out->eps = out->eps_over_gamma = out->eps_over_gap = NAN;
+  }
+  free(rho);
+  qs_semiclassical_result_free(&res);
 }
 
 /* (b) the dressed rate series (R)*: not in this build yet. */
@@ -253,13 +311,20 @@ static void series_compare(const qs_validity_options *opt, const qs_model *rwa,
   diff_not_done(&out->series, "rate-equation series not in this build");
 }
 
-/* The Liouvillian gap: not in this build yet. */
+/* The Liouvillian gap |Re mu_1|. */
 static void gap_compute(const qs_validity_options *opt, const qs_model *rwa,
                         qs_validity_point *out)
 {
-  (void)opt;
-  (void)rwa;
-  snprintf(out->gap_note, sizeof out->gap_note, "Liouvillian gap not in this build");
+  qs_gap_result r;
+  char msg[128] = "";
+  qs_status st = qs_liouvillian_gap(rwa, &opt->gap, &r, msg, sizeof msg);
+  if (st == QS_OK) {
+    out->gap = r.gap;
+    out->gap_note[0] = '\0';
+  } else {
+    snprintf(out->gap_note, sizeof out->gap_note, "%s%s%s", qs_strerror(st), msg[0] ? ": " : "",
+             msg);
+  }
 }
 
 static void point_reset(qs_validity_point *out)

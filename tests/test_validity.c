@@ -170,6 +170,74 @@ static void test_validity_lab_frame(void)
   CU_ASSERT(cabs(off.exact.a - far.exact.a) < 1e-12); /* the same exact RWA state */
 }
 
+/* The gap of the damped empty cavity: in the displaced basis (the drive
+ * removed exactly) the truncated Liouvillian is triangular on |n><m| with
+ * eigenvalues -gamma (n + m)/2 + i domega (n - m), so |Re mu_1| = gamma / 2. */
+static void test_validity_gap_empty_cavity(void)
+{
+  const char *keys[] = {"nqubits", "ncav", "displace", "gamma", "domega", NULL};
+  const double v[] = {0, 6, 1, 0.7, 0.4};
+  double values[QS_MODEL_MAX_PARAMS];
+  cavity_values(keys, v, values);
+  qs_validity_options opt = qs_validity_default_options();
+  opt.compare = QS_VALIDITY_GAP;
+  qs_validity_point p;
+  CU_ASSERT_EQUAL_FATAL(qs_validity_point_run(&opt, qs_model_type_find("cavity_qubits"),
+                                              values, &p), QS_OK);
+  CU_ASSERT_DOUBLE_EQUAL(p.gap, 0.35, 1e-10);
+  CU_ASSERT(isnan(p.exact.sx)); /* no qubit: no S_x */
+  CU_ASSERT_DOUBLE_EQUAL(p.gamma, 0.7, 0.0);
+}
+
+/* The driven empty cavity's steady state is the coherent state of Eq. 36,
+ * which is a trial state: the semiclassical minimum is exact (S = 0, one
+ * minimum, D = 0 up to the truncation of the exact solve). */
+static void test_validity_semiclassical_empty_cavity(void)
+{
+  const char *keys[] = {"nqubits", "ncav", "F", "gamma", "domega", NULL};
+  const double v[] = {0, 30, 1.0, 1.0, 0.5};
+  double values[QS_MODEL_MAX_PARAMS];
+  cavity_values(keys, v, values);
+  qs_validity_options opt = qs_validity_default_options();
+  opt.compare = QS_VALIDITY_SEMICLASSICAL;
+  qs_validity_point p;
+  CU_ASSERT_EQUAL_FATAL(qs_validity_point_run(&opt, qs_model_type_find("cavity_qubits"),
+                                              values, &p), QS_OK);
+  CU_ASSERT(p.semiclassical.done);
+  CU_ASSERT_EQUAL(p.n_minima, 1);
+  CU_ASSERT(p.eps < 1e-6);
+  CU_ASSERT(p.semiclassical.trace_distance < 1e-8);
+  /* alpha = -i F / (gamma/2 - i domega) = -i / (0.5 - 0.5 i) = 1 - i */
+  CU_ASSERT(cabs(p.semiclassical.value.a - (1.0 - 1.0 * I)) < 1e-6);
+  CU_ASSERT(isnan(p.eps_over_gap)); /* no gap asked */
+}
+
+/* Strong damping makes the state semiclassical (Sec. 5): the distance of
+ * the semiclassical product state to the exact state shrinks as gamma =
+ * gamma_s grows at fixed F and Delta, as does eps / gamma. */
+static void test_validity_semiclassical_strong_damping(void)
+{
+  const char *keys[] = {"nqubits", "ncav", "displace", "F", "gamma", "gamma_s", "domega", NULL};
+  double values[QS_MODEL_MAX_PARAMS];
+  qs_validity_options opt = qs_validity_default_options();
+  opt.compare = QS_VALIDITY_SEMICLASSICAL;
+  double dist[2], ratio[2];
+  const double rate[2] = {0.5, 20.0};
+  for (int k = 0; k < 2; k++) {
+    const double v[] = {1, 20, 1, 1.0, rate[k], rate[k], 0.5};
+    cavity_values(keys, v, values);
+    qs_validity_point p;
+    CU_ASSERT_EQUAL_FATAL(qs_validity_point_run(&opt, qs_model_type_find("cavity_qubits"),
+                                                values, &p), QS_OK);
+    CU_ASSERT_FATAL(p.semiclassical.done);
+    dist[k] = p.semiclassical.trace_distance;
+    ratio[k] = p.eps_over_gamma;
+  }
+  CU_ASSERT(dist[1] < 0.1 * dist[0]);
+  CU_ASSERT(dist[1] < 1e-2);
+  CU_ASSERT(ratio[1] < ratio[0]);
+}
+
 /* The farm gives each point what a single call gives (any thread count);
  * a bad point fails with its index. */
 static void test_validity_points_farm(void)
@@ -211,6 +279,10 @@ int qs_test_register_validity(void)
       {"truncated coherent state: lost weight", test_validity_truncated_coherent},
       {"product state needs one boson and qubits", test_validity_product_state_rejects},
       {"lab frame approaches RWA as omega0 grows", test_validity_lab_frame},
+      {"gap of the damped empty cavity is gamma / 2", test_validity_gap_empty_cavity},
+      {"semiclassical is exact for the empty cavity", test_validity_semiclassical_empty_cavity},
+      {"semiclassical distance shrinks with strong damping",
+       test_validity_semiclassical_strong_damping},
       {"points through the farm", test_validity_points_farm},
   };
   return test_add_suite("validity", cases, (int)(sizeof cases / sizeof cases[0]));

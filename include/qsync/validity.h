@@ -34,9 +34,11 @@
 #include <stddef.h>
 
 #include "qsync/farm.h"
+#include "qsync/gap.h"
 #include "qsync/lindblad.h"
 #include "qsync/mesolve_points.h"
 #include "qsync/model.h"
+#include "qsync/semiclassical.h"
 
 /* The observables every comparison reports (model observables a, n, Sx,
  * Sz; those the model lacks are NaN). */
@@ -77,6 +79,11 @@ typedef struct {
                                 from its exact RWA state).  Default:
                                 qs_mesolve_point_default_options() with
                                 t_end = 10, avg_periods = 8 */
+  qs_semiclassical_options semiclassical; /* the minimizer's starts, seed,
+                                tolerances.  Default:
+                                qs_semiclassical_default_options() */
+  qs_gap_options gap;        /* the Liouvillian gap.  Default:
+                                qs_gap_options_default() */
   qs_farm_options farm;      /* workers of qs_validity_points_run (progress
                                 counts points).  Default: one thread */
 } qs_validity_options;
@@ -98,7 +105,8 @@ typedef struct {
   double eps;                /* sqrt(S) at the lowest minimum */
   double eps_over_gamma;     /* eps / gamma (Appendix A.3, Fig. A5) */
   double eps_over_gap;       /* eps / gap: Appendix A.3's bound on the part of
-                                the semiclassical state orthogonal to rho */
+                                the semiclassical state orthogonal to rho
+                                (NaN without the gap) */
   /* (b) rate series (R)* */
   qs_validity_diff series;
   int series_converged;      /* 1 when the series converged */
@@ -106,7 +114,7 @@ typedef struct {
   double series_residual;    /* ||L rho_R|| / ||rho_R|| */
   /* (c) lab frame, period-averaged */
   qs_validity_diff lab;
-  /* Liouvillian gap |Re mu_1| (NaN: not done) */
+  /* Liouvillian gap |Re mu_1| of the RWA model (gap.h; NaN: not done) */
   double gap;
   char gap_note[160];
   double seconds;            /* wall-clock time of the point */

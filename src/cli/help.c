@@ -70,8 +70,9 @@ static const cli_command commands[] = {
    "Finds the [gap] nev nonzero eigenvalues mu of the Liouvillian with the smallest |Re mu| "
    "(a deviation along mu decays as exp(Re mu t)): gap = |Re mu1|, the eigenvalues and the "
    "time-scale separation ratio = |Re mu2| / |Re mu1|, in the model's rate unit. method = "
-   "dense (zgeev, every eigenvalue) or arpack (shift-invert, one sparse LU per shift; exact "
-   "for |Im mu| below the reported im_window; docs/methods.md). Time-independent models only "
+   "dense (zgeev, every eigenvalue), arpack (shift-invert, one sparse LU per shift; exact "
+   "for |Im mu| below the reported im_window; docs/methods.md) or arpack_krylov (the same "
+   "with Sylvester-preconditioned GMRES instead of the LU, where the LU does not fit). Time-independent models only "
    "(cavity_qubits: frame = rwa). With a [sweep], one row per point; points run in parallel "
    "over [run] threads.",
    "[model], [gap], [run] threads, [sweep]",

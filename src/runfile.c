@@ -157,6 +157,18 @@ static const key_entry key_table[] = {
   {{"validity", "gap", "bool", "true", "true/false",
     "qsync validity: the Liouvillian gap |Re mu_1| of each point"},
    KEY_BOOL, CFG(validity_gap), 0, 1, NULL},
+  {{"semiclassical", "starts", "1", LIBRARY, "1 .. 1e6",
+    "qsync semiclassical: local minimisations (start 0: empty-cavity alpha, spins down; 1: spins up; k >= 2: PCG64 stream k of seed)"},
+   KEY_INT, CFG(semi_starts), 1, 1e6, NULL},
+  {{"semiclassical", "tol", "1", LIBRARY, "1e-15 .. 1e-2",
+    "qsync semiclassical: relative parameter tolerance (NLopt xtol_rel) of each L-BFGS minimisation"},
+   KEY_REAL, CFG(semi_tol), 1e-15, 1e-2, NULL},
+  {{"semiclassical", "seed", "1", LIBRARY, "0 .. 2^64-1",
+    "qsync semiclassical: seed of the random starts"},
+   KEY_SEED, CFG(semi_seed), 0, 0, NULL},
+  {{"semiclassical", "gap", "bool", "true", "true/false",
+    "qsync semiclassical: compute the Liouvillian gap (with the [gap] keys, at the model's truncation) for the error bound eps / gap"},
+   KEY_BOOL, CFG(semi_gap), 0, 1, NULL},
 #define SWEEP_KEYS(SUFFIX, I, WHICH)                                                 \
   {{"sweep", "key" SUFFIX, "-", "none", "model.<parameter>",                        \
     "parameter swept by the " WHICH " axis (steady: one row per point)"},          \
@@ -510,6 +522,7 @@ static void library_defaults(qs_runconfig *cfg)
   const qs_mesolve_options me = qs_mesolve_default_options();
   const qs_periodic_options periodic = qs_periodic_default_options();
   const qs_rates_options rates = qs_rates_default_options();
+  const qs_semiclassical_options semi = qs_semiclassical_default_options();
   cfg->ntraj = ens.ntraj;
   cfg->seed = ens.seed;
   cfg->threads = ens.threads;
@@ -533,6 +546,9 @@ static void library_defaults(qs_runconfig *cfg)
   cfg->rates_t_end = rates.t_end;
   cfg->rates_n_times = rates.n_times;
   cfg->rates_t_skip = rates.t_skip;
+  cfg->semi_starts = semi.starts;
+  cfg->semi_tol = semi.tol;
+  cfg->semi_seed = semi.seed;
 }
 
 /* Every key at its default: the library's, or the table's text parsed as
@@ -1076,6 +1092,15 @@ qs_steady_options qs_runfile_steady_options(const qs_runconfig *cfg)
   o.restart = (int)cfg->steady_restart;    /* <= 1000 */
   o.start = (qs_steady_start)cfg->steady_start;
   o.series_max_order = (int)cfg->steady_series_max_order; /* <= 10000 */
+  return o;
+}
+
+qs_semiclassical_options qs_runfile_semiclassical_options(const qs_runconfig *cfg)
+{
+  qs_semiclassical_options o = qs_semiclassical_default_options();
+  o.starts = (int)cfg->semi_starts; /* <= 1e6 by the key's range */
+  o.tol = cfg->semi_tol;
+  o.seed = cfg->semi_seed;
   return o;
 }
 

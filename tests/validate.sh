@@ -28,8 +28,9 @@ check qutrits model.spin=1 model.w_A=0.25 model.gamma_A=0.75
 check strong_drive model.eps=1.0 model.g=2.0
 # The dimension-1600 steady state of docs/benchmarks.md
 # (runs/bench_cavity_q4_n100.ini: 4 qubits, ncav = 100): method auto must
-# reach the residual 1e-10 (about an hour of CPU: GMRES needs ~1000
-# iterations of 3.5 N^3 complex multiply-adds each).
+# reach the residual 1e-10 (about an hour of CPU and 6.4 GB: GMRES(30)
+# stagnates near 1e-2 and is given up after 5 cycles, then GMRES(150)
+# needs hundreds of iterations of 3.5 N^3 complex multiply-adds each).
 residual_of() { # the residual column of a steady summary.tsv
   awk -F'\t' 'NR == 1 { sub(/^# /, ""); for (i = 1; i <= NF; i++) if ($i == "residual") c = i; next }
                /^#/ { next } c { print $c }' "$1"

@@ -1,5 +1,6 @@
 /* Liouvillian and exact steady states; see include/qsync/lindblad.h. */
 #include "qsync/lindblad.h"
+#include "qsync/rateeq.h"
 #include "message_impl.h"
 #include "steady_sylvester_impl.h"
 
@@ -183,7 +184,7 @@ static double residual_norm(const qs_op *L, const double complex *x)
 
 qs_steady_options qs_steady_default_options(void)
 {
-  qs_steady_options o = {QS_STEADY_AUTO, 1e-10, 1000, 30, NULL, 0.0, NULL, NULL};
+  qs_steady_options o = {QS_STEADY_AUTO, 1e-10, 1000, 30, NULL, 0.0, NULL, NULL, 60};
   return o;
 }
 
@@ -260,6 +261,9 @@ double qs_steady_memory_estimate(const qs_model *model, qs_steady_method method)
   case QS_STEADY_SYLVESTER:
   case QS_STEADY_KRYLOV:
     return qs_steady_splitting_memory(model, method, def.restart);
+  case QS_STEADY_RATE_SERIES:
+  case QS_STEADY_RATE_SERIES_STAR:
+    return qs_rate_series_memory(model);
   default:
     return -1.0;
   }
@@ -303,6 +307,34 @@ static qs_status solve_direct(const qs_model *model, qs_steady_method method,
   return st;
 }
 
+/* The rate-equation series as a steady-state method: an approximation
+ * whose non-convergence is reported in info, not as an error. */
+static qs_status solve_rate_series(const qs_model *model, const qs_steady_options *o,
+                                   double complex *rho, qs_steady_info *info, char *msg,
+                                   size_t msglen)
+{
+  qs_rateeq_options ro = qs_rateeq_default_options();
+  ro.tol = o->tol;
+  ro.max_order = o->series_max_order;
+  qs_rateeq_result r;
+  qs_status st = qs_rate_series(model, o->method == QS_STEADY_RATE_SERIES_STAR, &ro, rho, &r,
+                                msg, msglen);
+  info->residual = r.residual;
+  info->order = r.order;
+  info->iterations = r.orders_computed;
+  info->converged = r.converged;
+  if (st == QS_OK && !r.converged)
+    qs_set_message(msg, msglen,
+                   "%s: the series %s (best partial sum at order %d of %d, residual %.3g "
+                   "above tol %.3g; smallest level splitting %.3g)",
+                   qs_steady_method_name(o->method),
+                   r.outcome == QS_RATEEQ_MAX_ORDER
+                       ? "was still converging at series_max_order"
+                       : "diverged or stalled (residual no longer decreasing)",
+                   r.order, r.orders_computed, r.residual, o->tol, r.min_splitting);
+  return st;
+}
+
 static double seconds_since(const struct timespec *t0)
 {
   struct timespec t1;
@@ -334,12 +366,16 @@ qs_status qs_steady_state_ex(const qs_model *model, const qs_steady_options *opt
                    model->n_td);
     return QS_ERR_INVALID;
   }
-  if ((int)o.method < (int)QS_STEADY_AUTO || (int)o.method > (int)QS_STEADY_KRYLOV ||
-      !(o.tol > 0.0) || o.max_iter < 1 || o.restart < 1 || !(o.memory_limit >= 0.0)) {
+  if ((int)o.method < (int)QS_STEADY_AUTO ||
+      (int)o.method > (int)QS_STEADY_RATE_SERIES_STAR || !(o.tol > 0.0) || o.max_iter < 1 ||
+      o.restart < 1 || !(o.memory_limit >= 0.0) || o.series_max_order < 0 ||
+      o.series_max_order > 10000) {
     qs_set_message(msg, msglen,
                    "steady state: invalid options (method %d, tol %g > 0, max_iter %d >= 1, "
-                   "restart %d >= 1, memory_limit %g >= 0 bytes)",
-                   (int)o.method, o.tol, o.max_iter, o.restart, o.memory_limit);
+                   "restart %d >= 1, memory_limit %g >= 0 bytes, series_max_order %d in "
+                   "0..10000)",
+                   (int)o.method, o.tol, o.max_iter, o.restart, o.memory_limit,
+                   o.series_max_order);
     return QS_ERR_INVALID;
   }
   const double limit = o.memory_limit > 0.0 ? o.memory_limit : mem_available();
@@ -371,8 +407,12 @@ qs_status qs_steady_state_ex(const qs_model *model, const qs_steady_options *opt
     if (st != QS_OK)
       qs_set_message(msg, msglen, "steady state (%s, N = %lld): %s",
                      qs_steady_method_name(o.method), (long long)n, qs_strerror(st));
+    info->converged = st == QS_OK;
+  } else if (o.method == QS_STEADY_RATE_SERIES || o.method == QS_STEADY_RATE_SERIES_STAR) {
+    st = solve_rate_series(model, &o, rho, info, msg, msglen);
   } else {
     st = qs_steady_splitting_solve(model, &o, rho, info, msg, msglen);
+    info->converged = st == QS_OK;
   }
   info->seconds = seconds_since(&t0);
   return st;
@@ -486,13 +526,17 @@ const char *qs_steady_method_name(qs_steady_method method)
     return "sylvester";
   case QS_STEADY_KRYLOV:
     return "krylov";
+  case QS_STEADY_RATE_SERIES:
+    return "rate_series";
+  case QS_STEADY_RATE_SERIES_STAR:
+    return "rate_series_star";
   }
   return "unknown";
 }
 
 int qs_steady_method_parse(const char *name)
 {
-  for (int m = QS_STEADY_AUTO; m <= QS_STEADY_KRYLOV; m++)
+  for (int m = QS_STEADY_AUTO; m <= QS_STEADY_RATE_SERIES_STAR; m++)
     if (name && strcasecmp(name, qs_steady_method_name((qs_steady_method)m)) == 0)
       return m;
   return -1;

@@ -10,6 +10,7 @@
 #include "message_impl.h"
 #include "qsync/ensemble.h"
 #include "qsync/resources.h"
+#include "qsync/rateeq.h"
 #include "steady_sylvester_impl.h"
 
 /* Vectors CVODE (Adams) and the integrators keep per integration. */
@@ -110,6 +111,12 @@ static void steady_cost(const qs_runconfig *cfg, const qs_model *m, point_cost *
     c->steady_bytes = qs_steady_splitting_memory(m, method, (int)cfg->steady_restart);
     double iterations = fmin((double)cfg->steady_max_iter, SPLITTING_ITERATIONS);
     c->steady_seconds = 8.0 * (25.0 + 3.5 * iterations) * n * n * n / FLOPS_PER_SECOND;
+  } else if (method == QS_STEADY_RATE_SERIES || method == QS_STEADY_RATE_SERIES_STAR) {
+    /* zheev (~10 N^3) and two Liouvillian applications per order with
+     * 2 n_c + 2 complex products each (8 N^3 flops per product) */
+    c->steady_bytes = qs_rate_series_memory(m);
+    c->steady_seconds = (10.0 + 16.0 * (2.0 * m->n_c + 2.0) * (double)cfg->steady_series_max_order) *
+                        n * n * n / FLOPS_PER_SECOND;
   } else {
     c->steady_bytes = qs_steady_memory_estimate(m, method);
     c->steady_seconds = method == QS_STEADY_DENSE

@@ -75,11 +75,12 @@ static const key_entry key_table[] = {
   {{"run", "max_wall", "s", "86400", "1 .. 1e12",
     "every command: refuse work whose coarse estimate exceeds this wall time, and stop (exit 3) a computation that runs longer (docs/cli.md, Resource limits)"},
    KEY_REAL, CFG(max_wall), 1, 1e12, NULL},
-  {{"steady", "method", "-", LIBRARY, "auto | dense | sparse_lu | sylvester | krylov",
-    "exact steady-state solver (docs/methods.md); auto: dense up to dimension 32, sparse LU up to 256 if its memory estimate fits, else krylov"},
+  {{"steady", "method", "-", LIBRARY,
+    "auto | dense | sparse_lu | sylvester | krylov | rate_series | rate_series_star",
+    "steady-state solver (docs/methods.md); auto: dense up to dimension 32, sparse LU up to 256 if its memory estimate fits, else krylov; rate_series(_star): the weak-damping series (R) or (R)* of the driven-resonator paper, an approximation (warning when it does not reach tol)"},
    KEY_METHOD, CFG(steady_method), 0, 0, NULL},
   {{"steady", "tol", "1", LIBRARY, "1e-15 .. 1e-2",
-    "sylvester/krylov: stop when ||L rho|| / ||rho|| falls below this"},
+    "sylvester/krylov/rate series: stop when ||L rho|| / ||rho|| falls below this"},
    KEY_REAL, CFG(steady_tol), 1e-15, 1e-2, NULL},
   {{"steady", "max_iter", "1", LIBRARY, "1 .. 1e6",
     "sylvester/krylov: most fixed-point steps or GMRES iterations (beyond: error, exit 3)"},
@@ -87,6 +88,9 @@ static const key_entry key_table[] = {
   {{"steady", "restart", "1", LIBRARY, "1 .. 1000",
     "krylov: GMRES restart length (memory grows as (restart + 7) N^2 16 bytes)"},
    KEY_INT, CFG(steady_restart), 1, 1000, NULL},
+  {{"steady", "series_max_order", "1", LIBRARY, "0 .. 10000",
+    "rate_series(_star): highest order summed (the sum also stops when the residual stops decreasing)"},
+   KEY_INT, CFG(steady_series_max_order), 0, 10000, NULL},
   {{"gap", "nev", "1", LIBRARY, "1 .. 32",
     "qsync gap: eigenvalues of the Liouvillian besides 0 reported (smallest |Re| first)"},
    KEY_INT, CFG(gap_nev), 1, QS_GAP_MAX_NEV, NULL},
@@ -480,6 +484,7 @@ static void library_defaults(qs_runconfig *cfg)
   cfg->steady_tol = steady.tol;
   cfg->steady_max_iter = steady.max_iter;
   cfg->steady_restart = steady.restart;
+  cfg->steady_series_max_order = steady.series_max_order;
   qs_gap_options gap;
   qs_gap_options_default(&gap);
   cfg->gap_nev = gap.nev;
@@ -1032,6 +1037,7 @@ qs_steady_options qs_runfile_steady_options(const qs_runconfig *cfg)
   o.tol = cfg->steady_tol;
   o.max_iter = (int)cfg->steady_max_iter;  /* <= 1e6 by the key's range */
   o.restart = (int)cfg->steady_restart;    /* <= 1000 */
+  o.series_max_order = (int)cfg->steady_series_max_order; /* <= 10000 */
   return o;
 }
 

@@ -23,7 +23,9 @@ typedef enum {
   QS_STEADY_DENSE,      /* LAPACK zgesv on the dense N^2 x N^2 system */
   QS_STEADY_SPARSE_LU,  /* UMFPACK on the sparse N^2 x N^2 system */
   QS_STEADY_SYLVESTER,  /* fixed point rho <- L0^{-1} L1 rho (splitting below) */
-  QS_STEADY_KRYLOV      /* GMRES preconditioned by L0^{-1} (splitting below) */
+  QS_STEADY_KRYLOV,     /* GMRES preconditioned by L0^{-1} (splitting below) */
+  QS_STEADY_RATE_SERIES,     /* weak-damping series (R), rateeq.h */
+  QS_STEADY_RATE_SERIES_STAR /* dressed series (R)*, rateeq.h */
 } qs_steady_method;
 
 /* Largest Hilbert-space dimension N for which AUTO picks the dense solver
@@ -83,6 +85,14 @@ qs_status qs_liouvillian_build(const qs_model *model, qs_op **L);
  * opt->guess (a neighbouring sweep point's steady state: far fewer
  * iterations) or from I/N.
  *
+ * Approximations (driven-resonator paper, Sec. 2.2; include/qsync/rateeq.h).
+ *   RATE_SERIES, RATE_SERIES_STAR: qs_rate_series with star = 0 or 1,
+ *     tol and series_max_order; max_iter, restart, guess and progress are
+ *     ignored.  They are approximations with a known residual, not exact
+ *     solvers: a series that does not reach tol still returns QS_OK with
+ *     the partial sum of smallest residual and info->converged = 0 (the
+ *     caller warns); info->order is the order summed.
+ *
  * AUTO picks DENSE for N <= QS_STEADY_DENSE_MAX_DIM, SPARSE_LU for
  * N <= QS_STEADY_SPARSE_MAX_DIM if its memory estimate fits the limit,
  * otherwise KRYLOV. */
@@ -111,6 +121,8 @@ typedef struct {
                                    GMRES iteration with the (GMRES: estimated)
                                    relative residual, or NULL.  Default: NULL */
   void *progress_data;          /* passed to progress.  Default: NULL */
+  int series_max_order;         /* RATE_SERIES(_STAR): highest order summed,
+                                   0 .. 10000.  Default: 60 */
 } qs_steady_options;
 
 /* What a solve did. */
@@ -121,6 +133,11 @@ typedef struct {
   double residual;          /* ||L vec(rho)||_2 / ||vec(rho)||_2 */
   double memory_estimate;   /* bytes, qs_steady_memory_estimate of the method */
   double seconds;           /* wall-clock time of the solve */
+  int order;                /* RATE_SERIES(_STAR): order of the returned
+                               partial sum; 0 for the other methods */
+  int converged;            /* 1 when the residual met tol (always for a
+                               successful exact method), 0 when a rate
+                               series stopped above it (a warning) */
 } qs_steady_info;
 
 /* The defaults listed in qs_steady_options. */
@@ -161,7 +178,8 @@ qs_status qs_steady_state(const qs_model *model, qs_steady_method method,
  *              Liouvillian row (bounds all measured cases, N = 10..160);
  *   SYLVESTER  5 N^2 16 (Q, T, 3 scratch; rho excluded);
  *   KRYLOV     (restart + 7) N^2 16 with the default restart (Q, T,
- *              3 scratch, GMRES basis restart + 1, 2 vectors).
+ *              3 scratch, GMRES basis restart + 1, 2 vectors);
+ *   RATE_SERIES(_STAR)  qs_rate_series_memory.
  * Returns -1 for a NULL model or an unknown method. */
 double qs_steady_memory_estimate(const qs_model *model, qs_steady_method method);
 
@@ -184,7 +202,8 @@ qs_status qs_lindblad_evolve_dense(const qs_model *model,
                                    const double complex *rho0, int n_times,
                                    const double *times, double complex *rho_t);
 
-/* Name of a method ("auto", "dense", "sparse_lu", "sylvester", "krylov")
+/* Name of a method ("auto", "dense", "sparse_lu", "sylvester", "krylov",
+ * "rate_series", "rate_series_star")
  * and its inverse (case-insensitive;
  * returns -1 for an unknown name). */
 const char *qs_steady_method_name(qs_steady_method method);

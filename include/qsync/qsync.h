@@ -29,6 +29,7 @@
 #include "qsync/output.h"
 #include "qsync/outdir.h"
 #include "qsync/resources.h"
+#include "qsync/rateeq.h"
 #include "qsync/validity.h"
 #include "qsync/semiclassical.h"
 

@@ -63,6 +63,7 @@ typedef struct {
   double steady_tol;           /* residual target of the iterative methods */
   long steady_max_iter;        /* most iterations of the iterative methods (long: KEY_INT stores a long) */
   long steady_restart;         /* GMRES restart length of krylov */
+  long steady_series_max_order; /* highest order of the rate series */
   /* [gap] (qsync gap) */
   long gap_nev;                /* eigenvalues besides 0 */
   double gap_tol;              /* ARPACK tol */

@@ -166,6 +166,8 @@ static int exact_steady(const cli_context *ctx, const qs_model *model, double co
               msg[0] ? ": " : "", msg);
     return EXIT_RUNTIME;
   }
+  if (!info.converged) /* a rate series above tol: an approximation, said so */
+    cli_error("warning: %s: %s", ctx->cfg.path, msg);
   for (int k = 0; k < model->n_obs; k++)
     obs[k] = qs_op_trace_with(model->obs[k], rho);
   return EXIT_OK;

@@ -264,6 +264,8 @@ static int steady_solve(steady_sweep *w, const double *values)
                 "averages) or frame = rwa");
     return st == QS_ERR_TOO_LARGE || st == QS_ERR_INVALID ? EXIT_BAD_INPUT : EXIT_RUNTIME;
   }
+  if (!w->info.converged) /* a rate series above tol: an approximation, said so */
+    cli_error("warning: %s: %s", ctx->cfg.path, msg);
   for (int k = 0; k < w->model->n_obs; k++)
     w->obs[k] = qs_op_trace_with(w->model->obs[k], w->rho);
   if (qs_sync_has_measure(w->model))
@@ -271,10 +273,22 @@ static int steady_solve(steady_sweep *w, const double *values)
   return EXIT_OK;
 }
 
+static int is_rate_series(qs_steady_method method)
+{
+  return method == QS_STEADY_RATE_SERIES || method == QS_STEADY_RATE_SERIES_STAR;
+}
+
 static void print_steady_point(const steady_sweep *w, const char *where, int verbose)
 {
   const qs_model *m = w->model;
-  printf("%s%ssteady state of %s (dimension %lld, method %s, %d iterations) in %.3g s, "
+  if (is_rate_series(w->info.method))
+    printf("%s%ssteady state of %s (dimension %lld, method %s) in %.3g s: series order %d "
+           "(%s), residual ||L rho||/||rho|| = %.2e\n", where, where[0] ? ": " : "",
+           m->type->name, (long long)m->space.total, qs_steady_method_name(w->info.method),
+           w->info.seconds, w->info.order, w->info.converged ? "converged" : "NOT converged",
+           w->info.residual);
+  else
+    printf("%s%ssteady state of %s (dimension %lld, method %s, %d iterations) in %.3g s, "
          "residual ||L rho||/||rho|| = %.2e\n", where, where[0] ? ": " : "", m->type->name,
          (long long)m->space.total, qs_steady_method_name(w->info.method), w->info.iterations,
          w->info.seconds, w->info.residual);
@@ -300,6 +314,10 @@ static int steady_tables(steady_sweep *w)
   const qs_runconfig *cfg = &w->ctx->cfg;
   sweep_columns(&w->summary, cfg);
   table_col(&w->summary, "residual");
+  if (is_rate_series(cfg->steady_method)) {
+    table_col(&w->summary, "series_order");
+    table_col(&w->summary, "series_converged");
+  }
   value_columns(&w->summary, w->model, 0);
   if (qs_sync_has_measure(w->model))
     for (int k = 0; k < QS_SYNC_N; k++)
@@ -327,6 +345,10 @@ static int steady_point(steady_sweep *w, long p)
     return rc;
   double *row = put_sweep(table_row(&w->summary, p), cfg, sweep_x);
   *row++ = w->info.residual;
+  if (is_rate_series(cfg->steady_method)) {
+    *row++ = w->info.order;
+    *row++ = w->info.converged;
+  }
   row = put_values(row, w->model, w->obs, NULL);
   if (qs_sync_has_measure(w->model))
     memcpy(row, w->sync, sizeof w->sync);

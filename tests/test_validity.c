@@ -238,6 +238,37 @@ static void test_validity_semiclassical_strong_damping(void)
   CU_ASSERT(ratio[1] < ratio[0]);
 }
 
+/* Weak damping (Sec. 4): (R)* converges and its state is the exact one to
+ * the residual it reports; with strong damping and drive (Sec. 5: "the rate
+ * equation series are no longer converging") it does not converge and its
+ * best partial sum is far from the exact state. */
+static void test_validity_series_weak_damping(void)
+{
+  const char *keys[] = {"nqubits", "ncav", "F", "gamma", "gamma_s", "domega", NULL};
+  double values[QS_MODEL_MAX_PARAMS];
+  qs_validity_options opt = qs_validity_default_options();
+  opt.compare = QS_VALIDITY_SERIES | QS_VALIDITY_GAP;
+  const double weak[] = {1, 12, 0.1, 0.005, 0.005, 1.0};
+  cavity_values(keys, weak, values);
+  qs_validity_point p;
+  CU_ASSERT_EQUAL_FATAL(qs_validity_point_run(&opt, qs_model_type_find("cavity_qubits"),
+                                              values, &p), QS_OK);
+  CU_ASSERT_FATAL(p.series.done);
+  CU_ASSERT_EQUAL(p.series_converged, 1);
+  CU_ASSERT(p.series_residual <= opt.series.tol);
+  CU_ASSERT(p.series.trace_distance < 1e-7);
+  CU_ASSERT(fabs(p.series.d_sx) < 1e-7);
+  const double strong[] = {1, 30, 1.0, 2.0, 2.0, 1.0};
+  cavity_values(keys, strong, values);
+  qs_validity_point q;
+  CU_ASSERT_EQUAL_FATAL(qs_validity_point_run(&opt, qs_model_type_find("cavity_qubits"),
+                                              values, &q), QS_OK);
+  CU_ASSERT_FATAL(q.series.done);
+  CU_ASSERT_EQUAL(q.series_converged, 0);
+  CU_ASSERT(q.series_residual > 1e3 * opt.series.tol);
+  CU_ASSERT(q.series.trace_distance > 0.1);
+}
+
 /* The farm gives each point what a single call gives (any thread count);
  * a bad point fails with its index. */
 static void test_validity_points_farm(void)
@@ -283,6 +314,7 @@ int qs_test_register_validity(void)
       {"semiclassical is exact for the empty cavity", test_validity_semiclassical_empty_cavity},
       {"semiclassical distance shrinks with strong damping",
        test_validity_semiclassical_strong_damping},
+      {"(R)* is exact at weak damping", test_validity_series_weak_damping},
       {"points through the farm", test_validity_points_farm},
   };
   return test_add_suite("validity", cases, (int)(sizeof cases / sizeof cases[0]));

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `qsync validity`: a 2-D sweep writes one row per point with a units line;
-# the lab-frame comparison fills its columns (D in [0, 1]) and is NaN when
-# off; --threads 1 and 2 give the same numbers; bad input exits 2 with a
+# every comparison fills its columns (D in [0, 1]; the lab frame's are NaN
+# when off); --threads 1 and 2 give the same numbers; bad input exits 2 with a
 # message naming the key.  Prints "validity: N passed, N failed".
 set -u
 QSYNC=${QSYNC:-build/qsync}
@@ -64,6 +64,9 @@ assert [r["gamma"] for r in rows] == [0.5] * 3 + [1] * 3
 for r, r2 in zip(rows, rows2):
     assert r["residual"] < 1e-10
     assert 0 < r["lab.D"] < 1, r["lab.D"]
+    assert 0 <= r["sc.D"] <= 1 and r["sc.minima"] >= 1 and r["sc.eps"] > 0
+    assert r["rs.converged"] in (0, 1) and r["rs.order"] >= 0 and 0 <= r["rs.D"] <= 1
+    assert r["gap"] > 0 and abs(r["gap_over_gamma"] - r["gap"] / r["gamma"]) < 1e-12
     # the differences are the differences of the columns
     assert abs(r["lab.d_Sz"] - (r["lab.Sz"] - r["Sz"])) < 1e-9
     assert abs(r["lab.d_n"] - (r["lab.n"] - r["n"])) < 1e-9

@@ -6,14 +6,19 @@ import numpy as np
 
 def series_summary(name, x, exact_x, exact_y, d, col):
     """Print where the series converged and its largest deviation there."""
-    conv = d["series_converged"] == 1
-    y = np.interp(d[x], exact_x, exact_y)
-    dev = np.abs(d[col] - y)
-    bad = d[x][~conv]
+    # deviations only at the sweep values both runs share (no interpolation)
+    idx = np.array([np.argmin(np.abs(exact_x - v)) for v in d[x]])
+    same = np.abs(exact_x[idx] - d[x]) < 1e-9
+    conv_all = d["series_converged"] == 1
+    dev = np.where(same, np.abs(d[col] - exact_y[idx]), np.nan)
+    conv = conv_all & same
+    bad = d[x][~conv_all]
     where = f"[{bad.min():g}, {bad.max():g}]" if bad.size else "nowhere"
-    print(f"{name}: converged at {conv.sum()}/{conv.size} points; not converged in {where}; "
-          f"max |dev| where converged {np.max(dev[conv]) if conv.any() else np.nan:.2e}, "
-          f"where not {np.max(dev[~conv]) if (~conv).any() else np.nan:.2e}")
+    notc = ~conv_all & same
+    print(f"{name}: converged at {conv_all.sum()}/{conv_all.size} points; not converged in "
+          f"{where}; max |dev| at {same.sum()} shared points: where converged "
+          f"{np.nanmax(dev[conv]) if conv.any() else np.nan:.2e}, where not "
+          f"{np.nanmax(dev[notc]) if notc.any() else np.nan:.2e}")
 
 
 def draw_series(ax, d, x, col, color, label, ls="--"):

@@ -103,6 +103,7 @@ test: deps
 	QSYNC=$(QSYNC) bash tests/docs.sh
 	QSYNC=$(QSYNC) bash tests/bad_inputs.sh
 	QSYNC=$(QSYNC) bash tests/validity.sh
+	QSYNC=$(QSYNC) bash tests/semiclassical.sh
 	QSYNC=$(QSYNC) bash tests/gap.sh
 	bash tests/install.sh
 

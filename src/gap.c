@@ -1,5 +1,6 @@
 /* The Liouvillian gap; see include/qsync/gap.h. */
 #include "qsync/gap.h"
+#include "gap_impl.h"
 #include "message_impl.h"
 #include "qsync/lindblad.h"
 #include "qsync/resources.h"
@@ -61,13 +62,15 @@ const char *qs_gap_method_name(qs_gap_method method)
     return "dense";
   case QS_GAP_ARPACK:
     return "arpack";
+  case QS_GAP_ARPACK_KRYLOV:
+    return "arpack_krylov";
   }
   return "unknown";
 }
 
 int qs_gap_method_parse(const char *name)
 {
-  for (int m = QS_GAP_AUTO; m <= QS_GAP_ARPACK; m++)
+  for (int m = QS_GAP_AUTO; m <= QS_GAP_ARPACK_KRYLOV; m++)
     if (name && strcasecmp(name, qs_gap_method_name((qs_gap_method)m)) == 0)
       return m;
   return -1;
@@ -88,16 +91,42 @@ static int arpack_ncv(int k, qs_index n2)
   return (int)(ncv < n2 ? ncv : n2);
 }
 
+/* Bytes of `method` (resolved) on `model`. */
+static double method_memory(const qs_model *model, qs_gap_method method, int nev)
+{
+  double n = (double)model->space.total, n2 = n * n;
+  double dense = qs_steady_memory_estimate(model, QS_STEADY_DENSE);
+  if (method == QS_GAP_DENSE)
+    return dense + 40.0 * n2;
+  int k = arpack_request(nev, (qs_index)n2);
+  int ncv = arpack_ncv(k > 1 ? k : 1, (qs_index)n2);
+  double arnoldi = 16.0 * ((double)ncv + k + 4.0) * n2 + 48.0 * (double)ncv * ncv + 48.0 * n2;
+  if (method == QS_GAP_ARPACK)
+    return qs_steady_memory_estimate(model, QS_STEADY_SPARSE_LU) + arnoldi;
+  /* the DENSE estimate is 16 N^4 + 72 nnz(L): nnz recovered from it; the
+   * sparse L with its build temporaries takes ~160 bytes per nonzero */
+  double nnz = (dense - 16.0 * n2 * n2) / 72.0;
+  return 160.0 * nnz + qs_gap_krylov_memory(model->space.total) + arnoldi;
+}
+
 /* AUTO resolved: DENSE where ARPACK cannot deliver nev + 1 eigenvalues or
- * the model is small. */
-static qs_gap_method resolve_method(const qs_model *model, const qs_gap_options *o)
+ * the model is small, ARPACK where the LU fits `limit`, else
+ * ARPACK_KRYLOV. */
+static qs_gap_method resolve_method(const qs_model *model, const qs_gap_options *o,
+                                    double limit)
 {
   qs_index n2 = model->space.total * model->space.total;
   if (o->method != QS_GAP_AUTO)
     return o->method;
   if (n2 <= QS_GAP_DENSE_MAX_DIM2 || arpack_request(o->nev, n2) < o->nev + 1)
     return QS_GAP_DENSE;
-  return QS_GAP_ARPACK;
+  return method_memory(model, QS_GAP_ARPACK, o->nev) <= limit ? QS_GAP_ARPACK
+                                                              : QS_GAP_ARPACK_KRYLOV;
+}
+
+static double memory_limit(const qs_gap_options *o)
+{
+  return o->memory_limit > 0.0 ? o->memory_limit : qs_resources_default_memory_limit();
 }
 
 double qs_gap_memory_estimate(const qs_model *model, const qs_gap_options *o)
@@ -108,19 +137,9 @@ double qs_gap_memory_estimate(const qs_model *model, const qs_gap_options *o)
   qs_gap_options_default(&def);
   if (!o)
     o = &def;
-  double n = (double)model->space.total, n2 = n * n;
-  switch (resolve_method(model, o)) {
-  case QS_GAP_DENSE:
-    return qs_steady_memory_estimate(model, QS_STEADY_DENSE) + 40.0 * n2;
-  case QS_GAP_ARPACK: {
-    int k = arpack_request(o->nev, (qs_index)n2);
-    int ncv = arpack_ncv(k > 1 ? k : 1, (qs_index)n2);
-    return qs_steady_memory_estimate(model, QS_STEADY_SPARSE_LU) +
-           16.0 * ((double)ncv + k + 4.0) * n2 + 48.0 * (double)ncv * ncv + 48.0 * n2;
-  }
-  default:
+  if ((int)o->method < (int)QS_GAP_AUTO || (int)o->method > (int)QS_GAP_ARPACK_KRYLOV)
     return -1.0;
-  }
+  return method_memory(model, resolve_method(model, o, memory_limit(o)), o->nev);
 }
 
 /* The slowest single-quantum rate: the smallest |entry|^2 of any collapse
@@ -231,8 +250,11 @@ static qs_status gap_dense(const qs_op *L, int nev, qs_gap_result *r, char *msg,
 
 /* (L - sigma)^{-1} by one UMFPACK factorisation.  UMFPACK wants columns:
  * the CSR arrays of M = L - sigma read as CSC are M^T, whose factors solve
- * M y = x with sys = UMFPACK_Aat (plain transpose). */
+ * M y = x with sys = UMFPACK_Aat (plain transpose).  With `krylov` set
+ * (ARPACK_KRYLOV) the solves go to its GMRES instead (gap_impl.h). */
 typedef struct {
+  gap_krylov *krylov; /* borrowed; NULL: UMFPACK */
+  double krylov_tol;
   qs_op *M;
   void *numeric;
   double control[UMFPACK_CONTROL], info[UMFPACK_INFO];
@@ -250,10 +272,17 @@ static void shift_invert_free(shift_invert *si)
   si->W = NULL;
 }
 
-static qs_status shift_invert_create(const qs_op *L, double complex sigma, shift_invert *si,
-                                     char *msg, size_t msglen)
+static qs_status shift_invert_create(const qs_op *L, double complex sigma, gap_krylov *krylov,
+                                     double krylov_tol, shift_invert *si, char *msg,
+                                     size_t msglen)
 {
   memset(si, 0, sizeof *si);
+  if (krylov) {
+    si->krylov = krylov;
+    si->krylov_tol = krylov_tol;
+    qs_gap_krylov_set_shift(krylov, sigma);
+    return QS_OK;
+  }
   qs_op *id = NULL;
   qs_status st = qs_op_identity(L->dim, &id);
   if (st == QS_OK)
@@ -269,6 +298,9 @@ static qs_status shift_invert_create(const qs_op *L, double complex sigma, shift
     return st;
   }
   umfpack_zl_defaults(si->control);
+  /* no iterative refinement: it doubles the cost of every solve, and the
+   * eigenpairs are checked against L itself afterwards (residual_max) */
+  si->control[UMFPACK_IRSTEP] = 0;
   long n = (long)si->M->dim;
   const long *ap = (const long *)si->M->row_start, *ai = (const long *)si->M->col;
   const double *ax = (const double *)si->M->val;
@@ -293,6 +325,8 @@ static qs_status shift_invert_create(const qs_op *L, double complex sigma, shift
 static qs_status shift_invert_apply(shift_invert *si, const double complex *x,
                                     double complex *y)
 {
+  if (si->krylov)
+    return qs_gap_krylov_solve(si->krylov, x, y, si->krylov_tol);
   const long *ap = (const long *)si->M->row_start, *ai = (const long *)si->M->col;
   long status = umfpack_zl_wsolve(UMFPACK_Aat, ap, ai, (const double *)si->M->val, NULL,
                                   (double *)y, NULL, (const double *)x, NULL, si->numeric,
@@ -554,12 +588,16 @@ static double next_omega(const found_list *f, double s, double a, double window,
 }
 
 /* One shift: factorise L - sigma, run ARPACK, merge what it found. */
-static qs_status run_shift(const qs_op *L, double complex sigma, const qs_gap_options *o,
-                           arnoldi_out *a, found_list *f, double complex *y, double *res,
-                           int *iterations, char *msg, size_t msglen)
+static qs_status run_shift(const qs_op *L, double complex sigma, gap_krylov *krylov,
+                           const qs_gap_options *o, arnoldi_out *a, found_list *f,
+                           double complex *y, double *res, int *iterations, char *msg,
+                           size_t msglen)
 {
   shift_invert si;
-  qs_status st = shift_invert_create(L, sigma, &si, msg, msglen);
+  /* GMRES cannot reach ARPACK's default 1e-12 on every model (the residual
+   * of L x rounds at ~1e-16 ||L|| ||x||): 1e-10 at the finest */
+  qs_status st =
+      shift_invert_create(L, sigma, krylov, fmax(o->tol, 1e-10), &si, msg, msglen);
   if (st == QS_OK) {
     st = arnoldi(&si, sigma, o, a, msg, msglen);
     shift_invert_free(&si);
@@ -579,7 +617,7 @@ static qs_status run_shift(const qs_op *L, double complex sigma, const qs_gap_op
   return QS_OK;
 }
 
-static qs_status gap_arpack(const qs_model *model, const qs_op *L, double s,
+static qs_status gap_arpack(const qs_model *model, const qs_op *L, double s, int use_krylov,
                             const qs_gap_options *o, qs_gap_result *r, char *msg, size_t msglen)
 {
   arnoldi_out a = {0};
@@ -597,13 +635,16 @@ static qs_status gap_arpack(const qs_model *model, const qs_op *L, double s,
   double complex *pred = NULL, zero = 0.0;
   qs_index npred = 0;
   qs_status st = QS_ERR_NOMEM;
+  gap_krylov *krylov = NULL;
   if (f.mu && f.residual && a.d && a.z && y && scratch && res)
     st = predict(model, &pred, &npred);
   if (st != QS_OK)
     qs_set_message(msg, msglen, "gap (arpack): predicting the shifts: %s", qs_strerror(st));
+  if (st == QS_OK && use_krylov)
+    st = qs_gap_krylov_create(model, L, &krylov, msg, msglen);
   int iterations = 0;
   for (double omega = 0.0; st == QS_OK && omega >= 0.0;) {
-    st = run_shift(L, s + I * omega, o, &a, &f, y, res, &iterations, msg, msglen);
+    st = run_shift(L, s + I * omega, krylov, o, &a, &f, y, res, &iterations, msg, msglen);
     if (st != QS_OK)
       break;
     report_found(&f, s, o->nev, r, &zero, scratch);
@@ -620,6 +661,7 @@ static qs_status gap_arpack(const qs_model *model, const qs_op *L, double s,
                    "gap (arpack): the eigenvalue nearest 0 is %g%+gi, not 0 to within "
                    "sqrt(tol) sigma = %g", creal(zero), cimag(zero), sqrt(o->tol) * s);
   }
+  qs_gap_krylov_destroy(&krylov);
   free(f.mu);
   free(f.residual);
   free(a.d);
@@ -646,10 +688,10 @@ static qs_status check_options(const qs_model *model, const qs_gap_options *o,
   }
   if (o->nev < 1 || o->nev > QS_GAP_MAX_NEV || !(o->tol > 0.0 && o->tol < 1.0) ||
       o->max_iter < 1 || !(o->memory_limit >= 0.0) ||
-      (int)o->method < (int)QS_GAP_AUTO || (int)o->method > (int)QS_GAP_ARPACK) {
+      (int)o->method < (int)QS_GAP_AUTO || (int)o->method > (int)QS_GAP_ARPACK_KRYLOV) {
     qs_set_message(msg, msglen,
                    "gap: invalid options (nev %d in 1..%d, tol %g in (0, 1), max_iter %d >= 1, "
-                   "memory_limit %g >= 0 bytes, method %d in 0..2)",
+                   "memory_limit %g >= 0 bytes, method %d in 0..3)",
                    o->nev, QS_GAP_MAX_NEV, o->tol, o->max_iter, o->memory_limit,
                    (int)o->method);
     return QS_ERR_INVALID;
@@ -669,12 +711,11 @@ qs_status qs_liouvillian_gap(const qs_model *model, const qs_gap_options *opt,
   qs_status st = check_options(model, &o, r, msg, msglen);
   if (st != QS_OK)
     return st;
-  const qs_gap_method method = resolve_method(model, &o);
+  const double limit = memory_limit(&o);
+  const qs_gap_method method = resolve_method(model, &o, limit);
   const qs_index n = model->space.total, n2 = n * n;
-  const double limit =
-      o.memory_limit > 0.0 ? o.memory_limit : qs_resources_default_memory_limit();
-  const double need = qs_gap_memory_estimate(model, &o);
-  if (method == QS_GAP_ARPACK && arpack_request(o.nev, n2) < o.nev + 1) {
+  const double need = method_memory(model, method, o.nev);
+  if (method != QS_GAP_DENSE && arpack_request(o.nev, n2) < o.nev + 1) {
     qs_set_message(msg, msglen,
                    "gap: arpack needs N^2 >= nev + 3 = %d (N = %lld); use method = dense",
                    o.nev + 3, (long long)n);
@@ -686,8 +727,9 @@ qs_status qs_liouvillian_gap(const qs_model *model, const qs_gap_options *opt,
                    "dimension %lld), above the memory limit of %.3g MiB%s",
                    qs_gap_method_name(method), need / 1048576.0, (long long)n,
                    (long long)n2, limit / 1048576.0,
-                   method == QS_GAP_DENSE ? "; use method = arpack"
-                                          : "; reduce the truncation (e.g. ncav)");
+                   method == QS_GAP_DENSE    ? "; use method = arpack"
+                   : method == QS_GAP_ARPACK ? "; use method = arpack_krylov (no LU)"
+                                             : "; reduce the truncation (e.g. ncav)");
     return QS_ERR_TOO_LARGE;
   }
   qs_op *L = NULL;
@@ -701,8 +743,9 @@ qs_status qs_liouvillian_gap(const qs_model *model, const qs_gap_options *opt,
     r->method = "dense";
     r->im_window = INFINITY;
   } else {
-    st = gap_arpack(model, L, choose_sigma(model), &o, r, msg, msglen);
-    r->method = "arpack";
+    st = gap_arpack(model, L, choose_sigma(model), method == QS_GAP_ARPACK_KRYLOV, &o, r, msg,
+                    msglen);
+    r->method = qs_gap_method_name(method);
   }
   qs_op_destroy(&L);
   for (int i = 0; i < r->nconv && st == QS_OK; i++)

@@ -100,9 +100,9 @@ static const key_entry key_table[] = {
   {{"gap", "max_iter", "1", LIBRARY, "1 .. 1e6",
     "qsync gap, arpack: most implicit restarts per shift (beyond: error, exit 3)"},
    KEY_INT, CFG(gap_max_iter), 1, 1e6, NULL},
-  {{"gap", "method", "-", "auto", "auto | dense | arpack",
-    "qsync gap: dense (zgeev on the N^2 x N^2 Liouvillian), arpack (shift-invert, one sparse LU per shift; docs/methods.md), auto: dense up to N^2 = 400"},
-   KEY_CHOICE, CFG(gap_method), 0, 0, "auto|dense|arpack"},
+  {{"gap", "method", "-", "auto", "auto | dense | arpack | arpack_krylov",
+    "qsync gap: dense (zgeev on the N^2 x N^2 Liouvillian), arpack (shift-invert, one sparse LU per shift), arpack_krylov (the same with Sylvester-preconditioned GMRES instead of the LU; docs/methods.md); auto: dense up to N^2 = 400, arpack if its LU fits the memory limit, else arpack_krylov"},
+   KEY_CHOICE, CFG(gap_method), 0, 0, "auto|dense|arpack|arpack_krylov"},
   {{"mesolve", "t_end", "model time", "100", T_END_RANGE, "master equation from t = 0 to t_end"},
    KEY_REAL, CFG(me_t_end), T_END_MIN, 1e12, NULL},
   {{"mesolve", "n_times", "1", "201", "2 .. 1e6", "output times, evenly spaced on [0, t_end]"},
@@ -154,6 +154,18 @@ static const key_entry key_table[] = {
   {{"validity", "gap", "bool", "true", "true/false",
     "qsync validity: the Liouvillian gap |Re mu_1| of each point"},
    KEY_BOOL, CFG(validity_gap), 0, 1, NULL},
+  {{"semiclassical", "starts", "1", LIBRARY, "1 .. 1e6",
+    "qsync semiclassical: local minimisations (start 0: empty-cavity alpha, spins down; 1: spins up; k >= 2: PCG64 stream k of seed)"},
+   KEY_INT, CFG(semi_starts), 1, 1e6, NULL},
+  {{"semiclassical", "tol", "1", LIBRARY, "1e-15 .. 1e-2",
+    "qsync semiclassical: relative parameter tolerance (NLopt xtol_rel) of each L-BFGS minimisation"},
+   KEY_REAL, CFG(semi_tol), 1e-15, 1e-2, NULL},
+  {{"semiclassical", "seed", "1", LIBRARY, "0 .. 2^64-1",
+    "qsync semiclassical: seed of the random starts"},
+   KEY_SEED, CFG(semi_seed), 0, 0, NULL},
+  {{"semiclassical", "gap", "bool", "true", "true/false",
+    "qsync semiclassical: compute the Liouvillian gap (with the [gap] keys, at the model's truncation) for the error bound eps / gap"},
+   KEY_BOOL, CFG(semi_gap), 0, 1, NULL},
 #define SWEEP_KEYS(SUFFIX, I, WHICH)                                                 \
   {{"sweep", "key" SUFFIX, "-", "none", "model.<parameter>",                        \
     "parameter swept by the " WHICH " axis (steady: one row per point)"},          \
@@ -473,6 +485,7 @@ static void library_defaults(qs_runconfig *cfg)
   const qs_mesolve_options me = qs_mesolve_default_options();
   const qs_periodic_options periodic = qs_periodic_default_options();
   const qs_rates_options rates = qs_rates_default_options();
+  const qs_semiclassical_options semi = qs_semiclassical_default_options();
   cfg->ntraj = ens.ntraj;
   cfg->seed = ens.seed;
   cfg->threads = ens.threads;
@@ -496,6 +509,9 @@ static void library_defaults(qs_runconfig *cfg)
   cfg->rates_t_end = rates.t_end;
   cfg->rates_n_times = rates.n_times;
   cfg->rates_t_skip = rates.t_skip;
+  cfg->semi_starts = semi.starts;
+  cfg->semi_tol = semi.tol;
+  cfg->semi_seed = semi.seed;
 }
 
 /* Every key at its default: the library's, or the table's text parsed as
@@ -1041,6 +1057,15 @@ qs_steady_options qs_runfile_steady_options(const qs_runconfig *cfg)
   return o;
 }
 
+qs_semiclassical_options qs_runfile_semiclassical_options(const qs_runconfig *cfg)
+{
+  qs_semiclassical_options o = qs_semiclassical_default_options();
+  o.starts = (int)cfg->semi_starts; /* <= 1e6 by the key's range */
+  o.tol = cfg->semi_tol;
+  o.seed = cfg->semi_seed;
+  return o;
+}
+
 qs_gap_options qs_runfile_gap_options(const qs_runconfig *cfg)
 {
   qs_gap_options o;
@@ -1048,7 +1073,7 @@ qs_gap_options qs_runfile_gap_options(const qs_runconfig *cfg)
   o.nev = (int)cfg->gap_nev;                   /* <= QS_GAP_MAX_NEV by the key's range */
   o.tol = cfg->gap_tol;
   o.max_iter = (int)cfg->gap_max_iter;         /* <= 1e6 */
-  o.method = (qs_gap_method)cfg->gap_method;   /* index of auto|dense|arpack */
+  o.method = (qs_gap_method)cfg->gap_method;   /* index of auto|dense|arpack|arpack_krylov */
   return o;
 }
 

@@ -7,6 +7,7 @@
 #include "model_impl.h"
 #include "qsync/rng.h"
 
+#include <lapacke.h>
 #include <math.h>
 #include <nlopt.h>
 #include <stdlib.h>
@@ -538,28 +539,85 @@ static void start_point(const qs_semiclassical_problem *p, const qs_semiclassica
   }
 }
 
-/* One local minimisation and its polish; QS_ERR_NOMEM or QS_OK. */
+/* One L-BFGS run from x; QS_ERR_NOMEM or QS_OK. */
+static qs_status lbfgs(const qs_semiclassical_problem *p, const qs_semiclassical_options *o,
+                       double *x)
+{
+  unsigned n = (unsigned)(2 + 3 * p->n_spins);
+  nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, n);
+  if (!opt)
+    return QS_ERR_NOMEM;
+  double S;
+  nlopt_set_min_objective(opt, objective, (void *)p);
+  nlopt_set_xtol_rel(opt, o->tol);
+  nlopt_set_xtol_abs1(opt, 1e-3 * o->tol);
+  nlopt_set_maxeval(opt, o->max_eval);
+  nlopt_result r = nlopt_optimize(opt, x, &S);
+  nlopt_destroy(opt);
+  /* ROUNDOFF_LIMITED, FAILURE (L-BFGS line search at machine precision)
+   * and MAXEVAL leave x at the best point found: still an end point. */
+  return r == NLOPT_OUT_OF_MEMORY ? QS_ERR_NOMEM : QS_OK;
+}
+
+/* Smallest eigenvalue of the Hessian of the objective at x (central
+ * differences of the analytic gradient, symmetrised) and its eigenvector
+ * in v; NaN when LAPACK fails.  In the w coordinates the problem is
+ * unconstrained, so a minimum on the sphere |b| = 1 has a positive
+ * semidefinite Hessian too. */
+#define MAX_COORDS (2 + 3 * QS_SEMICLASSICAL_MAX_SPINS)
+static double lowest_curvature(const qs_semiclassical_problem *p, const double *x, double *v)
+{
+  const int n = 2 + 3 * p->n_spins;
+  double H[MAX_COORDS * MAX_COORDS], xp[MAX_COORDS], gp[MAX_COORDS], gm[MAX_COORDS],
+      ev[MAX_COORDS];
+  for (int j = 0; j < n; j++) {
+    double h = 1e-5 * (1.0 + fabs(x[j]));
+    memcpy(xp, x, (size_t)n * sizeof *xp);
+    xp[j] = x[j] + h;
+    objective((unsigned)n, xp, gp, (void *)p);
+    xp[j] = x[j] - h;
+    objective((unsigned)n, xp, gm, (void *)p);
+    for (int i = 0; i < n; i++)
+      H[i + n * j] = (gp[i] - gm[i]) / (2.0 * h);
+  }
+  for (int j = 0; j < n; j++)
+    for (int i = 0; i < j; i++)
+      H[i + n * j] = H[j + n * i] = 0.5 * (H[i + n * j] + H[j + n * i]);
+  if (LAPACKE_dsyev(LAPACK_COL_MAJOR, 'V', 'U', n, H, n, ev) != 0)
+    return NAN;
+  memcpy(v, H, (size_t)n * sizeof *v); /* ascending: column 0 */
+  double scale = fmax(fabs(ev[0]), fabs(ev[n - 1]));
+  return scale > 0.0 ? ev[0] / scale : 0.0;
+}
+
+/* Most times an end point that is a saddle is pushed down its negative
+ * curvature and minimised again. */
+#define MAX_SADDLE_ESCAPES 3
+/* A relative Hessian eigenvalue below this marks a saddle (the difference
+ * Hessian's own error is ~1e-8 relative). */
+#define SADDLE_CURVATURE -1e-6
+
+/* A local minimisation and its polish (a second L-BFGS run: a fresh
+ * Hessian model); an end point with negative curvature (L-BFGS can stop on
+ * a saddle) is displaced along it and minimised again.  QS_ERR_NOMEM or
+ * QS_OK. */
 static qs_status local_minimize(const qs_semiclassical_problem *p,
                                 const qs_semiclassical_options *o, double *x)
 {
-  unsigned n = (unsigned)(2 + 3 * p->n_spins);
-  for (int pass = 0; pass < 2; pass++) {
-    nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, n);
-    if (!opt)
-      return QS_ERR_NOMEM;
-    double S;
-    nlopt_set_min_objective(opt, objective, (void *)p);
-    nlopt_set_xtol_rel(opt, o->tol);
-    nlopt_set_xtol_abs1(opt, 1e-3 * o->tol);
-    nlopt_set_maxeval(opt, o->max_eval);
-    nlopt_result r = nlopt_optimize(opt, x, &S);
-    nlopt_destroy(opt);
-    /* ROUNDOFF_LIMITED, FAILURE (L-BFGS line search at machine precision)
-     * and MAXEVAL leave x at the best point found: still an end point. */
-    if (r == NLOPT_OUT_OF_MEMORY)
-      return QS_ERR_NOMEM;
+  const int n = 2 + 3 * p->n_spins;
+  qs_status st = QS_OK;
+  for (int escape = 0; escape <= MAX_SADDLE_ESCAPES && st == QS_OK; escape++) {
+    st = lbfgs(p, o, x);
+    if (st == QS_OK)
+      st = lbfgs(p, o, x);
+    double v[MAX_COORDS];
+    double c = st == QS_OK ? lowest_curvature(p, x, v) : 0.0;
+    if (!(c < SADDLE_CURVATURE))
+      break;
+    for (int i = 0; i < n; i++)
+      x[i] += 1e-2 * v[i];
   }
-  return QS_OK;
+  return st;
 }
 
 /* Gradient norm with the outward radial part dropped where |b_l| = 1 and S

@@ -44,7 +44,7 @@ out=$("$QSYNC" --version)
 [ $? -eq 0 ] && [ "$out" = "qsync $version" ] && ok "--version: $out" ||
   bad "--version printed '$out', expected 'qsync $version'"
 
-for cmd in run steady mesolve rates compare compare-model scan validity; do
+for cmd in run steady mesolve rates compare compare-model scan validity semiclassical; do
   a=$("$QSYNC" help "$cmd") && b=$("$QSYNC" "$cmd" --help) && [ "$a" = "$b" ] &&
     grep -q "^usage: qsync $cmd " <<<"$a" && grep -q "^reads: " <<<"$a" &&
     grep -q "^writes: " <<<"$a" && ok "help $cmd = $cmd --help (exit 0)" ||

@@ -71,15 +71,18 @@ domega  = -0.4
 nev = 5
 INI
 if "$QSYNC" gap "$work/qubit.ini" --quiet --out "$work/d" --set gap.method=dense &&
-  "$QSYNC" gap "$work/qubit.ini" --quiet --out "$work/r" --set gap.method=arpack; then
-  python3 - "$work/d/summary.tsv" "$work/r/summary.tsv" <<'PY' && ok "dense and arpack agree to 1e-8" || bad "dense and arpack differ"
+  "$QSYNC" gap "$work/qubit.ini" --quiet --out "$work/r" --set gap.method=arpack &&
+  "$QSYNC" gap "$work/qubit.ini" --quiet --out "$work/k" --set gap.method=arpack_krylov; then
+  python3 - "$work/d/summary.tsv" "$work/r/summary.tsv" "$work/k/summary.tsv" <<'PY' && ok "dense, arpack and arpack_krylov agree to 1e-8" || bad "dense and arpack differ"
 import sys
 def row(path):
     lines = open(path).read().splitlines()
     return dict(zip(lines[0].lstrip("# ").split("\t"), map(float, lines[2].split("\t"))))
-d, r = row(sys.argv[1]), row(sys.argv[2])
-for k in ["gap"] + ["mu%d.%s" % (i, p) for i in range(1, 6) for p in ("re", "im")]:
-    assert abs(d[k] - r[k]) < 1e-8, (k, d[k], r[k])
+d = row(sys.argv[1])
+for path in sys.argv[2:]:
+    r = row(path)
+    for k in ["gap"] + ["mu%d.%s" % (i, p) for i in range(1, 6) for p in ("re", "im")]:
+        assert abs(d[k] - r[k]) < 1e-8, (path, k, d[k], r[k])
 PY
 else
   bad "gap dense/arpack runs failed"

@@ -89,7 +89,7 @@ static void test_damped_cavity(void)
     const double vals[] = {0, ncav, gamma, domega, F[c], c};
     qs_model *m = test_cavity(keys, vals);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-    for (int method = QS_GAP_DENSE; method <= QS_GAP_ARPACK; method++) {
+    for (int method = QS_GAP_DENSE; method <= QS_GAP_ARPACK_KRYLOV; method++) {
       qs_gap_result r;
       CU_ASSERT_EQUAL_FATAL(gap_with(m, (qs_gap_method)method, nev, &r), QS_OK);
       assert_eigenvalues(&r, expect, nev, 1e-8);
@@ -101,7 +101,7 @@ static void test_damped_cavity(void)
         CU_ASSERT(r.iterations >= 1);
         CU_ASSERT(fabs(r.sigma - 0.1 * gamma) < 1e-15); /* gap.h: a tenth of gamma */
       } else {
-        CU_ASSERT_STRING_EQUAL(r.method, "dense");
+        CU_ASSERT_STRING_EQUAL(r.method, qs_gap_method_name((qs_gap_method)method));
       }
     }
     qs_model_destroy(&m);
@@ -144,7 +144,7 @@ static void test_decaying_qubits(void)
   CU_ASSERT(cabs(expect[0] - (-(gA / 2 + gphi) + I * dd)) < 1e-15);
   CU_ASSERT(cabs(expect[2] - (-gA)) < 1e-15);
   /* so ratio = T2 / T1 time = gA / (gA/2 + gphi) */
-  for (int method = QS_GAP_DENSE; method <= QS_GAP_ARPACK; method++) {
+  for (int method = QS_GAP_DENSE; method <= QS_GAP_ARPACK_KRYLOV; method++) {
     qs_gap_result r;
     int nev = method == QS_GAP_DENSE ? 15 : 5;
     CU_ASSERT_EQUAL_FATAL(gap_with(m, (qs_gap_method)method, nev, &r), QS_OK);
@@ -154,23 +154,59 @@ static void test_decaying_qubits(void)
   qs_model_destroy(&m);
 }
 
-/* ARPACK against every eigenvalue of the dense Liouvillian (zgeev) on
- * driven, coupled models where no closed form exists. */
+/* ARPACK (LU and GMRES solves) against every eigenvalue of the dense
+ * Liouvillian (zgeev) on driven, coupled models where no closed form
+ * exists. */
 static void compare_methods(qs_model *m, int nev)
 {
   qs_gap_result dense, arpack;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
   CU_ASSERT_EQUAL_FATAL(gap_with(m, QS_GAP_DENSE, nev, &dense), QS_OK);
-  CU_ASSERT_EQUAL_FATAL(gap_with(m, QS_GAP_ARPACK, nev, &arpack), QS_OK);
-  CU_ASSERT_EQUAL(arpack.nconv, nev);
-  for (int i = 0; i < nev && i < arpack.nconv; i++) {
-    CU_ASSERT(cabs(arpack.mu[i] - dense.mu[i]) < 1e-8);
-    if (cabs(arpack.mu[i] - dense.mu[i]) >= 1e-8)
-      fprintf(stderr, "  %d: arpack %.12g%+.12gi dense %.12g%+.12gi\n", i,
-              creal(arpack.mu[i]), cimag(arpack.mu[i]), creal(dense.mu[i]),
-              cimag(dense.mu[i]));
+  for (int method = QS_GAP_ARPACK; method <= QS_GAP_ARPACK_KRYLOV; method++) {
+    CU_ASSERT_EQUAL_FATAL(gap_with(m, (qs_gap_method)method, nev, &arpack), QS_OK);
+    CU_ASSERT_STRING_EQUAL(arpack.method, qs_gap_method_name((qs_gap_method)method));
+    CU_ASSERT_EQUAL(arpack.nconv, nev);
+    for (int i = 0; i < nev && i < arpack.nconv; i++) {
+      CU_ASSERT(cabs(arpack.mu[i] - dense.mu[i]) < 1e-8);
+      if (cabs(arpack.mu[i] - dense.mu[i]) >= 1e-8)
+        fprintf(stderr, "  %s %d: %.12g%+.12gi dense %.12g%+.12gi\n", arpack.method, i,
+                creal(arpack.mu[i]), cimag(arpack.mu[i]), creal(dense.mu[i]),
+                cimag(dense.mu[i]));
+    }
+    CU_ASSERT(fabs(arpack.gap - dense.gap) < 1e-8);
+    CU_ASSERT(fabs(arpack.ratio - dense.ratio) < 1e-6);
+    CU_ASSERT(arpack.residual_max < 1e-8);
   }
-  CU_ASSERT(fabs(arpack.gap - dense.gap) < 1e-8);
-  CU_ASSERT(arpack.residual_max < 1e-8);
+  qs_model_destroy(&m);
+}
+
+/* AUTO takes the GMRES path when the LU does not fit the memory limit but
+ * the Krylov workspace does. */
+static void test_auto_krylov(void)
+{
+  const char *keys[] = {"nqubits", "ncav", "gamma", "gamma_s", NULL};
+  const double vals[] = {2, 6, 0.5, 0.3};
+  qs_model *m = test_cavity(keys, vals);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  qs_gap_options o;
+  qs_gap_options_default(&o);
+  o.method = QS_GAP_ARPACK;
+  double lu = qs_gap_memory_estimate(m, &o);
+  o.method = QS_GAP_ARPACK_KRYLOV;
+  double kry = qs_gap_memory_estimate(m, &o);
+  CU_ASSERT_FATAL(kry < lu); /* 160 nnz + 38 N^2 16 < the LU fit at N = 24 */
+  o.method = QS_GAP_AUTO;
+  o.memory_limit = 0.5 * (kry + lu);
+  CU_ASSERT_EQUAL(qs_gap_memory_estimate(m, &o), kry);
+  qs_gap_result r, dense;
+  char msg[256];
+  CU_ASSERT_EQUAL_FATAL(qs_liouvillian_gap(m, &o, &r, msg, sizeof msg), QS_OK);
+  CU_ASSERT_STRING_EQUAL(r.method, "arpack_krylov");
+  CU_ASSERT_EQUAL_FATAL(gap_with(m, QS_GAP_DENSE, 4, &dense), QS_OK);
+  CU_ASSERT(fabs(r.gap - dense.gap) < 1e-8);
+  o.method = QS_GAP_ARPACK; /* explicit: refused, and told what to use */
+  CU_ASSERT_EQUAL(qs_liouvillian_gap(m, &o, &r, msg, sizeof msg), QS_ERR_TOO_LARGE);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "arpack_krylov"));
   qs_model_destroy(&m);
 }
 
@@ -251,7 +287,7 @@ static void test_errors(void)
   CU_ASSERT_EQUAL(qs_liouvillian_gap(m, &o, &r, msg, sizeof msg), QS_OK);
   CU_ASSERT_EQUAL(r.nconv, 14);
   CU_ASSERT_STRING_EQUAL(r.method, "dense");
-  for (int method = QS_GAP_DENSE; method <= QS_GAP_ARPACK; method++) {
+  for (int method = QS_GAP_DENSE; method <= QS_GAP_ARPACK_KRYLOV; method++) {
     o = def, o.method = (qs_gap_method)method, o.memory_limit = 4096.0;
     CU_ASSERT_EQUAL(qs_liouvillian_gap(m, &o, &r, msg, sizeof msg), QS_ERR_TOO_LARGE);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "memory limit"));
@@ -269,6 +305,7 @@ static void test_errors(void)
   qs_model_destroy(&m);
   CU_ASSERT_EQUAL(qs_gap_method_parse("ARPACK"), QS_GAP_ARPACK);
   CU_ASSERT_EQUAL(qs_gap_method_parse("dense"), QS_GAP_DENSE);
+  CU_ASSERT_EQUAL(qs_gap_method_parse("arpack_krylov"), QS_GAP_ARPACK_KRYLOV);
   CU_ASSERT_EQUAL(qs_gap_method_parse("lu"), -1);
   CU_ASSERT_STRING_EQUAL(qs_gap_method_name(QS_GAP_AUTO), "auto");
 }
@@ -276,11 +313,12 @@ static void test_errors(void)
 int qs_test_register_gap(void)
 {
   static const test_case cases[] = {
-    {"damped cavity: -gamma(n+m)/2 + i domega(n-m), dense and arpack", test_damped_cavity},
-    {"uncoupled decaying qubits: T1, T2 sums, dense and arpack", test_decaying_qubits},
-    {"arpack equals dense zgeev to 1e-8 (cavity_qubits, qubit_osc)",
+    {"damped cavity: -gamma(n+m)/2 + i domega(n-m), every method", test_damped_cavity},
+    {"uncoupled decaying qubits: T1, T2 sums, every method", test_decaying_qubits},
+    {"arpack and arpack_krylov equal dense zgeev to 1e-8",
      test_arpack_equals_dense},
     {"large |Im|: what arpack misses lies beyond im_window", test_window},
+    {"auto: GMRES instead of the LU under a memory limit", test_auto_krylov},
     {"bad options, memory limit, time dependence", test_errors},
   };
   return test_add_suite("gap", cases, (int)(sizeof cases / sizeof cases[0]));

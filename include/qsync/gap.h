@@ -17,7 +17,8 @@
  *           eigenvalue, exact up to rounding; 16 N^4 bytes and O(N^6)
  *           work, for small models and as the independent check.
  *   ARPACK  implicitly restarted Arnoldi (ARPACK znaupd/zneupd) on
- *           (L - sigma)^{-1}, with L - sigma factorised once by UMFPACK.
+ *           (L - sigma)^{-1}, with L - sigma factorised once (per shift,
+ *           below) by UMFPACK.
  *           The shift sigma is real and positive: every eigenvalue of L has
  *           Re mu <= 0 < sigma, so L - sigma is nonsingular although L is
  *           not; the eigenvalues 1/(mu - sigma) of largest modulus are
@@ -51,8 +52,18 @@
  *           |Re| than the last reported one and |Im| >= im_window (beyond
  *           the prediction's extent, or beyond QS_GAP_MAX_SHIFTS discs) is
  *           missed; a larger nev widens the discs.
+ *   ARPACK_KRYLOV  as ARPACK, but each (L - sigma_j)^{-1} b is solved by
+ *           GMRES (gmres.h) right-preconditioned with -(L0 + sigma_j)^{-1}
+ *           of the Sylvester splitting L = -L0 + L1 (lindblad.h): L0 +
+ *           sigma is a Sylvester equation on the Schur form of A = iH +
+ *           (1/2) sum c^dag c (zgees once, ~10 s at N = 1600).  Memory
+ *           O(N^2) (no LU); each solve is several GMRES iterations of
+ *           ~3.5 N^3 multiply-adds, to relative accuracy max(tol, 1e-10):
+ *           ~10 times slower than ARPACK where the LU fits (cavity with
+ *           2 qubits, N = 80: 196 s against 17 s on a loaded machine).
  *   AUTO    DENSE for N^2 <= QS_GAP_DENSE_MAX_DIM2 (or when N^2 is too small
- *           for ARPACK's K), else ARPACK.
+ *           for ARPACK's K), else ARPACK if its memory estimate fits the
+ *           limit, else ARPACK_KRYLOV.
  *
  * Thread safety: reentrant for DENSE.  ARPACK keeps its reverse-
  * communication state in Fortran SAVE variables, so the ARPACK path holds
@@ -79,13 +90,15 @@
 #define QS_GAP_PREDICT_MAX_DIM 2500
 
 /* Largest Liouvillian dimension N^2 for which AUTO picks DENSE (N = 20:
- * zgeev on a 400 x 400 matrix takes ~0.1 s). */
+ * zgeev on a 400 x 400 matrix, 2.6 MB). */
 #define QS_GAP_DENSE_MAX_DIM2 400
 
 typedef enum {
   QS_GAP_AUTO,   /* DENSE for small models, else ARPACK (see above) */
   QS_GAP_DENSE,  /* LAPACK zgeev on the dense Liouvillian */
-  QS_GAP_ARPACK  /* ARPACK shift-invert with one UMFPACK factorisation */
+  QS_GAP_ARPACK, /* ARPACK shift-invert, one UMFPACK factorisation per shift */
+  QS_GAP_ARPACK_KRYLOV /* the same with (L - sigma)^{-1} applied by GMRES
+                          preconditioned with the Sylvester splitting (no LU) */
 } qs_gap_method;
 
 /* Options of qs_liouvillian_gap; qs_gap_options_default fills the
@@ -128,7 +141,8 @@ typedef struct {
   double residual_max;              /* ARPACK: max over the reported k of
                                        ||L v_k - mu_k v_k|| / ||v_k|| (rate
                                        units); DENSE: 0 (not computed) */
-  const char *method;               /* "dense" or "arpack" (static string) */
+  const char *method;               /* "dense", "arpack" or "arpack_krylov"
+                                       (static string) */
   double sigma;                     /* real part of ARPACK's shifts (0 for
                                        DENSE) */
   double im_window;                 /* the list holds every eigenvalue with
@@ -163,6 +177,9 @@ qs_status qs_liouvillian_gap(const qs_model *model, const qs_gap_options *o,
  * picks):
  *   DENSE   16 N^4 (the matrix) + 40 N^2 (zgeev's eigenvalues and work)
  *           plus the sparse Liouvillian;
+ *   ARPACK_KRYLOV  the sparse Liouvillian (160 bytes per nonzero), Q, T,
+ *           the shifted T's, scratch and the GMRES basis (restart 30):
+ *           38 N^2 16 bytes, plus the Arnoldi part below;
  *   ARPACK  the sparse-LU estimate of qs_steady_memory_estimate
  *           (QS_STEADY_SPARSE_LU: one factorisation lives at a time) plus
  *           (ncv + K + 4) N^2 16 bytes for the Arnoldi basis, ARPACK's
@@ -171,8 +188,8 @@ qs_status qs_liouvillian_gap(const qs_model *model, const qs_gap_options *o,
  * Returns -1 for a NULL model or an unknown method. */
 double qs_gap_memory_estimate(const qs_model *model, const qs_gap_options *o);
 
-/* "auto", "dense", "arpack" and the inverse (case-insensitive; -1 for an
- * unknown name). */
+/* "auto", "dense", "arpack", "arpack_krylov" and the inverse
+ * (case-insensitive; -1 for an unknown name). */
 const char *qs_gap_method_name(qs_gap_method method);
 int qs_gap_method_parse(const char *name);
 

@@ -31,6 +31,7 @@
 #include "qsync/model.h"
 #include "qsync/periodic.h"
 #include "qsync/rates.h"
+#include "qsync/semiclassical.h"
 #include "qsync/sweep.h"
 
 #define QS_RUNFILE_MAX_PARAMS QS_MODEL_MAX_PARAMS
@@ -90,6 +91,11 @@ typedef struct {
   double z_threshold;
   /* [validity] (qsync validity): which pictures are compared */
   long validity_semiclassical, validity_series, validity_lab, validity_gap;
+  /* [semiclassical] (semiclassical.h): the multistart minimisation */
+  long semi_starts;            /* starts of the local minimisations */
+  double semi_tol;             /* NLopt xtol_rel of each */
+  uint64_t semi_seed;          /* seed of the start streams */
+  long semi_gap;               /* qsync semiclassical: compute the gap */
   /* [sweep]: key/from/to/points/values/keep_sum and the same with suffix 2
    * (an outer second axis: a two-parameter grid) */
   qs_sweep_axis sweep[2];
@@ -170,6 +176,8 @@ qs_traj_options qs_runfile_traj_options(const qs_runconfig *cfg);
 /* [steady] method, tol, max_iter, restart. */
 qs_steady_options qs_runfile_steady_options(const qs_runconfig *cfg);
 
+/* [semiclassical] starts, tol, seed. */
+qs_semiclassical_options qs_runfile_semiclassical_options(const qs_runconfig *cfg);
 /* [gap] nev, tol, max_iter, method; memory_limit stays 0 (the caller
  * sets --max-memory). */
 qs_gap_options qs_runfile_gap_options(const qs_runconfig *cfg);

@@ -136,8 +136,10 @@ typedef struct {
  * LD_LBFGS and a second LD_LBFGS run from each end point (the polish: a
  * fresh Hessian model), on the unconstrained coordinates w_l with
  * b_l = sin(|w_l|) w_l / |w_l| (a smooth map of R^3 onto the closed ball,
- * without the poles of spherical angles where the spin-down minima sit),
- * and report every distinct end point.  *out is filled (free it with
+ * without the poles of spherical angles where the spin-down minima sit);
+ * an end point where the difference Hessian in these coordinates has a
+ * negative eigenvalue (a saddle) is pushed along it and minimised again
+ * (at most 3 times).  Every distinct end point is reported.  *out is filled (free it with
  * qs_semiclassical_result_free).  QS_ERR_INVALID (bad problem or options,
  * with a message), QS_ERR_NOMEM, QS_ERR_NUMERIC (S not finite at a start). */
 qs_status qs_semiclassical_minimize(const qs_semiclassical_problem *problem,

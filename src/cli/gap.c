@@ -105,7 +105,7 @@ static qs_status gap_task(long p, int worker, void *data)
 static void print_point(const qs_gap_result *r, const char *where, const char *unit)
 {
   printf("%s%sgap = %.10g %s (%s", where, where[0] ? ": " : "", r->gap, unit, r->method);
-  if (strcmp(r->method, "arpack") == 0)
+  if (strncmp(r->method, "arpack", 6) == 0)
     printf(", %d restarts, residual %.2e, exact for |Im| < %.4g", r->iterations,
            r->residual_max, r->im_window);
   printf(")\n");

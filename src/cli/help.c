@@ -42,6 +42,18 @@ static const cli_command commands[] = {
    "on {g, e}: |<S+_j>| and Omega (paper Figs. 10, 11).",
    "[model], [rates], [mesolve], [steady], [run] threads, [sweep] (model.g only)",
    "run.h5, summary.tsv, rates.tsv, qubit_curve.tsv", 0},
+  {"semiclassical", cli_semiclassical,
+   "every local minimum of the semiclassical functional S = Tr[L(rho)^dag L(rho)]",
+   "For a model of one cavity and N qubits (frame = rwa, displace = off): minimises the "
+   "closed-form S over product states |alpha><alpha| (x) rho_1 (x) ... (x) rho_N with "
+   "independent Bloch vectors |b_l| <= 1 (driven-resonator paper Sec. 2.3, App. A) by "
+   "L-BFGS from [semiclassical] starts starts and reports every distinct local minimum "
+   "(bistable points have two or more): alpha, <n>, Sx/Sy/Sz per qubit and summed, S, "
+   "eps = sqrt(S), and the error bound eps/gap with the Liouvillian gap |Re mu_1| at the "
+   "model's truncation ([semiclassical] gap = false skips it: NaN). With a [sweep], one row "
+   "per point and minimum, the minimum's index in column branch (0: lowest S).",
+   "[model], [semiclassical], [gap], [sweep]",
+   "run.h5, minima.tsv (one row per point and minimum), summary.tsv (one row per point)", 0},
   {"validity", cli_validity,
    "where each approximate picture holds: exact RWA steady state against semiclassical, (R)*, lab frame",
    "At every point of [sweep] (one or two axes) solves the exact RWA steady state ([steady]) "
@@ -58,8 +70,9 @@ static const cli_command commands[] = {
    "Finds the [gap] nev nonzero eigenvalues mu of the Liouvillian with the smallest |Re mu| "
    "(a deviation along mu decays as exp(Re mu t)): gap = |Re mu1|, the eigenvalues and the "
    "time-scale separation ratio = |Re mu2| / |Re mu1|, in the model's rate unit. method = "
-   "dense (zgeev, every eigenvalue) or arpack (shift-invert, one sparse LU per shift; exact "
-   "for |Im mu| below the reported im_window; docs/methods.md). Time-independent models only "
+   "dense (zgeev, every eigenvalue), arpack (shift-invert, one sparse LU per shift; exact "
+   "for |Im mu| below the reported im_window; docs/methods.md) or arpack_krylov (the same "
+   "with Sylvester-preconditioned GMRES instead of the LU, where the LU does not fit). Time-independent models only "
    "(cavity_qubits: frame = rwa). With a [sweep], one row per point; points run in parallel "
    "over [run] threads.",
    "[model], [gap], [run] threads, [sweep]",

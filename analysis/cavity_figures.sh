@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduce Figs. 1-12, A1 and A5 of the driven-resonator paper (one cavity,
+# Reproduce Figs. 1-12 and A1-A5 of the driven-resonator paper (one cavity,
 # N qubits; RWA steady states, lab-frame master equation, the rate series
 # (R)/(R)*, the semiclassical minima, the Liouvillian gap) with `qsync
 # steady`, `mesolve`, `semiclassical` and `validity`.
@@ -197,4 +197,24 @@ figA1() {
   plot A1
 }
 
-run_figures cav_fig "1 2 3 4 5 6 7 8 9 10 11 12 A1 A5" "$@"
+figA2() {
+  steady runs/cav_figA2.ini out/cav_figA2/rwa
+  plot A2
+}
+
+figA3() {
+  mesolve runs/cav_figA3.ini out/cav_figA3/lab
+  steady runs/cav_figA3.ini out/cav_figA3/rwa --set model.frame=rwa
+  plot A3
+}
+
+figA4() {
+  local dl=(20 30 25 35) n delta
+  for n in 1 2 3 4; do
+    delta=$(IFS=,; echo "${dl[*]:0:n}")
+    validity runs/cav_figA4.ini out/cav_figA4/q$n --set model.nqubits=$n --set model.delta="$delta"
+  done
+  plot A4
+}
+
+run_figures cav_fig "1 2 3 4 5 6 7 8 9 10 11 12 A1 A2 A3 A4 A5" "$@"

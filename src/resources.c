@@ -112,10 +112,10 @@ static void steady_cost(const qs_runconfig *cfg, const qs_model *m, point_cost *
     double iterations = fmin((double)cfg->steady_max_iter, SPLITTING_ITERATIONS);
     c->steady_seconds = 8.0 * (25.0 + 3.5 * iterations) * n * n * n / FLOPS_PER_SECOND;
   } else if (method == QS_STEADY_RATE_SERIES || method == QS_STEADY_RATE_SERIES_STAR) {
-    /* zheev (~10 N^3) and two Liouvillian applications per order with
-     * 2 n_c + 2 complex products each (8 N^3 flops per product) */
+    /* zheev (~10 N^3), one product per c_k, 7 complex products per
+     * order (8 N^3 flops each) */
     c->steady_bytes = qs_rate_series_memory(m);
-    c->steady_seconds = (10.0 + 16.0 * (2.0 * m->n_c + 2.0) * (double)cfg->steady_series_max_order) *
+    c->steady_seconds = (10.0 + 8.0 * m->n_c + 56.0 * (double)cfg->steady_series_max_order) *
                         n * n * n / FLOPS_PER_SECOND;
   } else {
     c->steady_bytes = qs_steady_memory_estimate(m, method);

@@ -291,21 +291,22 @@ static void to_eigenbasis(int n, const double complex *V, const double complex *
     }
 }
 
-static void test_first_order_coherences(void)
+/* The check on one model (dimension n <= 8). */
+static void check_first_order(qs_model *m)
 {
-  const char *keys[] = {"g", "delta_d", "delta_q", "eps", NULL};
-  const double vals[] = {0.3, 1.0, 0.5, 0.4};
-  qs_model *m = test_qubit_osc(keys, vals);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-  enum { N = 4, N2 = 16 };
-  double complex V[N2], s0[N2], s1[N2], l0[N2], e0[N2], e1[N2], le[N2], rho[N2];
-  double e[N];
+  enum { NMAX = 8 };
+  const int n = (int)m->space.total, n2 = n * n;
+  CU_ASSERT_FATAL(n <= NMAX);
+  double complex V[NMAX * NMAX], s0[NMAX * NMAX], s1[NMAX * NMAX], l0[NMAX * NMAX],
+      e0[NMAX * NMAX], e1[NMAX * NMAX], le[NMAX * NMAX], rho[NMAX * NMAX];
+  double complex pair[NMAX * NMAX], lpair[NMAX * NMAX];
+  double e[NMAX];
   qs_op_to_dense(m->H, V);
-  CU_ASSERT_EQUAL_FATAL(LAPACKE_zheev(LAPACK_COL_MAJOR, 'V', 'U', N, V, N, e), 0);
+  CU_ASSERT_EQUAL_FATAL(LAPACKE_zheev(LAPACK_COL_MAJOR, 'V', 'U', n, V, n, e), 0);
   qs_op *L = NULL;
   CU_ASSERT_EQUAL_FATAL(qs_liouvillian_build(m, &L), QS_OK);
   for (int star = 0; star <= 1; star++) {
-    first_orders f = {N, s0, s1};
+    first_orders f = {n, s0, s1};
     qs_rateeq_options o = qs_rateeq_default_options();
     o.max_order = 1;
     o.all_orders = 1;
@@ -313,28 +314,47 @@ static void test_first_order_coherences(void)
     o.each_order_data = &f;
     CU_ASSERT_EQUAL_FATAL(qs_rate_series(m, star, &o, rho, NULL, NULL, 0), QS_OK);
     qs_op_apply(L, s0, l0);
-    to_eigenbasis(N, V, s0, e0);
-    to_eigenbasis(N, V, s1, e1);
-    to_eigenbasis(N, V, l0, le);
-    for (int mm = 0; mm < N; mm++)
-      for (int nn = 0; nn < N; nn++) {
+    to_eigenbasis(n, V, s0, e0);
+    to_eigenbasis(n, V, s1, e1);
+    to_eigenbasis(n, V, l0, le);
+    for (int mm = 0; mm < n; mm++)
+      for (int nn = 0; nn < n; nn++) {
         if (nn == mm)
           continue;
-        CU_ASSERT(cabs(e0[nn + mm * N]) < 1e-13); /* rho_0 diagonal */
-        double complex pair[N2], lpair[N2], d = -I * (e[nn] - e[mm]);
-        for (int j = 0; j < N; j++)
-          for (int i = 0; i < N; i++)
-            pair[i + j * N] = V[i + nn * N] * conj(V[j + mm * N]);
+        CU_ASSERT(cabs(e0[nn + mm * n]) < 1e-13); /* rho_0 diagonal */
+        double complex d = -I * (e[nn] - e[mm]);
+        for (int j = 0; j < n; j++)
+          for (int i = 0; i < n; i++)
+            pair[i + j * n] = V[i + nn * n] * conj(V[j + mm * n]);
         if (star) {
           qs_op_apply(L, pair, lpair);
           d = 0.0;
-          for (int i = 0; i < N2; i++)
+          for (int i = 0; i < n2; i++)
             d += conj(pair[i]) * lpair[i];
         }
-        CU_ASSERT(cabs(e1[nn + mm * N] + le[nn + mm * N] / d) < 1e-12);
+        CU_ASSERT(cabs(e1[nn + mm * n] + le[nn + mm * n] / d) < 1e-12);
       }
   }
   qs_op_destroy(&L);
+}
+
+/* Two coupled driven spins (real H) and a displaced cavity with a qubit
+ * (complex H: the drive alpha0 s+ + h.c. with complex alpha0, so the
+ * <n|c|n> of Eq. 28 are complex). */
+static void test_first_order_coherences(void)
+{
+  const char *keys[] = {"g", "delta_d", "delta_q", "eps", NULL};
+  const double vals[] = {0.3, 1.0, 0.5, 0.4};
+  qs_model *m = test_qubit_osc(keys, vals);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  check_first_order(m);
+  qs_model_destroy(&m);
+  const char *ckeys[] = {"nqubits", "ncav", "displace", "F", "gamma", "gamma_s", "domega",
+                         NULL};
+  const double cvals[] = {1, 4, 1, 0.7, 0.3, 0.2, -0.8};
+  m = test_cavity(ckeys, cvals);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  check_first_order(m);
   qs_model_destroy(&m);
 }
 

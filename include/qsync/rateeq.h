@@ -5,7 +5,7 @@
  *   L_H rho = -i [H, rho],
  *   L_g rho = sum_k c_k rho c_k^dag - (G rho + rho G)/2,  G = sum_k c_k^dag c_k,
  * is expanded in powers of the damping, rho = rho_0 + rho_1 + rho_2 + ...,
- * in the eigenbasis H = sum_n e_n |n><n| (LAPACK zheev on the dense H).
+ * in the eigenbasis H = sum_n e_n |n><n| (LAPACK zheevd on the dense H).
  * In that basis L_H is diagonal on the "pairs" |n><m|:
  *   L_H(|n><m|) = -i (e_n - e_m) |n><m|    (Eq. 27).
  *
@@ -40,8 +40,11 @@
  * Implementation: W_S (M x M, M = number of S pairs; M = N without
  * degeneracies) is LU-factorised once with the row of the pair (0, 0)
  * replaced by the trace condition, as the dense steady-state solver does.
- * Each order costs two dense applications of L in the eigenbasis
- * (2 n_c + 2 matrix products of size N).
+ * The dissipator is applied in the model's basis, where the c_k are
+ * sparse: L_g X = V^dag D(V X V^dag) V.  Set-up: zheevd (~10 N^3 flops)
+ * and one dense product per collapse operator (V^dag c_k V, formed once
+ * for W_S and D_nm); each order: 7 dense N x N products (8 N^3 flops
+ * each) whatever the number of collapse operators, plus sparse products.
  *
  * Residual.  Because P_S L rho_j = 0 and L_0 rho_{j+1} = -Q L_1 rho_j,
  * the partial sum S_J = rho_0 + ... + rho_J has L S_J = Q L_1 rho_J: the
@@ -71,8 +74,8 @@
  * it with the damping rates (Eq. 26).  Raising degeneracy_tol above the
  * damping rates resums nearly degenerate levels into the zeroth order.
  *
- * Memory: about (n_c + 13) N^2 + M^2 complex numbers (16 bytes each); the
- * eigendecomposition costs ~10 N^3 flops, so N up to a few thousand.
+ * Memory: about 16 N^2 + M^2 complex numbers (16 bytes each), so N up to
+ * a few thousand.
  *
  * Thread safety: reentrant (uses the BLAS threads).
  */

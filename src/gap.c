@@ -298,6 +298,9 @@ static qs_status shift_invert_create(const qs_op *L, double complex sigma, gap_k
     return st;
   }
   umfpack_zl_defaults(si->control);
+  /* no iterative refinement: it doubles the cost of every solve, and the
+   * eigenpairs are checked against L itself afterwards (residual_max) */
+  si->control[UMFPACK_IRSTEP] = 0;
   long n = (long)si->M->dim;
   const long *ap = (const long *)si->M->row_start, *ai = (const long *)si->M->col;
   const double *ax = (const double *)si->M->val;

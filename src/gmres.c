@@ -25,7 +25,7 @@ struct qs_gmres {
 qs_gmres_options qs_gmres_default_options(void)
 {
   return (qs_gmres_options){.tol = 1e-10, .max_iter = 1000, .progress = NULL,
-                            .progress_data = NULL};
+                            .progress_data = NULL, .stall_cycles = 0};
 }
 
 void qs_gmres_destroy(qs_gmres **gmres)
@@ -199,11 +199,26 @@ qs_status qs_gmres_solve(qs_gmres *gmres, const qs_gmres_problem *problem,
       !res || !(opt->tol > 0.0) || opt->max_iter < 1)
     return QS_ERR_INVALID;
   qs_status st = QS_OK;
+  double *recent = NULL; /* true residuals of the last stall_cycles + 1 cycles */
+  if (opt->stall_cycles > 0 && !(recent = malloc(((size_t)opt->stall_cycles + 1) * sizeof *recent)))
+    return QS_ERR_NOMEM;
+  int cycles = 0;
+  if (recent)
+    recent[0] = *res;
   while (st == QS_OK && isfinite(*res) && !(*res <= opt->tol) && it < opt->max_iter) {
     st = cycle(gmres, problem, opt, r, x, &it);
     if (st == QS_OK)
       st = problem->residual(x, r, res, problem->data);
+    if (!recent)
+      continue;
+    cycles++;
+    const int k = opt->stall_cycles + 1;
+    if (cycles >= opt->stall_cycles &&
+        !(*res < QS_GMRES_STALL_FACTOR * recent[(cycles - opt->stall_cycles) % k]))
+      break; /* stagnated */
+    recent[cycles % k] = *res;
   }
+  free(recent);
   if (iterations)
     *iterations = it;
   return st;

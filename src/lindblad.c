@@ -2,6 +2,7 @@
 #include "qsync/lindblad.h"
 #include "qsync/rateeq.h"
 #include "message_impl.h"
+#include "steady_start_impl.h"
 #include "steady_sylvester_impl.h"
 
 #include <cblas.h>
@@ -184,7 +185,8 @@ static double residual_norm(const qs_op *L, const double complex *x)
 
 qs_steady_options qs_steady_default_options(void)
 {
-  qs_steady_options o = {QS_STEADY_AUTO, 1e-10, 1000, 30, NULL, 0.0, NULL, NULL, 60};
+  qs_steady_options o = {QS_STEADY_AUTO, 1e-10, 1000, 30, NULL, 0.0, NULL, NULL, 60,
+                         QS_STEADY_START_IDENTITY};
   return o;
 }
 
@@ -342,6 +344,163 @@ static double seconds_since(const struct timespec *t0)
   return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
 }
 
+/* Bytes `method` needs with the options' restart length. */
+static double method_memory(const qs_model *model, qs_steady_method method, int restart)
+{
+  return method == QS_STEADY_KRYLOV || method == QS_STEADY_SYLVESTER
+             ? qs_steady_splitting_memory(model, method, restart)
+             : qs_steady_memory_estimate(model, method);
+}
+
+/* One method (o->method resolved): memory check, then the solve. */
+static qs_status solve_method(const qs_model *model, const qs_steady_options *o, double limit,
+                              int stall_cycles, double complex *rho, qs_steady_info *info,
+                              char *msg, size_t msglen)
+{
+  const qs_index n = model->space.total;
+  info->method = o->method;
+  info->iterations = 0;
+  info->residual = NAN;
+  double need = method_memory(model, o->method, o->restart);
+  info->memory_estimate = need;
+  if (need > limit) {
+    qs_set_message(msg, msglen,
+                   "steady state: method %s needs an estimated %.1f MiB for N = %lld, above "
+                   "the memory limit of %.1f MiB",
+                   qs_steady_method_name(o->method), need / 1048576.0, (long long)n,
+                   limit / 1048576.0);
+    return QS_ERR_TOO_LARGE;
+  }
+  qs_status st;
+  if (o->method == QS_STEADY_DENSE || o->method == QS_STEADY_SPARSE_LU) {
+    st = solve_direct(model, o->method, rho, &info->residual);
+    if (st != QS_OK)
+      qs_set_message(msg, msglen, "steady state (%s, N = %lld): %s",
+                     qs_steady_method_name(o->method), (long long)n, qs_strerror(st));
+    info->converged = st == QS_OK;
+  } else if (o->method == QS_STEADY_RATE_SERIES || o->method == QS_STEADY_RATE_SERIES_STAR) {
+    st = solve_rate_series(model, o, rho, info, msg, msglen);
+  } else {
+    st = qs_steady_splitting_solve(model, o, stall_cycles, rho, info, msg, msglen);
+    info->converged = st == QS_OK;
+  }
+  info->total_iterations += info->iterations;
+  return st;
+}
+
+/* The method AUTO tries first. */
+static qs_steady_method auto_first(const qs_model *model, double limit)
+{
+  const qs_index n = model->space.total;
+  if (n <= QS_STEADY_DENSE_MAX_DIM)
+    return QS_STEADY_DENSE;
+  if (n <= QS_STEADY_SPARSE_MAX_DIM && sparse_lu_memory(model) <= limit)
+    return QS_STEADY_SPARSE_LU;
+  return QS_STEADY_KRYLOV;
+}
+
+/* Largest restart length <= want whose Krylov memory fits the limit (0:
+ * none does). */
+static int fitting_restart(const qs_model *model, int want, double limit)
+{
+  while (want > 0 && qs_steady_splitting_memory(model, QS_STEADY_KRYLOV, want) > limit)
+    want = want > 8 ? want * 3 / 4 : want - 1;
+  return want;
+}
+
+typedef struct {
+  qs_steady_method method;
+  int restart;
+  int warm; /* start from the previous attempt's last iterate */
+} auto_step;
+
+/* AUTO's chain (see lindblad.h); returns the number of steps. */
+static int auto_chain(const qs_model *model, const qs_steady_options *o, double limit,
+                      auto_step steps[6])
+{
+  const double n = (double)model->space.total;
+  int k = 0, tried[QS_STEADY_KRYLOV + 1] = {0};
+  qs_steady_method first = auto_first(model, limit);
+  steps[k++] = (auto_step){first, o->restart, 0};
+  tried[first] = 1;
+  if (first != QS_STEADY_KRYLOV)
+    steps[k++] = (auto_step){QS_STEADY_KRYLOV, o->restart, 0};
+  int big = fitting_restart(model, QS_STEADY_AUTO_RESTART, limit);
+  if (big > o->restart)
+    steps[k++] = (auto_step){QS_STEADY_KRYLOV, big, 1};
+  if (!tried[QS_STEADY_SPARSE_LU])
+    steps[k++] = (auto_step){QS_STEADY_SPARSE_LU, o->restart, 0};
+  if (!tried[QS_STEADY_DENSE] && 16.0 * n * n * n * n <= QS_DENSE_MAX_BYTES)
+    steps[k++] = (auto_step){QS_STEADY_DENSE, o->restart, 0};
+  return k;
+}
+
+/* Append "what: why; " to the note. */
+static void note_failure(qs_steady_info *info, const auto_step *s, qs_status st,
+                         const char *why)
+{
+  size_t used = strlen(info->note);
+  char what[48];
+  if (s->method == QS_STEADY_KRYLOV)
+    snprintf(what, sizeof what, "krylov (restart %d%s)", s->restart, s->warm ? ", warm" : "");
+  else
+    snprintf(what, sizeof what, "%s", qs_steady_method_name(s->method));
+  snprintf(info->note + used, sizeof info->note - used, "%s%s failed (%s)%s%s",
+           used ? "; " : "", what, qs_strerror(st), why[0] ? ": " : "", why);
+}
+
+/* AUTO: the first method of the chain that succeeds. */
+static qs_status solve_auto(const qs_model *model, const qs_steady_options *opt, double limit,
+                            double complex *rho, qs_steady_info *info, char *msg,
+                            size_t msglen)
+{
+  auto_step steps[6];
+  const int n_steps = auto_chain(model, opt, limit, steps);
+  const size_t nn = (size_t)model->space.total * (size_t)model->space.total;
+  double complex *last = NULL; /* last iterate of a failed iterative solve */
+  qs_status st = QS_ERR_INVALID, first_st = QS_OK;
+  char first_msg[QS_STEADY_NOTE_LEN] = "", why[QS_STEADY_NOTE_LEN];
+  int ran = 0;
+  for (int i = 0; i < n_steps; i++) {
+    qs_steady_options o = *opt;
+    o.method = steps[i].method;
+    o.restart = steps[i].restart;
+    if (steps[i].warm && !last)
+      continue; /* nothing to continue from */
+    if (steps[i].warm)
+      o.guess = last;
+    why[0] = '\0';
+    st = solve_method(model, &o, limit, QS_STEADY_AUTO_STALL_CYCLES, rho, info, why,
+                      sizeof why);
+    ran += st != QS_ERR_TOO_LARGE;
+    info->attempts = i + 1;
+    if (st == QS_OK || st == QS_ERR_INVALID)
+      break;
+    if (i == 0) {
+      first_st = st;
+      snprintf(first_msg, sizeof first_msg, "%s", why);
+    }
+    note_failure(info, &steps[i], st, why);
+    if (st == QS_ERR_NOT_CONVERGED && isfinite(info->residual)) {
+      if (!last)
+        last = malloc(nn * sizeof *last);
+      if (last)
+        memcpy(last, rho, nn * sizeof *last);
+    }
+  }
+  free(last);
+  if (st == QS_OK || st == QS_ERR_INVALID)
+    return st;
+  if (!ran) { /* nothing fitted: report the first choice's estimate */
+    qs_set_message(msg, msglen, "%s", first_msg);
+    info->method = steps[0].method;
+    info->memory_estimate = method_memory(model, steps[0].method, opt->restart);
+    return first_st;
+  }
+  qs_set_message(msg, msglen, "auto: every method failed: %s", info->note);
+  return st;
+}
+
 qs_status qs_steady_state_ex(const qs_model *model, const qs_steady_options *opt,
                              double complex *rho, qs_steady_info *info, char *msg,
                              size_t msglen)
@@ -369,51 +528,36 @@ qs_status qs_steady_state_ex(const qs_model *model, const qs_steady_options *opt
   if ((int)o.method < (int)QS_STEADY_AUTO ||
       (int)o.method > (int)QS_STEADY_RATE_SERIES_STAR || !(o.tol > 0.0) || o.max_iter < 1 ||
       o.restart < 1 || !(o.memory_limit >= 0.0) || o.series_max_order < 0 ||
-      o.series_max_order > 10000) {
+      o.series_max_order > 10000 || (int)o.start < (int)QS_STEADY_START_IDENTITY ||
+      (int)o.start > (int)QS_STEADY_START_RATE_SERIES_STAR) {
     qs_set_message(msg, msglen,
                    "steady state: invalid options (method %d, tol %g > 0, max_iter %d >= 1, "
                    "restart %d >= 1, memory_limit %g >= 0 bytes, series_max_order %d in "
-                   "0..10000)",
+                   "0..10000, start %d)",
                    (int)o.method, o.tol, o.max_iter, o.restart, o.memory_limit,
-                   o.series_max_order);
+                   o.series_max_order, (int)o.start);
     return QS_ERR_INVALID;
   }
   const double limit = o.memory_limit > 0.0 ? o.memory_limit : mem_available();
-  const qs_index n = model->space.total;
+  double complex *start = NULL;
+  qs_status st = QS_OK;
+  if (!o.guess && o.start != QS_STEADY_START_IDENTITY &&
+      (o.method == QS_STEADY_AUTO || o.method == QS_STEADY_SYLVESTER ||
+       o.method == QS_STEADY_KRYLOV)) {
+    st = qs_steady_start_state(model, o.start, o.tol, &start, msg, msglen);
+    o.guess = start;
+  }
+  if (st != QS_OK) {
+    free(start);
+    return st;
+  }
   if (o.method == QS_STEADY_AUTO) {
-    if (n <= QS_STEADY_DENSE_MAX_DIM)
-      o.method = QS_STEADY_DENSE;
-    else if (n <= QS_STEADY_SPARSE_MAX_DIM && sparse_lu_memory(model) <= limit)
-      o.method = QS_STEADY_SPARSE_LU;
-    else
-      o.method = QS_STEADY_KRYLOV;
-  }
-  info->method = o.method;
-  double need = o.method == QS_STEADY_KRYLOV || o.method == QS_STEADY_SYLVESTER
-                    ? qs_steady_splitting_memory(model, o.method, o.restart)
-                    : qs_steady_memory_estimate(model, o.method);
-  info->memory_estimate = need;
-  if (need > limit) {
-    qs_set_message(msg, msglen,
-                   "steady state: method %s needs an estimated %.1f MiB for N = %lld, above "
-                   "the memory limit of %.1f MiB",
-                   qs_steady_method_name(o.method), need / 1048576.0, (long long)n,
-                   limit / 1048576.0);
-    return QS_ERR_TOO_LARGE;
-  }
-  qs_status st;
-  if (o.method == QS_STEADY_DENSE || o.method == QS_STEADY_SPARSE_LU) {
-    st = solve_direct(model, o.method, rho, &info->residual);
-    if (st != QS_OK)
-      qs_set_message(msg, msglen, "steady state (%s, N = %lld): %s",
-                     qs_steady_method_name(o.method), (long long)n, qs_strerror(st));
-    info->converged = st == QS_OK;
-  } else if (o.method == QS_STEADY_RATE_SERIES || o.method == QS_STEADY_RATE_SERIES_STAR) {
-    st = solve_rate_series(model, &o, rho, info, msg, msglen);
+    st = solve_auto(model, &o, limit, rho, info, msg, msglen);
   } else {
-    st = qs_steady_splitting_solve(model, &o, rho, info, msg, msglen);
-    info->converged = st == QS_OK;
+    info->attempts = 1;
+    st = solve_method(model, &o, limit, 0, rho, info, msg, msglen);
   }
+  free(start);
   info->seconds = seconds_since(&t0);
   return st;
 }

@@ -3,6 +3,7 @@
 #include "message_impl.h"
 #include "model_impl.h"
 #include "qsync/metrics.h"
+#include "qsync/semiclassical.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -10,13 +11,19 @@
 #include <string.h>
 
 #define QS_CAVITY_MAX_QUBITS 8
-#define QS_CAVITY_N_PARAMS (9 + QS_CAVITY_MAX_QUBITS)
+#define QS_CAVITY_N_PARAMS (11 + QS_CAVITY_MAX_QUBITS)
 
 enum {
   CAV_NQUBITS, CAV_NCAV, CAV_FRAME, CAV_DISPLACE, CAV_OMEGA0, CAV_DOMEGA, CAV_F,
-  CAV_GAMMA, CAV_GAMMA_S, CAV_DELTA_1
+  CAV_GAMMA, CAV_GAMMA_S, CAV_DELTA_1,
+  CAV_ALPHA0_RE = CAV_DELTA_1 + QS_CAVITY_MAX_QUBITS, CAV_ALPHA0_IM
 };
-_Static_assert(CAV_DELTA_1 + QS_CAVITY_MAX_QUBITS == QS_CAVITY_N_PARAMS,
+
+/* Values of the displace parameter (indices into its choices). */
+enum {
+  DISPLACE_OFF, DISPLACE_ON, DISPLACE_EMPTY, DISPLACE_VALUE, DISPLACE_SEMICLASSICAL
+};
+_Static_assert(CAV_ALPHA0_IM + 1 == QS_CAVITY_N_PARAMS,
                "parameter table size");
 
 #define DELTA_SPEC(l)                                                          \
@@ -29,10 +36,12 @@ static const qs_param_spec cavity_qubits_params[QS_CAVITY_N_PARAMS] = {
   [CAV_FRAME] = {"frame", "-", 0, 0, 1,
                  "rwa: time-independent Eq. 3; lab: Eq. 1 without RWA, integrated in the drive frame",
                  "rwa|lab"},
-  [CAV_DISPLACE] = {"displace", "-", 0, 0, 1,
-                    "on: keep ncav levels of b = a - alpha0 around the empty cavity's coherent "
-                    "amplitude alpha0 (Eq. 36) instead of ncav photon numbers",
-                    "off|on"},
+  [CAV_DISPLACE] = {"displace", "-", 0, 0, 4,
+                    "keep ncav levels of b = a - alpha0 instead of ncav photon numbers, centred on "
+                    "alpha0 = empty: the empty cavity's coherent amplitude (Eq. 36; on = empty, "
+                    "the old name); value: alpha0 = re, im; semiclassical: alpha of the lowest "
+                    "minimum of the semiclassical functional (qsync semiclassical)",
+                    "off|on|empty|value|semiclassical"},
   [CAV_OMEGA0] = {"omega0", "lambda", 10, 1e-3, 1e6, "cavity frequency omega0 (lab frame only)", NULL},
   [CAV_DOMEGA] = {"domega", "lambda", 0, -1e6, 1e6, "drive detuning omega - omega0", NULL},
   [CAV_F] = {"F", "lambda", 1, -1e6, 1e6, "drive amplitude F", NULL},
@@ -41,6 +50,11 @@ static const qs_param_spec cavity_qubits_params[QS_CAVITY_N_PARAMS] = {
                    "qubit loss rate (collapse sqrt(gamma_s) s-_l)", NULL},
   DELTA_SPEC(1), DELTA_SPEC(2), DELTA_SPEC(3), DELTA_SPEC(4),
   DELTA_SPEC(5), DELTA_SPEC(6), DELTA_SPEC(7), DELTA_SPEC(8),
+  [CAV_ALPHA0_RE] = {"alpha0_re", "1", 0, -1e6, 1e6,
+                     "displace = value: real part of the centre alpha0 (alpha0 = re, im sets both)",
+                     NULL},
+  [CAV_ALPHA0_IM] = {"alpha0_im", "1", 0, -1e6, 1e6,
+                     "displace = value: imaginary part of the centre alpha0", NULL},
 };
 
 /* Lab-frame counter-rotating terms: f_1 = cos(2 omega t), f_2 = sin(2 omega t)
@@ -72,6 +86,7 @@ static double complex empty_cavity_alpha(const double *p)
 typedef struct {
   int nq;
   double complex alpha0;   /* displacement: a = alpha0 + b (0 if off) */
+  int empty_centre;        /* alpha0 is the empty cavity's: the drive on b cancels */
   qs_op *id;
   qs_op *a, *adag, *n;     /* the kept cavity mode: a, or b when displaced */
   qs_op *sp[QS_CAVITY_MAX_QUBITS], *sm[QS_CAVITY_MAX_QUBITS];
@@ -121,18 +136,22 @@ static qs_status cavity_ops_build(const qs_space *space, int nq, cavity_ops *o)
 /* RWA Hamiltonian in the drive frame (paper Eq. 3):
  * -domega a^dag a + sum_l (Delta_l - domega)/2 sz_l + sum_l (a s+_l + a^dag s-_l)
  * + F (a + a^dag), with sz_l = 2 S_z,l.
- * Displaced (a = alpha0 + b, alpha0 of the empty cavity): the drive on b
- * cancels exactly against -domega (alpha0 b^dag + h.c.) and the
- * Hamiltonian part (i gamma/2)(conj(alpha0) b - alpha0 b^dag) of
- * D[sqrt(gamma)(b + alpha0)] = D[sqrt(gamma) b] - i[., rho], leaving
+ * Displaced (a = alpha0 + b): -domega a^dag a and F (a + a^dag) give
+ * -domega b^dag b + (F - domega alpha0) b^dag + h.c., and
+ * D[sqrt(gamma)(b + alpha0)] = D[sqrt(gamma) b] - i[(i gamma/2)(conj(alpha0) b
+ * - alpha0 b^dag), rho], so the drive on b is eps b^dag + conj(eps) b with
+ * eps = F - (domega + i gamma/2) alpha0, leaving
  * -domega b^dag b + ... + sum_l (b s+_l + h.c.) + sum_l (alpha0 s+_l + h.c.)
- * with c = sqrt(gamma) b (constants dropped). */
+ * with c = sqrt(gamma) b (constants dropped).  For the empty cavity's
+ * alpha0 (Eq. 36) eps = 0 exactly, and no drive term is built at all. */
 static qs_status rwa_hamiltonian(const double *p, const cavity_ops *o, qs_op **H)
 {
   qs_status st = qs_op_accumulate(H, -p[CAV_DOMEGA], o->n);
   double complex drive = o->alpha0 != 0.0 ? 0.0 : p[CAV_F];
+  if (o->alpha0 != 0.0 && !o->empty_centre)
+    drive = p[CAV_F] - (p[CAV_DOMEGA] + 0.5 * I * p[CAV_GAMMA]) * o->alpha0;
   if (st == QS_OK && drive != 0.0)
-    st = qs_op_accumulate(H, drive, o->a);
+    st = qs_op_accumulate(H, conj(drive), o->a);
   if (st == QS_OK && drive != 0.0)
     st = qs_op_accumulate(H, drive, o->adag);
   for (int l = 0; l < o->nq && st == QS_OK; l++) {
@@ -393,6 +412,57 @@ static qs_status initial_state_and_charge(qs_model *m, int nq, int rwa)
 
 #define CAVITY_MAX_DIM 65536
 
+/* alpha of the lowest minimum of the semiclassical functional (Sec. 2.3)
+ * of the undisplaced RWA model: H = -domega a^dag a + sum_l (Delta_l -
+ * domega)/2 sz_l + sum_l (a s+_l + h.c.) + F (a + a^dag) in the form of
+ * semiclassical.h, minimised from the default starts. */
+static qs_status semiclassical_centre(const double *p, double complex *alpha, char *msg,
+                                      size_t msglen)
+{
+  qs_semiclassical_problem problem = {
+    .n_spins = (int)p[CAV_NQUBITS], .cavity_frequency = -p[CAV_DOMEGA], .drive = p[CAV_F],
+    .cavity_loss = p[CAV_GAMMA]};
+  for (int l = 0; l < problem.n_spins; l++) {
+    problem.spin_frequency[l] = p[CAV_DELTA_1 + l] - p[CAV_DOMEGA];
+    problem.coupling[l] = 1.0;
+    problem.spin_loss[l] = p[CAV_GAMMA_S];
+  }
+  qs_semiclassical_result res = {0};
+  char why[256] = "";
+  qs_status st = qs_semiclassical_minimize(&problem, NULL, &res, why, sizeof why);
+  if (st == QS_OK)
+    *alpha = res.minima[0].point.alpha;
+  else
+    qs_set_message(msg, msglen, "displace = semiclassical: the semiclassical minimizer failed: "
+                   "%s%s%s", qs_strerror(st), why[0] ? ": " : "", why);
+  qs_semiclassical_result_free(&res);
+  return st;
+}
+
+/* The centre alpha0 of the kept levels (o->alpha0 stays 0 when off). */
+static qs_status displacement_centre(const double *p, cavity_ops *o, char *msg, size_t msglen)
+{
+  switch ((int)p[CAV_DISPLACE]) {
+  case DISPLACE_OFF:
+    return QS_OK;
+  case DISPLACE_ON:
+  case DISPLACE_EMPTY:
+    if (p[CAV_GAMMA] == 0.0 && p[CAV_DOMEGA] == 0.0) {
+      qs_set_message(msg, msglen, "displace = empty (on) needs gamma > 0 or domega != 0 (the "
+                     "empty cavity has no steady amplitude otherwise)");
+      return QS_ERR_INVALID;
+    }
+    o->alpha0 = empty_cavity_alpha(p);
+    o->empty_centre = 1;
+    return QS_OK;
+  case DISPLACE_VALUE:
+    o->alpha0 = p[CAV_ALPHA0_RE] + I * p[CAV_ALPHA0_IM];
+    return QS_OK;
+  default:
+    return semiclassical_centre(p, &o->alpha0, msg, msglen);
+  }
+}
+
 static qs_status cavity_qubits_build(const double *p, qs_model *m, char *msg, size_t msglen)
 {
   qs_status st = qs_model_check_integer(cavity_qubits_params, p, CAV_NQUBITS, msg, msglen);
@@ -426,14 +496,11 @@ static qs_status cavity_qubits_build(const double *p, qs_model *m, char *msg, si
 
   cavity_ops o;
   st = cavity_ops_build(&m->space, nq, &o);
-  if (p[CAV_DISPLACE] != 0.0) {
-    if (p[CAV_GAMMA] == 0.0 && p[CAV_DOMEGA] == 0.0) {
-      cavity_ops_free(&o);
-      qs_set_message(msg, msglen, "displace = on needs gamma > 0 or domega != 0 (the empty "
-                     "cavity has no steady amplitude otherwise)");
-      return QS_ERR_INVALID;
-    }
-    o.alpha0 = empty_cavity_alpha(p);
+  if (st == QS_OK)
+    st = displacement_centre(p, &o, msg, msglen);
+  if (st != QS_OK) {
+    cavity_ops_free(&o);
+    return st;
   }
   if (st == QS_OK)
     st = rwa_hamiltonian(p, &o, &m->H);

@@ -153,7 +153,7 @@ qs_status qs_mesolve_periodic(const qs_model *model, const double complex *rho0,
   if (st == QS_OK) {
     const qs_gmres_problem problem = {periodic_apply, NULL, periodic_residual, &p};
     const qs_gmres_options go = {popt->tol, popt->max_iter, popt->progress,
-                                 popt->progress_data};
+                                 popt->progress_data, 0};
     st = qs_gmres_solve(solver, &problem, &go, rho, r, &res, &it);
   }
   info->iterations = it;

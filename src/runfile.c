@@ -77,7 +77,7 @@ static const key_entry key_table[] = {
    KEY_REAL, CFG(max_wall), 1, 1e12, NULL},
   {{"steady", "method", "-", LIBRARY,
     "auto | dense | sparse_lu | sylvester | krylov | rate_series | rate_series_star",
-    "steady-state solver (docs/methods.md); auto: dense up to dimension 32, sparse LU up to 256 if its memory estimate fits, else krylov; rate_series(_star): the weak-damping series (R) or (R)* of the driven-resonator paper, an approximation (warning when it does not reach tol)"},
+    "steady-state solver (docs/methods.md); auto: dense up to dimension 32, sparse LU up to 256 if its memory estimate fits, else krylov, and when that fails krylov with restart 150 from its last iterate, then sparse LU and dense if they fit; rate_series(_star): the weak-damping series (R) or (R)* of the driven-resonator paper, an approximation (warning when it does not reach tol)"},
    KEY_METHOD, CFG(steady_method), 0, 0, NULL},
   {{"steady", "tol", "1", LIBRARY, "1e-15 .. 1e-2",
     "sylvester/krylov/rate series: stop when ||L rho|| / ||rho|| falls below this"},
@@ -88,6 +88,9 @@ static const key_entry key_table[] = {
   {{"steady", "restart", "1", LIBRARY, "1 .. 1000",
     "krylov: GMRES restart length (memory grows as (restart + 7) N^2 16 bytes)"},
    KEY_INT, CFG(steady_restart), 1, 1000, NULL},
+  {{"steady", "start", "-", "identity", "identity | semiclassical | rate_series_star",
+    "sylvester/krylov (and auto when it uses them): first iterate I/N, the product state of the lowest semiclassical minimum (cavity_qubits), or the best partial sum of the rate series (R)*, as the paper starts from an approximate state"},
+   KEY_CHOICE, CFG(steady_start), 0, 0, "identity|semiclassical|rate_series_star"},
   {{"steady", "series_max_order", "1", LIBRARY, "0 .. 10000",
     "rate_series(_star): highest order summed (the sum also stops when the residual stops decreasing)"},
    KEY_INT, CFG(steady_series_max_order), 0, 10000, NULL},
@@ -331,10 +334,16 @@ static qs_status set_param_choice(qs_runconfig *cfg, const char *where, int i,
 
 /* "key = v1, v2, ..." sets key_1, key_2, ... (e.g. delta = 2, -1 for the
  * detunings of qubits 1 and 2); any other unknown key is an error. */
+static qs_status set_param_complex(qs_runconfig *cfg, const char *where, const char *key,
+                                   const char *value, char *msg, size_t msglen);
+
 static qs_status set_param_list(qs_runconfig *cfg, const char *where, const char *key,
                                 const char *value, char *msg, size_t msglen)
 {
   char name[QS_MODEL_MAX_NAME + 8];
+  snprintf(name, sizeof name, "%s_re", key);
+  if (qs_model_param_index(cfg->model_type, name) >= 0)
+    return set_param_complex(cfg, where, key, value, msg, msglen);
   snprintf(name, sizeof name, "%s_1", key);
   if (qs_model_param_index(cfg->model_type, name) < 0) {
     qs_set_message(msg, msglen, "%s: [model] unknown key '%s' for model %s (see qsync help runfile)",
@@ -358,6 +367,34 @@ static qs_status set_param_list(qs_runconfig *cfg, const char *where, const char
     if (list.values[l] < p->min || list.values[l] > p->max) {
       qs_set_message(msg, msglen, "%s: [model] %s: value %d = %g is outside [%g, %g] (%s)",
                      where, key, l + 1, list.values[l], p->min, p->max, p->help);
+      return QS_ERR_RUNFILE;
+    }
+    cfg->model_values[i] = list.values[l];
+    cfg->model_explicit[i] = 1;
+  }
+  return QS_OK;
+}
+
+/* "key = re, im" sets the parameters key_re and key_im (a complex number,
+ * e.g. alpha0 = 1.5, -2 for the displacement centre 1.5 - 2i). */
+static qs_status set_param_complex(qs_runconfig *cfg, const char *where, const char *key,
+                                   const char *value, char *msg, size_t msglen)
+{
+  qs_sweep_axis list;
+  if (!parse_list(value, &list) || list.n_values != 2) {
+    qs_set_message(msg, msglen, "%s: [model] %s = '%s': expected two comma-separated numbers "
+                   "re, im", where, key, value);
+    return QS_ERR_RUNFILE;
+  }
+  const char *part[2] = {"re", "im"};
+  for (int l = 0; l < 2; l++) {
+    char name[QS_MODEL_MAX_NAME + 8];
+    snprintf(name, sizeof name, "%s_%s", key, part[l]);
+    int i = qs_model_param_index(cfg->model_type, name);
+    const qs_param_spec *p = &cfg->model_type->params[i];
+    if (list.values[l] < p->min || list.values[l] > p->max) {
+      qs_set_message(msg, msglen, "%s: [model] %s: %s part %g is outside [%g, %g] (%s)",
+                     where, key, part[l], list.values[l], p->min, p->max, p->help);
       return QS_ERR_RUNFILE;
     }
     cfg->model_values[i] = list.values[l];
@@ -1053,6 +1090,7 @@ qs_steady_options qs_runfile_steady_options(const qs_runconfig *cfg)
   o.tol = cfg->steady_tol;
   o.max_iter = (int)cfg->steady_max_iter;  /* <= 1e6 by the key's range */
   o.restart = (int)cfg->steady_restart;    /* <= 1000 */
+  o.start = (qs_steady_start)cfg->steady_start;
   o.series_max_order = (int)cfg->steady_series_max_order; /* <= 10000 */
   return o;
 }

@@ -28,6 +28,10 @@ typedef double complex dcomplex;
  * BLAS int (the real inner products run over 2 N^2 doubles). */
 #define SPLIT_MAX_DIM 32000
 
+/* Fixed-point steps over which the convergence factor is measured when
+ * the fixed point stops unconverged. */
+#define RATE_WINDOW 10
+
 /* ---- triangular Sylvester and Lyapunov solvers -------------------------- */
 
 /* y -= a x for n complex numbers, in real arithmetic (no complex-multiply
@@ -377,7 +381,9 @@ static qs_status fixed_point(split_ws *ws, const qs_steady_options *opt, dcomple
     return QS_ERR_NOMEM;
   qs_status st = initial_state(n, opt->guess, x);
   double res = st == QS_OK ? residual(ws, x, r) : NAN;
+  double recent[RATE_WINDOW + 1]; /* residuals of the last RATE_WINDOW steps */
   int it = 0;
+  recent[0] = res;
   while (st == QS_OK && !(res <= opt->tol) && it < opt->max_iter) {
     apply_l1(ws, x, r);
     memcpy(x, r, nn * sizeof *x);
@@ -387,6 +393,7 @@ static qs_status fixed_point(split_ws *ws, const qs_steady_options *opt, dcomple
     if (st == QS_OK)
       res = residual(ws, x, r);
     it++;
+    recent[it % (RATE_WINDOW + 1)] = res;
     if (opt->progress)
       opt->progress(it, res, opt->progress_data);
   }
@@ -396,10 +403,23 @@ static qs_status fixed_point(split_ws *ws, const qs_steady_options *opt, dcomple
   if (st == QS_OK && !isfinite(res))
     st = QS_ERR_NUMERIC;
   if (st == QS_OK && !(res <= opt->tol)) {
-    qs_set_message(msg, msglen,
-                   "sylvester fixed point: residual %.3g > tol %.3g after max_iter = %d "
-                   "iterations",
-                   res, opt->tol, it);
+    if (it >= RATE_WINDOW) {
+      /* Linear convergence res_k ~ |mu_2|^k: the mean factor over the
+       * last steps estimates the second eigenvalue of L0^{-1} L1. */
+      double rate = pow(res / recent[(it - RATE_WINDOW) % (RATE_WINDOW + 1)], 1.0 / RATE_WINDOW);
+      double more = rate < 1.0 ? log(opt->tol / res) / log(rate) : INFINITY;
+      qs_set_message(msg, msglen,
+                     "sylvester fixed point: residual %.3g > tol %.3g after max_iter = %d "
+                     "iterations; it shrinks by a factor %.4f per step (|second eigenvalue| "
+                     "of L0^-1 L1), so about %.3g more steps are needed; method krylov "
+                     "converges much faster",
+                     res, opt->tol, it, rate, ceil(more));
+    } else {
+      qs_set_message(msg, msglen,
+                     "sylvester fixed point: residual %.3g > tol %.3g after max_iter = %d "
+                     "iterations",
+                     res, opt->tol, it);
+    }
     st = QS_ERR_NOT_CONVERGED;
   }
   return st;
@@ -446,8 +466,8 @@ static qs_status krylov_residual(dcomplex *x, dcomplex *r, double *res, void *da
   return st;
 }
 
-static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
-                       qs_steady_info *info, char *msg, size_t msglen)
+static qs_status gmres(split_ws *ws, const qs_steady_options *opt, int stall_cycles,
+                       dcomplex *x, qs_steady_info *info, char *msg, size_t msglen)
 {
   const size_t nn = (size_t)ws->n * (size_t)ws->n;
   dcomplex *r = malloc(nn * sizeof *r);
@@ -460,7 +480,8 @@ static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
   int it = 0;
   if (st == QS_OK) {
     const qs_gmres_problem problem = {krylov_apply, krylov_precond, krylov_residual, &kd};
-    const qs_gmres_options go = {opt->tol, opt->max_iter, opt->progress, opt->progress_data};
+    const qs_gmres_options go = {opt->tol, opt->max_iter, opt->progress, opt->progress_data,
+                                 stall_cycles};
     st = qs_gmres_solve(solver, &problem, &go, x, r, &res, &it);
   }
   info->iterations = it;
@@ -468,9 +489,15 @@ static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
   if (st == QS_OK && !isfinite(res))
     st = QS_ERR_NUMERIC;
   if (st == QS_OK && !(res <= opt->tol)) {
-    qs_set_message(msg, msglen,
-                   "krylov (GMRES): residual %.3g > tol %.3g after max_iter = %d iterations",
-                   res, opt->tol, it);
+    if (it < opt->max_iter)
+      qs_set_message(msg, msglen,
+                     "krylov (GMRES(%d)): residual %.3g > tol %.3g stagnated: it did not halve "
+                     "over %d restart cycles (%d iterations in all)",
+                     opt->restart, res, opt->tol, stall_cycles, it);
+    else
+      qs_set_message(msg, msglen,
+                     "krylov (GMRES): residual %.3g > tol %.3g after max_iter = %d iterations",
+                     res, opt->tol, it);
     st = QS_ERR_NOT_CONVERGED;
   }
   qs_gmres_destroy(&solver);
@@ -479,8 +506,8 @@ static qs_status gmres(split_ws *ws, const qs_steady_options *opt, dcomplex *x,
 }
 
 qs_status qs_steady_splitting_solve(const qs_model *model, const qs_steady_options *opt,
-                                    double complex *rho, qs_steady_info *info, char *msg,
-                                    size_t msglen)
+                                    int stall_cycles, double complex *rho,
+                                    qs_steady_info *info, char *msg, size_t msglen)
 {
   if (model->space.total > SPLIT_MAX_DIM) {
     qs_set_message(msg, msglen, "%s: N = %lld above the largest supported %d",
@@ -491,7 +518,7 @@ qs_status qs_steady_splitting_solve(const qs_model *model, const qs_steady_optio
   split_ws ws;
   qs_status st = split_init(&ws, model, msg, msglen);
   if (st == QS_OK)
-    st = opt->method == QS_STEADY_KRYLOV ? gmres(&ws, opt, rho, info, msg, msglen)
+    st = opt->method == QS_STEADY_KRYLOV ? gmres(&ws, opt, stall_cycles, rho, info, msg, msglen)
                                          : fixed_point(&ws, opt, rho, info, msg, msglen);
   split_free(&ws);
   return st;

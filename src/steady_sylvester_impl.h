@@ -11,10 +11,12 @@
 
 /* Solve for the steady state with opt->method QS_STEADY_SYLVESTER or
  * QS_STEADY_KRYLOV (already resolved, memory already checked).  Fills
- * info->iterations and info->residual. */
+ * info->iterations and info->residual.  stall_cycles > 0: KRYLOV stops
+ * (QS_ERR_NOT_CONVERGED) when GMRES stagnates (gmres.h); 0: only at
+ * max_iter. */
 qs_status qs_steady_splitting_solve(const qs_model *model, const qs_steady_options *opt,
-                                    double complex *rho, qs_steady_info *info, char *msg,
-                                    size_t msglen);
+                                    int stall_cycles, double complex *rho,
+                                    qs_steady_info *info, char *msg, size_t msglen);
 
 /* Bytes the splitting solver allocates for `method` (SYLVESTER or KRYLOV)
  * with GMRES restart length `restart`. */

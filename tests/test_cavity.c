@@ -371,6 +371,172 @@ static void test_displaced_basis(void)
   }
 }
 
+/* Mean-field (Maxwell-Bloch) field of N identical resonant qubits
+ * (Delta_l = domega = 0, coupling 1) in the driven cavity.  A qubit driven
+ * by H = alpha s+ + conj(alpha) s- and damped by gamma_s has the steady
+ * <s-> = -2 i alpha gamma_s / (gamma_s^2 + 8 |alpha|^2) (Bloch equations);
+ * d<a>/dt = -i F - (gamma/2) <a> - i N <s-> = 0 then gives
+ * alpha = alpha_empty / (1 + 4 N gamma_s / (gamma (gamma_s^2 + 8 |alpha|^2))),
+ * alpha_empty = -2 i F / gamma: the same phase, and |alpha| the root of
+ * f(x) = x (1 + 4 N gamma_s / (gamma (gamma_s^2 + 8 x^2))) = |alpha_empty|,
+ * found by bisection (f - |alpha_empty| changes sign once on [0, |alpha_empty|]
+ * for the parameters used: f >= |alpha_empty| beyond the root). */
+static double complex mean_field_alpha(int nq, double F, double gamma, double gamma_s)
+{
+  const double target = 2.0 * F / gamma;
+  double lo = 0.0, hi = target;
+  for (int it = 0; it < 200; it++) {
+    double x = 0.5 * (lo + hi);
+    double f = x * (1.0 + 4.0 * nq * gamma_s / (gamma * (gamma_s * gamma_s + 8.0 * x * x)));
+    if (f < target)
+      lo = x;
+    else
+      hi = x;
+  }
+  return -I * 0.5 * (lo + hi);
+}
+
+/* Steady-state observables of the cavity with 2 resonant, strongly damped
+ * qubits in the given basis; NULL keys end at "displace". */
+static void pulled_field_obs(double ncav, double displace, double complex alpha0,
+                             double complex *obs, qs_model **out)
+{
+  const char *keys[] = {"nqubits", "ncav", "displace", "alpha0_re", "alpha0_im", "F",
+                        "gamma", "gamma_s", "delta_1", "delta_2", "domega", NULL};
+  const double vals[] = {2, ncav, displace, creal(alpha0), cimag(alpha0), 0.5,
+                         0.2, 5.0, 0.0, 0.0, 0.0};
+  qs_model *m = test_cavity(keys, vals);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  qs_index n = m->space.total;
+  double complex *rho = malloc((size_t)(n * n) * sizeof *rho);
+  CU_ASSERT_EQUAL_FATAL(qs_steady_state(m, QS_STEADY_SPARSE_LU, rho, NULL), QS_OK);
+  expectations_of_rho(m, rho, obs);
+  free(rho);
+  *out = m;
+}
+
+/* Two resonant qubits with gamma_s = 5 absorb the drive: the mean field
+ * is pulled from alpha_empty = -5i to |alpha| = 0.62 (mean_field_alpha).
+ * Centres: the empty cavity's, the mean field (displace = value) and the
+ * lowest semiclassical minimum (displace = semiclassical).
+ * With 12 levels of b = a - alpha0:
+ *  - centred on the empty cavity, <b^dag b> <= 11 in the kept space, so
+ *    |<a> - alpha_empty| <= sqrt(11) = 3.32 (Cauchy-Schwarz), while the
+ *    true <a> is > 4 away: <a> must be off by more than 4 - 3.32 > 0.6;
+ *  - centred on the mean field, the reference state has <b^dag b> < 0.5
+ *    (checked below), so the weight beyond 12 levels is at most that of
+ *    a Poisson tail, e^-0.5 0.5^12 / 12! < 1e-12, and every observable
+ *    agrees with the undisplaced 40-level basis to 1e-6 (a bound that
+ *    leaves the tail a factor 1e6 for non-Poissonian tails and the
+ *    reference's own truncation). */
+static void test_displacement_centre(void)
+{
+  const double complex alpha_mf = mean_field_alpha(2, 0.5, 0.2, 5.0);
+  const double complex alpha_empty = -5.0 * I;
+  CU_ASSERT(cabs(alpha_mf - alpha_empty) > 4.3);
+  double complex ref[64], empty[64], centred[64], semi[64];
+  qs_model *mr = NULL, *me = NULL, *mc = NULL, *ms = NULL;
+  pulled_field_obs(40, 0, 0.0, ref, &mr);          /* undisplaced reference */
+  pulled_field_obs(12, 2, 0.0, empty, &me);        /* displace = empty */
+  pulled_field_obs(12, 3, alpha_mf, centred, &mc); /* displace = value */
+  pulled_field_obs(12, 4, 0.0, semi, &ms);         /* displace = semiclassical */
+  double complex a_ref = obs_of(mr, ref, "a");
+  double nb = creal(obs_of(mr, ref, "n")) - 2.0 * creal(conj(alpha_mf) * a_ref) +
+              creal(alpha_mf * conj(alpha_mf));
+  CU_ASSERT(nb < 0.5);
+  CU_ASSERT(cabs(a_ref - alpha_empty) > 4.0);
+  CU_ASSERT(cabs(obs_of(me, empty, "a") - a_ref) > 0.6);
+  double worst = 0.0;
+  for (int k = 0; k < mc->n_obs; k++)
+    if (k != mc->cavity_top_obs)
+      worst = fmax(worst, cabs(centred[k] - ref[qs_model_obs_index(mr, mc->obs_names[k])]));
+  CU_ASSERT(worst < 1e-6);
+  /* The semiclassical minimum is not the mean-field fixed point, but close
+   * to it: the same bound holds when <b^dag b> < 0.5 about it too. */
+  double complex vac[64 * 64] = {1.0};
+  double complex alpha_semi = qs_op_trace_with(ms->obs[qs_model_obs_index(ms, "a")], vac);
+  double nb_semi = creal(obs_of(mr, ref, "n")) - 2.0 * creal(conj(alpha_semi) * a_ref) +
+                   creal(alpha_semi * conj(alpha_semi));
+  CU_ASSERT(nb_semi < 0.5);
+  double worst_semi = 0.0;
+  for (int k = 0; k < ms->n_obs; k++)
+    if (k != ms->cavity_top_obs)
+      worst_semi = fmax(worst_semi, cabs(semi[k] - ref[qs_model_obs_index(mr, ms->obs_names[k])]));
+  CU_ASSERT(worst_semi < 1e-6);
+  printf("\n    <a>: reference %.4f%+.4fi, mean field %.4fi, semiclassical %.4f%+.4fi; "
+         "empty-centred %.3g off, mean-field-centred %.1e, semiclassical-centred %.1e ",
+         creal(a_ref), cimag(a_ref), cimag(alpha_mf), creal(alpha_semi), cimag(alpha_semi),
+         cabs(obs_of(me, empty, "a") - a_ref), worst, worst_semi);
+  qs_model_destroy(&mr);
+  qs_model_destroy(&me);
+  qs_model_destroy(&mc);
+  qs_model_destroy(&ms);
+}
+
+/* Krylov from the semiclassical product state, as the paper starts its
+ * Sylvester iteration from an approximate state: where the steady state is
+ * near a product state (qubits damped at gamma_s = 5, the case above),
+ * fewer iterations than from I/N, the same state. */
+static void test_semiclassical_start(void)
+{
+  double complex obs[64];
+  qs_model *m = NULL;
+  pulled_field_obs(30, 0, 0.0, obs, &m);
+  qs_index n = m->space.total;
+  double complex *cold = malloc((size_t)(n * n) * sizeof *cold);
+  double complex *warm = malloc((size_t)(n * n) * sizeof *warm);
+  qs_steady_options o = qs_steady_default_options();
+  qs_steady_info ic, iw;
+  o.method = QS_STEADY_KRYLOV;
+  CU_ASSERT_EQUAL(qs_steady_state_ex(m, &o, cold, &ic, NULL, 0), QS_OK);
+  o.start = QS_STEADY_START_SEMICLASSICAL;
+  char msg[256] = "";
+  CU_ASSERT_EQUAL(qs_steady_state_ex(m, &o, warm, &iw, msg, sizeof msg), QS_OK);
+  CU_ASSERT(iw.residual <= o.tol);
+  CU_ASSERT(iw.iterations < ic.iterations);
+  CU_ASSERT(test_max_diff(cold, warm, n * n) < 1e-8);
+  printf("\n    krylov iterations from I/N %d, from the semiclassical state %d ", ic.iterations,
+         iw.iterations);
+  /* a model that is not one boson and spins 1/2 is refused with a message */
+  qs_model *qo = test_qubit_osc(NULL, NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(qo);
+  CU_ASSERT_EQUAL(qs_steady_state_ex(qo, &o, warm, &iw, msg, sizeof msg), QS_ERR_INVALID);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "semiclassical"));
+  qs_model_destroy(&qo);
+  free(cold);
+  free(warm);
+  qs_model_destroy(&m);
+}
+
+/* displace = on and empty build the same operators (old run files keep
+ * their results); semiclassical without the minimizer is refused. */
+static void test_displace_synonyms(void)
+{
+  const char *keys[] = {"nqubits", "ncav", "displace", "F", "gamma", "domega", NULL};
+  double vals[] = {1, 6, 1, 0.7, 0.4, 0.3};
+  qs_model *on = test_cavity(keys, vals);
+  vals[2] = 2;
+  qs_model *empty = test_cavity(keys, vals);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(on);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(empty);
+  CU_ASSERT_EQUAL(on->H->nnz, empty->H->nnz);
+  CU_ASSERT(memcmp(on->H->val, empty->H->val, (size_t)on->H->nnz * sizeof *on->H->val) == 0);
+  CU_ASSERT(memcmp(on->H->col, empty->H->col, (size_t)on->H->nnz * sizeof *on->H->col) == 0);
+  qs_model_destroy(&on);
+  qs_model_destroy(&empty);
+  /* Without qubits the semiclassical minimum is the empty cavity's
+   * coherent state (S = 0 there, Eq. 36): the same centre, to the
+   * minimizer's tolerance. */
+  vals[0] = 0;
+  vals[2] = 4;
+  qs_model *semi = test_cavity(keys, vals);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(semi);
+  double complex vac[36] = {1.0}; /* the basis state |0_b>: <a> = alpha0 */
+  double complex alpha0 = qs_op_trace_with(semi->obs[qs_model_obs_index(semi, "a")], vac);
+  CU_ASSERT(cabs(alpha0 - (-I * 0.7 / (0.2 - 0.3 * I))) < 1e-6);
+  qs_model_destroy(&semi);
+}
+
 /* delta = list and frame = word are accepted by the run file. */
 static void test_runfile_lists(void)
 {
@@ -390,6 +556,20 @@ static void test_runfile_lists(void)
                   QS_ERR_RUNFILE);
   CU_ASSERT_EQUAL(qs_runfile_override(&cfg, "model.delta=1,2,3,4,5,6,7,8,9", msg, sizeof msg),
                   QS_ERR_RUNFILE);
+  /* a complex key: alpha0 = re, im; displace words, on = empty's old name */
+  CU_ASSERT_EQUAL(qs_runfile_override(&cfg, "model.alpha0=1.5,-2", msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(cfg.model_values[qs_model_param_index(type, "alpha0_re")], 1.5);
+  CU_ASSERT_EQUAL(cfg.model_values[qs_model_param_index(type, "alpha0_im")], -2.0);
+  CU_ASSERT_EQUAL(qs_runfile_override(&cfg, "model.alpha0=1.5", msg, sizeof msg),
+                  QS_ERR_RUNFILE);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "re, im"));
+  const char *words[] = {"off", "on", "empty", "value", "semiclassical"};
+  for (int w = 0; w < 5; w++) {
+    char set[64];
+    snprintf(set, sizeof set, "model.displace=%s", words[w]);
+    CU_ASSERT_EQUAL(qs_runfile_override(&cfg, set, msg, sizeof msg), QS_OK);
+    CU_ASSERT_EQUAL(cfg.model_values[qs_model_param_index(type, "displace")], (double)w);
+  }
   qs_runfile_release(&cfg);
   remove(path);
 }
@@ -466,6 +646,11 @@ int qs_test_register_cavity(void)
     {"lab frame: drive frame equals the rotated literal Eq. 1", test_lab_frame_rotation},
     {"lab frame approaches the RWA as omega0 grows", test_lab_approaches_rwa},
     {"displaced basis equals the photon-number basis", test_displaced_basis},
+    {"displacement centre: mean field converges where the empty cavity's does not",
+     test_displacement_centre},
+    {"displace = on is empty; semiclassical without qubits is empty", test_displace_synonyms},
+    {"krylov from the semiclassical state: fewer iterations, same state",
+     test_semiclassical_start},
     {"roles: one boson of ncav levels and N spins 1/2; hooks", test_roles_and_hooks},
     {"no photon table without qubits or when displaced; no period", test_hooks_refuse},
   };

@@ -285,6 +285,59 @@ static void test_errors(void)
   qs_gmres_destroy(&g);
 }
 
+/* The cyclic shift A e_i = e_{i+1 mod n} with b = e_0 and x0 = 0: the
+ * classic example of complete stagnation of restarted GMRES (m < n).  A
+ * K_m(A, e_0) = span(e_1 .. e_m) is orthogonal to e_0, so no cycle
+ * lowers ||r|| = 1 (the minimizer is 0); unrestarted GMRES solves it in
+ * n steps (A^n = I).  stall_cycles stops after that many cycles. */
+static qs_status shift_apply(const double complex *v, double complex *w, void *data)
+{
+  (void)data;
+  for (int i = 0; i < DIM; i++)
+    w[(i + 1) % DIM] = v[i];
+  return QS_OK;
+}
+
+static qs_status shift_residual(double complex *x, double complex *r, double *res, void *data)
+{
+  (void)data;
+  double rn = 0.0;
+  for (int i = 0; i < DIM; i++) {
+    r[(i + 1) % DIM] = -x[i];
+  }
+  r[0] += 1.0;
+  for (int i = 0; i < DIM; i++)
+    rn += creal(r[i] * conj(r[i]));
+  *res = sqrt(rn);
+  return QS_OK;
+}
+
+static void test_stagnation(void)
+{
+  const qs_gmres_problem p = {shift_apply, NULL, shift_residual, NULL};
+  const int restarts[2] = {3, DIM};
+  for (int k = 0; k < 2; k++) {
+    qs_gmres *g = NULL;
+    CU_ASSERT_EQUAL_FATAL(qs_gmres_create(DIM, restarts[k], &g), QS_OK);
+    qs_gmres_options o = qs_gmres_default_options();
+    o.max_iter = 60;
+    o.stall_cycles = 4;
+    double complex x[DIM] = {0}, r[DIM];
+    double res;
+    int it = 0;
+    shift_residual(x, r, &res, NULL);
+    CU_ASSERT_EQUAL(qs_gmres_solve(g, &p, &o, x, r, &res, &it), QS_OK);
+    if (k == 0) {
+      CU_ASSERT_EQUAL(it, 4 * 3);  /* four cycles of 3, no progress */
+      CU_ASSERT(fabs(res - 1.0) < 1e-12);
+    } else {
+      CU_ASSERT_EQUAL(it, DIM);
+      CU_ASSERT(res < 1e-12);
+    }
+    qs_gmres_destroy(&g);
+  }
+}
+
 int qs_test_register_gmres(void)
 {
   const test_case cases[] = {
@@ -293,6 +346,7 @@ int qs_test_register_gmres(void)
       {"exact preconditioner: 1 iteration", test_exact_preconditioner},
       {"max_iter across restarts, progress", test_max_iter_and_progress},
       {"errors", test_errors},
+      {"restarted GMRES stagnates on the cyclic shift; stall_cycles stops it", test_stagnation},
   };
   return test_add_suite("gmres", cases, (int)(sizeof cases / sizeof cases[0]));
 }

@@ -343,6 +343,95 @@ static void test_splitting_errors(void)
   CU_ASSERT_STRING_EQUAL(qs_steady_method_name(QS_STEADY_KRYLOV), "krylov");
 }
 
+/* The benchmark cavity with one qubit at ncav = 40 (N = 80,
+ * runs/bench_cavity_q1.ini): the smallest size where the splitting
+ * solvers are slow.  GMRES(30) needs about 570 iterations here. */
+static qs_model *slow_cavity(void)
+{
+  const double delta[1] = {1.0};
+  return cavity_qubits(40, 1, delta, 0.0, 0.77, 0.2, 0.2);
+}
+
+/* AUTO never fails where a method works: with sparse LU kept out by the
+ * memory limit and max_iter below what GMRES(30) needs, the first Krylov
+ * attempt stops unconverged and AUTO continues from its last iterate with
+ * the long restart; the state agrees with sparse LU.  The warm second
+ * attempt needs fewer iterations than the same solver from I/N. */
+static void test_auto_falls_back(void)
+{
+  qs_model *m = slow_cavity();
+  qs_index n = m->space.total;
+  double complex *lu = malloc((size_t)(n * n) * sizeof *lu);
+  double complex *rho = malloc((size_t)(n * n) * sizeof *rho);
+  qs_steady_info info;
+  CU_ASSERT_EQUAL_FATAL(solve_with(m, QS_STEADY_SPARSE_LU, lu, &info), QS_OK);
+  qs_steady_options o = qs_steady_default_options();
+  o.max_iter = 400;
+  /* room for Krylov with the long restart, not for the LU nor dense */
+  o.memory_limit = qs_steady_memory_estimate(m, QS_STEADY_KRYLOV) +
+                   (QS_STEADY_AUTO_RESTART - 30) * 16.0 * (double)(n * n); /* basis grows */
+  CU_ASSERT_FATAL(qs_steady_memory_estimate(m, QS_STEADY_SPARSE_LU) > o.memory_limit);
+  char msg[512] = "";
+  CU_ASSERT_EQUAL(qs_steady_state_ex(m, &o, rho, &info, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(info.method, QS_STEADY_KRYLOV);
+  CU_ASSERT_EQUAL(info.attempts, 2);
+  CU_ASSERT(info.residual <= o.tol);
+  CU_ASSERT_PTR_NOT_NULL(strstr(info.note, "krylov (restart 30) failed"));
+  CU_ASSERT(info.total_iterations == o.max_iter + info.iterations);
+  CU_ASSERT(test_max_diff(lu, rho, n * n) < 1e-8);
+  qs_steady_options cold = qs_steady_default_options();
+  qs_steady_info ci;
+  cold.method = QS_STEADY_KRYLOV;
+  cold.restart = QS_STEADY_AUTO_RESTART;
+  CU_ASSERT_EQUAL(qs_steady_state_ex(m, &cold, rho, &ci, NULL, 0), QS_OK);
+  CU_ASSERT(info.iterations < ci.iterations);
+  printf("\n    N = 80: krylov(30) stopped at %d, krylov(%d) then %d iterations (cold: %d) ",
+         o.max_iter, QS_STEADY_AUTO_RESTART, info.iterations, ci.iterations);
+  /* Nothing fits: the first choice's estimate is reported. */
+  o.memory_limit = 4096.0;
+  CU_ASSERT_EQUAL(qs_steady_state_ex(m, &o, rho, &info, msg, sizeof msg), QS_ERR_TOO_LARGE);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, "krylov"));
+  free(lu);
+  free(rho);
+  qs_model_destroy(&m);
+}
+
+/* The fixed point converges linearly at the rate |mu_2| of the second
+ * eigenvalue of L0^-1 L1 (a trace-preserving positive map: |mu| <= 1,
+ * mu_1 = 1 for the steady state).  Stopped early it reports the measured
+ * factor and the steps still needed; with that many more steps it
+ * converges, to the sparse LU state. */
+static void test_sylvester_rate(void)
+{
+  qs_model *m = slow_cavity();
+  qs_index n = m->space.total;
+  double complex *lu = malloc((size_t)(n * n) * sizeof *lu);
+  double complex *rho = malloc((size_t)(n * n) * sizeof *rho);
+  qs_steady_info info;
+  CU_ASSERT_EQUAL_FATAL(solve_with(m, QS_STEADY_SPARSE_LU, lu, &info), QS_OK);
+  qs_steady_options o = qs_steady_default_options();
+  o.method = QS_STEADY_SYLVESTER;
+  o.max_iter = 300;
+  char msg[512] = "";
+  CU_ASSERT_EQUAL(qs_steady_state_ex(m, &o, rho, &info, msg, sizeof msg),
+                  QS_ERR_NOT_CONVERGED);
+  double rate = 0.0, more = 0.0;
+  const char *f = strstr(msg, "by a factor "), *p = strstr(msg, "about ");
+  CU_ASSERT_FATAL(f && p);
+  rate = strtod(f + strlen("by a factor "), NULL);
+  more = strtod(p + strlen("about "), NULL);
+  CU_ASSERT(rate > 0.9 && rate < 1.0);
+  /* the prediction, with 10% margin for the not yet asymptotic start */
+  o.max_iter = 300 + (int)(1.1 * more);
+  CU_ASSERT_EQUAL(qs_steady_state_ex(m, &o, rho, &info, msg, sizeof msg), QS_OK);
+  CU_ASSERT(info.residual <= o.tol);
+  CU_ASSERT(test_max_diff(lu, rho, n * n) < 1e-8);
+  printf("\n    N = 80: factor %.4f per step, %d steps to 1e-10 ", rate, info.iterations);
+  free(lu);
+  free(rho);
+  qs_model_destroy(&m);
+}
+
 /* qs_sylvester_triangular against the direct product A Y + Y B^H on
  * random triangular A (m x m) and B (n x n), sizes above the recursion
  * base and above where LAPACK ztrsyl crashes. */
@@ -402,6 +491,9 @@ int qs_test_register_lindblad(void)
     {"warm start from a neighbouring point cuts iterations", test_warm_start},
     {"splitting: memory limit, singular L0, time dependence, options", test_splitting_errors},
     {"triangular Sylvester solver against A Y + Y B^H = C", test_triangular_sylvester},
+    {"auto falls back: krylov(30) stops, long restart from its iterate converges",
+     test_auto_falls_back},
+    {"sylvester fixed point: measured factor predicts the steps needed", test_sylvester_rate},
   };
   return test_add_suite("lindblad", cases, (int)(sizeof cases / sizeof cases[0]));
 }

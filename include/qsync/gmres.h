@@ -57,6 +57,10 @@
 /* Fraction of tol the in-cycle residual estimate must reach (see above). */
 #define QS_GMRES_CYCLE_MARGIN 0.5
 
+/* Stagnation (qs_gmres_options.stall_cycles): the true residual must fall
+ * below this fraction of its value stall_cycles cycles earlier. */
+#define QS_GMRES_STALL_FACTOR 0.5
+
 /* w = A M^{-1} v (n complex numbers each; v and w do not alias).  A status
  * other than QS_OK stops the solve and is returned by qs_gmres_solve. */
 typedef qs_status (*qs_gmres_apply_fn)(const double complex *v, double complex *w,
@@ -90,6 +94,12 @@ typedef struct {
                       cycles, >= 1.  Default 1000 */
   qs_gmres_progress_fn progress; /* or NULL.  Default NULL */
   void *progress_data;           /* passed to progress.  Default NULL */
+  int stall_cycles;  /* > 0: also stop when the true residual has not
+                        fallen below QS_GMRES_STALL_FACTOR times its value
+                        stall_cycles cycles earlier (restarted GMRES can
+                        stagnate when the restart length is too short for
+                        the spectrum; a caller with a better remedy stops
+                        early).  0: never.  Default 0 */
 } qs_gmres_options;
 
 typedef struct qs_gmres qs_gmres;
@@ -108,8 +118,8 @@ void qs_gmres_destroy(qs_gmres **gmres);
 
 /* Restarted GMRES from the caller's x, r = b - A x and *res (the caller
  * computes the first residual: it may need a projection of its own).
- * Cycles while res is finite, res > tol and fewer than max_iter
- * iterations were done; after each cycle x += M^{-1} z and the residual
+ * Cycles while res is finite, res > tol, fewer than max_iter
+ * iterations were done and (with stall_cycles) res keeps falling; after each cycle x += M^{-1} z and the residual
  * callback updates x, r and *res.  *iterations (may be NULL) receives the
  * number of iterations.  Returns QS_OK whether or not res reached tol
  * (the caller judges *res: its message knows the problem); QS_ERR_INVALID

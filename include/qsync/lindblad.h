@@ -95,7 +95,55 @@ qs_status qs_liouvillian_build(const qs_model *model, qs_op **L);
  *
  * AUTO picks DENSE for N <= QS_STEADY_DENSE_MAX_DIM, SPARSE_LU for
  * N <= QS_STEADY_SPARSE_MAX_DIM if its memory estimate fits the limit,
- * otherwise KRYLOV. */
+ * otherwise KRYLOV, and falls back when that method fails, so that it
+ * fails only when every method it may use fails (or none fits the memory
+ * limit).  The chain after the first choice, each step only if its memory
+ * estimate fits the limit:
+ *   1. KRYLOV (opt->restart), if not the first choice;
+ *   2. KRYLOV again with the restart length QS_STEADY_AUTO_RESTART (or the
+ *      largest that fits), started from the last iterate of the failed
+ *      solve (restarted GMRES forgets the slow modes at every restart: on
+ *      the driven cavity, N = 80, GMRES(30) needs 570 iterations,
+ *      GMRES(100) 372 and unrestarted GMRES 255), with a fresh max_iter;
+ *   3. SPARSE_LU at any N, then DENSE, if not tried yet.
+ * AUTO's Krylov attempts also stop early, as unconverged, when GMRES
+ * stagnates: when the true residual has not halved over
+ * QS_STEADY_AUTO_STALL_CYCLES restart cycles (measured on the benchmark
+ * cavity with 4 qubits and ncav = 100, N = 1600: GMRES(30) reaches 1.2e-2
+ * after 50 iterations and stays there), so that the next method starts
+ * without spending max_iter first.
+ * SYLVESTER is never in the chain: GMRES with the same preconditioner
+ * minimizes the residual over a space that contains the fixed-point
+ * iterate, so it converges whenever the fixed point does.  info says
+ * which method gave the state, how many were tried and, in info->note,
+ * why the earlier ones failed. */
+
+/* GMRES restart length of AUTO's second Krylov attempt (memory
+ * (QS_STEADY_AUTO_RESTART + 7) N^2 16 bytes: 0.4 GiB at N = 400). */
+#define QS_STEADY_AUTO_RESTART 150
+
+/* Restart cycles without halving the residual after which AUTO gives up
+ * a Krylov attempt (see above). */
+#define QS_STEADY_AUTO_STALL_CYCLES 5
+
+/* Size of qs_steady_info.note. */
+#define QS_STEADY_NOTE_LEN 512
+
+/* Where the iterative methods start when no guess is given. */
+typedef enum {
+  QS_STEADY_START_IDENTITY,     /* I/N */
+  QS_STEADY_START_SEMICLASSICAL /* the product state |alpha><alpha| (x) rho_1
+                                   (x) ... of the lowest minimum of the
+                                   semiclassical functional (semiclassical.h;
+                                   models of one boson and spins 1/2, e.g.
+                                   cavity_qubits, also displaced), as the
+                                   paper starts its Sylvester iteration from
+                                   an approximate state */,
+  QS_STEADY_START_RATE_SERIES_STAR /* the partial sum of the dressed rate
+                                   series (R)* of smallest residual
+                                   (rateeq.h, default options with
+                                   opt->tol), the paper's usual start */
+} qs_steady_start;
 
 /* Options of qs_steady_state_ex; qs_steady_default_options() fills the
  * defaults. */
@@ -123,6 +171,10 @@ typedef struct {
   void *progress_data;          /* passed to progress.  Default: NULL */
   int series_max_order;         /* RATE_SERIES(_STAR): highest order summed,
                                    0 .. 10000.  Default: 60 */
+  qs_steady_start start;        /* splitting methods without a guess: the
+                                   first iterate.  A model the start does not
+                                   fit is QS_ERR_INVALID with a message.
+                                   Default: QS_STEADY_START_IDENTITY */
 } qs_steady_options;
 
 /* What a solve did. */
@@ -132,7 +184,12 @@ typedef struct {
                                (Arnoldi) steps; 0 for the direct methods */
   double residual;          /* ||L vec(rho)||_2 / ||vec(rho)||_2 */
   double memory_estimate;   /* bytes, qs_steady_memory_estimate of the method */
-  double seconds;           /* wall-clock time of the solve */
+  double seconds;           /* wall-clock time of the solve (all attempts) */
+  int attempts;             /* methods tried: 1, or more when AUTO fell back */
+  int total_iterations;     /* iterations over all attempts */
+  char note[QS_STEADY_NOTE_LEN]; /* AUTO: the methods that failed before
+                               `method` and why ("" when the first one
+                               succeeded) */
   int order;                /* RATE_SERIES(_STAR): order of the returned
                                partial sum; 0 for the other methods */
   int converged;            /* 1 when the residual met tol (always for a

@@ -64,6 +64,7 @@ typedef struct {
   double steady_tol;           /* residual target of the iterative methods */
   long steady_max_iter;        /* most iterations of the iterative methods (long: KEY_INT stores a long) */
   long steady_restart;         /* GMRES restart length of krylov */
+  long steady_start;           /* first iterate of sylvester/krylov: a qs_steady_start */
   long steady_series_max_order; /* highest order of the rate series */
   /* [gap] (qsync gap) */
   long gap_nev;                /* eigenvalues besides 0 */
@@ -173,7 +174,7 @@ qs_ensemble_options qs_runfile_ensemble_options(const qs_runconfig *cfg);
 /* [run] rtol, atol, max_steps, restart_step. */
 qs_traj_options qs_runfile_traj_options(const qs_runconfig *cfg);
 
-/* [steady] method, tol, max_iter, restart. */
+/* [steady] method, tol, max_iter, restart, start. */
 qs_steady_options qs_runfile_steady_options(const qs_runconfig *cfg);
 
 /* [semiclassical] starts, tol, seed. */

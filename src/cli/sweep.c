@@ -264,6 +264,10 @@ static int steady_solve(steady_sweep *w, const double *values)
                 "averages) or frame = rwa");
     return st == QS_ERR_TOO_LARGE || st == QS_ERR_INVALID ? EXIT_BAD_INPUT : EXIT_RUNTIME;
   }
+  if (w->info.note[0])
+    cli_error("note: %s: method auto used %s (attempt %d, %d iterations in all) after: %s",
+              ctx->cfg.path, qs_steady_method_name(w->info.method), w->info.attempts,
+              w->info.total_iterations, w->info.note);
   if (!w->info.converged) /* a rate series above tol: an approximation, said so */
     cli_error("warning: %s: %s", ctx->cfg.path, msg);
   for (int k = 0; k < w->model->n_obs; k++)

@@ -35,8 +35,11 @@ def sweep_axes(path):
 
 
 def geometric(c):
-    """Positive centres spanning more than a decade: drawn on a log axis."""
-    return len(c) > 2 and c.min() > 0 and c.max() / c.min() > 10
+    """Positive, evenly spaced in log (ratio >= 1.5): drawn on a log axis."""
+    if len(c) < 3 or c.min() <= 0:
+        return False
+    r = c[1:] / c[:-1]
+    return r.min() >= 1.5 and r.max() / r.min() < 1.1
 
 
 def edges(c):
@@ -55,7 +58,8 @@ def have(d, col):
 
 def label(key):
     return {"domega": r"$(\omega-\omega_0)/\lambda$", "gamma": r"$\gamma/\lambda$",
-            "gamma_s": r"$\gamma_s/\lambda$", "F": r"$F/\lambda$"}.get(key, key)
+            "gamma_s": r"$\gamma_s/\lambda$", "F": r"$F/\lambda$",
+            "omega0": r"$\omega_0/\lambda$"}.get(key, key)
 
 
 def plot_1d(d, x, fig_title):
@@ -145,8 +149,12 @@ def plot_2d(d, x, y, fig_title, hold):
         a.set_ylabel(label(y))
         if geometric(xs):
             a.set_xscale("log")
+            a.set_xticks(xs, [f"{v:g}" for v in xs])
+            a.minorticks_off()
         if geometric(ys):
             a.set_yscale("log")
+            a.set_yticks(ys, [f"{v:g}" for v in ys])
+            a.minorticks_off()
     for a in axs[k:]:
         a.axis("off")
     fig.suptitle(fig_title, fontsize=11)

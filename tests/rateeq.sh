@@ -7,13 +7,7 @@
 # series_max_order out of range exits 2 naming the key.
 # Prints "rateeq: N passed, N failed".
 set -u
-QSYNC=${QSYNC:-build/qsync}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "PASS: $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
+. "$(dirname "$0")/lib.sh"
 
 cat >"$work/weak.ini" <<'INI'
 [model]
@@ -99,5 +93,4 @@ else
   bad "series_max_order = -1: exit $rc: $(cat "$work/bad.err")"
 fi
 
-echo "rateeq: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish rateeq

@@ -235,7 +235,7 @@ static void lab_compare(const qs_validity_options *opt, const qs_model_type *typ
     st = qs_validity_compare(rwa, rho_exact, pt.rho, &out->lab);
   if (st != QS_OK) {
     char why[160];
-    snprintf(why, sizeof why, "lab frame: %s%s%s", qs_strerror(st), msg[0] ? ": " : "", msg);
+    snprintf(why, sizeof why, "lab frame: %s%s%.100s", qs_strerror(st), msg[0] ? ": " : "", msg);
     diff_not_done(&out->lab, why);
   }
   free(times);
@@ -293,7 +293,7 @@ static void semiclassical_compare(const qs_validity_options *opt, const qs_model
     st = qs_validity_compare(rwa, rho_exact, rho, &out->semiclassical);
   if (st != QS_OK) {
     char why[160];
-    snprintf(why, sizeof why, "semiclassical: %s%s%s", qs_strerror(st), msg[0] ? ": " : "",
+    snprintf(why, sizeof why, "semiclassical: %s%s%.100s", qs_strerror(st), msg[0] ? ": " : "",
              msg);
     diff_not_done(&out->semiclassical, why);
     out->n_minima = 0;
@@ -321,7 +321,7 @@ static void series_compare(const qs_validity_options *opt, const qs_model *rwa,
   }
   if (st != QS_OK) {
     char why[160];
-    snprintf(why, sizeof why, "rate series: %s%s%s", qs_strerror(st), msg[0] ? ": " : "", msg);
+    snprintf(why, sizeof why, "rate series: %s%s%.100s", qs_strerror(st), msg[0] ? ": " : "", msg);
     diff_not_done(&out->series, why);
     out->series_residual = NAN;
   }
@@ -339,7 +339,7 @@ static void gap_compute(const qs_validity_options *opt, const qs_model *rwa,
     out->gap = r.gap;
     out->gap_note[0] = '\0';
   } else {
-    snprintf(out->gap_note, sizeof out->gap_note, "%s%s%s", qs_strerror(st), msg[0] ? ": " : "",
+    snprintf(out->gap_note, sizeof out->gap_note, "%s%s%.100s", qs_strerror(st), msg[0] ? ": " : "",
              msg);
   }
 }

@@ -34,10 +34,20 @@ def sweep_axes(path):
     return names[:names.index("residual")]
 
 
+def geometric(c):
+    """Positive, evenly spaced in log (ratio >= 1.5): drawn on a log axis."""
+    if len(c) < 3 or c.min() <= 0:
+        return False
+    r = c[1:] / c[:-1]
+    return r.min() >= 1.5 and r.max() / r.min() < 1.1
+
+
 def edges(c):
-    """Cell edges around centres c, spaced evenly or not (midpoints)."""
+    """Cell edges around centres c (midpoints; in log space on a log axis)."""
     if len(c) == 1:
         return np.array([c[0] - 0.5, c[0] + 0.5])
+    if geometric(c):
+        return np.exp(edges(np.log(c)))
     mid = 0.5 * (c[1:] + c[:-1])
     return np.concatenate([[2 * c[0] - mid[0]], mid, [2 * c[-1] - mid[-1]]])
 
@@ -48,7 +58,8 @@ def have(d, col):
 
 def label(key):
     return {"domega": r"$(\omega-\omega_0)/\lambda$", "gamma": r"$\gamma/\lambda$",
-            "gamma_s": r"$\gamma_s/\lambda$", "F": r"$F/\lambda$"}.get(key, key)
+            "gamma_s": r"$\gamma_s/\lambda$", "F": r"$F/\lambda$",
+            "omega0": r"$\omega_0/\lambda$"}.get(key, key)
 
 
 def plot_1d(d, x, fig_title):
@@ -94,7 +105,9 @@ def plot_2d(d, x, y, fig_title, hold):
     panels = [(p + ".D", "D: " + name) for p, name, _ in PICTURES if have(d, p + ".D")]
     panels += [(c, t) for c, t in [("sc.eps_over_gamma", r"$\epsilon/\gamma$"),
                                    ("gap_over_gamma", r"gap$/\gamma$")] if have(d, c)]
-    extra = [k for k in ("sc.minima", "rs.converged") if have(d, k)]
+    # the number of minima only where it varies; the convergence flag always
+    extra = [k for k in ("sc.minima", "rs.converged")
+             if have(d, k) and (k != "sc.minima" or np.nanmax(d[k]) > 1)]
     n = len(panels) + len(extra) + 1
     cols = min(3, n)
     rows = (n + cols - 1) // cols
@@ -134,6 +147,14 @@ def plot_2d(d, x, y, fig_title, hold):
     for a in axs[:k]:
         a.set_xlabel(label(x))
         a.set_ylabel(label(y))
+        if geometric(xs):
+            a.set_xscale("log")
+            a.set_xticks(xs, [f"{v:g}" for v in xs])
+            a.minorticks_off()
+        if geometric(ys):
+            a.set_yscale("log")
+            a.set_yticks(ys, [f"{v:g}" for v in ys])
+            a.minorticks_off()
     for a in axs[k:]:
         a.axis("off")
     fig.suptitle(fig_title, fontsize=11)

@@ -539,9 +539,33 @@ static void start_point(const qs_semiclassical_problem *p, const qs_semiclassica
   }
 }
 
-/* One L-BFGS run from x; QS_ERR_NOMEM or QS_OK. */
+/* L-BFGS history length.  NLopt's default (0) keeps ~1.3e6/n pairs, i.e.
+ * every iterate of a long run, and its two-loop recursion then costs
+ * O(iterations) per step: a slow run became quadratic (minutes). */
+#define LBFGS_MEMORY 20
+
+/* Evaluations of one L-BFGS run before its end point is folded back into
+ * |w_l| <= pi/2 and the run restarted: the map b = sin|w| w/|w| is
+ * periodic in |w|, and a run that wanders to |w_l| ~ pi (b_l ~ 0, where
+ * the tangential directions are nearly flat) crawls. */
+#define LBFGS_CHUNK 1000
+
+/* Replace each w_l by the principal coordinates of the same b_l. */
+static void fold(int n_spins, double *x)
+{
+  for (int l = 0; l < n_spins; l++) {
+    double b[3], s, r;
+    ball_map(x + 2 + 3 * l, b, &s, &r);
+    ball_unmap(b, x + 2 + 3 * l);
+  }
+}
+
+/* One L-BFGS run from x of at most max_eval evaluations; *used receives
+ * them and *hit_limit whether it stopped at that limit.  QS_ERR_NOMEM or
+ * QS_OK (ROUNDOFF_LIMITED and FAILURE, the line search at machine
+ * precision, leave x at the best point found: still an end point). */
 static qs_status lbfgs(const qs_semiclassical_problem *p, const qs_semiclassical_options *o,
-                       double *x)
+                       int max_eval, double *x, int *used, int *hit_limit)
 {
   unsigned n = (unsigned)(2 + 3 * p->n_spins);
   nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, n);
@@ -551,12 +575,32 @@ static qs_status lbfgs(const qs_semiclassical_problem *p, const qs_semiclassical
   nlopt_set_min_objective(opt, objective, (void *)p);
   nlopt_set_xtol_rel(opt, o->tol);
   nlopt_set_xtol_abs1(opt, 1e-3 * o->tol);
-  nlopt_set_maxeval(opt, o->max_eval);
+  nlopt_set_maxeval(opt, max_eval);
+  nlopt_set_vector_storage(opt, LBFGS_MEMORY);
   nlopt_result r = nlopt_optimize(opt, x, &S);
+  *used = nlopt_get_numevals(opt);
+  *hit_limit = r == NLOPT_MAXEVAL_REACHED;
   nlopt_destroy(opt);
-  /* ROUNDOFF_LIMITED, FAILURE (L-BFGS line search at machine precision)
-   * and MAXEVAL leave x at the best point found: still an end point. */
+  fold(p->n_spins, x);
   return r == NLOPT_OUT_OF_MEMORY ? QS_ERR_NOMEM : QS_OK;
+}
+
+/* L-BFGS in folded chunks until it converges or o->max_eval evaluations
+ * are spent, then once more from the end point (the polish: a fresh
+ * Hessian model). */
+static qs_status lbfgs_polished(const qs_semiclassical_problem *p,
+                                const qs_semiclassical_options *o, double *x)
+{
+  int spent = 0, used = 0, hit = 1;
+  qs_status st = QS_OK;
+  while (st == QS_OK && hit && spent < o->max_eval) {
+    int chunk = o->max_eval - spent < LBFGS_CHUNK ? o->max_eval - spent : LBFGS_CHUNK;
+    st = lbfgs(p, o, chunk, x, &used, &hit);
+    spent += used > 0 ? used : chunk;
+  }
+  if (st == QS_OK)
+    st = lbfgs(p, o, o->max_eval, x, &used, &hit);
+  return st;
 }
 
 /* Smallest eigenvalue of the Hessian of the objective at x (central
@@ -597,8 +641,7 @@ static double lowest_curvature(const qs_semiclassical_problem *p, const double *
  * Hessian's own error is ~1e-8 relative). */
 #define SADDLE_CURVATURE -1e-6
 
-/* A local minimisation and its polish (a second L-BFGS run: a fresh
- * Hessian model); an end point with negative curvature (L-BFGS can stop on
+/* A local minimisation and its polish; an end point with negative curvature (L-BFGS can stop on
  * a saddle) is displaced along it and minimised again.  QS_ERR_NOMEM or
  * QS_OK. */
 static qs_status local_minimize(const qs_semiclassical_problem *p,
@@ -607,9 +650,7 @@ static qs_status local_minimize(const qs_semiclassical_problem *p,
   const int n = 2 + 3 * p->n_spins;
   qs_status st = QS_OK;
   for (int escape = 0; escape <= MAX_SADDLE_ESCAPES && st == QS_OK; escape++) {
-    st = lbfgs(p, o, x);
-    if (st == QS_OK)
-      st = lbfgs(p, o, x);
+    st = lbfgs_polished(p, o, x);
     double v[MAX_COORDS];
     double c = st == QS_OK ? lowest_curvature(p, x, v) : 0.0;
     if (!(c < SADDLE_CURVATURE))

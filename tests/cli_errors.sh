@@ -4,14 +4,7 @@
 # write their files; --threads 1 and 2 give byte-identical results.
 # Prints "N passed, N failed" and exits non-zero on any failure.
 set -u
-QSYNC=${QSYNC:-build/qsync}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); echo "PASS: $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
+. "$(dirname "$0")/lib.sh"
 
 # expect_fail NAME STATUS NEEDLE... -- ARGS: exit status and needles in the output.
 expect_fail() {
@@ -351,5 +344,4 @@ expect_fail "mesolve: initial = periodic on an aperiodic model" 3 "initial = per
 # ---- --ntraj of a command without trajectories ------------------------------
 expect_fail "steady --ntraj" 2 "--ntraj" "runs no trajectories" -- steady "$base" --ntraj 10
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish cli

@@ -7,11 +7,7 @@
 # --version prints include/qsync/output.h's QSYNC_VERSION; `help COMMAND`
 # and `COMMAND --help` exit 0 for every command.
 set -u
-QSYNC=${QSYNC:-build/qsync}
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "PASS: $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
+. "$(dirname "$0")/lib.sh"
 
 stale() { # stale FILE ARGS...: FILE differs from `qsync ARGS`
   local file=$1
@@ -55,5 +51,4 @@ done
 "$QSYNC" help bogus >/dev/null 2>&1
 [ $? -eq 2 ] && ok "help of an unknown topic exits 2" || bad "help bogus: not exit 2"
 
-echo "docs: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish docs

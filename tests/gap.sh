@@ -4,13 +4,7 @@
 # agree to 1e-8 on a cavity with a qubit; --threads 1 and 2 give the same
 # bytes; bad input exits 2 naming the key.  Prints "gap: N passed, N failed".
 set -u
-QSYNC=${QSYNC:-build/qsync}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "PASS: $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
+. "$(dirname "$0")/lib.sh"
 
 cat >"$work/cavity.ini" <<'INI'
 [model]
@@ -88,17 +82,8 @@ else
   bad "gap dense/arpack runs failed"
 fi
 
-expect_fail() { # NAME NEEDLE ARGS...
-  local name=$1 needle=$2
-  shift 2
-  local err rc
-  err=$("$QSYNC" gap "$@" --quiet --out "$work/fail" 2>&1)
-  rc=$?
-  if [ "$rc" -eq 2 ] && grep -qF -- "$needle" <<<"$err"; then
-    ok "$name"
-  else
-    bad "$name: exit $rc, message '$err'"
-  fi
+expect_fail() { # NAME NEEDLE ARGS...: `qsync gap ARGS` is refused
+  refused "$1" "$2" gap "${@:3}" --quiet --out "$work/fail"
 }
 expect_fail "nev 0 refused" "[gap] nev" "$work/qubit.ini" --set gap.nev=0
 expect_fail "unknown method refused" "auto | dense | arpack" "$work/qubit.ini" --set gap.method=lu
@@ -106,5 +91,4 @@ expect_fail "tol out of range refused" "[gap] tol" "$work/qubit.ini" --set gap.t
 expect_fail "lab frame refused" "time-independent" "$work/qubit.ini" --set model.frame=lab
 expect_fail "memory limit refused" "memory limit" "$work/qubit.ini" --max-memory 1k
 
-echo "gap: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish gap

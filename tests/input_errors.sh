@@ -5,15 +5,8 @@
 # a warning.  Each case failed before the fix.  Prints "input: N passed,
 # N failed" and exits non-zero on any failure.
 set -u
-QSYNC=${QSYNC:-build/qsync}
+. "$(dirname "$0")/lib.sh"
 case $QSYNC in /*) ;; *) QSYNC=$PWD/$QSYNC ;; esac # one case runs in another directory
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); echo "PASS: $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
 
 # expect NAME STATUS NEEDLE... -- ARGS: exit status, needles in the output,
 # and never "(null)" in it.
@@ -156,5 +149,4 @@ else
   bad "out of memory names [run] n_times, not max_steps (exit $rc: $out)"
 fi
 
-echo "input: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish input

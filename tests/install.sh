@@ -4,12 +4,7 @@
 # needs every dependency on the .pc's Libs line) and run: it builds the
 # default qubit_osc model and its exact steady state, whose trace must be 1.
 set -u
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "PASS: $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
+. "$(dirname "$0")/lib.sh"
 
 prefix="$work/prefix"
 if make --no-print-directory install PREFIX="$prefix" >"$work/install.log" 2>&1; then
@@ -44,5 +39,5 @@ if [ "$out" = "qsync $version 1.000000000000" ]; then
 else
   bad "the linked program: '$out'"
 fi
-echo "install: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+
+finish install

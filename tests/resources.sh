@@ -6,14 +6,7 @@
 # exit 3 and no result files, and normal runs still pass.
 # Prints "resources: N passed, N failed" and exits non-zero on any failure.
 set -u
-QSYNC=${QSYNC:-build/qsync}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); echo "PASS: $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
+. "$(dirname "$0")/lib.sh"
 
 now() { date +%s.%N; }
 
@@ -123,5 +116,4 @@ printf '[model]\nname = cavity_qubits\nnqubits = 1\nncav = 10\nframe = lab\nomeg
 expect "guard: one long master equation stopped" 3 4 "max_wall = 1 s" -- \
   mesolve "$lab" --set run.max_wall=1
 
-echo "resources: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish resources

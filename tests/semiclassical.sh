@@ -7,13 +7,7 @@
 # model the functional does not describe and bad keys exit 2 with a
 # message.  Prints "semiclassical: N passed, N failed".
 set -u
-QSYNC=${QSYNC:-build/qsync}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "PASS: $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
+. "$(dirname "$0")/lib.sh"
 
 cat >"$work/bistable.ini" <<'INI'
 [model]
@@ -73,19 +67,12 @@ else
   bad "sweep run failed"
 fi
 
-expect_fail() { # NAME NEEDLE ARGS...
-  local name=$1 needle=$2
-  shift 2
-  local err
-  err=$("$QSYNC" semiclassical "$work/bistable.ini" --quiet --out "$work/fail" "$@" 2>&1)
-  local rc=$?
-  if [ $rc -eq 2 ] && grep -qF -- "$needle" <<<"$err"; then ok "$name"; else
-    bad "$name: exit $rc, '$err' lacks '$needle'"; fi
+expect_fail() { # NAME NEEDLE ARGS...: the bistable run with ARGS is refused
+  refused "$1" "$2" semiclassical "$work/bistable.ini" --quiet --out "$work/fail" "${@:3}"
 }
 expect_fail "lab frame refused" "time-dependent" --set model.frame=lab
 expect_fail "displaced cavity refused" "displaced" --set model.displace=on
 expect_fail "starts = 0 refused" "starts" --set semiclassical.starts=0
 expect_fail "tol out of range refused" "tol" --set semiclassical.tol=0.5
 
-echo "semiclassical: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish semiclassical

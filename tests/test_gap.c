@@ -230,25 +230,54 @@ static void test_arpack_equals_dense(void)
   compare_methods(test_qubit_osc(NULL, NULL), 4);
 }
 
-/* gap.h's window: with domega >> gamma the eigenvalues nearest sigma are
- * the real -gamma n (n = m) and the true gap (-gamma/2 +- i domega) lies
- * far away.  ARPACK then misses it, and says so: im_window stays below
- * |Im| of every eigenvalue it missed with a smaller |Re|. */
+/* gap.h's guarantee, checked against every eigenvalue: each eigenvalue
+ * with |Im| < im_window and |Re| below the last reported one's is in the
+ * list.  exact: the closed-form spectrum (all of it, 0 included). */
+static void assert_window(const qs_gap_result *r, const double complex *exact, int n)
+{
+  double last = fabs(creal(r->mu[r->nconv - 1]));
+  for (int i = 0; i < n; i++) {
+    if (cabs(exact[i]) < 1e-12 || fabs(cimag(exact[i])) >= r->im_window ||
+        fabs(creal(exact[i])) >= last - 1e-9)
+      continue;
+    int hit = 0;
+    for (int k = 0; k < r->nconv; k++)
+      hit |= cabs(r->mu[k] - exact[i]) < 1e-8;
+    CU_ASSERT(hit);
+  }
+}
+
+/* With domega >> gamma the eigenvalues nearest sigma are the real
+ * -gamma n (n = m) and the gap (-gamma/2 +- i domega) lies far away (one
+ * real shift finds -gamma first): the shifts along the imaginary axis must
+ * reach it.  Checked for nev = 1 and 3 against the closed form. */
 static void test_window(void)
 {
   const double gamma = 1.0, domega = 50.0;
+  const int ncav = 8;
   const char *keys[] = {"nqubits", "ncav", "gamma", "domega", "F", NULL};
-  const double vals[] = {0, 8, gamma, domega, 0.0};
+  const double vals[] = {0, ncav, gamma, domega, 0.0};
   qs_model *m = test_cavity(keys, vals);
   CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  double complex exact[64];
+  int n = 0;
+  for (int a = 0; a < ncav; a++)
+    for (int b = 0; b < ncav; b++)
+      exact[n++] = -gamma * (a + b) / 2 + I * domega * (a - b);
   qs_gap_result dense, arpack;
   CU_ASSERT_EQUAL_FATAL(gap_with(m, QS_GAP_DENSE, 1, &dense), QS_OK);
   CU_ASSERT(fabs(dense.gap - gamma / 2) < 1e-8);
   CU_ASSERT(isinf(dense.im_window));
-  CU_ASSERT_EQUAL_FATAL(gap_with(m, QS_GAP_ARPACK, 1, &arpack), QS_OK);
-  CU_ASSERT(arpack.im_window > 0.0);
-  if (fabs(arpack.gap - gamma / 2) > 1e-8) /* missed: only beyond the window */
-    CU_ASSERT(arpack.im_window <= domega);
+  const int nevs[] = {1, 3};
+  for (int c = 0; c < 2; c++) {
+    CU_ASSERT_EQUAL_FATAL(gap_with(m, QS_GAP_ARPACK, nevs[c], &arpack), QS_OK);
+    CU_ASSERT(arpack.im_window > 0.0);
+    assert_window(&arpack, exact, n);
+    /* the no-jump prediction is exact here, so the shifts reach Im = 50 */
+    CU_ASSERT(arpack.im_window > domega);
+    CU_ASSERT(fabs(arpack.gap - gamma / 2) < 1e-8);
+    CU_ASSERT(cabs(arpack.mu[0] - (-gamma / 2 + I * domega)) < 1e-8);
+  }
   qs_model_destroy(&m);
 }
 
@@ -317,7 +346,7 @@ int qs_test_register_gap(void)
     {"uncoupled decaying qubits: T1, T2 sums, every method", test_decaying_qubits},
     {"arpack and arpack_krylov equal dense zgeev to 1e-8",
      test_arpack_equals_dense},
-    {"large |Im|: what arpack misses lies beyond im_window", test_window},
+    {"large |Im|: shifts reach the gap, the window holds", test_window},
     {"auto: GMRES instead of the LU under a memory limit", test_auto_krylov},
     {"bad options, memory limit, time dependence", test_errors},
   };

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qsync/gap.h"
 #include "test_util.h"
 
 /* Uniform in [lo, hi) from a small LCG: deterministic inputs. */
@@ -381,6 +382,43 @@ static void test_bistable_point(void)
   qs_semiclassical_result_free(&r);
 }
 
+/* Strong damping (the regime of the paper's Fig. 5: gamma = gamma_s =
+ * 2 lambda, two qubits with Delta = 2, -1, F = lambda), where the paper
+ * finds the semiclassical state almost exact: the lowest minimum's <a>,
+ * S_x, S_z against the exact steady state (sparse LU, 14 levels: Poisson weight of
+ * n >= 14 at <n> = 0.4 below 1e-15) within Appendix A.3's scale eps / gap (gap.h). */
+static void test_strong_damping_vs_exact(void)
+{
+  const double delta[2] = {2.0, -1.0};
+  qs_model *m = cavity_model(2, 14, 0.5, 1.0, 2.0, 2.0, delta);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  qs_semiclassical_problem p;
+  char msg[256] = "";
+  CU_ASSERT_EQUAL_FATAL(qs_semiclassical_problem_from_model(m, &p, msg, sizeof msg), QS_OK);
+  qs_semiclassical_result r;
+  CU_ASSERT_EQUAL_FATAL(qs_semiclassical_minimize(&p, NULL, &r, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL_FATAL(r.n_minima, 1);
+  qs_index n = m->space.total;
+  double complex *rho = malloc((size_t)(n * n) * sizeof *rho);
+  double residual;
+  CU_ASSERT_EQUAL_FATAL(qs_steady_state(m, QS_STEADY_SPARSE_LU, rho, &residual), QS_OK);
+  qs_gap_result g;
+  CU_ASSERT_EQUAL_FATAL(qs_liouvillian_gap(m, NULL, &g, msg, sizeof msg), QS_OK);
+  double bound = qs_semiclassical_error_bound(r.minima[0].epsilon, g.gap);
+  CU_ASSERT(bound > 0.0 && bound < 0.5);
+  qs_semiclassical_observables ob;
+  qs_semiclassical_observables_of(&p, &r.minima[0].point, &ob);
+  double complex a = qs_op_trace_with(m->obs[qs_model_obs_index(m, "a")], rho);
+  double sx = creal(qs_op_trace_with(m->obs[qs_model_obs_index(m, "Sx")], rho));
+  double sz = creal(qs_op_trace_with(m->obs[qs_model_obs_index(m, "Sz")], rho));
+  CU_ASSERT(cabs(ob.a - a) < bound);
+  CU_ASSERT(fabs(ob.total[0] - sx) < bound);
+  CU_ASSERT(fabs(ob.total[2] - sz) < bound);
+  free(rho);
+  qs_semiclassical_result_free(&r);
+  qs_model_destroy(&m);
+}
+
 int qs_test_register_semiclassical(void)
 {
   static const test_case cases[] = {
@@ -390,6 +428,7 @@ int qs_test_register_semiclassical(void)
     {"gradient against central differences", test_gradient},
     {"model reader and option refusals", test_model_reader_refusals},
     {"bistable point: two verified minima", test_bistable_point},
+    {"strong damping: the exact steady state within eps/gap", test_strong_damping_vs_exact},
   };
   return test_add_suite("semiclassical", cases, (int)(sizeof cases / sizeof cases[0]));
 }

@@ -1,16 +1,10 @@
 #!/usr/bin/env bash
 # `qsync validity`: a 2-D sweep writes one row per point with a units line;
-# the lab-frame comparison fills its columns (D in [0, 1]) and is NaN when
-# off; --threads 1 and 2 give the same numbers; bad input exits 2 with a
+# every comparison fills its columns (D in [0, 1]; the lab frame's are NaN
+# when off); --threads 1 and 2 give the same numbers; bad input exits 2 with a
 # message naming the key.  Prints "validity: N passed, N failed".
 set -u
-QSYNC=${QSYNC:-build/qsync}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "PASS: $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
+. "$(dirname "$0")/lib.sh"
 
 cat >"$work/map.ini" <<'INI'
 [model]
@@ -64,6 +58,9 @@ assert [r["gamma"] for r in rows] == [0.5] * 3 + [1] * 3
 for r, r2 in zip(rows, rows2):
     assert r["residual"] < 1e-10
     assert 0 < r["lab.D"] < 1, r["lab.D"]
+    assert 0 <= r["sc.D"] <= 1 and r["sc.minima"] >= 1 and r["sc.eps"] > 0
+    assert r["rs.converged"] in (0, 1) and r["rs.order"] >= 0 and 0 <= r["rs.D"] <= 1
+    assert r["gap"] > 0 and abs(r["gap_over_gamma"] - r["gap"] / r["gamma"]) < 1e-12
     # the differences are the differences of the columns
     assert abs(r["lab.d_Sz"] - (r["lab.Sz"] - r["Sz"])) < 1e-9
     assert abs(r["lab.d_n"] - (r["lab.n"] - r["n"])) < 1e-9
@@ -94,19 +91,12 @@ out=$("$QSYNC" validity "$work/map.ini" --out "$work/d" --set sweep.key=none \
 grep -q "lab frame      D = " <<<"$out" && ok "single point prints the lab comparison" ||
   bad "single point output: $out"
 
-expect_fail() { # NAME NEEDLE ARGS...
-  local name=$1 needle=$2
-  shift 2
-  local err
-  err=$("$QSYNC" validity "$work/map.ini" --quiet --out "$work/fail" "$@" 2>&1)
-  local rc=$?
-  if [ $rc -eq 2 ] && grep -qF -- "$needle" <<<"$err"; then ok "$name"; else
-    bad "$name: exit $rc, '$err' lacks '$needle'"; fi
+expect_fail() { # NAME NEEDLE ARGS...: the map run with ARGS is refused
+  refused "$1" "$2" validity "$work/map.ini" --quiet --out "$work/fail" "${@:3}"
 }
 expect_fail "bad [validity] lab value" "lab" --set validity.lab=maybe
 expect_fail "averaging window longer than t_end" "avg_periods" --set mesolve.avg_periods=100
 expect_fail "a point whose model cannot be built" "displace" --set sweep.values2="0, 1" \
   --set sweep.from=0 --set sweep.to=0 --set sweep.points=1
 
-echo "validity: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish validity

@@ -10,7 +10,8 @@
  *       (semiclassical.h; Sec. 2.3, Appendix A), with the number of minima
  *       and eps = sqrt(S);
  *   (b) the dressed rate-equation series (R)* (rateeq.h; Sec. 2.2, Eqs.
- *       28-30), with its convergence flag, order and residual;
+ *       28-30) summed in the model's basis (the best partial sum when it
+ *       does not converge), with its convergence flag, order and residual;
  *   (c) the period-averaged state of the master equation without RWA
  *       (the model's `frame` key set to lab, integrated from rho with the
  *       options' mesolve_points settings; every value is already in the
@@ -38,6 +39,7 @@
 #include "qsync/lindblad.h"
 #include "qsync/mesolve_points.h"
 #include "qsync/model.h"
+#include "qsync/rateeq.h"
 #include "qsync/semiclassical.h"
 
 /* The observables every comparison reports (model observables a, n, Sx,
@@ -82,6 +84,11 @@ typedef struct {
   qs_semiclassical_options semiclassical; /* the minimizer's starts, seed,
                                 tolerances.  Default:
                                 qs_semiclassical_default_options() */
+  qs_rateeq_options series;  /* the series (R)* (summed in the model's own
+                                basis: with a displaced cavity that is the
+                                series of the displaced Hamiltonian, not
+                                Eq. 3's; use displace = off for the paper's).
+                                Default: qs_rateeq_default_options() */
   qs_gap_options gap;        /* the Liouvillian gap.  Default:
                                 qs_gap_options_default() */
   qs_farm_options farm;      /* workers of qs_validity_points_run (progress

@@ -64,7 +64,8 @@ static const cli_command commands[] = {
    "comparison: trace distance D and the differences of <a>, <n>, Sx and Sz (summed over "
    "the qubits). Points run in parallel over [run] threads; models with one cavity and "
    "qubits (cavity_qubits). analysis/validity_map.py draws the maps.",
-   "[model], [validity], [steady], [mesolve] (lab), [run] threads, [sweep]",
+   "[model], [validity], [steady], [semiclassical], [gap], [mesolve] (lab), [run] threads, "
+   "[sweep]",
    "run.h5, validity.tsv (one row per point, a units line), summary.tsv", 0},
   {"gap", cli_gap, "Liouvillian gap: the slowest relaxation rates besides the steady state",
    "Finds the [gap] nev nonzero eigenvalues mu of the Liouvillian with the smallest |Re mu| "

@@ -105,13 +105,18 @@ static void validity_row(double *row, const qs_runconfig *cfg, const double swee
   *row = p->seconds;
 }
 
-/* Options from the run file: [steady], [mesolve] (lab), [run] threads,
- * [validity] flags. */
+/* Options from the run file: [steady] (the exact solver; tol and
+ * series_max_order for (R)*), [semiclassical] (starts, tol, seed), [gap],
+ * [mesolve] (lab), [run] threads, [validity] flags. */
 static qs_validity_options validity_options(const qs_runconfig *cfg)
 {
   qs_validity_options o = qs_validity_default_options();
   o.steady = qs_runfile_steady_options(cfg);
   o.lab = cli_mesolve_options(cfg);
+  o.semiclassical = qs_runfile_semiclassical_options(cfg);
+  o.gap = qs_runfile_gap_options(cfg);
+  o.series.tol = cfg->steady_tol;
+  o.series.max_order = (int)cfg->steady_series_max_order;
   o.farm.threads = (int)cfg->threads;
   o.compare = (cfg->validity_semiclassical ? QS_VALIDITY_SEMICLASSICAL : 0u) |
               (cfg->validity_series ? QS_VALIDITY_SERIES : 0u) |

@@ -43,6 +43,13 @@ void cli_iteration_progress_update(int iteration, double residual, void *data);
 void cli_iteration_progress_finish(cli_iteration_progress *p);
 double cli_now(void);
 
+/* Writes run.h5 and one TSV per table into the output directory
+ * (atomically, output.h), then prints "results: ..." unless quiet; `single`
+ * (may be NULL) carries the optional single-state datasets.  EXIT_OK, or
+ * EXIT_RUNTIME after printing the error. */
+int cli_write_tables(const cli_context *ctx, const char *command, const qs_model *model,
+                     const qs_table *tables, int n_tables, const qs_output *single);
+
 int cli_run(cli_context *ctx);
 int cli_steady(cli_context *ctx);
 int cli_compare(cli_context *ctx);

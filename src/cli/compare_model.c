@@ -253,17 +253,7 @@ static int write_compare(const cli_context *ctx, const qs_model *model, const co
   qs_table tables[3] = {{"summary", 1 + CM_N, names, n, r->rows, units},
                         {"rates", 6, rnames, 1, rrow, runits},
                         {"qubit_curve", 4, cnames, CURVE_POINTS, r->curve, cunits}};
-  qs_output out = {.command = "compare-model", .cfg = &ctx->cfg, .model = model,
-                   .n_tables = 3, .tables = tables};
-  char msg[1024];
-  if (qs_output_write(ctx->out_dir, &out, msg, sizeof msg) != QS_OK) {
-    cli_error("%s", msg);
-    return EXIT_RUNTIME;
-  }
-  if (!ctx->quiet)
-    printf("results: %s/run.h5, %s/summary.tsv, %s/rates.tsv, %s/qubit_curve.tsv\n",
-           ctx->out_dir, ctx->out_dir, ctx->out_dir, ctx->out_dir);
-  return EXIT_OK;
+  return cli_write_tables(ctx, "compare-model", model, tables, 3, NULL);
 }
 
 static void print_rows(const compare_result *r, long n)

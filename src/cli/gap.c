@@ -129,16 +129,7 @@ static int write_gap(const cli_context *ctx, const qs_model *model, const qs_gap
   for (long p = 0; p < n_points; p++)
     gap_row(data + p * c.n, cfg, sweep_x[p], &res[p], nev);
   qs_table table = {"summary", c.n, c.name_ptr, n_points, data, c.units};
-  qs_output out = {.command = "gap", .cfg = cfg, .model = model, .n_tables = 1,
-                   .tables = &table};
-  char msg[1024];
-  int rc = EXIT_OK;
-  if (qs_output_write(ctx->out_dir, &out, msg, sizeof msg) != QS_OK) {
-    cli_error("%s", msg);
-    rc = EXIT_RUNTIME;
-  } else if (!ctx->quiet) {
-    printf("results: %s/run.h5, %s/summary.tsv\n", ctx->out_dir, ctx->out_dir);
-  }
+  int rc = cli_write_tables(ctx, "gap", model, &table, 1, NULL);
   free(data);
   return rc;
 }

@@ -214,17 +214,7 @@ static int rates_write(const cli_context *ctx, const qs_model *model, const rate
   }
   qs_table tables[2] = {{"summary", sc, s_names, n_points, sum, s_units},
                         {"relaxation", cc, c_names, (long)n_points * nt, cur, c_units}};
-  qs_output out = {.command = "rates", .cfg = cfg, .model = model, .n_tables = 2,
-                   .tables = tables};
-  char msg[1024];
-  int rc = EXIT_OK;
-  if (qs_output_write(ctx->out_dir, &out, msg, sizeof msg) != QS_OK) {
-    cli_error("%s", msg);
-    rc = EXIT_RUNTIME;
-  } else if (!ctx->quiet) {
-    printf("results: %s/run.h5, %s/summary.tsv, %s/relaxation.tsv\n", ctx->out_dir,
-           ctx->out_dir, ctx->out_dir);
-  }
+  int rc = cli_write_tables(ctx, "rates", model, tables, 2, NULL);
   free(sum);
   free(cur);
   return rc;

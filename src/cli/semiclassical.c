@@ -158,16 +158,7 @@ static int write_results(const cli_context *ctx, const qs_model *model, const se
   } else {
     qs_table tables[2] = {{"minima", c.n, c.name_ptr, rows, data, c.unit_ptr},
                           {"summary", s.n, s.name_ptr, n_points, sdata, s.unit_ptr}};
-    qs_output out = {.command = "semiclassical", .cfg = cfg, .model = model, .n_tables = 2,
-                     .tables = tables};
-    char msg[1024];
-    if (qs_output_write(ctx->out_dir, &out, msg, sizeof msg) != QS_OK) {
-      cli_error("%s", msg);
-      rc = EXIT_RUNTIME;
-    } else if (!ctx->quiet) {
-      printf("results: %s/run.h5, %s/minima.tsv, %s/summary.tsv\n", ctx->out_dir,
-             ctx->out_dir, ctx->out_dir);
-    }
+    rc = cli_write_tables(ctx, "semiclassical", model, tables, 2, NULL);
   }
   free(data);
   free(sdata);

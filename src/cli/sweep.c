@@ -187,8 +187,8 @@ static void put_photon_rows(const table *t, long first_row, const qs_runconfig *
   free(down);
 }
 
-static int write_tables(const cli_context *ctx, const char *command, const qs_model *model,
-                        const qs_table *tables, int n_tables, const qs_output *single)
+int cli_write_tables(const cli_context *ctx, const char *command, const qs_model *model,
+                     const qs_table *tables, int n_tables, const qs_output *single)
 {
   qs_output out = single ? *single : (qs_output){0};
   out.command = command;
@@ -384,7 +384,7 @@ static int steady_write(steady_sweep *w)
                          .exact_residual = w->info.residual,
                          .n_derived = qs_sync_has_measure(w->model) ? QS_SYNC_N : 0,
                          .derived_names = cli_sync_names, .derived = w->sync};
-  return write_tables(ctx, "steady", w->model, tables, w->photons ? 2 : 1, &single);
+  return cli_write_tables(ctx, "steady", w->model, tables, w->photons ? 2 : 1, &single);
 }
 
 int cli_steady(cli_context *ctx)
@@ -518,7 +518,7 @@ static int mesolve_tables(const cli_context *ctx, const qs_mesolve_point *pts, l
   if (rc == EXIT_OK) {
     qs_table tables[3] = {table_view(&summary, "summary"), table_view(&series, "timeseries"),
                           table_view(&photon, "photon")};
-    rc = write_tables(ctx, "mesolve", m0, tables, photons ? 3 : 2, NULL);
+    rc = cli_write_tables(ctx, "mesolve", m0, tables, photons ? 3 : 2, NULL);
   }
   free(summary.data);
   free(series.data);
@@ -658,7 +658,7 @@ int cli_run_sweep(cli_context *ctx)
     rc = EXIT_RUNTIME;
   if (rc == EXIT_OK) {
     qs_table tables[1] = {table_view(&w.summary, "summary")};
-    rc = write_tables(ctx, "run", w.model, tables, 1, NULL);
+    rc = cli_write_tables(ctx, "run", w.model, tables, 1, NULL);
   }
   free(w.summary.data);
   qs_model_destroy(&w.model);

@@ -214,16 +214,7 @@ static int write_validity(const cli_context *ctx, const qs_model *model,
   } else {
     qs_table tables[2] = {{"validity", c.n, c.names, n_points, data, c.units},
                           {"summary", s.n, s.names, n_points, sdata, s.units}};
-    qs_output out = {.command = "validity", .cfg = cfg, .model = model, .n_tables = 2,
-                     .tables = tables};
-    char msg[1024];
-    if (qs_output_write(ctx->out_dir, &out, msg, sizeof msg) != QS_OK) {
-      cli_error("%s", msg);
-      rc = EXIT_RUNTIME;
-    } else if (!ctx->quiet) {
-      printf("results: %s/run.h5, %s/validity.tsv, %s/summary.tsv\n", ctx->out_dir,
-             ctx->out_dir, ctx->out_dir);
-    }
+    rc = cli_write_tables(ctx, "validity", model, tables, 2, NULL);
   }
   free(data);
   free(sdata);

@@ -792,3 +792,31 @@ void qs_semiclassical_result_free(qs_semiclassical_result *result)
   result->minima = NULL;
   result->n_minima = 0;
 }
+
+/* Levels of the undisplaced copy the coefficients are read from (matrix
+ * elements between the lowest states; any >= 3 will do). */
+#define READ_LEVELS 4.0
+
+qs_status qs_semiclassical_problem_from_parameters(const qs_model *model,
+                                                   qs_semiclassical_problem *out,
+                                                   char *msg, size_t msglen)
+{
+  const qs_model_type *type = model ? model->type : NULL;
+  if (!type || !model->param_values)
+    return qs_semiclassical_problem_from_model(model, out, msg, msglen);
+  double plain[QS_MODEL_MAX_PARAMS];
+  for (int i = 0; i < type->n_params; i++)
+    plain[i] = model->param_values[i];
+  int displace = qs_model_param_index(type, "displace");
+  if (displace >= 0)
+    plain[displace] = 0.0;
+  int levels = type->truncation_key ? qs_model_param_index(type, type->truncation_key) : -1;
+  if (levels >= 0)
+    plain[levels] = fmin(plain[levels], READ_LEVELS);
+  qs_model *copy = NULL;
+  qs_status st = qs_model_create(type, plain, &copy, msg, msglen);
+  if (st == QS_OK)
+    st = qs_semiclassical_problem_from_model(copy, out, msg, msglen);
+  qs_model_destroy(&copy);
+  return st;
+}

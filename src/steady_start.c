@@ -9,42 +9,13 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* Levels of the undisplaced copy the semiclassical coefficients are read
- * from (matrix elements between the lowest states; any >= 3 will do). */
-#define START_READ_LEVELS 4
-
-/* The semiclassical problem of `model`, read from an undisplaced copy with
- * few cavity levels (semiclassical.h reads plain photon-number bases). */
-static qs_status problem_of(const qs_model *model, qs_semiclassical_problem *problem,
-                            char *msg, size_t msglen)
-{
-  const qs_model_type *type = model->type;
-  if (!type || !model->param_values)
-    return qs_semiclassical_problem_from_model(model, problem, msg, msglen);
-  double plain[QS_MODEL_MAX_PARAMS];
-  for (int i = 0; i < type->n_params; i++)
-    plain[i] = model->param_values[i];
-  int displace = qs_model_param_index(type, "displace");
-  if (displace >= 0)
-    plain[displace] = 0.0;
-  int levels = type->truncation_key ? qs_model_param_index(type, type->truncation_key) : -1;
-  if (levels >= 0)
-    plain[levels] = fmin(plain[levels], START_READ_LEVELS);
-  qs_model *copy = NULL;
-  qs_status st = qs_model_create(type, plain, &copy, msg, msglen);
-  if (st == QS_OK)
-    st = qs_semiclassical_problem_from_model(copy, problem, msg, msglen);
-  qs_model_destroy(&copy);
-  return st;
-}
-
 static qs_status semiclassical_start(const qs_model *model, double complex *rho, char *msg,
                                      size_t msglen)
 {
   qs_semiclassical_problem problem;
   qs_semiclassical_result res = {0};
   char why[256] = "";
-  qs_status st = problem_of(model, &problem, why, sizeof why);
+  qs_status st = qs_semiclassical_problem_from_parameters(model, &problem, why, sizeof why);
   if (st == QS_OK)
     st = qs_semiclassical_minimize(&problem, NULL, &res, why, sizeof why);
   if (st == QS_OK)

@@ -12,10 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Cavity levels of the model the semiclassical coefficients are read from
- * (qs_semiclassical_problem_from_model needs the lowest states only). */
-#define SEMICLASSICAL_READ_LEVELS 4.0
-
 static double now_seconds(void)
 {
   struct timespec ts;
@@ -242,27 +238,6 @@ static void lab_compare(const qs_validity_options *opt, const qs_model_type *typ
   qs_mesolve_point_release(&pt);
 }
 
-/* A copy of the RWA values with the displacement off and the fewest cavity
- * levels: the semiclassical functional is read from the undisplaced
- * operators (the displaced model moves the drive onto the qubits) and does
- * not depend on the truncation. */
-static qs_status semiclassical_problem(const qs_model *rwa, qs_semiclassical_problem *problem,
-                                       char *msg, size_t msglen)
-{
-  const qs_model_type *type = rwa->type;
-  double plain[QS_MODEL_MAX_PARAMS];
-  with_choice(type, rwa->param_values, "displace", 0.0, plain);
-  int levels = type->truncation_key ? qs_model_param_index(type, type->truncation_key) : -1;
-  if (levels >= 0)
-    plain[levels] = fmin(plain[levels], SEMICLASSICAL_READ_LEVELS);
-  qs_model *m = NULL;
-  qs_status st = qs_model_create(type, plain, &m, msg, msglen);
-  if (st == QS_OK)
-    st = qs_semiclassical_problem_from_model(m, problem, msg, msglen);
-  qs_model_destroy(&m);
-  return st;
-}
-
 /* (a) the lowest semiclassical minimum as a product state in rwa's basis. */
 static void semiclassical_compare(const qs_validity_options *opt, const qs_model *rwa,
                                   const double complex *rho_exact, qs_validity_point *out)
@@ -272,7 +247,7 @@ static void semiclassical_compare(const qs_validity_options *opt, const qs_model
   char msg[128] = "";
   size_t n = (size_t)rwa->space.total;
   double complex *rho = NULL;
-  qs_status st = semiclassical_problem(rwa, &problem, msg, sizeof msg);
+  qs_status st = qs_semiclassical_problem_from_parameters(rwa, &problem, msg, sizeof msg);
   if (st == QS_OK)
     st = qs_semiclassical_minimize(&problem, &opt->semiclassical, &res, msg, sizeof msg);
   if (st == QS_OK) {

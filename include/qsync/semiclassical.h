@@ -71,6 +71,15 @@ qs_status qs_semiclassical_problem_from_model(const qs_model *model,
                                               qs_semiclassical_problem *out,
                                               char *msg, size_t msglen);
 
+/* The same problem read from the model's parameters: from a copy built
+ * with the displacement off and at most a few cavity levels (the
+ * coefficients are matrix elements between the lowest states), so that
+ * displaced and large models are read too.  A model without registered
+ * parameters is read as qs_semiclassical_problem_from_model reads it. */
+qs_status qs_semiclassical_problem_from_parameters(const qs_model *model,
+                                                   qs_semiclassical_problem *out,
+                                                   char *msg, size_t msglen);
+
 /* S(alpha, b) of Eq. 31 in closed form, and its gradient when grad is not
  * NULL: creal/cimag(grad->alpha) = dS/d(Re alpha), dS/d(Im alpha),
  * grad->bloch[l][i] = dS/db_l,i (the b_l taken as free coordinates; S is a

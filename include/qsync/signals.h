@@ -125,4 +125,55 @@ long qs_signals_photon_batch_samples(const qs_signals *s, int batch);
 /* Work of the last run (steps, jumps, ... from t = 0, burn-in included). */
 void qs_signals_get_stats(const qs_signals *s, qs_traj_stats *stats);
 
+/* ---- records on disk ------------------------------------------------------
+ * An HDF5 file holding the records of ntraj trajectories, written chunk by
+ * chunk as they are produced (a sink for qs_signals_run) and read back one
+ * trajectory at a time.  Layout (group GROUP, e.g. /signals, or
+ * /signals/point_0003 for one point of a sweep):
+ *   attributes  names (comma-separated signal names), n_signals,
+ *               n_samples, ntraj, burn_in, t_end, dt, seed (text),
+ *               channels (comma-separated collapse-operator names)
+ *   GROUP/traj_<i>  (i zero-padded to 6 digits, one group each)
+ *     values        [n_samples][n_signals] double, chunked (chunk rows)
+ *     jump_time     [n_jumps] double, chunked and extendible
+ *     jump_channel  [n_jumps] int, chunked and extendible
+ *     attribute n_jumps
+ * Times in the model's unit; sample k is at burn_in + k dt.
+ *
+ * Thread safety: qs_signals_file_write may be called by several threads
+ * at once (the HDF5 library is not thread-safe: the writes are serialized
+ * here, under the same lock as every other call of this file); the other
+ * functions from one thread. */
+typedef struct qs_signals_file qs_signals_file;
+
+/* Open `path` for the records of trajectories 0..ntraj-1 made with
+ * options o of `model` (observable and channel names from it) and `seed`,
+ * in the new group `group` (created with its parents).  A path that is not
+ * an HDF5 file yet (absent or empty) is created, an HDF5 file is opened for
+ * adding the group.  QS_ERR_HDF5 with a message naming the path (also for
+ * a group that exists already), QS_ERR_INVALID. */
+qs_status qs_signals_file_create(const char *path, const char *group, const qs_model *model,
+                                 const qs_signals_options *o, long ntraj, uint64_t seed,
+                                 qs_signals_file **out, char *msg, size_t msglen);
+
+/* The sink: append chunk c (of trajectory c->trajectory < ntraj) to the
+ * file; `data` is the qs_signals_file.  QS_ERR_HDF5 on a failed write. */
+qs_status qs_signals_file_write(const qs_signals_chunk *c, void *data);
+
+/* Read signal s of trajectory i (all n_samples values) into x.
+ * QS_ERR_INVALID for i or s out of range, QS_ERR_HDF5. */
+qs_status qs_signals_file_read(qs_signals_file *f, long i, int s, double *x);
+
+/* Jumps of trajectory i: *n_jumps, and (when time / channel are not NULL)
+ * up to max of them.  QS_ERR_INVALID, QS_ERR_HDF5. */
+qs_status qs_signals_file_read_jumps(qs_signals_file *f, long i, long max, double *time,
+                                     int *channel, long *n_jumps);
+
+/* Samples per trajectory of the file. */
+long qs_signals_file_samples(const qs_signals_file *f);
+
+/* Close (flushing everything); accepts NULL and NULLs *f.  QS_OK, or
+ * QS_ERR_HDF5 when the file could not be completed. */
+qs_status qs_signals_file_close(qs_signals_file **f);
+
 #endif

@@ -17,7 +17,7 @@ CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -fopenmp $(OPT) $(WARN) $(WERROR)
             -Iinclude $(HDF5_CFLAGS) $(SANITIZE)
 LDFLAGS  += -fopenmp $(SANITIZE)
 LDLIBS   := -lsundials_cvode -lsundials_nvecserial -lumfpack -larpack -llapacke -llapack \
-            -lblas $(HDF5_LIBS) -liniparser -lnlopt -lm
+            -lblas $(HDF5_LIBS) -liniparser -lnlopt -lfftw3 -lm
 TEST_LIBS := -lcunit
 
 # Debian packages the build, the tests and the analysis scripts need.

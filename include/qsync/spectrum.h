@@ -18,7 +18,11 @@
  * its standard error the standard deviation of the segment periodograms
  * over sqrt(number of non-overlapping segments) (overlapping segments are
  * not independent).  The segment must be much longer than 1/K for the
- * Lorentzian's top to be resolved.
+ * Lorentzian's top to be resolved (the Hann window smooths S over
+ * sigma_omega^2 = 4 pi^2 / (3 T^2), T = segment dt, lowering a
+ * Lorentzian's top by sigma_omega^2 / K^2 relative).  Neighbouring bins
+ * are correlated by the window, so a fit's chi2_reduced is ~ 0.5 with
+ * overlap 0.5 while its width_se is calibrated (tests/test_spectrum.c).
  *
  * Emission spectrum of an operator A (e.g. the cavity field a; sigma_- of
  * a qubit) in the steady state rho_ss of L (quantum-regression theorem):

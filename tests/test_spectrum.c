@@ -1,0 +1,255 @@
+/* Spectra (spectrum.h): Welch PSDs of synthetic signals with known
+ * spectra, the Lorentzian fit, and emission spectra against closed forms. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qsync/rng.h"
+#include "qsync/spectrum.h"
+#include "test_util.h"
+
+#define QS_SPECTRUM_PI 3.14159265358979323846
+
+/* Standard normal deviate by Box-Muller (two uniforms per deviate: the
+ * second of the pair is dropped to keep the stream simple). */
+static double gaussian(qs_rng *r)
+{
+  double u1 = qs_rng_uniform(r), u2 = qs_rng_uniform(r);
+  return sqrt(-2.0 * log(u1)) * cos(2.0 * QS_SPECTRUM_PI * u2);
+}
+
+/* ---- Welch ----------------------------------------------------------- */
+
+static void test_welch_errors(void)
+{
+  qs_welch *w = (qs_welch *)1;
+  CU_ASSERT_EQUAL(qs_welch_create(7, 0.1, 0.5, &w), QS_ERR_INVALID);
+  CU_ASSERT_PTR_NULL(w);
+  CU_ASSERT_EQUAL(qs_welch_create(64, 0.0, 0.5, &w), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_welch_create(64, 0.1, 0.8, &w), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL(qs_welch_create(64, 0.1, -0.1, &w), QS_ERR_INVALID);
+  CU_ASSERT_EQUAL_FATAL(qs_welch_create(64, 0.1, 0.5, &w), QS_OK);
+  CU_ASSERT_EQUAL(qs_welch_n_freq(w), 33);
+  double x[100] = {0}, om[33], S[33], se[33];
+  long nf = 0, ns = -1;
+  CU_ASSERT_EQUAL(qs_welch_result(w, om, S, se, &nf, &ns), QS_ERR_INVALID); /* nothing added */
+  CU_ASSERT_EQUAL(qs_welch_add(w, x, 50), QS_OK); /* shorter than a segment: nothing */
+  CU_ASSERT_EQUAL(qs_welch_result(w, om, S, se, &nf, &ns), QS_ERR_INVALID);
+  x[3] = NAN;
+  CU_ASSERT_EQUAL(qs_welch_add(w, x, 100), QS_ERR_INVALID);
+  x[3] = 0.0;
+  /* 100 samples, segment 64, step 32: segments at 0 and 32 */
+  CU_ASSERT_EQUAL(qs_welch_add(w, x, 100), QS_OK);
+  CU_ASSERT_EQUAL(qs_welch_result(w, om, S, se, &nf, &ns), QS_OK);
+  CU_ASSERT_EQUAL(nf, 33);
+  CU_ASSERT_EQUAL(ns, 2);
+  CU_ASSERT_DOUBLE_EQUAL(om[1], 2.0 * QS_SPECTRUM_PI / (64 * 0.1), 1e-14);
+  qs_welch_destroy(&w);
+  CU_ASSERT_PTR_NULL(w);
+  qs_welch_destroy(&w);
+}
+
+/* A sinusoid x_j = a cos(omega_m t_j) at a bin frequency omega_m =
+ * 2 pi m / (L dt): its variance a^2/2 must reappear as the integral
+ * int S domega / 2 pi = (S_0 + 2 sum_{0<k<L/2} S_k + S_{L/2}) / (L dt),
+ * with the periodic Hann window exactly (sum_j w_j^2 cos^2 = sum w^2 / 2
+ * for 2m not a multiple of L, by the orthogonality of the DFT), and the
+ * power sits in bins m-1, m, m+1 only (the Hann window's DFT has three
+ * non-zero coefficients). */
+static void test_welch_sinusoid(void)
+{
+  const long L = 256, m = 20, n = 4 * L;
+  const double dt = 0.05, a = 1.7;
+  double *x = malloc((size_t)n * sizeof *x);
+  for (long j = 0; j < n; j++)
+    x[j] = a * cos(2.0 * QS_SPECTRUM_PI * (double)(m * j) / (double)L);
+  qs_welch *w = NULL;
+  CU_ASSERT_EQUAL_FATAL(qs_welch_create(L, dt, 0.5, &w), QS_OK);
+  CU_ASSERT_EQUAL(qs_welch_add(w, x, n), QS_OK);
+  long nf = qs_welch_n_freq(w);
+  double om[129], S[129], se[129];
+  CU_ASSERT_EQUAL_FATAL(qs_welch_result(w, om, S, se, NULL, NULL), QS_OK);
+  double total = S[0] + S[nf - 1];
+  for (long k = 1; k < nf - 1; k++)
+    total += 2.0 * S[k];
+  total /= (double)L * dt;
+  CU_ASSERT_DOUBLE_EQUAL(total, a * a / 2.0, 1e-12);
+  for (long k = 0; k < nf; k++)
+    if (labs(k - m) > 1)
+      CU_ASSERT(S[k] < 1e-20);
+  /* the Hann DFT coefficients 1/2, -1/4, -1/4: power ratio 4:1 */
+  CU_ASSERT_DOUBLE_EQUAL(S[m] / S[m + 1], 4.0, 1e-10);
+  qs_welch_destroy(&w);
+  free(x);
+}
+
+/* Ornstein-Uhlenbeck process of rate K and variance v sampled every dt
+ * exactly (x' = r x + sqrt(v (1 - r^2)) xi, r = e^{-K dt}): autocovariance
+ * v e^{-K |tau|}, so spectrum.h's S = 2 v K / (K^2 + omega^2).
+ * Corrections, all far below the statistical error (~1% on K here):
+ * sampling turns the Lorentzian into dt v (1 - r^2) / ((1-r)^2 + 4 r
+ * sin^2(omega dt / 2)), a Lorentzian in 2 sin(omega dt/2)/dt of width
+ * 2 sinh(K dt/2)/dt = K (1 + (K dt)^2/24): relative 2e-5 in K, 4e-4 in
+ * omega at the fit's edge omega = 5 K; the Hann window smooths S over
+ * sigma_omega^2 = 4 pi^2 / (3 T^2) (T = L dt), lowering the top by
+ * sigma^2 / K^2 = 5e-4 relative.  Hence |K_fit - K| / se < 4 for a
+ * correct estimator and error bar (fixed seed: the test is deterministic,
+ * 4 sigma leaves room for an unlucky stream), and Parseval holds to the
+ * variance estimator's own error sqrt(2 / (K T_total)) ~ 0.8%. */
+static void test_welch_ornstein_uhlenbeck(void)
+{
+  const double K = 1.0, v = 2.5, dt = 0.02;
+  const long L = 8192, n = 200 * L;
+  double *x = malloc((size_t)n * sizeof *x);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+  qs_rng rng;
+  qs_rng_seed(&rng, 20261203, 7);
+  double r = exp(-K * dt), kick = sqrt(v * (1.0 - r * r));
+  x[0] = sqrt(v) * gaussian(&rng);
+  double mean = x[0];
+  for (long j = 1; j < n; j++) {
+    x[j] = r * x[j - 1] + kick * gaussian(&rng);
+    mean += x[j];
+  }
+  mean /= (double)n;
+  double var = 0.0;
+  for (long j = 0; j < n; j++)
+    var += (x[j] - mean) * (x[j] - mean);
+  var /= (double)(n - 1);
+
+  qs_welch *w = NULL;
+  CU_ASSERT_EQUAL_FATAL(qs_welch_create(L, dt, 0.5, &w), QS_OK);
+  CU_ASSERT_EQUAL(qs_welch_add(w, x, n), QS_OK);
+  long nf = qs_welch_n_freq(w), ns = 0;
+  double *om = malloc(3 * (size_t)nf * sizeof *om), *S = om + nf, *se = S + nf;
+  CU_ASSERT_EQUAL_FATAL(qs_welch_result(w, om, S, se, NULL, &ns), QS_OK);
+  CU_ASSERT_EQUAL(ns, 399);
+
+  double total = S[0] + S[nf - 1];
+  for (long k = 1; k < nf - 1; k++)
+    total += 2.0 * S[k];
+  total /= (double)L * dt;
+  double rel_se = sqrt(2.0 / (K * (double)n * dt));
+  CU_ASSERT(fabs(total - v) < 4.0 * rel_se * v);
+  /* same data, different weights: much closer to the sample variance */
+  CU_ASSERT(fabs(total - var) < rel_se * v);
+
+  qs_lorentzian fit;
+  char msg[256] = "";
+  qs_status st = qs_lorentzian_fit(om, S, se, nf, 5.0 * K, &fit, msg, sizeof msg);
+  CU_ASSERT_EQUAL_FATAL(st, QS_OK);
+  double z = (fit.width - K) / fit.width_se;
+  fprintf(stderr, "\n  OU: K = %.5f +- %.5f (z = %.2f), A = %.4f (2vK = %.4f), chi2_red = %.3f, "
+                  "int S = %.4f (v = %.4f, sample %.4f)\n",
+          fit.width, fit.width_se, z, fit.amplitude, 2.0 * v * K, fit.chi2_reduced, total, v,
+          var);
+  CU_ASSERT(fabs(z) < 4.0);
+  CU_ASSERT(fit.width_se < 0.05 * K); /* an error bar that can detect a wrong width */
+  CU_ASSERT(fabs(fit.amplitude - 2.0 * v * K) < 0.05 * 2.0 * v * K);
+  CU_ASSERT(fit.chi2_reduced < 2.0);
+  qs_welch_destroy(&w);
+  free(om);
+  free(x);
+}
+
+/* Symmetric random telegraph +-1 with switching rate k each way, sampled
+ * every dt (a switch in each step with probability (1 - e^{-2k dt})/2
+ * gives exactly the autocovariance e^{-2k|tau|} at the sample times: the
+ * two-state chain's relaxation rate is k12 + k21 = 2k).  The Welch PSD's
+ * fitted width must be 2k; the error bar is checked for calibration too:
+ * over 10 seeds each |z| < 4 and the rms z in [0.5, 1.7] (the rms of 10
+ * standard normals lies there with probability > 0.99: 10 rms^2 is
+ * chi^2 with 10 degrees of freedom, P(< 2.5) = 0.009, P(> 28.9) = 0.001).
+ * The neighbouring Welch bins are correlated (Hann window) while the
+ * errors count only non-overlapping segments; the two effects cancel
+ * in width_se (rms z ~ 1) though chi2_reduced comes out ~ 0.5. */
+static void test_welch_telegraph(void)
+{
+  const double k = 0.25, dt = 0.05;
+  const long L = 4096, n = 100 * L;
+  const int n_seeds = 10;
+  double *x = malloc((size_t)n * sizeof *x);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+  double p_flip = 0.5 * (1.0 - exp(-2.0 * k * dt)), z2 = 0.0;
+  for (int seed = 0; seed < n_seeds; seed++) {
+    qs_rng rng;
+    qs_rng_seed(&rng, 20261203, 100 + (uint64_t)seed);
+    x[0] = 1.0;
+    for (long j = 1; j < n; j++)
+      x[j] = qs_rng_uniform(&rng) < p_flip ? -x[j - 1] : x[j - 1];
+    qs_welch *w = NULL;
+    CU_ASSERT_EQUAL_FATAL(qs_welch_create(L, dt, 0.5, &w), QS_OK);
+    CU_ASSERT_EQUAL(qs_welch_add(w, x, n), QS_OK);
+    long nf = qs_welch_n_freq(w);
+    double *om = malloc(3 * (size_t)nf * sizeof *om), *S = om + nf, *se = S + nf;
+    CU_ASSERT_EQUAL_FATAL(qs_welch_result(w, om, S, se, NULL, NULL), QS_OK);
+    qs_lorentzian fit;
+    char msg[256] = "";
+    CU_ASSERT_EQUAL_FATAL(qs_lorentzian_fit(om, S, se, nf, 10.0 * k, &fit, msg, sizeof msg),
+                          QS_OK);
+    double z = (fit.width - 2.0 * k) / fit.width_se;
+    z2 += z * z;
+    CU_ASSERT(fabs(z) < 4.0);
+    CU_ASSERT(fit.width_se < 0.05 * 2.0 * k);
+    qs_welch_destroy(&w);
+    free(om);
+  }
+  double rms = sqrt(z2 / n_seeds);
+  fprintf(stderr, "  telegraph: rms z of the width over %d seeds = %.2f\n", n_seeds, rms);
+  CU_ASSERT(rms > 0.5 && rms < 1.7);
+  free(x);
+}
+
+/* ---- Lorentzian fit ------------------------------------------------------ */
+
+/* Noise-free Lorentzian plus background: the fit returns the parameters
+ * to round-off (chi^2 = 0 at the true parameters, a unique minimum). */
+static void test_lorentzian_exact(void)
+{
+  const double A = 3.0, K = 0.37, B = 0.02;
+  double om[60], S[60], se[60];
+  for (int i = 0; i < 60; i++) {
+    om[i] = 0.05 * i;
+    S[i] = A / (K * K + om[i] * om[i]) + B;
+    se[i] = 0.01 * S[i];
+  }
+  qs_lorentzian fit;
+  char msg[256] = "";
+  CU_ASSERT_EQUAL_FATAL(qs_lorentzian_fit(om, S, se, 60, 0.0, &fit, msg, sizeof msg), QS_OK);
+  CU_ASSERT_DOUBLE_EQUAL(fit.width, K, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL(fit.amplitude, A, 1e-8);
+  CU_ASSERT_DOUBLE_EQUAL(fit.background, B, 1e-9);
+  CU_ASSERT_EQUAL(fit.n_points, 60);
+  CU_ASSERT(fit.width_se > 0.0 && fit.width_se < 1e-2 * K);
+  /* omega_max restricts the points */
+  CU_ASSERT_EQUAL(qs_lorentzian_fit(om, S, se, 60, 1.0, &fit, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(fit.n_points, 21);
+}
+
+static void test_lorentzian_errors(void)
+{
+  double om[3] = {0, 1, 2}, S[3] = {1, 0.5, 0.2}, se[3] = {0.1, 0.1, 0.1};
+  qs_lorentzian fit;
+  char msg[256] = "";
+  CU_ASSERT_EQUAL(qs_lorentzian_fit(om, S, se, 3, 0.0, &fit, msg, sizeof msg), QS_ERR_INVALID);
+  CU_ASSERT(strstr(msg, "need >= 4") != NULL);
+  CU_ASSERT_EQUAL(qs_lorentzian_fit(NULL, S, se, 3, 0.0, &fit, msg, sizeof msg),
+                  QS_ERR_INVALID);
+  /* zero errors exclude points */
+  double om4[5] = {0, 1, 2, 3, 4}, S4[5] = {1, 0.5, 0.2, 0.1, 0.05}, se4[5] = {0.1, 0, 0.1, 0.1, 0};
+  CU_ASSERT_EQUAL(qs_lorentzian_fit(om4, S4, se4, 5, 0.0, &fit, msg, sizeof msg), QS_ERR_INVALID);
+}
+
+int qs_test_register_spectrum(void)
+{
+  static const test_case cases[] = {
+      {"welch errors", test_welch_errors},
+      {"welch sinusoid: Parseval, Hann leakage", test_welch_sinusoid},
+      {"welch Ornstein-Uhlenbeck: Lorentzian width, Parseval", test_welch_ornstein_uhlenbeck},
+      {"welch telegraph: width k12 + k21", test_welch_telegraph},
+      {"lorentzian fit exact", test_lorentzian_exact},
+      {"lorentzian fit errors", test_lorentzian_errors},
+  };
+  return test_add_suite("spectrum", cases, (int)(sizeof cases / sizeof cases[0]));
+}

@@ -233,24 +233,27 @@ static const key_entry key_table[] = {
   {{"jumps", "method", "-", "threshold", "threshold | hmm",
     "qsync jumps: two-state detection, a threshold with hysteresis at the histogram minimum or a two-state hidden Markov model (Viterbi); include/qsync/jumps.h"},
    KEY_CHOICE, CFG(jumps_method), 0, 0, "threshold|hmm"},
-  {{"jumps", "n_bins", "1", "100", "8 .. 1e6",
+  {{"jumps", "n_bins", "1", LIBRARY, "8 .. 1e6",
     "qsync jumps: histogram bins of the pooled first signal (levels, threshold, bimodality)"},
    KEY_INT, CFG(jumps_n_bins), 8, 1e6, NULL},
-  {{"jumps", "hysteresis", "1", "0.2", "0 .. 0.9",
+  {{"jumps", "hysteresis", "1", LIBRARY, "0 .. 0.9",
     "qsync jumps, threshold: width of the band around the threshold, as a fraction of the level distance, that a switch must cross"},
    KEY_REAL, CFG(jumps_hysteresis), 0, 0.9, NULL},
-  {{"jumps", "min_dip", "1", "0.5", "1e-6 .. 0.999",
+  {{"jumps", "min_dip", "1", LIBRARY, "1e-6 .. 0.999",
     "qsync jumps: bimodality test, the histogram minimum between the peaks must lie below min_dip times the lower peak"},
    KEY_REAL, CFG(jumps_min_dip), 1e-6, 0.999, NULL},
-  {{"jumps", "hmm_max_iter", "1", "200", "1 .. 1e6",
+  {{"jumps", "hmm_max_iter", "1", LIBRARY, "1 .. 1e6",
     "qsync jumps, hmm: most Baum-Welch iterations"},
    KEY_INT, CFG(jumps_hmm_max_iter), 1, 1e6, NULL},
-  {{"jumps", "hmm_tol", "1", "1e-9", "1e-15 .. 1",
+  {{"jumps", "hmm_tol", "1", LIBRARY, "1e-15 .. 1",
     "qsync jumps, hmm: stop when the log-likelihood per sample changes less"},
    KEY_REAL, CFG(jumps_hmm_tol), 1e-15, 1, NULL},
-  {{"jumps", "confidence", "1", "0.95", "0.5 .. 0.9999",
+  {{"jumps", "confidence", "1", LIBRARY, "0.5 .. 0.9999",
     "qsync jumps: confidence level of the switching-rate intervals"},
    KEY_REAL, CFG(jumps_confidence), 0.5, 0.9999, NULL},
+  {{"jumps", "peak_significance", "1", LIBRARY, "0 .. 1e6",
+    "qsync jumps: bimodality test, the lower histogram peak must exceed the dip by this many counting errors sqrt(peak + dip), so sparse tail bins make no second peak"},
+   KEY_REAL, CFG(jumps_peak_significance), 0, 1e6, NULL},
   {{"jumps", "segment", "model time", "0", "0, or 8 dt .. t_end",
     "qsync jumps: Welch segment length of the power spectral density (much longer than the switching time); 0: t_end / 16"},
    KEY_REAL, CFG(jumps_segment), 0, 1e12, NULL},
@@ -641,6 +644,16 @@ static void library_defaults(qs_runconfig *cfg)
   cfg->semi_starts = semi.starts;
   cfg->semi_tol = semi.tol;
   cfg->semi_seed = semi.seed;
+  qs_telegraph_options tel;
+  qs_telegraph_options_default(&tel);
+  cfg->jumps_method = tel.method;
+  cfg->jumps_n_bins = tel.n_bins;
+  cfg->jumps_hysteresis = tel.hysteresis;
+  cfg->jumps_min_dip = tel.min_dip;
+  cfg->jumps_hmm_max_iter = tel.hmm_max_iter;
+  cfg->jumps_hmm_tol = tel.hmm_tol;
+  cfg->jumps_confidence = tel.confidence;
+  cfg->jumps_peak_significance = tel.peak_significance;
 }
 
 /* Every key at its default: the library's, or the table's text parsed as
@@ -1259,5 +1272,20 @@ qs_rates_options qs_runfile_rates_options(const qs_runconfig *cfg)
   o.n_times = (int)cfg->rates_n_times;     /* <= 1e6 */
   o.t_skip = cfg->rates_t_skip;
   o.me = qs_runfile_mesolve_options(cfg);
+  return o;
+}
+
+qs_telegraph_options qs_runfile_telegraph_options(const qs_runconfig *cfg)
+{
+  qs_telegraph_options o;
+  qs_telegraph_options_default(&o);
+  o.method = cfg->jumps_method == 1 ? QS_TELEGRAPH_HMM : QS_TELEGRAPH_THRESHOLD;
+  o.n_bins = (int)cfg->jumps_n_bins;
+  o.hysteresis = cfg->jumps_hysteresis;
+  o.min_dip = cfg->jumps_min_dip;
+  o.hmm_max_iter = (int)cfg->jumps_hmm_max_iter;
+  o.hmm_tol = cfg->jumps_hmm_tol;
+  o.confidence = cfg->jumps_confidence;
+  o.peak_significance = cfg->jumps_peak_significance;
   return o;
 }

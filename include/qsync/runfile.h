@@ -26,6 +26,7 @@
 
 #include "qsync/ensemble.h"
 #include "qsync/gap.h"
+#include "qsync/jumps.h"
 #include "qsync/lindblad.h"
 #include "qsync/mesolve.h"
 #include "qsync/model.h"
@@ -117,7 +118,7 @@ typedef struct {
   long jumps_n_bins;
   double jumps_hysteresis, jumps_min_dip;
   long jumps_hmm_max_iter;
-  double jumps_hmm_tol, jumps_confidence;
+  double jumps_hmm_tol, jumps_confidence, jumps_peak_significance;
   double jumps_segment;        /* Welch segment length; 0: t_end / 16 */
   double jumps_overlap;        /* Welch segment overlap */
   double jumps_omega_max;      /* Lorentzian fit range; 0: all */
@@ -208,6 +209,10 @@ qs_mesolve_options qs_runfile_mesolve_options(const qs_runconfig *cfg);
 /* [mesolve] periodic_tol, and the integrator of qs_runfile_mesolve_options
  * is the caller's to pass; period stays 0 (the caller sets the model's). */
 qs_periodic_options qs_runfile_periodic_options(const qs_runconfig *cfg);
+
+/* [jumps] method, n_bins, hysteresis, min_dip, hmm_max_iter, hmm_tol,
+ * confidence, peak_significance as the telegraph options (jumps.h). */
+qs_telegraph_options qs_runfile_telegraph_options(const qs_runconfig *cfg);
 
 /* [rates] t_end, n_times, t_skip with the [mesolve] integrator. */
 qs_rates_options qs_runfile_rates_options(const qs_runconfig *cfg);

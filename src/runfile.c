@@ -236,8 +236,8 @@ static const key_entry key_table[] = {
   {{"jumps", "n_bins", "1", LIBRARY, "8 .. 1e6",
     "qsync jumps: histogram bins of the pooled first signal (levels, threshold, bimodality)"},
    KEY_INT, CFG(jumps_n_bins), 8, 1e6, NULL},
-  {{"jumps", "hysteresis", "1", LIBRARY, "0 .. 0.9",
-    "qsync jumps, threshold: width of the band around the threshold, as a fraction of the level distance, that a switch must cross"},
+  {{"jumps", "hysteresis", "1", "0.6", "0 .. 0.9",
+    "qsync jumps, threshold: width of the band around the threshold, as a fraction of the level distance, whose far edge a switch must cross; narrower bands count recrossings at the barrier as switches (at the Fig. 1 point 0.2 gives rate sums 16% above the gap, 0.6 and wider agree with it; docs/bistability.md)"},
    KEY_REAL, CFG(jumps_hysteresis), 0, 0.9, NULL},
   {{"jumps", "min_dip", "1", LIBRARY, "1e-6 .. 0.999",
     "qsync jumps: bimodality test, the histogram minimum between the peaks must lie below min_dip times the lower peak"},
@@ -255,7 +255,7 @@ static const key_entry key_table[] = {
     "qsync jumps: bimodality test, the lower histogram peak must exceed the dip by this many counting errors sqrt(peak + dip), so sparse tail bins make no second peak"},
    KEY_REAL, CFG(jumps_peak_significance), 0, 1e6, NULL},
   {{"jumps", "segment", "model time", "0", "0, or 8 dt .. t_end",
-    "qsync jumps: Welch segment length of the power spectral density (much longer than the switching time); 0: t_end / 16"},
+    "qsync jumps: Welch segment length of the power spectral density; 0: the longer of t_end / 16 and 20 / rate_sum (at most t_end): shorter segments broaden the fitted Lorentzian (+19% at 5 / rate_sum)"},
    KEY_REAL, CFG(jumps_segment), 0, 1e12, NULL},
   {{"jumps", "overlap", "1", "0.5", "0 .. 0.75",
     "qsync jumps: overlap of consecutive Welch segments"},
@@ -648,7 +648,6 @@ static void library_defaults(qs_runconfig *cfg)
   qs_telegraph_options_default(&tel);
   cfg->jumps_method = tel.method;
   cfg->jumps_n_bins = tel.n_bins;
-  cfg->jumps_hysteresis = tel.hysteresis;
   cfg->jumps_min_dip = tel.min_dip;
   cfg->jumps_hmm_max_iter = tel.hmm_max_iter;
   cfg->jumps_hmm_tol = tel.hmm_tol;

@@ -295,7 +295,7 @@ static const char *const summary_cols[] = {
     "mean_dwell_2", "n_dwells_1", "n_dwells_2", "level_1", "level_2", "width_1", "width_2",
     "threshold", "band_lower", "band_upper", "dip", "p_switch_1", "p_switch_2",
     "hmm_log_likelihood", "hmm_iterations", "psd_amplitude", "psd_background", "psd_chi2",
-    "psd_points", "psd_segments", "omega_fit_max", "tau_int_max", "batch_time", "ntraj",
+    "psd_points", "psd_segments", "psd_segment", "omega_fit_max", "tau_int_max", "batch_time", "ntraj",
     "n_samples", "t_record", "n_jumps", "jump_rate"};
 
 /* Set column `name` of a row (rows start with the sweep columns). */
@@ -430,6 +430,7 @@ typedef struct {
   char psd_note[600];
   qs_lorentzian lz;
   double omega_max;
+  long segment;                /* Welch segment, samples */
   long n_freq, n_segments;
   double *omega, *psd, *psd_se;
   double tau_max;              /* largest integrated autocorrelation time */
@@ -473,18 +474,29 @@ static int fit_states(const jumps_run *r, const point_work *w, long ntraj, analy
   return rc;
 }
 
-/* Welch segment in samples: [jumps] segment, or t_end / 16. */
-static long segment_samples(const qs_runconfig *cfg)
+/* Default Welch segment in units of 1/rate_sum: the Hann window's
+ * resolution broadens the fitted width by about +19% at 5/K and +6% at
+ * 21/K on synthetic telegraphs of the Fig. 1 rates (docs/bistability.md). */
+#define SEGMENT_RATES 20.0
+
+/* Welch segment in samples: [jumps] segment, or else the longer of
+ * t_end / 16 and SEGMENT_RATES / rate_sum, at most the record. */
+static long segment_samples(const qs_runconfig *cfg, double rate_sum)
 {
-  double seg = cfg->jumps_segment > 0.0 ? cfg->jumps_segment : cfg->jumps_t_end / 16.0;
+  double seg = cfg->jumps_segment;
+  if (!(seg > 0.0)) {
+    seg = cfg->jumps_t_end / 16.0;
+    if (rate_sum > 0.0 && isfinite(rate_sum))
+      seg = fmax(seg, fmin(SEGMENT_RATES / rate_sum, cfg->jumps_t_end));
+  }
   return (long)floor(seg / cfg->jumps_dt + 0.5);
 }
 
 /* One trajectory read back: its averages with batch-means errors, its
- * states and dwells, its segments of the spectrum. */
+ * states and dwells. */
 static int trajectory_pass(jumps_run *r, const point_work *w, long i, const double sweep_x[2],
-                           analysis *a, qs_welch *welch, double *x, unsigned char *state,
-                           double *ind, double p1_sum[2])
+                           analysis *a, double *x, unsigned char *state, double *ind,
+                           double p1_sum[2])
 {
   const qs_runconfig *cfg = &r->ctx->cfg;
   const long n = w->n_samples;
@@ -495,8 +507,6 @@ static int trajectory_pass(jumps_run *r, const point_work *w, long i, const doub
   if (qs_batch_means(x, n, w->batches, &mean, &se, &tau) != QS_OK)
     return EXIT_RUNTIME;
   a->tau_max = fmax(a->tau_max, tau * dt);
-  if (welch && qs_welch_add(welch, x, n) != QS_OK)
-    return EXIT_RUNTIME;
   double *row = sweep_row(&r->trajectories, cfg, sweep_x);
   const jtable *t = &r->trajectories;
   if (!row)
@@ -536,27 +546,43 @@ static int trajectory_pass(jumps_run *r, const point_work *w, long i, const doub
   return EXIT_OK;
 }
 
-/* The Welch estimate and its Lorentzian. */
-static void fit_spectrum(const qs_runconfig *cfg, qs_welch *welch, analysis *a)
+/* The Welch estimate over every trajectory (read back once more, now that
+ * the rate sum sets the segment) and its Lorentzian. */
+static int fit_spectrum(const qs_runconfig *cfg, const point_work *w, long ntraj, double *x,
+                        analysis *a)
 {
-  if (!welch)
-    return;
+  long n = w->n_samples;
+  a->segment = segment_samples(cfg, a->two_states ? a->sw.rate_sum : NAN);
+  qs_welch *welch = NULL;
+  if (a->segment > n || qs_welch_create(a->segment, w->opt.dt, cfg->jumps_overlap, &welch) !=
+                            QS_OK) {
+    snprintf(a->psd_note, sizeof a->psd_note, "segment of %ld samples: expected 8 .. %ld",
+             a->segment, n);
+    return EXIT_OK;
+  }
+  int rc = EXIT_OK;
+  for (long i = 0; i < ntraj && rc == EXIT_OK; i++)
+    if (qs_signals_file_read(w->file, i, 0, x) != QS_OK || qs_welch_add(welch, x, n) != QS_OK)
+      rc = EXIT_RUNTIME;
   long nf = qs_welch_n_freq(welch);
   a->omega = malloc((size_t)nf * sizeof *a->omega);
   a->psd = malloc((size_t)nf * sizeof *a->psd);
   a->psd_se = malloc((size_t)nf * sizeof *a->psd_se);
-  if (!a->omega || !a->psd || !a->psd_se ||
-      qs_welch_result(welch, a->omega, a->psd, a->psd_se, &a->n_freq, &a->n_segments) !=
-          QS_OK) {
+  if (rc == EXIT_OK && (!a->omega || !a->psd || !a->psd_se))
+    rc = EXIT_RUNTIME;
+  if (rc == EXIT_OK && qs_welch_result(welch, a->omega, a->psd, a->psd_se, &a->n_freq,
+                                       &a->n_segments) != QS_OK) {
     snprintf(a->psd_note, sizeof a->psd_note, "no Welch segment fits the record");
     a->n_freq = 0;
-    return;
+  } else if (rc == EXIT_OK) {
+    a->omega_max = cfg->jumps_omega_max > 0.0 ? cfg->jumps_omega_max
+                   : a->two_states && a->sw.rate_sum > 0.0 ? FIT_RANGE_RATES * a->sw.rate_sum
+                                                            : 0.0;
+    a->psd_ok = qs_lorentzian_fit(a->omega, a->psd, a->psd_se, a->n_freq, a->omega_max,
+                                  &a->lz, a->psd_note, sizeof a->psd_note) == QS_OK;
   }
-  a->omega_max = cfg->jumps_omega_max > 0.0 ? cfg->jumps_omega_max
-                 : a->two_states && a->sw.rate_sum > 0.0 ? FIT_RANGE_RATES * a->sw.rate_sum
-                                                          : 0.0;
-  a->psd_ok = qs_lorentzian_fit(a->omega, a->psd, a->psd_se, a->n_freq, a->omega_max, &a->lz,
-                                a->psd_note, sizeof a->psd_note) == QS_OK;
+  qs_welch_destroy(&welch);
+  return rc;
 }
 
 static void liouvillian_gap(const cli_context *ctx, const qs_model *m, analysis *a)
@@ -587,21 +613,14 @@ static int analyse(jumps_run *r, const point_work *w, long ntraj, const double s
   int rc = fit_states(r, w, ntraj, a);
   if (rc == EXIT_OK && qs_dwells_create(&a->dwells) != QS_OK)
     rc = EXIT_RUNTIME;
-  long n = w->n_samples, seg = segment_samples(cfg);
-  qs_welch *welch = NULL;
-  if (seg > n || qs_welch_create(seg, w->opt.dt, cfg->jumps_overlap, &welch) != QS_OK)
-    snprintf(a->psd_note, sizeof a->psd_note, "segment of %ld samples: expected 8 .. %ld", seg,
-             n);
+  long n = w->n_samples;
   double *x = malloc((size_t)n * sizeof *x), *ind = malloc((size_t)n * sizeof *ind);
   unsigned char *state = malloc((size_t)n);
   double p1_sum[2] = {0, 0};
   if (rc == EXIT_OK && (!x || !ind || !state))
     rc = EXIT_RUNTIME;
   for (long i = 0; i < ntraj && rc == EXIT_OK; i++)
-    rc = trajectory_pass(r, w, i, sweep_x, a, welch, x, state, ind, p1_sum);
-  free(x);
-  free(ind);
-  free(state);
+    rc = trajectory_pass(r, w, i, sweep_x, a, x, state, ind, p1_sum);
   if (rc == EXIT_OK && a->two_states) {
     qs_switching_rates(a->dwells, &a->to, &a->sw);
     pooled(p1_sum[0], p1_sum[1], ntraj * w->batches, &a->p1, &a->p1_se);
@@ -611,8 +630,10 @@ static int analyse(jumps_run *r, const point_work *w, long ntraj, const double s
       a->p1_exact = 1.0 - above;
   }
   if (rc == EXIT_OK)
-    fit_spectrum(cfg, welch, a);
-  qs_welch_destroy(&welch);
+    rc = fit_spectrum(cfg, w, ntraj, x, a);
+  free(x);
+  free(ind);
+  free(state);
   if (rc == EXIT_OK)
     liouvillian_gap(ctx, w->model, a);
   if (rc != EXIT_OK)
@@ -675,6 +696,7 @@ static void summary_analysis(const jtable *t, double *row, const analysis *a)
     put(t, row, "psd_points", a->lz.n_points);
     put(t, row, "psd_segments", (double)a->n_segments);
     put(t, row, "omega_fit_max", a->omega_max);
+    put(t, row, "psd_segment", (double)a->segment);
     put(t, row, "z_psd_gap", z_pair(a->lz.width, a->lz.width_se, a->gap, 0.0));
   }
   if (!a->two_states)
@@ -747,8 +769,8 @@ static void print_three_way(const jumps_run *r, const point_work *w, const analy
   if (a->psd_ok)
     printf("  psd_width = %-12.5g +- %-10.3g (Lorentzian of the Welch PSD, %ld segments of "
            "%.4g, fit to omega = %.3g)\n",
-           a->lz.width, a->lz.width_se, a->n_segments, (double)segment_samples(&r->ctx->cfg) *
-           w->opt.dt, a->omega_max);
+           a->lz.width, a->lz.width_se, a->n_segments, (double)a->segment * w->opt.dt,
+           a->omega_max);
   else
     printf("  psd_width : %s\n", a->psd_note);
   const char *names[3] = {"rate_sum - gap", "psd_width - gap", "rate_sum - psd_width"};
@@ -767,8 +789,9 @@ static void print_three_way(const jumps_run *r, const point_work *w, const analy
              DISAGREE_Z);
   double batch = (double)(w->n_samples / w->batches) * w->opt.dt;
   if (a->tau_max > 0.0 && batch < 10.0 * a->tau_max)
-    printf("  note: batches of %.4g time units are shorter than 10 tau_int = %.4g: the "
-           "batch-means errors are too small (raise t_end or lower [jumps] batches)\n",
+    printf("  note: batches of %.4g time units are shorter than 10 tau_int = %.4g (the "
+           "largest over the trajectories): the batch-means errors may be too small (raise "
+           "t_end or lower [jumps] batches)\n",
            batch, 10.0 * a->tau_max);
 }
 

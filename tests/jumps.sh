@@ -116,6 +116,24 @@ else
   bad "SIGTERM: exit $rc, left: $(ls -A "$work/int" 2>/dev/null)"
 fi
 
+# A [sweep]: one summary row per point, one records group per point.
+if "$QSYNC" jumps "$short" --quiet --out "$work/s" --set sweep.key=model.domega \
+     --set sweep.values=0.15,0.25 --set jumps.t_end=1000 --set jumps.ntraj=1 &&
+  /usr/bin/python3 - "$work/s" <<'PY'
+import sys, h5py
+lines = open(sys.argv[1] + "/summary.tsv").read().splitlines()
+assert lines[0].startswith("# domega\t") and len(lines) == 3, lines[:1]
+assert [float(l.split("\t")[0]) for l in lines[1:]] == [0.15, 0.25]
+with h5py.File(sys.argv[1] + "/run.h5", "r") as f:
+    assert sorted(f["signals"]) == ["point_0000", "point_0001"]
+    assert f["signals/point_0001/traj_000000/values"].shape == (1001, 3)
+PY
+then
+  ok "a [sweep] over domega: a row and a records group per point"
+else
+  bad "jumps over a [sweep]"
+fi
+
 if "$QSYNC" jumps "$short" --quiet --out "$work/h" --set jumps.method=hmm; then
   ok "method = hmm runs"
 else

@@ -534,6 +534,47 @@ static void test_square_wave(void)
   qs_dwells_destroy(&d);
 }
 
+/* Pooling: the THRESHOLD fit of three signals (one empty) is the fit of
+ * their concatenation (the histogram is pooled); a fine histogram (5000
+ * bins) finds the same threshold on a square wave: the empty bins 2 ..
+ * 4997 of width 0.005 over [6, 31] centre it at 6 + 2500 x 0.005 = 18.5. */
+static void test_pooled_signals(void)
+{
+  enum { N = 60000 };
+  const telegraph_truth tt = {{1e-3, 2e-3}, {6.0, 31.0}, 2.0, 1.0};
+  double *x = malloc(N * sizeof *x);
+  unsigned char *truth = malloc(N);
+  telegraph_generate(&tt, 4000u, N, x, truth);
+  const double *parts[3] = {x, x + 25000, x + 25000};
+  long lengths[3] = {25000, 0, N - 25000};
+  qs_telegraph_options o;
+  qs_telegraph_options_default(&o);
+  qs_telegraph_params pooled, whole;
+  char msg[256] = "";
+  CU_ASSERT_EQUAL_FATAL(qs_telegraph_fit(parts, lengths, 3, &o, &pooled, msg, sizeof msg),
+                        QS_OK);
+  long n = N;
+  const double *xs[1] = {x};
+  CU_ASSERT_EQUAL_FATAL(qs_telegraph_fit(xs, &n, 1, &o, &whole, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL(pooled.n_samples, N);
+  CU_ASSERT_EQUAL(pooled.threshold, whole.threshold);
+  CU_ASSERT_EQUAL(pooled.level[0], whole.level[0]);
+  CU_ASSERT_EQUAL(pooled.level[1], whole.level[1]);
+  CU_ASSERT_EQUAL(pooled.upper, whole.upper);
+  CU_ASSERT(fabs(pooled.width[0] - whole.width[0]) < 1e-12);
+  o.method = QS_TELEGRAPH_HMM;
+  CU_ASSERT_EQUAL(qs_telegraph_fit(parts, lengths, 3, &o, &pooled, msg, sizeof msg), QS_OK);
+  for (long i = 0; i < N; i++)
+    x[i] = (i / 100) % 2 ? 31.0 : 6.0;
+  o.method = QS_TELEGRAPH_THRESHOLD;
+  o.n_bins = 5000;
+  CU_ASSERT_EQUAL_FATAL(qs_telegraph_fit(xs, &n, 1, &o, &whole, msg, sizeof msg), QS_OK);
+  CU_ASSERT_DOUBLE_EQUAL(whole.threshold, 18.5, 1e-9);
+  CU_ASSERT_DOUBLE_EQUAL(whole.level[1], 31.0 - 0.0025, 1e-9);
+  free(x);
+  free(truth);
+}
+
 /* A record that never switches: rate 0, upper bound and se infinite, the
  * one run censored; the state never visited has no time. */
 static void test_never_switches(void)
@@ -727,6 +768,57 @@ static void test_batch_means_ar1(void)
   free(x);
 }
 
+/* Sokal's tau_int by the obvious O(n M) sums, the reference for the
+ * library's FFT autocovariance. */
+static double tau_direct(const double *x, long n)
+{
+  double mean = 0.0;
+  for (long i = 0; i < n; i++)
+    mean += x[i] / (double)n;
+  double c0 = 0.0;
+  for (long i = 0; i < n; i++)
+    c0 += (x[i] - mean) * (x[i] - mean);
+  double tau = 1.0;
+  for (long m = 1; m < n; m++) {
+    double cm = 0.0;
+    for (long i = 0; i + m < n; i++)
+      cm += (x[i] - mean) * (x[i + m] - mean);
+    tau += 2.0 * cm / c0;
+    if ((double)m >= 6.0 * tau)
+      break;
+  }
+  return tau;
+}
+
+/* The FFT route agrees with the direct sums to rounding, on a short AR(1)
+ * series, on a slowly switching telegraph (window of hundreds of lags) and
+ * on a trend, whose window never closes (M runs to n - 1). */
+static void test_tau_reference(void)
+{
+  enum { N = 5000 };
+  double *x = malloc(N * sizeof *x);
+  unsigned char *truth = malloc(N);
+  qs_rng r;
+  qs_rng_seed(&r, 99u, 5u);
+  for (int c = 0; c < 3; c++) {
+    if (c == 0) {
+      ar1(&r, 1.0, 0.8, 1.0, N, x);
+    } else if (c == 1) {
+      const telegraph_truth tt = {{2e-2, 3e-2}, {0.0, 1.0}, 0.1, 1.0};
+      telegraph_generate(&tt, 7u, N, x, truth);
+    } else {
+      for (long i = 0; i < N; i++)
+        x[i] = (double)i;
+    }
+    double mean, se, tau;
+    CU_ASSERT_EQUAL_FATAL(qs_batch_means(x, N, 10, &mean, &se, &tau), QS_OK);
+    double ref = tau_direct(x, N);
+    CU_ASSERT(fabs(tau - ref) < 1e-9 * fabs(ref));
+  }
+  free(x);
+  free(truth);
+}
+
 /* Errors, the exact se of uncorrelated equal-size batches, a constant. */
 static void test_batch_means_exact(void)
 {
@@ -771,6 +863,8 @@ int qs_test_register_jumps(void)
       {"confidence intervals use the normal quantile", test_confidence},
       {"batch means and tau_int on AR(1)", test_batch_means_ar1},
       {"batch means: exact cases and errors", test_batch_means_exact},
+      {"tau_int by FFT equals the direct sums", test_tau_reference},
+      {"pooled signals and a fine histogram", test_pooled_signals},
   };
   return test_add_suite("jumps", cases, (int)(sizeof cases / sizeof cases[0]));
 }

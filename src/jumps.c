@@ -386,6 +386,34 @@ static double hmm_crossing(const hmm *m)
   return 0.5 * (lo + hi);
 }
 
+/* Starting point of Baum-Welch: the histogram levels, the widths of the
+ * two sides, the switching probabilities and occupancies of the hysteresis
+ * classification (state: work space of the longest signal). */
+static void hmm_start(const double *const *x, const long *n, int n_signals,
+                      const qs_telegraph_params *p, double var_floor, unsigned char *state,
+                      hmm *m)
+{
+  long in[2] = {0, 0}, exits[2] = {0, 0};
+  for (int i = 0; i < n_signals; i++) {
+    if (n[i] == 0)
+      continue;
+    qs_telegraph_classify(x[i], n[i], p, state);
+    for (long t = 0; t < n[i]; t++) {
+      in[state[t]]++;
+      if (t > 0 && state[t] != state[t - 1])
+        exits[state[t - 1]]++;
+    }
+  }
+  for (int k = 0; k < 2; k++) {
+    m->mean[k] = p->level[k];
+    m->sd[k] = fmax(p->width[k], sqrt(var_floor));
+    double q = in[k] > 0 ? (double)(exits[k] > 0 ? exits[k] : 1) / (double)in[k] : 0.5;
+    m->a[k][1 - k] = fmin(q, 0.5);
+    m->a[k][k] = 1.0 - m->a[k][1 - k];
+    m->pi[k] = (double)(in[k] > 0 ? in[k] : 1) / (double)(p->n_samples + 1);
+  }
+}
+
 static qs_status hmm_fit(const double *const *x, const long *n, int n_signals,
                          const qs_telegraph_options *o, qs_telegraph_params *p, char *msg,
                          size_t msglen)
@@ -404,28 +432,13 @@ static qs_status hmm_fit(const double *const *x, const long *n, int n_signals,
     free(state);
     return QS_ERR_NOMEM;
   }
-  /* Start: histogram levels, the widths of the two sides, and the switching
-   * probabilities of the hysteresis classification. */
-  hmm m = {{p->level[0], p->level[1]}, {p->width[0], p->width[1]}, {{0}}, {0.5, 0.5}};
+  /* The variance floor only stops a state collapsing onto repeated equal
+   * values (a quantised signal); x_ref keeps the second moments small. */
   double range = p->level[1] - p->level[0];
   double var_floor = 1e-12 * range * range;
   double x_ref = 0.5 * (p->level[0] + p->level[1]);
-  long in[2] = {0, 0}, exits[2] = {0, 0};
-  for (int i = 0; i < n_signals; i++) {
-    qs_telegraph_classify(x[i], n[i], p, state);
-    for (long t = 0; t < n[i]; t++) {
-      in[state[t]]++;
-      if (t > 0 && state[t] != state[t - 1])
-        exits[state[t - 1]]++;
-    }
-  }
-  for (int k = 0; k < 2; k++) {
-    m.sd[k] = fmax(m.sd[k], sqrt(var_floor));
-    double q = in[k] > 0 ? (double)(exits[k] > 0 ? exits[k] : 1) / (double)in[k] : 0.5;
-    m.a[k][1 - k] = fmin(q, 0.5);
-    m.a[k][k] = 1.0 - m.a[k][1 - k];
-    m.pi[k] = (double)(in[k] > 0 ? in[k] : 1) / (double)(p->n_samples + 1);
-  }
+  hmm m;
+  hmm_start(x, n, n_signals, p, var_floor, state, &m);
   double previous = -INFINITY, per_sample = NAN;
   int iter, converged = 0, lost = 0;
   for (iter = 1; iter <= o->hmm_max_iter; iter++) {
@@ -439,6 +452,8 @@ static qs_status hmm_fit(const double *const *x, const long *n, int n_signals,
       converged = 1;
       break;
     }
+    if (iter == o->hmm_max_iter)
+      break; /* the parameters stay those of the last log-likelihood */
     previous = per_sample;
     if (!hmm_mstep(&m, &sums, x_ref, var_floor)) {
       lost = 1;
@@ -463,7 +478,7 @@ static qs_status hmm_fit(const double *const *x, const long *n, int n_signals,
   p->threshold = hmm_crossing(&m);
   p->lower = p->upper = p->threshold;
   p->log_likelihood = per_sample;
-  p->iterations = iter > o->hmm_max_iter ? o->hmm_max_iter : iter;
+  p->iterations = iter;
   p->converged = converged;
   return QS_OK;
 }

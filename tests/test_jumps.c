@@ -362,6 +362,48 @@ static void test_hmm_parameters(void)
   free(truth);
 }
 
+/* Baum-Welch is an EM algorithm: the log-likelihood never decreases from
+ * one iteration to the next (checked for 1 .. 6 iterations on a record with
+ * noise 6, where the start from the histogram is off by ~ 0.2); one
+ * iteration reports the starting point (the histogram levels), unconverged. */
+static void test_hmm_monotone(void)
+{
+  const long n = 30000;
+  const telegraph_truth tt = {{1e-3, 2e-3}, {6.0, 31.0}, 6.0, 1.0};
+  double *x = malloc((size_t)n * sizeof *x);
+  unsigned char *truth = malloc((size_t)n);
+  telegraph_generate(&tt, 5000u, n, x, truth);
+  const double *xs[1] = {x};
+  qs_telegraph_options o;
+  qs_telegraph_options_default(&o);
+  qs_telegraph_params start, p;
+  char msg[256] = "";
+  CU_ASSERT_EQUAL_FATAL(qs_telegraph_fit(xs, &n, 1, &o, &start, msg, sizeof msg), QS_OK);
+  o.method = QS_TELEGRAPH_HMM;
+  double previous = -INFINITY;
+  for (int k = 1; k <= 6; k++) {
+    o.hmm_max_iter = k;
+    CU_ASSERT_EQUAL_FATAL(qs_telegraph_fit(xs, &n, 1, &o, &p, msg, sizeof msg), QS_OK);
+    /* k iterations unless converged before (here after ~ 5) */
+    CU_ASSERT(p.iterations == k || (p.converged && p.iterations < k));
+    if (k == 1)
+      CU_ASSERT(!p.converged);
+    CU_ASSERT(p.log_likelihood >= previous - 1e-12);
+    if (k == 1) {
+      CU_ASSERT_EQUAL(p.level[0], start.level[0]);
+      CU_ASSERT_EQUAL(p.level[1], start.level[1]);
+    }
+    previous = p.log_likelihood;
+  }
+  o.hmm_max_iter = 200;
+  CU_ASSERT_EQUAL_FATAL(qs_telegraph_fit(xs, &n, 1, &o, &p, msg, sizeof msg), QS_OK);
+  CU_ASSERT(p.converged);
+  CU_ASSERT(p.iterations > 1 && p.iterations < 200);
+  CU_ASSERT(p.log_likelihood >= previous - 1e-12);
+  free(x);
+  free(truth);
+}
+
 /* ---- hysteresis against noise ------------------------------------------ */
 
 /* Noise 4 (levels 6.25 sd apart), 1e6 samples.  With hysteresis 0.5 the
@@ -875,6 +917,7 @@ int qs_test_register_jumps(void)
       {"rates within their CIs at the stated coverage (200 streams)", test_rates_coverage},
       {"the same with noise 4 and hysteresis 0.5", test_rates_coverage_noisy},
       {"HMM parameters against the truth", test_hmm_parameters},
+      {"Baum-Welch never lowers the likelihood", test_hmm_monotone},
       {"hysteresis: no spurious switches in a noisy record", test_hysteresis_noise},
       {"CV = 1 and exponential fit for Markov dwells", test_cv_exponential},
       {"square wave: exact dwells, rates, CV = 0", test_square_wave},

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qsync/lindblad.h"
+#include "qsync/model.h"
 #include "qsync/rng.h"
 #include "qsync/spectrum.h"
 #include "test_util.h"
@@ -201,6 +203,138 @@ static void test_welch_telegraph(void)
   free(x);
 }
 
+
+/* ---- emission spectra ---------------------------------------------------- */
+
+/* The model's steady state (dense or sparse LU: exact to round-off). */
+static double complex *steady(const qs_model *m)
+{
+  qs_index N = m->space.total;
+  double complex *rho = malloc((size_t)(N * N) * sizeof *rho);
+  double res = 1.0;
+  CU_ASSERT_EQUAL_FATAL(qs_steady_state(m, QS_STEADY_AUTO, rho, &res), QS_OK);
+  CU_ASSERT(res < 1e-12);
+  return rho;
+}
+
+/* The operator of observable `name`, or its adjoint (a new operator). */
+static qs_op *observable_op(const qs_model *m, const char *name, int adjoint)
+{
+  int k = qs_model_obs_index(m, name);
+  CU_ASSERT_FATAL(k >= 0);
+  qs_op *A = NULL;
+  CU_ASSERT_EQUAL_FATAL(adjoint ? qs_op_adjoint(m->obs[k], &A) : qs_op_copy(m->obs[k], &A),
+                        QS_OK);
+  return A;
+}
+
+static qs_status spectrum_at(const qs_model *m, const qs_op *A, const double complex *rho,
+                             qs_spectrum_method method, const double *om, long n, double *S,
+                             double complex *mean)
+{
+  qs_spectrum_options o;
+  qs_spectrum_options_default(&o);
+  o.method = method;
+  char msg[256] = "";
+  qs_status st = qs_emission_spectrum(m, A, rho, om, n, &o, S, mean, msg, sizeof msg);
+  if (st != QS_OK)
+    fprintf(stderr, "spectrum: %s\n", msg);
+  return st;
+}
+
+/* Driven damped cavity, H = -domega a^dag a + F (a + a^dag), c = sqrt(gamma)
+ * a (cavity_qubits, nqubits = 0): the steady state is the coherent state
+ * |alpha>, d alpha/dt = i domega alpha - i F - gamma alpha / 2 = 0, so
+ * alpha = -i F / (gamma/2 - i domega), and (a - alpha) rho_ss = 0: the
+ * spectrum is the coherent delta of weight |alpha|^2 and S_inc = 0.  The
+ * truncation to ncav = 15 levels with |alpha|^2 = 0.18 leaves a Poisson
+ * tail ~ 0.18^15 / 15! < 1e-23, so S_inc vanishes to the steady state's
+ * round-off: 1e-10 against the scale 4 |alpha|^2 / gamma = 0.72 a Lorentzian
+ * of that weight would have. */
+static void test_emission_coherent_cavity(void)
+{
+  const double F = 0.3, gamma = 1.0, domega = 0.5;
+  const char *keys[] = {"nqubits", "ncav", "F", "gamma", "domega", NULL};
+  const double vals[] = {0, 15, F, gamma, domega};
+  qs_model *m = test_cavity(keys, vals);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  double complex *rho = steady(m);
+  qs_op *A = observable_op(m, "a", 0);
+  double complex alpha = -I * F / (gamma / 2.0 - I * domega), mean = 0.0;
+  enum { n = 41 };
+  double om[n], S[n];
+  for (int i = 0; i < n; i++)
+    om[i] = -4.0 + 0.2 * i;
+  for (int method = 0; method < 2; method++) {
+    CU_ASSERT_EQUAL_FATAL(spectrum_at(m, A, rho, method, om, n, S, &mean), QS_OK);
+    CU_ASSERT(cabs(mean - alpha) < 1e-10);
+    double worst = 0.0;
+    for (int i = 0; i < n; i++)
+      worst = fmax(worst, fabs(S[i]));
+    fprintf(stderr, "\n  cavity (%s): |<a>|^2 = %.12f (|alpha|^2 = %.12f), max |S_inc| = %.2e",
+            qs_spectrum_method_name(method), creal(mean * conj(mean)),
+            creal(alpha * conj(alpha)), worst);
+    CU_ASSERT(worst < 1e-10);
+  }
+  fprintf(stderr, "\n");
+  qs_op_destroy(&A);
+  free(rho);
+  qs_model_destroy(&m);
+}
+
+/* Qubit A of qubit_osc with gain w, loss gamma, dephasing gamma_phi, no
+ * drive and no coupling (eps = g = 0), H_A = delta_d Sz: rho_ss is
+ * diagonal with p_up = w / (w + gamma) and <sigma_-> = 0.  The coherence
+ * obeys d rho_ud/dt = (-i delta_d - Gamma_2) rho_ud with
+ * Gamma_2 = (w + gamma)/2 + gamma_phi (D[sqrt(w) s+] and D[sqrt(gamma) s-]
+ * damp it at w/2 and gamma/2; D[sqrt(2 gamma_phi) Sz] at
+ * 2 gamma_phi (1/4 + 1/4) = gamma_phi since Sz = sigma_z / 2), so
+ * <sigma_+(tau) sigma_-> = p_up e^{(i delta_d - Gamma_2) tau} and
+ *   S_inc(omega) = 2 p_up Gamma_2 / (Gamma_2^2 + (omega - delta_d)^2),
+ * a Lorentzian of half-width Gamma_2 at +delta_d of weight p_up =
+ * <sigma_+ sigma_->.  Spin B is decoupled and only adds modes that
+ * never enter the correlation. */
+static void test_emission_qubit_lorentzian(void)
+{
+  const double w = 0.3, gamma = 0.5, gphi = 0.1, delta = 0.7;
+  const char *keys[] = {"w_A", "gamma_A", "gamma_phi", "delta_d", "g", "eps", NULL};
+  const double vals[] = {w, gamma, gphi, delta, 0.0, 0.0};
+  qs_model *m = test_qubit_osc(keys, vals);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  double complex *rho = steady(m);
+  qs_op *A = observable_op(m, "Sp_A", 1); /* sigma_- of A */
+  double G2 = 0.5 * (w + gamma) + gphi, p = w / (w + gamma);
+  enum { n = 4001 };
+  const double W = 40.0; /* omega in delta +- W */
+  double *om = malloc(2 * n * sizeof *om), *S = om + n;
+  for (int i = 0; i < n; i++)
+    om[i] = delta - W + 2.0 * W * i / (n - 1);
+  double complex mean = 1.0;
+  CU_ASSERT_EQUAL_FATAL(spectrum_at(m, A, rho, QS_SPECTRUM_RESOLVENT, om, n, S, &mean), QS_OK);
+  CU_ASSERT(cabs(mean) < 1e-12);
+  double worst = 0.0, peak = 2.0 * p / G2;
+  for (int i = 0; i < n; i++) {
+    double d = om[i] - delta, expect = 2.0 * p * G2 / (G2 * G2 + d * d);
+    worst = fmax(worst, fabs(S[i] - expect));
+  }
+  /* weight: trapezoid on [delta - W, delta + W] (error h^2/12 [S']_ends,
+   * negligible) plus the tails 2 int_W^inf 2 p G2 / x^2 dx / 2 pi =
+   * 2 p G2 / (pi W) (next order G2^3 / W^3) */
+  double h = om[1] - om[0], integral = 0.5 * (S[0] + S[n - 1]);
+  for (int i = 1; i < n - 1; i++)
+    integral += S[i];
+  double weight = integral * h / (2.0 * QS_SPECTRUM_PI) + 2.0 * p * G2 / (QS_SPECTRUM_PI * W);
+  fprintf(stderr, "\n  qubit: max |S - Lorentzian| = %.2e (peak %.4f), weight %.8f "
+                  "(<s+ s-> = %.8f)\n",
+          worst, peak, weight, p);
+  CU_ASSERT(worst < 1e-10 * peak);
+  CU_ASSERT(fabs(weight - p) < 1e-6);
+  free(om);
+  qs_op_destroy(&A);
+  free(rho);
+  qs_model_destroy(&m);
+}
+
 /* ---- Lorentzian fit ------------------------------------------------------ */
 
 /* Noise-free Lorentzian plus background: the fit returns the parameters
@@ -250,6 +384,8 @@ int qs_test_register_spectrum(void)
       {"welch telegraph: width k12 + k21", test_welch_telegraph},
       {"lorentzian fit exact", test_lorentzian_exact},
       {"lorentzian fit errors", test_lorentzian_errors},
+      {"emission: coherent driven cavity", test_emission_coherent_cavity},
+      {"emission: qubit gain/loss/dephasing Lorentzian", test_emission_qubit_lorentzian},
   };
   return test_add_suite("spectrum", cases, (int)(sizeof cases / sizeof cases[0]));
 }

@@ -19,23 +19,33 @@
  *              separated maxima are the levels x0 < x1, the threshold is
  *              the histogram minimum between them; a switch is declared
  *              only when the signal crosses the far edge of a hysteresis
- *              band around the threshold (width `hysteresis` (x1 - x0)),
- *              so noise on the threshold does not count as switching.
- *              Refused (QS_ERR_INVALID with a message) when the histogram
- *              is not bimodal.
+ *              band around the threshold (width `hysteresis` (x1 - x0),
+ *              split in proportion to the threshold's distances to x0 and
+ *              x1 so the band never leaves [x0, x1]), so noise on the
+ *              threshold does not count as switching.  Refused
+ *              (QS_ERR_INVALID with a message) when the histogram is not
+ *              bimodal.  The histogram is smoothed once with the binomial
+ *              kernel (1, 2, 1)/4 before its maxima are searched, so that
+ *              single-bin counting noise makes no maxima.
  *   HMM        a two-state hidden Markov model with Gaussian emissions
  *              (means, widths, per-sample switching probabilities) fitted
  *              by Baum-Welch on the pooled signals, started from the
  *              histogram levels; records decoded by Viterbi.
  *
  * Rates: dwells in state s are exponential with rate k_s (s -> other) for
- * a Markov switch.  With d_s complete dwells and total time T_s in s
- * (complete plus censored: the first and the last dwell of each record,
- * whose start or end is unknown, count in T_s but not in d_s) the maximum
- * likelihood estimate is k_s = d_s / T_s; its standard error k_s / sqrt(d_s)
- * and its confidence interval k_s exp(-/+ z / sqrt(d_s)) (log-normal
- * approximation, z the normal quantile of `confidence`).  Times are in the
- * model's time unit, rates in its rate unit.
+ * a Markov switch.  With d_s observed switches out of s and total time T_s
+ * in s the maximum likelihood estimate is k_s = d_s / T_s; its standard
+ * error k_s / sqrt(d_s) and its confidence interval k_s exp(-/+ z /
+ * sqrt(d_s)) (log-normal approximation, z the normal quantile of
+ * `confidence`).  Censoring: the first and the last dwell of each record
+ * (start, resp. end unknown) count in T_s.  The first dwell also counts in
+ * d_s when it ends in a switch: the switch is observed and, the process
+ * being memoryless, the observed part of that dwell is exponential with
+ * the same k_s (likelihood k_s exp(-k_s t)); the last dwell contributes
+ * its survival exp(-k_s t) only.  Neither is a complete dwell: both are
+ * left out of the dwell lists, histograms and the CV, whose meaning needs
+ * the whole dwell.  Times are in the model's time unit, rates in its rate
+ * unit.
  *
  * Thread safety: reentrant; a qs_dwells is used by one thread at a time.
  */
@@ -62,6 +72,12 @@ typedef struct {
                                  changes less than this.  Default 1e-9 */
   double confidence;          /* confidence level of the rate intervals, in
                                  (0, 1).  Default 0.95 */
+  double peak_significance;   /* bimodality: the lower peak must also exceed
+                                 the dip by this many counting errors
+                                 sqrt(peak + dip) (Poisson error of the raw
+                                 histogram; the smoothed one fluctuates
+                                 less), so sparse tail bins make no second
+                                 peak, >= 0.  Default 4 */
 } qs_telegraph_options;
 
 void qs_telegraph_options_default(qs_telegraph_options *o);
@@ -87,19 +103,31 @@ typedef struct {
                            THRESHOLD: NAN */
   double log_likelihood;/* HMM: per sample at the end; THRESHOLD: NAN */
   int iterations;       /* HMM: Baum-Welch iterations used; THRESHOLD: 0 */
+  int converged;        /* HMM: 1 when the log-likelihood per sample changed
+                           less than hmm_tol before hmm_max_iter (0: the
+                           parameters are the last iterate); THRESHOLD: 1 */
   long n_samples;       /* pooled samples */
 } qs_telegraph_params;
 
 /* Fit on n_signals signals x[i] of n[i] samples each (uniform sampling).
+ * HMM: the emissions are N(mean_s, width_s^2), the per-sample transition
+ * matrix has off-diagonal p_switch[s]; the initial-state probabilities of
+ * every signal are the pooled state occupancies (not a free parameter: a
+ * run has too few signals to estimate them).  Not converging within
+ * hmm_max_iter is not an error (see `converged`).
  * QS_ERR_INVALID with a message (e.g. "the histogram of the signal is not
- * bimodal: ...") when no two states are found or a signal holds a non-
- * finite value; QS_ERR_NOMEM. */
+ * bimodal: ...") when no two states are found, an option is out of range
+ * or a signal holds a non-finite value; QS_ERR_NOMEM. */
 qs_status qs_telegraph_fit(const double *const *x, const long *n, int n_signals,
                            const qs_telegraph_options *o, qs_telegraph_params *p,
                            char *msg, size_t msglen);
 
-/* Classify one signal of n samples into state[0..n-1] in {0, 1}.  The
- * first sample's state is the side of the threshold it is on.
+/* Classify one signal of n samples into state[0..n-1] in {0, 1}.
+ * THRESHOLD: the first sample's state is the side of the threshold it is
+ * on; the state then changes only when the signal goes beyond the far edge
+ * of the band (above `upper` from 0, below `lower` from 1).  HMM: the most
+ * probable state path (Viterbi, in log space).
+ * QS_ERR_INVALID for n < 1, NULL pointers or a non-finite sample;
  * QS_ERR_NOMEM (HMM work arrays). */
 qs_status qs_telegraph_classify(const double *x, long n, const qs_telegraph_params *p,
                                 unsigned char *state);
@@ -119,27 +147,34 @@ const double *qs_dwells_get(const qs_dwells *d, int s, long *count);
 typedef struct {
   long n_dwell[2];       /* complete dwells in state s */
   long n_censored[2];    /* censored dwells in state s */
+  long n_exit[2];        /* observed switches out of s (d_s of the rate):
+                            complete dwells + first dwells ending in a
+                            switch */
   double time[2];        /* total time in s, complete + censored */
   double rate[2];        /* k_0 = rate 0 -> 1 (k_12 of the summary: state
                             1 there is the low state), k_1 = rate 1 -> 0 */
-  double rate_se[2];
+  double rate_se[2];     /* INFINITY when n_exit[s] = 0 */
   double rate_lo[2], rate_hi[2]; /* confidence interval */
   double rate_sum, rate_sum_se;  /* k_0 + k_1 and its standard error
                                     (independent errors added in quadrature) */
-  double mean_dwell[2];  /* mean complete dwell */
+  double mean_dwell[2];  /* mean complete dwell, NAN without one */
   double cv[2];          /* coefficient of variation of the complete dwells
                             (1 for an exponential), NAN with < 2 dwells */
   double fit_rate[2];    /* rate of an exponential fitted to the histogram
                             of complete dwells (weighted least squares on
-                            log counts), an independent check of rate[] */
-  double fit_rate_se[2];
+                            log counts, bins with counts > 0, weights the
+                            fitted counts, iterated from the observed ones;
+                            ceil(sqrt(dwells)) bins, at least 4, at most
+                            50), an independent check of rate[]; NAN with
+                            fewer than 2 occupied bins */
+  double fit_rate_se[2]; /* its least-squares standard error */
   double p_state[2];     /* fraction of the time in s */
   long n_switches;       /* state changes seen */
 } qs_switching;
 
 /* Rates from all dwells added so far (confidence from o, NULL: defaults).
- * A state without a complete dwell gets rate 0 and an infinite upper
- * bound.  Never fails. */
+ * A state without an observed switch out of it gets rate 0 and an infinite
+ * upper bound and standard error.  Never fails. */
 void qs_switching_rates(const qs_dwells *d, const qs_telegraph_options *o, qs_switching *r);
 
 /* Histogram of the complete dwells in state s: n_bins bins of equal width
@@ -154,9 +189,14 @@ qs_status qs_dwells_histogram(const qs_dwells *d, int s, int n_bins, double *edg
  * n samples, *se the standard deviation of the batch means over
  * sqrt(n_batches).  Valid when a batch is much longer than the signal's
  * correlation time; *tau_int (may be NULL) receives the integrated
- * autocorrelation time (in samples, Sokal's self-consistent window c = 6)
- * so the caller can check n / n_batches >> tau_int.  QS_ERR_INVALID for
- * n_batches < 2 or n < 2 n_batches. */
+ * autocorrelation time tau_int = 1 + 2 sum_{t=1}^{M} rho(t) (in samples;
+ * the variance of the mean of n samples is tau_int var(x) / n, so an AR(1)
+ * signal with coefficient a has tau_int = (1 + a) / (1 - a)), rho the
+ * empirical autocorrelation and M Sokal's self-consistent window, the
+ * smallest M >= c tau_int(M) with c = 6 (at most n - 1), so the caller can
+ * check n / n_batches >> tau_int; NAN for a constant signal.
+ * QS_ERR_INVALID for n_batches < 2, n < 2 n_batches, NULL pointers or a
+ * non-finite sample. */
 qs_status qs_batch_means(const double *x, long n, int n_batches, double *mean, double *se,
                          double *tau_int);
 

@@ -106,6 +106,8 @@ test: deps
 	QSYNC=$(QSYNC) bash tests/semiclassical.sh
 	QSYNC=$(QSYNC) bash tests/gap.sh
 	QSYNC=$(QSYNC) bash tests/rateeq.sh
+	QSYNC=$(QSYNC) bash tests/spectrum.sh
+	QSYNC=$(QSYNC) bash tests/jumps.sh
 	bash tests/install.sh
 
 # make install PREFIX=DIR: the tool, the static library, the headers, the

@@ -36,6 +36,7 @@ int qs_test_register_validity(void);
 int qs_test_register_gap(void);
 int qs_test_register_semiclassical(void);
 int qs_test_register_rateeq(void);
+int qs_test_register_signals(void);
 int qs_test_register_jumps(void);
 int qs_test_register_spectrum(void);
 

@@ -78,6 +78,31 @@ static const cli_command commands[] = {
    "over [run] threads.",
    "[model], [gap], [run] threads, [sweep]",
    "run.h5, summary.tsv (one row per sweep point, a units line)", 0},
+  {"spectrum", cli_spectrum, "steady-state emission spectrum S(omega) by quantum regression",
+   "Solves the steady state ([steady]) and computes the incoherent part of S(omega) = int "
+   "<A^dag(tau) A(0)> e^{-i omega tau} dtau (two-sided, int S domega/2pi = <A^dag A> - "
+   "|<A>|^2) for A = [spectrum] operator (an observable's operator, or its adjoint: "
+   "qubit_osc Sp_A with adjoint = true is sigma_- of qubit A) on omega_min .. omega_max, "
+   "in the model's frame and rate unit; the coherent part 2 pi |<A>|^2 delta(omega) is "
+   "reported as a weight. method = resolvent (a sparse LU of L - i omega per frequency) "
+   "or fft (the master equation to tau_max, then FFTW). Time-independent models only "
+   "(cavity_qubits: frame = rwa); one parameter point (no [sweep]). docs/spectra.md.",
+   "[model], [spectrum], [steady], [mesolve] rtol/atol (fft)",
+   "run.h5, spectrum.tsv (omega, S_inc, a units line), summary.tsv (weights, peak)", 0},
+  {"jumps", cli_jumps, "bistability jump statistics: long trajectories as signals, switching rates, gap, spectrum",
+   "Runs [jumps] ntraj long trajectories (PCG64 stream i of [run] seed for trajectory i; the "
+   "same results for any [run] threads), drops burn_in, samples the [jumps] signals (Re <O> "
+   "of model observables in the trajectory's state) every dt for t_end and records every "
+   "quantum jump, streaming both to run.h5 (/signals) in chunks. The first signal is "
+   "classified into two metastable states (method threshold or hmm; state 1 = the low "
+   "level, state 2 = the high one) giving dwell times and the switching rates rate_12, "
+   "rate_21; their sum is compared with the Liouvillian gap |Re mu1| and the Lorentzian "
+   "width of the signal's power spectral density (three-way table with z-scores; a line "
+   "DISAGREE when some |z| > 3). Time averages of single trajectories carry batch-means "
+   "errors. With a [sweep], one row per point. docs/bistability.md.",
+   "[model], [jumps], [run] seed/threads/rtol/atol, [steady], [gap], [sweep], [checks]",
+   "run.h5, summary.tsv, trajectories.tsv, photon.tsv (cavity with a qubit), dwells.tsv, "
+   "psd.tsv", 0},
   {"scan", cli_scan, "zero crossings of <S+_j> and extrema of R along [scan] key",
    "Finds the zero crossings of <S+_A>, <S+_B> and the extrema of R along the line of "
    "[scan] key, at every point of [sweep] (parameter maps); lines run in parallel over "

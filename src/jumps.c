@@ -873,15 +873,18 @@ static qs_status autocovariance(const double *x, long n, double mean, double *c)
   for (long i = 0; i < size; i++)
     in[i] = i < n ? x[i] - mean : 0.0;
   fftw_execute(plan);
+  /* (re, im) pairs: FFTW's layout, whether fftw_complex is double[2] or
+   * the C99 complex (spectrum_impl.h includes complex.h first). */
+  const double *re_im = (const double *)out;
   for (long k = 0; k <= size / 2; k++) {
-    double power = out[k][0] * out[k][0] + out[k][1] * out[k][1];
+    double power = re_im[2 * k] * re_im[2 * k] + re_im[2 * k + 1] * re_im[2 * k + 1];
     in[k] = power;
     if (k > 0 && k < size / 2)
       in[size - k] = power;
   }
   fftw_execute(plan);
   for (long t = 0; t < n; t++)
-    c[t] = out[t][0] / (double)size;
+    c[t] = re_im[2 * t] / (double)size;
   qs_fftw_destroy(plan);
   fftw_free(in);
   fftw_free(out);

@@ -845,6 +845,9 @@ void qs_switching_rates(const qs_dwells *d, const qs_telegraph_options *o, qs_sw
     r->p_state[s] = total > 0.0 ? d->time[s] / total : NAN;
   }
   r->rate_sum = r->rate[0] + r->rate[1];
+  r->p_state_se = r->rate[0] > 0.0 && r->rate[1] > 0.0
+                      ? sqrt(2.0 * r->p_state[0] * r->p_state[1] / (r->rate_sum * total))
+                      : NAN;
   r->rate_sum_se = hypot(r->rate_se[0], r->rate_se[1]);
   r->n_switches = d->n_switches;
 }

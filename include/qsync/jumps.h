@@ -169,6 +169,11 @@ typedef struct {
                             fewer than 2 occupied bins */
   double fit_rate_se[2]; /* its least-squares standard error */
   double p_state[2];     /* fraction of the time in s */
+  double p_state_se;     /* its standard error for a Markov switch:
+                            sqrt(2 p0 p1 / ((k_0 + k_1) T)), T the total
+                            time (the occupation indicator has the
+                            autocovariance p0 p1 exp(-(k_0 + k_1) |t|));
+                            NAN when a rate is 0 */
   long n_switches;       /* state changes seen */
 } qs_switching;
 

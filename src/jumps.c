@@ -627,8 +627,12 @@ qs_status qs_telegraph_classify(const double *x, long n, const qs_telegraph_para
   for (long t = 0; t < n; t++)
     if (!isfinite(x[t]))
       return QS_ERR_INVALID;
-  if (p->method == QS_TELEGRAPH_HMM)
+  if (p->method == QS_TELEGRAPH_HMM) {
+    for (int k = 0; k < 2; k++)
+      if (!(p->width[k] > 0.0) || !(p->p_switch[k] >= 0.0 && p->p_switch[k] <= 1.0))
+        return QS_ERR_INVALID;
     return viterbi(x, n, p, state);
+  }
   unsigned char s = x[0] >= p->threshold;
   for (long t = 0; t < n; t++) {
     if (s == 0 && x[t] > p->upper)

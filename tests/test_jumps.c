@@ -174,6 +174,16 @@ static void test_option_errors(void)
   CU_ASSERT_EQUAL(qs_telegraph_classify(x, 0, &p, state), QS_ERR_INVALID);
   CU_ASSERT_EQUAL(qs_telegraph_classify(NULL, N, &p, state), QS_ERR_INVALID);
   CU_ASSERT_EQUAL(qs_telegraph_classify(x, N, NULL, state), QS_ERR_INVALID);
+  qs_telegraph_params bad = p;
+  bad.method = QS_TELEGRAPH_HMM;
+  bad.p_switch[0] = bad.p_switch[1] = 0.01;
+  bad.width[0] = 0.0;
+  bad.width[1] = 1.0;
+  CU_ASSERT_EQUAL(qs_telegraph_classify(x, N, &bad, state), QS_ERR_INVALID);
+  bad.width[0] = 1.0;
+  CU_ASSERT_EQUAL(qs_telegraph_classify(x, N, &bad, state), QS_OK);
+  bad.p_switch[1] = NAN;
+  CU_ASSERT_EQUAL(qs_telegraph_classify(x, N, &bad, state), QS_ERR_INVALID);
   x[7] = NAN;
   CU_ASSERT_EQUAL(qs_telegraph_classify(x, N, &p, state), QS_ERR_INVALID);
 }

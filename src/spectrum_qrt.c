@@ -38,6 +38,7 @@
  *   int_0^tmax f = dtau [f_0/2 + f_1 + ... + f_{n-1}/2]
  *                  + dtau^2/12 (f'(0) - f'(tmax)) + O(dtau^4),
  * f = e^{-i omega tau} C_inc, f'(0) = Tr[A^dag L X] - i omega C_inc(0)
+ * (Tr[A^dag L X] from sparse products, without the N^2 x N^2 L)
  * (f'(tmax) ~ C_inc(tmax) is dropped with the tail beyond tmax: tau_max
  * must be many decay times).  The sum over j is one FFTW transform of
  * the samples zero-padded to FFT_PAD n_tau points (frequency grid
@@ -237,6 +238,64 @@ static void to_integration_frame(const qs_model *model, double tau, qs_index N,
       Y[i + j * N] *= cexp(-I * tau * (model->frame_rate[i] - model->frame_rate[j]));
 }
 
+/* Tr[B (L X)] for the model's Liouvillian without forming it:
+ *   L X = -i (H X - X H) + sum_k (c X c^dag - (K X + X K)/2),  K = c^dag c,
+ * so with the cyclic trace and Bd = B^dag, Xd = X^dag:
+ *   Tr[B L X] = -i Tr[(B H - H B) X]
+ *               + sum_k Tr[c^dag B c X] - Tr[(B K + K B) X]/2,
+ * every term Tr[M X] = sum_ij M_ij X_ji.  M is built from sparse products
+ * (no N^2 x N^2 matrix, O(nnz N) work: the fft route is for large models).
+ * QS_ERR_NOMEM. */
+static qs_status trace_with_liouvillian(const qs_model *model, const qs_op *B,
+                                        const double complex *X, double complex *out)
+{
+  qs_op *M = NULL, *t1 = NULL, *t2 = NULL, *t3 = NULL;
+  qs_status st = qs_op_mul(B, model->H, &t1);
+  if (st == QS_OK)
+    st = qs_op_mul(model->H, B, &t2);
+  if (st == QS_OK)
+    st = qs_op_add(-I, t1, I, t2, &M);
+  qs_op_destroy(&t1);
+  qs_op_destroy(&t2);
+  for (int k = 0; k < model->n_c && st == QS_OK; k++) {
+    qs_op *cd = NULL, *K = NULL, *sum = NULL;
+    st = qs_op_adjoint(model->c[k], &cd);
+    if (st == QS_OK)
+      st = qs_op_mul(cd, model->c[k], &K);
+    if (st == QS_OK)
+      st = qs_op_mul(B, model->c[k], &t1); /* B c */
+    if (st == QS_OK)
+      st = qs_op_mul(cd, t1, &t2); /* c^dag B c */
+    qs_op_destroy(&t1);
+    if (st == QS_OK)
+      st = qs_op_mul(B, K, &t1);
+    if (st == QS_OK)
+      st = qs_op_mul(K, B, &t3);
+    if (st == QS_OK)
+      st = qs_op_add(1.0, t2, -0.5, t1, &sum);
+    qs_op_destroy(&t1);
+    qs_op_destroy(&t2);
+    if (st == QS_OK)
+      st = qs_op_add(1.0, sum, -0.5, t3, &t1);
+    qs_op_destroy(&t3);
+    qs_op_destroy(&sum);
+    if (st == QS_OK)
+      st = qs_op_add(1.0, M, 1.0, t1, &t2);
+    qs_op_destroy(&t1);
+    if (st == QS_OK) {
+      qs_op_destroy(&M);
+      M = t2;
+      t2 = NULL;
+    }
+    qs_op_destroy(&cd);
+    qs_op_destroy(&K);
+  }
+  if (st == QS_OK)
+    *out = qs_op_trace_with(M, X);
+  qs_op_destroy(&M);
+  return st;
+}
+
 /* c[j] += weight Tr[A^dag e^{L tau_j} H] for a Hermitian H, j < n_tau. */
 static qs_status correlate_hermitian(qs_me *me, const qs_model *model, const qs_op *Adag,
                                      const double complex *H, double dtau, long n_tau,
@@ -324,7 +383,6 @@ static qs_status spectrum_fft(const qs_model *model, const qs_op *Adag,
   fftw_complex *out = fftw_malloc((size_t)m * sizeof *out);
   fftw_plan plan = NULL;
   qs_me *me = NULL;
-  qs_op *L = NULL;
   if (!H || !Y || !c || !in || !out) {
     st = QS_ERR_NOMEM;
     goto done;
@@ -344,12 +402,11 @@ static qs_status spectrum_fft(const qs_model *model, const qs_op *Adag,
                              msg, msglen);
   }
   /* C_inc'(0) = Tr[A^dag L X] for the end correction */
+  double complex dc0 = 0.0;
   if (st == QS_OK)
-    st = qs_liouvillian_build(model, &L);
+    st = trace_with_liouvillian(model, Adag, X, &dc0);
   if (st != QS_OK)
     goto done;
-  qs_op_apply(L, X, Y);
-  double complex dc0 = qs_op_trace_with(Adag, Y);
   for (long j = 0; j < m; j++) {
     double complex v = j < n_tau ? c[j] * (j == 0 || j == n_tau - 1 ? 0.5 : 1.0) : 0.0;
     in[j] = v;
@@ -374,7 +431,6 @@ done:
   fftw_free(in);
   fftw_free(out);
   qs_me_destroy(&me);
-  qs_op_destroy(&L);
   free(H);
   free(Y);
   free(c);

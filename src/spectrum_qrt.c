@@ -148,11 +148,12 @@ static qs_status bordered_build(const qs_op *L, qs_index N, bordered *b)
   return QS_OK;
 }
 
-static void bordered_set(bordered *b, double omega)
+/* vals = M(omega)'s values: L's, minus i omega on the diagonal below row 0. */
+static void bordered_values(const bordered *b, double omega, double complex *vals)
 {
-  memcpy(b->M->val, b->L_val, (size_t)b->M->nnz * sizeof *b->L_val);
+  memcpy(vals, b->L_val, (size_t)b->M->nnz * sizeof *vals);
   for (qs_index r = 1; r < b->M->dim; r++)
-    b->M->val[b->diag[r]] -= I * omega;
+    vals[b->diag[r]] -= I * omega;
 }
 
 static qs_status umfpack_status(long status)
@@ -166,21 +167,82 @@ static qs_status umfpack_status(long status)
   return QS_ERR_UMFPACK;
 }
 
+/* One frequency: numeric LU of M(omega) (values in vals, the shared
+ * symbolic analysis), solve, S = 2 Re Tr[A^dag Y].  Returns UMFPACK's
+ * status. */
+static long resolvent_at(const bordered *b, void *symbolic, const double complex *rhs,
+                         const qs_op *Adag, double omega, double complex *vals,
+                         double complex *Y, double *S)
+{
+  double control[UMFPACK_CONTROL], info[UMFPACK_INFO];
+  umfpack_zl_defaults(control);
+  /* CSR of M read as CSC is M^T: UMFPACK_Aat solves (M^T)^T Y = M Y = rhs.
+   * SuiteSparse_long is long; qs_index is int64_t (long on LP64). */
+  const long *ap = (const long *)b->M->row_start, *ai = (const long *)b->M->col;
+  bordered_values(b, omega, vals);
+  void *numeric = NULL;
+  long status = umfpack_zl_numeric(ap, ai, (const double *)vals, NULL, symbolic, &numeric,
+                                   control, info);
+  if (status == UMFPACK_OK)
+    status = umfpack_zl_solve(UMFPACK_Aat, ap, ai, (const double *)vals, NULL, (double *)Y,
+                              NULL, (const double *)rhs, NULL, numeric, control, info);
+  umfpack_zl_free_numeric(&numeric);
+  if (status == UMFPACK_OK)
+    *S = 2.0 * creal(qs_op_trace_with(Adag, Y));
+  return status;
+}
+
+/* The frequencies over `threads` OpenMP threads, each with its own values,
+ * LU and solution (the symbolic analysis is shared, read only): every
+ * frequency's arithmetic is the same for any thread count.  On failure
+ * *first_bad is the lowest failing index (a deterministic message). */
+static long resolvent_loop(const bordered *b, void *symbolic, const double complex *rhs,
+                           const qs_op *Adag, const double *omega, long n_omega, int threads,
+                           double *S, long *first_bad)
+{
+  qs_index n = b->M->dim;
+  long bad_status = UMFPACK_OK;
+  *first_bad = -1;
+#pragma omp parallel num_threads(threads)
+  {
+    double complex *vals = malloc((size_t)b->M->nnz * sizeof *vals);
+    double complex *Y = malloc((size_t)n * sizeof *Y);
+#pragma omp for schedule(dynamic, 1)
+    for (long i = 0; i < n_omega; i++) {
+      long status = vals && Y ? resolvent_at(b, symbolic, rhs, Adag, omega[i], vals, Y, &S[i])
+                              : UMFPACK_ERROR_out_of_memory;
+      if (status != UMFPACK_OK) {
+#pragma omp critical(qs_spectrum_resolvent_error)
+        if (*first_bad < 0 || i < *first_bad) {
+          *first_bad = i;
+          bad_status = status;
+        }
+      }
+    }
+    free(vals);
+    free(Y);
+  }
+  return bad_status;
+}
+
 static qs_status spectrum_resolvent(const qs_model *model, const qs_op *Adag,
                                     const double complex *X, const double *omega,
-                                    long n_omega, double *S, char *msg, size_t msglen)
+                                    long n_omega, int threads, double *S, char *msg,
+                                    size_t msglen)
 {
   qs_index N = model->space.total, n = N * N;
   qs_op *L = NULL;
   bordered b;
   memset(&b, 0, sizeof b);
-  void *symbolic = NULL, *numeric = NULL;
+  void *symbolic = NULL;
   double control[UMFPACK_CONTROL], info[UMFPACK_INFO];
-  double complex *rhs = malloc((size_t)n * sizeof *rhs), *Y = malloc((size_t)n * sizeof *Y);
-  qs_status st = rhs && Y ? qs_liouvillian_build(model, &L) : QS_ERR_NOMEM;
+  double complex *rhs = malloc((size_t)n * sizeof *rhs), *vals = NULL;
+  qs_status st = rhs ? qs_liouvillian_build(model, &L) : QS_ERR_NOMEM;
   if (st == QS_OK)
     st = bordered_build(L, N, &b);
   qs_op_destroy(&L);
+  if (st == QS_OK && !(vals = malloc((size_t)b.M->nnz * sizeof *vals)))
+    st = QS_ERR_NOMEM;
   if (st != QS_OK) {
     qs_set_message(msg, msglen, "spectrum (resolvent): building L - i omega: %s",
                    qs_strerror(st));
@@ -190,29 +252,19 @@ static qs_status spectrum_resolvent(const qs_model *model, const qs_op *Adag,
     rhs[k] = -X[k];
   rhs[0] = 0.0; /* the trace row: Tr Y = 0 */
   umfpack_zl_defaults(control);
-  /* CSR of M read as CSC is M^T: UMFPACK_Aat solves (M^T)^T Y = M Y = rhs.
-   * SuiteSparse_long is long; qs_index is int64_t (long on LP64). */
-  long nl = (long)n;
-  const long *ap = (const long *)b.M->row_start, *ai = (const long *)b.M->col;
-  const double *ax = (const double *)b.M->val;
-  bordered_set(&b, omega[0]);
-  long status = umfpack_zl_symbolic(nl, nl, ap, ai, ax, NULL, &symbolic, control, info);
-  for (long i = 0; i < n_omega && status == UMFPACK_OK; i++) {
-    bordered_set(&b, omega[i]);
-    status = umfpack_zl_numeric(ap, ai, ax, NULL, symbolic, &numeric, control, info);
-    if (status == UMFPACK_OK)
-      status = umfpack_zl_solve(UMFPACK_Aat, ap, ai, ax, NULL, (double *)Y, NULL,
-                                (const double *)rhs, NULL, numeric, control, info);
-    umfpack_zl_free_numeric(&numeric);
-    if (status == UMFPACK_OK)
-      S[i] = 2.0 * creal(qs_op_trace_with(Adag, Y));
-    else
-      qs_set_message(msg, msglen,
-                     "spectrum (resolvent): UMFPACK status %ld at omega = %g (singular: "
-                     "L has an undamped mode at i omega, or the steady state is not unique)",
-                     status, omega[i]);
-  }
-  if (status != UMFPACK_OK && msg && msg[0] == '\0')
+  bordered_values(&b, omega[0], vals);
+  long status = umfpack_zl_symbolic((long)n, (long)n, (const long *)b.M->row_start,
+                                    (const long *)b.M->col, (const double *)vals, NULL,
+                                    &symbolic, control, info);
+  long bad = -1;
+  if (status == UMFPACK_OK)
+    status = resolvent_loop(&b, symbolic, rhs, Adag, omega, n_omega, threads, S, &bad);
+  if (status != UMFPACK_OK && bad >= 0)
+    qs_set_message(msg, msglen,
+                   "spectrum (resolvent): UMFPACK status %ld at omega = %g (singular: "
+                   "L has an undamped mode at i omega, or the steady state is not unique)",
+                   status, omega[bad]);
+  else if (status != UMFPACK_OK)
     qs_set_message(msg, msglen, "spectrum (resolvent): UMFPACK symbolic analysis status %ld",
                    status);
   st = umfpack_status(status);
@@ -220,7 +272,7 @@ static qs_status spectrum_resolvent(const qs_model *model, const qs_op *Adag,
 done:
   bordered_free(&b);
   free(rhs);
-  free(Y);
+  free(vals);
   return st;
 }
 
@@ -240,7 +292,7 @@ static void to_integration_frame(const qs_model *model, double tau, qs_index N,
 
 /* Tr[B (L X)] for the model's Liouvillian without forming it:
  *   L X = -i (H X - X H) + sum_k (c X c^dag - (K X + X K)/2),  K = c^dag c,
- * so with the cyclic trace and Bd = B^dag, Xd = X^dag:
+ * so with the cyclic trace:
  *   Tr[B L X] = -i Tr[(B H - H B) X]
  *               + sum_k Tr[c^dag B c X] - Tr[(B K + K B) X]/2,
  * every term Tr[M X] = sum_ij M_ij X_ji.  M is built from sparse products
@@ -470,6 +522,10 @@ static qs_status check_arguments(const qs_model *model, const qs_op *A,
                    (int)o->method);
     return QS_ERR_INVALID;
   }
+  if (o->threads < 1 || o->threads > 1024) {
+    qs_set_message(msg, msglen, "spectrum: threads = %d (1 .. 1024)", o->threads);
+    return QS_ERR_INVALID;
+  }
   if (o->method == QS_SPECTRUM_FFT &&
       (!(o->tau_max >= 0.0) || !isfinite(o->tau_max) || o->n_tau < 16 ||
        o->n_tau > (1L << 24) || !(o->rtol > 0.0 && o->rtol <= 0.1) ||
@@ -507,7 +563,7 @@ qs_status qs_emission_spectrum(const qs_model *model, const qs_op *A,
   }
   centred_product(A, rho_ss, N, X, mean_A);
   st = o->method == QS_SPECTRUM_RESOLVENT
-           ? spectrum_resolvent(model, Adag, X, omega, n_omega, S, msg, msglen)
+           ? spectrum_resolvent(model, Adag, X, omega, n_omega, o->threads, S, msg, msglen)
            : spectrum_fft(model, Adag, X, omega, n_omega, o, S, msg, msglen);
   for (long i = 0; i < n_omega && st == QS_OK; i++)
     if (!isfinite(S[i])) {

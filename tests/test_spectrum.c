@@ -471,6 +471,16 @@ static void compare_methods(const qs_model *m, const qs_op *A, double om_lo, dou
   CU_ASSERT_EQUAL_FATAL(spectrum_at(m, A, rho, QS_SPECTRUM_RESOLVENT, om, n, Sr, &mr), QS_OK);
   CU_ASSERT_EQUAL_FATAL(spectrum_at(m, A, rho, QS_SPECTRUM_FFT, om, n, Sf, &mf), QS_OK);
   CU_ASSERT(cabs(mr - mf) == 0.0);
+  /* the frequencies over two threads: the same bits */
+  double *S2 = malloc(n * sizeof *S2);
+  qs_spectrum_options o;
+  qs_spectrum_options_default(&o);
+  o.threads = 2;
+  char msg[256] = "";
+  CU_ASSERT_EQUAL_FATAL(qs_emission_spectrum(m, A, rho, om, n, &o, S2, &mf, msg, sizeof msg),
+                        QS_OK);
+  CU_ASSERT(memcmp(S2, Sr, n * sizeof *S2) == 0);
+  free(S2);
   double worst = 0.0, peak = 0.0;
   for (int i = 0; i < n; i++) {
     worst = fmax(worst, fabs(Sr[i] - Sf[i]));
@@ -554,6 +564,11 @@ static void test_emission_errors(void)
   CU_ASSERT_EQUAL(qs_emission_spectrum(m, A, rho, om, 2, &o, S, &mean, msg, sizeof msg),
                   QS_ERR_INVALID);
   CU_ASSERT(strstr(msg, "outside the band") != NULL);
+  o.threads = 0;
+  CU_ASSERT_EQUAL(qs_emission_spectrum(m, A, rho, om, 2, &o, S, &mean, msg, sizeof msg),
+                  QS_ERR_INVALID);
+  CU_ASSERT(strstr(msg, "threads = 0") != NULL);
+  o.threads = 1;
   CU_ASSERT_EQUAL(qs_spectrum_method_parse("fft"), QS_SPECTRUM_FFT);
   CU_ASSERT_EQUAL(qs_spectrum_method_parse("resolvent"), QS_SPECTRUM_RESOLVENT);
   CU_ASSERT_EQUAL(qs_spectrum_method_parse("lu"), -1);

@@ -84,10 +84,11 @@ static const cli_command commands[] = {
    "|<A>|^2) for A = [spectrum] operator (an observable's operator, or its adjoint: "
    "qubit_osc Sp_A with adjoint = true is sigma_- of qubit A) on omega_min .. omega_max, "
    "in the model's frame and rate unit; the coherent part 2 pi |<A>|^2 delta(omega) is "
-   "reported as a weight. method = resolvent (a sparse LU of L - i omega per frequency) "
+   "reported as a weight. method = resolvent (a sparse LU of L - i omega per frequency, "
+   "frequencies in parallel over [run] threads, the same results for any count) "
    "or fft (the master equation to tau_max, then FFTW). Time-independent models only "
    "(cavity_qubits: frame = rwa); one parameter point (no [sweep]). docs/spectra.md.",
-   "[model], [spectrum], [steady], [mesolve] rtol/atol (fft)",
+   "[model], [spectrum], [steady], [mesolve] rtol/atol (fft), [run] threads (resolvent)",
    "run.h5, spectrum.tsv (omega, S_inc, a units line), summary.tsv (weights, peak)", 0},
   {"jumps", cli_jumps, "bistability jump statistics: long trajectories as signals, switching rates, gap, spectrum",
    "Runs [jumps] ntraj long trajectories (PCG64 stream i of [run] seed for trajectory i; the "

@@ -123,6 +123,7 @@ test: deps
 	QSYNC=$(QSYNC) bash tests/semiclassical.sh
 	QSYNC=$(QSYNC) bash tests/gap.sh
 	QSYNC=$(QSYNC) bash tests/rateeq.sh
+	QSYNC=$(QSYNC) bash tests/spectrum.sh
 	QSYNC=$(QSYNC) bash tests/jumps.sh
 	bash tests/install.sh
 

@@ -194,9 +194,12 @@ qs_status qs_dwells_histogram(const qs_dwells *d, int s, int n_bins, double *edg
  * signal with coefficient a has tau_int = (1 + a) / (1 - a)), rho the
  * empirical autocorrelation and M Sokal's self-consistent window, the
  * smallest M >= c tau_int(M) with c = 6 (at most n - 1), so the caller can
- * check n / n_batches >> tau_int; NAN for a constant signal.
+ * check n / n_batches >> tau_int; NAN for a constant signal.  The
+ * autocovariance is computed by FFT (FFTW, zero-padded to a power of two
+ * >= 2 n: O(n log n) time, 3 n doubles of work space).
  * QS_ERR_INVALID for n_batches < 2, n < 2 n_batches, NULL pointers or a
- * non-finite sample. */
+ * non-finite sample; QS_ERR_NOMEM; QS_ERR_TOO_LARGE when tau_int is asked
+ * for n > 2^30 samples. */
 qs_status qs_batch_means(const double *x, long n, int n_batches, double *mean, double *se,
                          double *tau_int);
 

@@ -33,13 +33,20 @@
  * with the sign convention of QuTiP's spectrum() (A^dag(tau) ~ e^{i w0 tau}
  * for A ~ e^{-i w0 t}: a peak at omega = +w0 of the frame).  The coherent
  * weight |<A>|^2 is returned apart; S_inc is computed
- *   RESOLVENT  by one sparse LU (UMFPACK) of L - i omega + rho_ss Tr per
- *              omega (exact; the rank-one term removes L's zero mode on
- *              traceless arguments), or
+ *   RESOLVENT  by one sparse LU (UMFPACK) per omega of L - i omega with
+ *              the rho_00 equation replaced by Tr Y = 0 (exact; equivalent
+ *              to L - i omega + rho_ss Tr on traceless arguments, which
+ *              removes L's zero mode, without the rank-one fill-in: see
+ *              src/spectrum_qrt.c), or
  *   FFT        by integrating the regression equation to tau_max with the
- *              master-equation integrator and transforming with FFTW
- *              (cheaper for many omegas; resolution 2 pi / tau_max).
- * Time-independent models only (QS_ERR_INVALID otherwise).
+ *              master-equation integrator (two Hermitian parts of X) and
+ *              transforming with FFTW (trapezoid rule with its end
+ *              correction, zero-padded 16x and interpolated to each
+ *              omega; |omega| < pi (n_tau - 1) / tau_max required).
+ * S_inc is in the frame of the model's time-independent H0 (the frame the
+ * steady-state solvers use; a model's reporting frame_rate is undone).
+ * Time-independent models only (QS_ERR_INVALID otherwise).  The
+ * steady state must be unique (QS_ERR_SINGULAR otherwise).
  *
  * Lorentzian fit: S(omega) = A / (K^2 + omega^2) + B by weighted least
  * squares (weights 1/se^2) over omega in [0, omega_max]; K with its
@@ -107,6 +114,10 @@ typedef struct {
                                 [0, tau_max], >= 16.  Default 4096 */
   double rtol, atol;         /* FFT: master-equation tolerances.  Default
                                 1e-8, 1e-10 */
+  int threads;               /* RESOLVENT: OpenMP threads over the
+                                frequencies (each holds its own LU: memory
+                                grows with it); the result does not depend
+                                on it.  1 .. 1024.  Default 1 */
 } qs_spectrum_options;
 
 void qs_spectrum_options_default(qs_spectrum_options *o);

@@ -65,6 +65,7 @@ int cli_compare_model(cli_context *ctx);
 int cli_validity(cli_context *ctx);
 int cli_semiclassical(cli_context *ctx);
 int cli_gap(cli_context *ctx);
+int cli_spectrum(cli_context *ctx);
 int cli_jumps(cli_context *ctx);
 
 /* The grid of cfg's [sweep] (qs_sweep_grid_count / qs_sweep_grid_point

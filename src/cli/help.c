@@ -78,6 +78,18 @@ static const cli_command commands[] = {
    "over [run] threads.",
    "[model], [gap], [run] threads, [sweep]",
    "run.h5, summary.tsv (one row per sweep point, a units line)", 0},
+  {"spectrum", cli_spectrum, "steady-state emission spectrum S(omega) by quantum regression",
+   "Solves the steady state ([steady]) and computes the incoherent part of S(omega) = int "
+   "<A^dag(tau) A(0)> e^{-i omega tau} dtau (two-sided, int S domega/2pi = <A^dag A> - "
+   "|<A>|^2) for A = [spectrum] operator (an observable's operator, or its adjoint: "
+   "qubit_osc Sp_A with adjoint = true is sigma_- of qubit A) on omega_min .. omega_max, "
+   "in the model's frame and rate unit; the coherent part 2 pi |<A>|^2 delta(omega) is "
+   "reported as a weight. method = resolvent (a sparse LU of L - i omega per frequency, "
+   "frequencies in parallel over [run] threads, the same results for any count) "
+   "or fft (the master equation to tau_max, then FFTW). Time-independent models only "
+   "(cavity_qubits: frame = rwa); one parameter point (no [sweep]). docs/spectra.md.",
+   "[model], [spectrum], [steady], [mesolve] rtol/atol (fft), [run] threads (resolvent)",
+   "run.h5, spectrum.tsv (omega, S_inc, a units line), summary.tsv (weights, peak)", 0},
   {"jumps", cli_jumps, "bistability jump statistics: long trajectories as signals, switching rates, gap, spectrum",
    "Runs [jumps] ntraj long trajectories (PCG64 stream i of [run] seed for trajectory i; the "
    "same results for any [run] threads), drops burn_in, samples the [jumps] signals (Re <O> "

@@ -125,6 +125,8 @@ test: deps
 	QSYNC=$(QSYNC) bash tests/rateeq.sh
 	QSYNC=$(QSYNC) bash tests/spectrum.sh
 	QSYNC=$(QSYNC) bash tests/jumps.sh
+	MPI=$(MPI) QSYNC=$(QSYNC) bash tests/mpi.sh
+	MPI=$(MPI) QSYNC=$(QSYNC) bash tests/resume.sh
 	bash tests/install.sh
 
 # make install PREFIX=DIR: the tool, the static library, the headers, the

@@ -1280,6 +1280,7 @@ qs_spectrum_options qs_runfile_spectrum_options(const qs_runconfig *cfg)
   o.n_tau = cfg->spectrum_n_tau;
   o.rtol = cfg->me_rtol;
   o.atol = cfg->me_atol;
+  o.threads = (int)cfg->threads; /* <= 1024 by the key's range */
   return o;
 }
 

@@ -38,6 +38,7 @@
  *   int_0^tmax f = dtau [f_0/2 + f_1 + ... + f_{n-1}/2]
  *                  + dtau^2/12 (f'(0) - f'(tmax)) + O(dtau^4),
  * f = e^{-i omega tau} C_inc, f'(0) = Tr[A^dag L X] - i omega C_inc(0)
+ * (Tr[A^dag L X] from sparse products, without the N^2 x N^2 L)
  * (f'(tmax) ~ C_inc(tmax) is dropped with the tail beyond tmax: tau_max
  * must be many decay times).  The sum over j is one FFTW transform of
  * the samples zero-padded to FFT_PAD n_tau points (frequency grid
@@ -147,11 +148,12 @@ static qs_status bordered_build(const qs_op *L, qs_index N, bordered *b)
   return QS_OK;
 }
 
-static void bordered_set(bordered *b, double omega)
+/* vals = M(omega)'s values: L's, minus i omega on the diagonal below row 0. */
+static void bordered_values(const bordered *b, double omega, double complex *vals)
 {
-  memcpy(b->M->val, b->L_val, (size_t)b->M->nnz * sizeof *b->L_val);
+  memcpy(vals, b->L_val, (size_t)b->M->nnz * sizeof *vals);
   for (qs_index r = 1; r < b->M->dim; r++)
-    b->M->val[b->diag[r]] -= I * omega;
+    vals[b->diag[r]] -= I * omega;
 }
 
 static qs_status umfpack_status(long status)
@@ -165,21 +167,82 @@ static qs_status umfpack_status(long status)
   return QS_ERR_UMFPACK;
 }
 
+/* One frequency: numeric LU of M(omega) (values in vals, the shared
+ * symbolic analysis), solve, S = 2 Re Tr[A^dag Y].  Returns UMFPACK's
+ * status. */
+static long resolvent_at(const bordered *b, void *symbolic, const double complex *rhs,
+                         const qs_op *Adag, double omega, double complex *vals,
+                         double complex *Y, double *S)
+{
+  double control[UMFPACK_CONTROL], info[UMFPACK_INFO];
+  umfpack_zl_defaults(control);
+  /* CSR of M read as CSC is M^T: UMFPACK_Aat solves (M^T)^T Y = M Y = rhs.
+   * SuiteSparse_long is long; qs_index is int64_t (long on LP64). */
+  const long *ap = (const long *)b->M->row_start, *ai = (const long *)b->M->col;
+  bordered_values(b, omega, vals);
+  void *numeric = NULL;
+  long status = umfpack_zl_numeric(ap, ai, (const double *)vals, NULL, symbolic, &numeric,
+                                   control, info);
+  if (status == UMFPACK_OK)
+    status = umfpack_zl_solve(UMFPACK_Aat, ap, ai, (const double *)vals, NULL, (double *)Y,
+                              NULL, (const double *)rhs, NULL, numeric, control, info);
+  umfpack_zl_free_numeric(&numeric);
+  if (status == UMFPACK_OK)
+    *S = 2.0 * creal(qs_op_trace_with(Adag, Y));
+  return status;
+}
+
+/* The frequencies over `threads` OpenMP threads, each with its own values,
+ * LU and solution (the symbolic analysis is shared, read only): every
+ * frequency's arithmetic is the same for any thread count.  On failure
+ * *first_bad is the lowest failing index (a deterministic message). */
+static long resolvent_loop(const bordered *b, void *symbolic, const double complex *rhs,
+                           const qs_op *Adag, const double *omega, long n_omega, int threads,
+                           double *S, long *first_bad)
+{
+  qs_index n = b->M->dim;
+  long bad_status = UMFPACK_OK;
+  *first_bad = -1;
+#pragma omp parallel num_threads(threads)
+  {
+    double complex *vals = malloc((size_t)b->M->nnz * sizeof *vals);
+    double complex *Y = malloc((size_t)n * sizeof *Y);
+#pragma omp for schedule(dynamic, 1)
+    for (long i = 0; i < n_omega; i++) {
+      long status = vals && Y ? resolvent_at(b, symbolic, rhs, Adag, omega[i], vals, Y, &S[i])
+                              : UMFPACK_ERROR_out_of_memory;
+      if (status != UMFPACK_OK) {
+#pragma omp critical(qs_spectrum_resolvent_error)
+        if (*first_bad < 0 || i < *first_bad) {
+          *first_bad = i;
+          bad_status = status;
+        }
+      }
+    }
+    free(vals);
+    free(Y);
+  }
+  return bad_status;
+}
+
 static qs_status spectrum_resolvent(const qs_model *model, const qs_op *Adag,
                                     const double complex *X, const double *omega,
-                                    long n_omega, double *S, char *msg, size_t msglen)
+                                    long n_omega, int threads, double *S, char *msg,
+                                    size_t msglen)
 {
   qs_index N = model->space.total, n = N * N;
   qs_op *L = NULL;
   bordered b;
   memset(&b, 0, sizeof b);
-  void *symbolic = NULL, *numeric = NULL;
+  void *symbolic = NULL;
   double control[UMFPACK_CONTROL], info[UMFPACK_INFO];
-  double complex *rhs = malloc((size_t)n * sizeof *rhs), *Y = malloc((size_t)n * sizeof *Y);
-  qs_status st = rhs && Y ? qs_liouvillian_build(model, &L) : QS_ERR_NOMEM;
+  double complex *rhs = malloc((size_t)n * sizeof *rhs), *vals = NULL;
+  qs_status st = rhs ? qs_liouvillian_build(model, &L) : QS_ERR_NOMEM;
   if (st == QS_OK)
     st = bordered_build(L, N, &b);
   qs_op_destroy(&L);
+  if (st == QS_OK && !(vals = malloc((size_t)b.M->nnz * sizeof *vals)))
+    st = QS_ERR_NOMEM;
   if (st != QS_OK) {
     qs_set_message(msg, msglen, "spectrum (resolvent): building L - i omega: %s",
                    qs_strerror(st));
@@ -189,29 +252,19 @@ static qs_status spectrum_resolvent(const qs_model *model, const qs_op *Adag,
     rhs[k] = -X[k];
   rhs[0] = 0.0; /* the trace row: Tr Y = 0 */
   umfpack_zl_defaults(control);
-  /* CSR of M read as CSC is M^T: UMFPACK_Aat solves (M^T)^T Y = M Y = rhs.
-   * SuiteSparse_long is long; qs_index is int64_t (long on LP64). */
-  long nl = (long)n;
-  const long *ap = (const long *)b.M->row_start, *ai = (const long *)b.M->col;
-  const double *ax = (const double *)b.M->val;
-  bordered_set(&b, omega[0]);
-  long status = umfpack_zl_symbolic(nl, nl, ap, ai, ax, NULL, &symbolic, control, info);
-  for (long i = 0; i < n_omega && status == UMFPACK_OK; i++) {
-    bordered_set(&b, omega[i]);
-    status = umfpack_zl_numeric(ap, ai, ax, NULL, symbolic, &numeric, control, info);
-    if (status == UMFPACK_OK)
-      status = umfpack_zl_solve(UMFPACK_Aat, ap, ai, ax, NULL, (double *)Y, NULL,
-                                (const double *)rhs, NULL, numeric, control, info);
-    umfpack_zl_free_numeric(&numeric);
-    if (status == UMFPACK_OK)
-      S[i] = 2.0 * creal(qs_op_trace_with(Adag, Y));
-    else
-      qs_set_message(msg, msglen,
-                     "spectrum (resolvent): UMFPACK status %ld at omega = %g (singular: "
-                     "L has an undamped mode at i omega, or the steady state is not unique)",
-                     status, omega[i]);
-  }
-  if (status != UMFPACK_OK && msg && msg[0] == '\0')
+  bordered_values(&b, omega[0], vals);
+  long status = umfpack_zl_symbolic((long)n, (long)n, (const long *)b.M->row_start,
+                                    (const long *)b.M->col, (const double *)vals, NULL,
+                                    &symbolic, control, info);
+  long bad = -1;
+  if (status == UMFPACK_OK)
+    status = resolvent_loop(&b, symbolic, rhs, Adag, omega, n_omega, threads, S, &bad);
+  if (status != UMFPACK_OK && bad >= 0)
+    qs_set_message(msg, msglen,
+                   "spectrum (resolvent): UMFPACK status %ld at omega = %g (singular: "
+                   "L has an undamped mode at i omega, or the steady state is not unique)",
+                   status, omega[bad]);
+  else if (status != UMFPACK_OK)
     qs_set_message(msg, msglen, "spectrum (resolvent): UMFPACK symbolic analysis status %ld",
                    status);
   st = umfpack_status(status);
@@ -219,7 +272,7 @@ static qs_status spectrum_resolvent(const qs_model *model, const qs_op *Adag,
 done:
   bordered_free(&b);
   free(rhs);
-  free(Y);
+  free(vals);
   return st;
 }
 
@@ -235,6 +288,64 @@ static void to_integration_frame(const qs_model *model, double tau, qs_index N,
   for (qs_index j = 0; j < N; j++)
     for (qs_index i = 0; i < N; i++)
       Y[i + j * N] *= cexp(-I * tau * (model->frame_rate[i] - model->frame_rate[j]));
+}
+
+/* Tr[B (L X)] for the model's Liouvillian without forming it:
+ *   L X = -i (H X - X H) + sum_k (c X c^dag - (K X + X K)/2),  K = c^dag c,
+ * so with the cyclic trace:
+ *   Tr[B L X] = -i Tr[(B H - H B) X]
+ *               + sum_k Tr[c^dag B c X] - Tr[(B K + K B) X]/2,
+ * every term Tr[M X] = sum_ij M_ij X_ji.  M is built from sparse products
+ * (no N^2 x N^2 matrix, O(nnz N) work: the fft route is for large models).
+ * QS_ERR_NOMEM. */
+static qs_status trace_with_liouvillian(const qs_model *model, const qs_op *B,
+                                        const double complex *X, double complex *out)
+{
+  qs_op *M = NULL, *t1 = NULL, *t2 = NULL, *t3 = NULL;
+  qs_status st = qs_op_mul(B, model->H, &t1);
+  if (st == QS_OK)
+    st = qs_op_mul(model->H, B, &t2);
+  if (st == QS_OK)
+    st = qs_op_add(-I, t1, I, t2, &M);
+  qs_op_destroy(&t1);
+  qs_op_destroy(&t2);
+  for (int k = 0; k < model->n_c && st == QS_OK; k++) {
+    qs_op *cd = NULL, *K = NULL, *sum = NULL;
+    st = qs_op_adjoint(model->c[k], &cd);
+    if (st == QS_OK)
+      st = qs_op_mul(cd, model->c[k], &K);
+    if (st == QS_OK)
+      st = qs_op_mul(B, model->c[k], &t1); /* B c */
+    if (st == QS_OK)
+      st = qs_op_mul(cd, t1, &t2); /* c^dag B c */
+    qs_op_destroy(&t1);
+    if (st == QS_OK)
+      st = qs_op_mul(B, K, &t1);
+    if (st == QS_OK)
+      st = qs_op_mul(K, B, &t3);
+    if (st == QS_OK)
+      st = qs_op_add(1.0, t2, -0.5, t1, &sum);
+    qs_op_destroy(&t1);
+    qs_op_destroy(&t2);
+    if (st == QS_OK)
+      st = qs_op_add(1.0, sum, -0.5, t3, &t1);
+    qs_op_destroy(&t3);
+    qs_op_destroy(&sum);
+    if (st == QS_OK)
+      st = qs_op_add(1.0, M, 1.0, t1, &t2);
+    qs_op_destroy(&t1);
+    if (st == QS_OK) {
+      qs_op_destroy(&M);
+      M = t2;
+      t2 = NULL;
+    }
+    qs_op_destroy(&cd);
+    qs_op_destroy(&K);
+  }
+  if (st == QS_OK)
+    *out = qs_op_trace_with(M, X);
+  qs_op_destroy(&M);
+  return st;
 }
 
 /* c[j] += weight Tr[A^dag e^{L tau_j} H] for a Hermitian H, j < n_tau. */
@@ -324,7 +435,6 @@ static qs_status spectrum_fft(const qs_model *model, const qs_op *Adag,
   fftw_complex *out = fftw_malloc((size_t)m * sizeof *out);
   fftw_plan plan = NULL;
   qs_me *me = NULL;
-  qs_op *L = NULL;
   if (!H || !Y || !c || !in || !out) {
     st = QS_ERR_NOMEM;
     goto done;
@@ -344,12 +454,11 @@ static qs_status spectrum_fft(const qs_model *model, const qs_op *Adag,
                              msg, msglen);
   }
   /* C_inc'(0) = Tr[A^dag L X] for the end correction */
+  double complex dc0 = 0.0;
   if (st == QS_OK)
-    st = qs_liouvillian_build(model, &L);
+    st = trace_with_liouvillian(model, Adag, X, &dc0);
   if (st != QS_OK)
     goto done;
-  qs_op_apply(L, X, Y);
-  double complex dc0 = qs_op_trace_with(Adag, Y);
   for (long j = 0; j < m; j++) {
     double complex v = j < n_tau ? c[j] * (j == 0 || j == n_tau - 1 ? 0.5 : 1.0) : 0.0;
     in[j] = v;
@@ -374,7 +483,6 @@ done:
   fftw_free(in);
   fftw_free(out);
   qs_me_destroy(&me);
-  qs_op_destroy(&L);
   free(H);
   free(Y);
   free(c);
@@ -414,6 +522,10 @@ static qs_status check_arguments(const qs_model *model, const qs_op *A,
                    (int)o->method);
     return QS_ERR_INVALID;
   }
+  if (o->threads < 1 || o->threads > 1024) {
+    qs_set_message(msg, msglen, "spectrum: threads = %d (1 .. 1024)", o->threads);
+    return QS_ERR_INVALID;
+  }
   if (o->method == QS_SPECTRUM_FFT &&
       (!(o->tau_max >= 0.0) || !isfinite(o->tau_max) || o->n_tau < 16 ||
        o->n_tau > (1L << 24) || !(o->rtol > 0.0 && o->rtol <= 0.1) ||
@@ -451,7 +563,7 @@ qs_status qs_emission_spectrum(const qs_model *model, const qs_op *A,
   }
   centred_product(A, rho_ss, N, X, mean_A);
   st = o->method == QS_SPECTRUM_RESOLVENT
-           ? spectrum_resolvent(model, Adag, X, omega, n_omega, S, msg, msglen)
+           ? spectrum_resolvent(model, Adag, X, omega, n_omega, o->threads, S, msg, msglen)
            : spectrum_fft(model, Adag, X, omega, n_omega, o, S, msg, msglen);
   for (long i = 0; i < n_omega && st == QS_OK; i++)
     if (!isfinite(S[i])) {

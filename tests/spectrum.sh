@@ -108,6 +108,16 @@ else
   bad "Mollow run file failed"
 fi
 
+# Frequencies over threads: the same bytes.
+if "$QSYNC" spectrum "$work/qubit.ini" --quiet --out "$work/t1" --threads 1 &&
+  "$QSYNC" spectrum "$work/qubit.ini" --quiet --out "$work/t2" --threads 2 &&
+  cmp -s "$work/t1/spectrum.tsv" "$work/t2/spectrum.tsv" &&
+  cmp -s "$work/t1/summary.tsv" "$work/t2/summary.tsv"; then
+  ok "spectrum.tsv and summary.tsv identical for --threads 1 and 2"
+else
+  bad "--threads 1 and 2 differ"
+fi
+
 refused "unknown operator names the key and the observables" \
   "[spectrum] operator = 'b': expected an observable of model cavity_qubits (a, n" \
   spectrum "$work/cavity.ini" --out "$work/e1" --set spectrum.operator=b

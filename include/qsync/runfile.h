@@ -218,7 +218,8 @@ qs_mesolve_options qs_runfile_mesolve_options(const qs_runconfig *cfg);
  * is the caller's to pass; period stays 0 (the caller sets the model's). */
 qs_periodic_options qs_runfile_periodic_options(const qs_runconfig *cfg);
 
-/* [spectrum] method, tau_max, n_tau; rtol and atol from [mesolve]. */
+/* [spectrum] method, tau_max, n_tau; rtol and atol from [mesolve], threads
+ * from [run]. */
 qs_spectrum_options qs_runfile_spectrum_options(const qs_runconfig *cfg);
 
 /* [rates] t_end, n_times, t_skip with the [mesolve] integrator. */

@@ -114,6 +114,10 @@ typedef struct {
                                 [0, tau_max], >= 16.  Default 4096 */
   double rtol, atol;         /* FFT: master-equation tolerances.  Default
                                 1e-8, 1e-10 */
+  int threads;               /* RESOLVENT: OpenMP threads over the
+                                frequencies (each holds its own LU: memory
+                                grows with it); the result does not depend
+                                on it.  1 .. 1024.  Default 1 */
 } qs_spectrum_options;
 
 void qs_spectrum_options_default(qs_spectrum_options *o);

@@ -133,6 +133,16 @@ refused "a time-dependent model" "needs a time-independent model" \
   spectrum "$work/cavity.ini" --out "$work/e6" --set model.frame=lab
 refused "a sweep" "expected no [sweep]" \
   spectrum "$work/cavity.ini" --out "$work/e7" --set sweep.key=model.F --set sweep.values=0.1,0.2
+# N = 15: the dense steady state needs 16 N^4 B = 0.8 MiB, each resolvent
+# LU a few hundred KiB (qs_steady_memory_estimate): 16 threads exceed 1.5 MiB.
+refused "resolvent beyond the memory limit" "method = resolvent needs about" \
+  spectrum "$work/cavity.ini" --out "$work/e9" --max-memory 1.5M --threads 16
+if "$QSYNC" spectrum "$work/cavity.ini" --quiet --out "$work/e10" --max-memory 1.5M \
+  --threads 16 --set spectrum.method=fft; then
+  ok "fft is not held to the resolvent's LU memory"
+else
+  bad "fft refused under a small memory limit"
+fi
 refused "fft outside the Nyquist band" "outside the band" \
   spectrum "$work/cavity.ini" --out "$work/e8" --set spectrum.method=fft \
   --set spectrum.n_tau=16 --set spectrum.tau_max=100

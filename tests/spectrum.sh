@@ -118,6 +118,18 @@ else
   bad "--threads 1 and 2 differ"
 fi
 
+# A driven cavity on 3 levels (|alpha|^2 = 0.18 leaves ~1e-3 in n = 2):
+# the truncation warning, an error (exit 3) with --strict.
+err=$("$QSYNC" spectrum "$work/cavity.ini" --quiet --out "$work/w1" --set model.ncav=3 2>&1)
+if [ $? -eq 0 ] && grep -q "warning: .*top cavity level n = 2" <<<"$err"; then
+  ok "truncation warning"
+else
+  bad "truncation warning: $err"
+fi
+"$QSYNC" spectrum "$work/cavity.ini" --quiet --strict --out "$work/w2" --set model.ncav=3 \
+  >/dev/null 2>&1
+[ $? -eq 3 ] && ok "--strict: an unconverged truncation exits 3" || bad "--strict did not exit 3"
+
 refused "unknown operator names the key and the observables" \
   "[spectrum] operator = 'b': expected an observable of model cavity_qubits (a, n" \
   spectrum "$work/cavity.ini" --out "$work/e1" --set spectrum.operator=b

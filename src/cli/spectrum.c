@@ -192,6 +192,12 @@ static int compute(cli_context *ctx, const qs_model *m, const qs_op *A)
   }
   for (int k = 0; k < m->n_obs; k++)
     obs[k] = qs_op_trace_with(m->obs[k], rho);
+  /* a truncated cavity: its top level's population ([checks], --strict) */
+  qs_truncation trunc = qs_truncation_start(cfg->truncation_tol);
+  if (m->cavity_top_obs >= 0)
+    qs_truncation_note(&trunc, m, creal(obs[m->cavity_top_obs]), 0);
+  if (cli_truncation_report(ctx, &trunc))
+    goto done;
   for (long i = 0; i < n; i++)
     om[i] = cfg->spectrum_omega_min +
             (cfg->spectrum_omega_max - cfg->spectrum_omega_min) * (double)i / (double)(n - 1);

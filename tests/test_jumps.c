@@ -174,6 +174,16 @@ static void test_option_errors(void)
   CU_ASSERT_EQUAL(qs_telegraph_classify(x, 0, &p, state), QS_ERR_INVALID);
   CU_ASSERT_EQUAL(qs_telegraph_classify(NULL, N, &p, state), QS_ERR_INVALID);
   CU_ASSERT_EQUAL(qs_telegraph_classify(x, N, NULL, state), QS_ERR_INVALID);
+  qs_telegraph_params bad = p;
+  bad.method = QS_TELEGRAPH_HMM;
+  bad.p_switch[0] = bad.p_switch[1] = 0.01;
+  bad.width[0] = 0.0;
+  bad.width[1] = 1.0;
+  CU_ASSERT_EQUAL(qs_telegraph_classify(x, N, &bad, state), QS_ERR_INVALID);
+  bad.width[0] = 1.0;
+  CU_ASSERT_EQUAL(qs_telegraph_classify(x, N, &bad, state), QS_OK);
+  bad.p_switch[1] = NAN;
+  CU_ASSERT_EQUAL(qs_telegraph_classify(x, N, &bad, state), QS_ERR_INVALID);
   x[7] = NAN;
   CU_ASSERT_EQUAL(qs_telegraph_classify(x, N, &p, state), QS_ERR_INVALID);
 }
@@ -247,6 +257,8 @@ static void coverage_run(double noise, double hysteresis, uint64_t first_stream)
   unsigned char *truth = malloc((size_t)n), *state = malloc((size_t)n);
   qs_dwells *pool[2] = {NULL, NULL};
   long covered[2][2] = {{0, 0}, {0, 0}}, misread[2] = {0, 0};
+  double dev2[2] = {0.0, 0.0}, se2[2] = {0.0, 0.0};
+  const double p0 = tt.k[1] / (tt.k[0] + tt.k[1]);
   int failures = 0;
   for (int m = 0; m < 2; m++)
     CU_ASSERT_EQUAL_FATAL(qs_dwells_create(&pool[m]), QS_OK);
@@ -272,6 +284,8 @@ static void coverage_run(double noise, double hysteresis, uint64_t first_stream)
       qs_switching_rates(d, &o, &r);
       for (int s = 0; s < 2; s++)
         covered[m][s] += r.rate_lo[s] <= tt.k[s] && tt.k[s] <= r.rate_hi[s];
+      dev2[m] += (r.p_state[0] - p0) * (r.p_state[0] - p0) / STREAMS;
+      se2[m] += r.p_state_se * r.p_state_se / STREAMS;
       qs_dwells_destroy(&d);
     }
   }
@@ -297,6 +311,15 @@ static void coverage_run(double noise, double hysteresis, uint64_t first_stream)
     CU_ASSERT(fabs(z0) < 4.0);
     CU_ASSERT(fabs(z1) < 4.0);
     CU_ASSERT(fabs(zs) < 4.0);
+    /* Occupation: the mean squared deviation of p_state[0] from
+     * k1 / (k0 + k1) over the 200 records against the mean p_state_se^2.
+     * The deviations are ~ normal, so their mean square has relative sd
+     * sqrt(2 / 200) = 0.1: the ratio is accepted in 0.6 .. 1.4.  (The
+     * formula is asymptotic in K T = 90 per record; the exact finite-T
+     * variance is 1 - 1/(K T) = 1.1 % lower.)  A se off by 30 % gives
+     * 1.7 or 0.6. */
+    printf(", var(p_state) / se^2 %.3f", dev2[m] / se2[m]);
+    CU_ASSERT(fabs(dev2[m] / se2[m] - 1.0) < 0.4);
     qs_dwells_destroy(&pool[m]);
   }
   free(x);
@@ -587,6 +610,9 @@ static void test_square_wave(void)
   CU_ASSERT(isnan(r.fit_rate[0])); /* one occupied bin: no slope */
   CU_ASSERT_DOUBLE_EQUAL(r.p_state[0], 101.0 / 251.0, 1e-15);
   CU_ASSERT_DOUBLE_EQUAL(r.p_state[1], 150.0 / 251.0, 1e-15);
+  double p_se = sqrt(2.0 * (101.0 / 251.0) * (150.0 / 251.0) /
+                     ((5.0 / 101.0 + 5.0 / 150.0) * 251.0));
+  CU_ASSERT_DOUBLE_EQUAL(r.p_state_se, p_se, 1e-15);
   long count;
   const double *dw = qs_dwells_get(d, 1, &count);
   CU_ASSERT_EQUAL(count, 5);
@@ -662,6 +688,7 @@ static void test_never_switches(void)
   CU_ASSERT_EQUAL(r.rate[1], 0.0);
   CU_ASSERT(isinf(r.rate_hi[1]));
   CU_ASSERT(isnan(r.cv[0]) && isnan(r.mean_dwell[0]) && isnan(r.fit_rate[0]));
+  CU_ASSERT(isnan(r.p_state_se));
   /* One switch halfway: out of 0 one observed switch in 1000 time units;
    * out of 1 none (its only run is censored at the end). */
   memset(state + N / 2, 1, N / 2);

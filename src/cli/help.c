@@ -128,8 +128,21 @@ static const struct {
   {"--strict", "an unconverged cavity truncation is an error (exit 3)"},
   {"--max-memory SIZE", "refuse (exit 2) a command whose memory estimate exceeds SIZE (8G, 500M; "
                         "default 80% of the available memory); see also [run] max_wall"},
+  {"--checkpoint-every SECONDS", "write OUT/checkpoint.h5 at most this often (0: never; default "
+                                 "60 for runs estimated longer than a minute, else 0); SIGINT "
+                                 "and SIGTERM always checkpoint and exit 130/143 (run and "
+                                 "compare only)"},
+  {"--resume", "go on from OUT/checkpoint.h5 (same run file and options; any --threads and "
+               "MPI ranks), the same results as an uninterrupted run (run and compare only)"},
   {"--help", "the command's help"},
 };
+
+/* Options that only commands running a trajectory ensemble take. */
+static int ensemble_only(const char *flag)
+{
+  return strncmp(flag, "--ntraj", 7) == 0 || strncmp(flag, "--checkpoint-every", 18) == 0 ||
+         strcmp(flag, "--resume") == 0;
+}
 
 #define N_OPTIONS ((int)(sizeof options / sizeof options[0]))
 
@@ -197,7 +210,7 @@ void cli_command_help(FILE *f, const cli_command *cmd)
   fprintf(f, "\nreads:  %s\nwrites: %s (in --out DIR)\noptions:\n", cmd->sections,
           cmd->writes);
   for (int i = 0; i < N_OPTIONS; i++)
-    if (cmd->runs_trajectories || strncmp(options[i].flag, "--ntraj", 7) != 0)
+    if (cmd->runs_trajectories || !ensemble_only(options[i].flag))
       fprintf(f, "  %-24s %s\n", options[i].flag, options[i].help);
   fprintf(f, "exit status: %s\nrun-file keys: qsync help runfile (docs/runfile.md)\n",
           exit_status);

@@ -88,7 +88,8 @@ static const cli_command commands[] = {
    "frequencies in parallel over [run] threads, the same results for any count) "
    "or fft (the master equation to tau_max, then FFTW). Time-independent models only "
    "(cavity_qubits: frame = rwa); one parameter point (no [sweep]). docs/spectra.md.",
-   "[model], [spectrum], [steady], [mesolve] rtol/atol (fft), [run] threads (resolvent)",
+   "[model], [spectrum], [steady], [mesolve] rtol/atol (fft), [run] threads (resolvent), "
+   "[checks]",
    "run.h5, spectrum.tsv (omega, S_inc, a units line), summary.tsv (weights, peak)", 0},
   {"jumps", cli_jumps, "bistability jump statistics: long trajectories as signals, switching rates, gap, spectrum",
    "Runs [jumps] ntraj long trajectories (PCG64 stream i of [run] seed for trajectory i; the "

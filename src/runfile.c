@@ -18,6 +18,7 @@ typedef enum {
   KEY_PARAM,   /* "model.<parameter>" stored as the parameter name */
   KEY_LIST,    /* comma-separated numbers into a qs_sweep_axis */
   KEY_CHOICE,  /* one word of `choices` ("a|b"), stored as its index (long) */
+  KEY_NAME,    /* a name (letters, digits, '_'), stored in a char[QS_MODEL_MAX_NAME] */
   KEY_NAMES    /* comma-separated names ([A-Za-z0-9_]), stored as the text
                   without blanks in a QS_RUNFILE_MAX_NAMES buffer; at most
                   `max` names */
@@ -215,6 +216,30 @@ static const key_entry key_table[] = {
    KEY_REAL, CFG(scan_restore.to), -1e300, 1e300, NULL},
   {{"scan", "restore_points", "1", "41", "3 .. 4096", "coarse grid points for restore_key"},
    KEY_INT, CFG(scan_restore.points), 3, QS_SWEEP_MAX_VALUES, NULL},
+  {{"spectrum", "operator", "-", "a", "an observable of the model",
+    "qsync spectrum: the observable whose operator A gives S(omega) = int <A^dag(tau) A> e^{-i omega tau} dtau (cavity_qubits: a; qubit_osc: Sp_A with adjoint = true for sigma_-)"},
+   KEY_NAME, CFG(spectrum_operator), 0, 0, NULL},
+  {{"spectrum", "adjoint", "bool", "false", "true/false",
+    "qsync spectrum: use the adjoint of the operator (Sp_A -> S-_A, the qubit's emission)"},
+   KEY_BOOL, CFG(spectrum_adjoint), 0, 1, NULL},
+  {{"spectrum", "omega_min", "rate", "-5", "number < omega_max",
+    "qsync spectrum: lowest angular frequency (model's rate unit, in the model's frame)"},
+   KEY_REAL, CFG(spectrum_omega_min), -1e12, 1e12, NULL},
+  {{"spectrum", "omega_max", "rate", "5", "number > omega_min",
+    "qsync spectrum: highest angular frequency"},
+   KEY_REAL, CFG(spectrum_omega_max), -1e12, 1e12, NULL},
+  {{"spectrum", "n_omega", "1", "401", "2 .. 1e6",
+    "qsync spectrum: frequencies, evenly spaced on [omega_min, omega_max]"},
+   KEY_INT, CFG(spectrum_n_omega), 2, 1e6, NULL},
+  {{"spectrum", "method", "-", "resolvent", "resolvent | fft",
+    "qsync spectrum: resolvent (one sparse LU of L - i omega per frequency, exact) or fft (master equation to tau_max and FFTW; docs/spectra.md)"},
+   KEY_CHOICE, CFG(spectrum_method), 0, 0, "resolvent|fft"},
+  {{"spectrum", "tau_max", "1/rate", LIBRARY, "0 .. 1e12",
+    "qsync spectrum, fft: length of the correlation integrated; 0: 20 / (the Liouvillian gap)"},
+   KEY_REAL, CFG(spectrum_tau_max), 0, 1e12, NULL},
+  {{"spectrum", "n_tau", "1", LIBRARY, "16 .. 16777216",
+    "qsync spectrum, fft: correlation samples on [0, tau_max] (|omega| must stay below pi (n_tau - 1) / tau_max)"},
+   KEY_INT, CFG(spectrum_n_tau), 16, 16777216, NULL},
   {{"jumps", "ntraj", "1", "4", "1 .. 1e6",
     "qsync jumps: independent long trajectories (trajectory i: PCG64 stream i of [run] seed; threads: [run] threads)"},
    KEY_INT, CFG(jumps_ntraj), 1, 1e6, NULL},
@@ -285,6 +310,19 @@ static int parse_param_ref(const char *s, char *out)
       strlen(s + 6) >= QS_MODEL_MAX_NAME)
     return 0;
   snprintf(out, QS_MODEL_MAX_NAME, "%s", s + 6);
+  return 1;
+}
+
+/* A name: 1 .. QS_MODEL_MAX_NAME - 1 letters, digits or '_'. */
+static int parse_name(const char *s, char *out)
+{
+  size_t n = strlen(s);
+  if (n == 0 || n >= QS_MODEL_MAX_NAME)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+      return 0;
+  snprintf(out, QS_MODEL_MAX_NAME, "%s", s);
   return 1;
 }
 
@@ -588,6 +626,9 @@ static qs_status set_entry(qs_runconfig *cfg, const char *where, const key_entry
   case KEY_CHOICE:
     ok = parse_choice(value, e->choices, (long *)field);
     break;
+  case KEY_NAME:
+    ok = parse_name(value, field);
+    break;
   case KEY_NAMES:
     ok = parse_names(value, e->max, field);
     break;
@@ -653,6 +694,10 @@ static void library_defaults(qs_runconfig *cfg)
   cfg->jumps_hmm_tol = tel.hmm_tol;
   cfg->jumps_confidence = tel.confidence;
   cfg->jumps_peak_significance = tel.peak_significance;
+  qs_spectrum_options spec;
+  qs_spectrum_options_default(&spec);
+  cfg->spectrum_tau_max = spec.tau_max;
+  cfg->spectrum_n_tau = spec.n_tau;
 }
 
 /* Every key at its default: the library's, or the table's text parsed as
@@ -717,6 +762,7 @@ static void format_value(const key_entry *e, const qs_runconfig *cfg, char *out,
     snprintf(out, len, "%.*s", (int)strcspn(c, "|"), c);
     break;
   }
+  case KEY_NAME:
   case KEY_NAMES:
     snprintf(out, len, "%s", field);
     break;
@@ -1234,6 +1280,19 @@ qs_semiclassical_options qs_runfile_semiclassical_options(const qs_runconfig *cf
   o.starts = (int)cfg->semi_starts; /* <= 1e6 by the key's range */
   o.tol = cfg->semi_tol;
   o.seed = cfg->semi_seed;
+  return o;
+}
+
+qs_spectrum_options qs_runfile_spectrum_options(const qs_runconfig *cfg)
+{
+  qs_spectrum_options o;
+  qs_spectrum_options_default(&o);
+  o.method = (qs_spectrum_method)cfg->spectrum_method; /* index of resolvent|fft */
+  o.tau_max = cfg->spectrum_tau_max;
+  o.n_tau = cfg->spectrum_n_tau;
+  o.rtol = cfg->me_rtol;
+  o.atol = cfg->me_atol;
+  o.threads = (int)cfg->threads; /* <= 1024 by the key's range */
   return o;
 }
 

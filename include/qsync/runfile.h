@@ -33,6 +33,7 @@
 #include "qsync/periodic.h"
 #include "qsync/rates.h"
 #include "qsync/semiclassical.h"
+#include "qsync/spectrum.h"
 #include "qsync/sweep.h"
 
 #define QS_RUNFILE_MAX_PARAMS QS_MODEL_MAX_PARAMS
@@ -108,6 +109,14 @@ typedef struct {
   qs_sweep_axis scan_restore;  /* restore_key/_from/_to/_points (Fig. 5c) */
   double scan_tol;             /* root tolerance on the scanned parameter */
   long scan_first_order;       /* method: 0 exact steady state, 1 Appendix C */
+  /* [spectrum] (qsync spectrum) */
+  char spectrum_operator[QS_MODEL_MAX_NAME]; /* observable whose operator is A */
+  long spectrum_adjoint;       /* use its adjoint (Sp_A -> sigma_-) */
+  double spectrum_omega_min, spectrum_omega_max; /* the frequency grid */
+  long spectrum_n_omega;
+  long spectrum_method;        /* a qs_spectrum_method: 0 resolvent, 1 fft */
+  double spectrum_tau_max;     /* fft: correlation length (0: 20 / gap) */
+  long spectrum_n_tau;         /* fft: correlation samples */
   /* [jumps] (qsync jumps; signals.h, jumps.h, spectrum.h) */
   long jumps_ntraj;            /* independent long trajectories */
   double jumps_t_end;          /* record length after the burn-in */
@@ -213,6 +222,10 @@ qs_periodic_options qs_runfile_periodic_options(const qs_runconfig *cfg);
 /* [jumps] method, n_bins, hysteresis, min_dip, hmm_max_iter, hmm_tol,
  * confidence, peak_significance as the telegraph options (jumps.h). */
 qs_telegraph_options qs_runfile_telegraph_options(const qs_runconfig *cfg);
+
+/* [spectrum] method, tau_max, n_tau; rtol and atol from [mesolve], threads
+ * from [run]. */
+qs_spectrum_options qs_runfile_spectrum_options(const qs_runconfig *cfg);
 
 /* [rates] t_end, n_times, t_skip with the [mesolve] integrator. */
 qs_rates_options qs_runfile_rates_options(const qs_runconfig *cfg);

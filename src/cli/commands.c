@@ -80,12 +80,21 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
   eopt.store_rho = eopt.store_rho && model->space.total <= QS_ENSEMBLE_MAX_RHO_DIM;
   eopt.progress = cli_progress_update;
   eopt.progress_data = &progress;
+  eopt.distribute = ctx->distribute;
   char msg[512] = "";
+  cli_checkpointer ck;
+  int rc = cli_checkpoint_begin(ctx, &eopt, &ck);
+  if (ctx->distribute) /* no rank starts when rank 0 cannot (a refused checkpoint) */
+    rc = (int)qs_dist_share(rc);
   double start = cli_now();
-  qs_status st = qs_ensemble_run(model, &topt, &eopt, res, msg, sizeof msg);
+  qs_status st = rc == EXIT_OK ? qs_ensemble_run(model, &topt, &eopt, res, msg, sizeof msg)
+                               : QS_OK;
   double elapsed = cli_now() - start;
   cli_progress_finish(&progress);
   free(times);
+  int stop = cli_checkpoint_end(&ck, st);
+  if (rc != EXIT_OK || stop != EXIT_OK)
+    return rc != EXIT_OK ? rc : stop;
   if (st == QS_ERR_INVALID && msg[0]) {
     cli_error("%s: [run] %s", cfg->path, msg);
     return EXIT_BAD_INPUT;
@@ -96,6 +105,8 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
     return EXIT_RUNTIME;
   }
   const qs_ensemble_result *r = *res;
+  if (ctx->rank > 0) /* a share of the work without sums: rank 0 reports */
+    return EXIT_OK;
   if (r->ntraj < 2)
     cli_error("warning: %s: [run] ntraj = %ld: the standard errors need two trajectories; "
               "they are written as nan", cfg->path, r->ntraj);
@@ -130,6 +141,11 @@ int cli_run(cli_context *ctx)
     return EXIT_BAD_INPUT;
   qs_ensemble_result *res = NULL;
   int rc = cli_run_ensemble(ctx, model, &res);
+  if (ctx->rank > 0) {
+    qs_ensemble_result_destroy(&res);
+    qs_model_destroy(&model);
+    return rc;
+  }
   if (rc == EXIT_OK) {
     if (!ctx->quiet)
       print_ensemble_steady(model, res, ctx->cfg.burn_in);
@@ -339,11 +355,13 @@ int cli_compare(cli_context *ctx)
   double complex *rho = NULL, *obs = NULL;
   double residual = 0.0, seconds = 0.0;
   int rc = alloc_exact(ctx, model, &rho, &obs);
-  if (rc == EXIT_OK)
+  if (rc == EXIT_OK && ctx->rank == 0) /* the exact state is rank 0's alone */
     rc = exact_steady(ctx, model, rho, obs, &residual, &seconds);
+  if (ctx->distribute)
+    rc = (int)qs_dist_share(rc);
   if (rc == EXIT_OK)
     rc = cli_run_ensemble(ctx, model, &res);
-  if (rc == EXIT_OK) {
+  if (rc == EXIT_OK && ctx->rank == 0) {
     double distance = NAN;
     if (res->rho_avg_sum) {
       size_t n2 = (size_t)(model->space.total * model->space.total);

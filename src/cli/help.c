@@ -78,6 +78,19 @@ static const cli_command commands[] = {
    "over [run] threads.",
    "[model], [gap], [run] threads, [sweep]",
    "run.h5, summary.tsv (one row per sweep point, a units line)", 0},
+  {"spectrum", cli_spectrum, "steady-state emission spectrum S(omega) by quantum regression",
+   "Solves the steady state ([steady]) and computes the incoherent part of S(omega) = int "
+   "<A^dag(tau) A(0)> e^{-i omega tau} dtau (two-sided, int S domega/2pi = <A^dag A> - "
+   "|<A>|^2) for A = [spectrum] operator (an observable's operator, or its adjoint: "
+   "qubit_osc Sp_A with adjoint = true is sigma_- of qubit A) on omega_min .. omega_max, "
+   "in the model's frame and rate unit; the coherent part 2 pi |<A>|^2 delta(omega) is "
+   "reported as a weight. method = resolvent (a sparse LU of L - i omega per frequency, "
+   "frequencies in parallel over [run] threads, the same results for any count) "
+   "or fft (the master equation to tau_max, then FFTW). Time-independent models only "
+   "(cavity_qubits: frame = rwa); one parameter point (no [sweep]). docs/spectra.md.",
+   "[model], [spectrum], [steady], [mesolve] rtol/atol (fft), [run] threads (resolvent), "
+   "[checks]",
+   "run.h5, spectrum.tsv (omega, S_inc, a units line), summary.tsv (weights, peak)", 0},
   {"jumps", cli_jumps, "bistability jump statistics: long trajectories as signals, switching rates, gap, spectrum",
    "Runs [jumps] ntraj long trajectories (PCG64 stream i of [run] seed for trajectory i; the "
    "same results for any [run] threads), drops burn_in, samples the [jumps] signals (Re <O> "
@@ -115,8 +128,21 @@ static const struct {
   {"--strict", "an unconverged cavity truncation is an error (exit 3)"},
   {"--max-memory SIZE", "refuse (exit 2) a command whose memory estimate exceeds SIZE (8G, 500M; "
                         "default 80% of the available memory); see also [run] max_wall"},
+  {"--checkpoint-every SECONDS", "write OUT/checkpoint.h5 at most this often (0: never; default "
+                                 "60 for runs estimated longer than a minute, else 0); SIGINT "
+                                 "and SIGTERM always checkpoint and exit 130/143 (run and "
+                                 "compare only)"},
+  {"--resume", "go on from OUT/checkpoint.h5 (same run file and options; any --threads and "
+               "MPI ranks), the same results as an uninterrupted run (run and compare only)"},
   {"--help", "the command's help"},
 };
+
+/* Options that only commands running a trajectory ensemble take. */
+static int ensemble_only(const char *flag)
+{
+  return strncmp(flag, "--ntraj", 7) == 0 || strncmp(flag, "--checkpoint-every", 18) == 0 ||
+         strcmp(flag, "--resume") == 0;
+}
 
 #define N_OPTIONS ((int)(sizeof options / sizeof options[0]))
 
@@ -184,7 +210,7 @@ void cli_command_help(FILE *f, const cli_command *cmd)
   fprintf(f, "\nreads:  %s\nwrites: %s (in --out DIR)\noptions:\n", cmd->sections,
           cmd->writes);
   for (int i = 0; i < N_OPTIONS; i++)
-    if (cmd->runs_trajectories || strncmp(options[i].flag, "--ntraj", 7) != 0)
+    if (cmd->runs_trajectories || !ensemble_only(options[i].flag))
       fprintf(f, "  %-24s %s\n", options[i].flag, options[i].help);
   fprintf(f, "exit status: %s\nrun-file keys: qsync help runfile (docs/runfile.md)\n",
           exit_status);

@@ -150,7 +150,9 @@ int main(int argc, char **argv)
     {"seed", required_argument, NULL, 's'},  {"ntraj", required_argument, NULL, 'n'},
     {"set", required_argument, NULL, 'S'},   {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},        {"strict", no_argument, NULL, 'x'},
-    {"max-memory", required_argument, NULL, 'm'}, {NULL, 0, NULL, 0}};
+    {"max-memory", required_argument, NULL, 'm'},
+    {"first-index", required_argument, NULL, 'i'}, {"dump-state", no_argument, NULL, 'd'},
+    {NULL, 0, NULL, 0}};
   /* First pass: collect the options; the run file is loaded before they
    * are applied so that overrides win. */
   enum { MAX_SETS = 256 };
@@ -162,7 +164,7 @@ int main(int argc, char **argv)
   const char *out_dir = NULL;
   optind = 2;
   int c;
-  static char flag_sets[3][96];
+  static char flag_sets[5][96];
   while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
     switch (c) {
     case 'o':
@@ -184,6 +186,33 @@ int main(int argc, char **argv)
     case 'h':
       cli_command_help(stdout, command);
       return EXIT_OK;
+    case 'd':
+      if (!command->runs_trajectories) {
+        cli_error("--dump-state: qsync %s runs no trajectories (it applies to run)",
+                  command->name);
+        return EXIT_BAD_INPUT;
+      }
+      ctx.dump_state = 1;
+      snprintf(flag_sets[4], sizeof flag_sets[0], "run.record_jumps=true");
+      if (n_sets == MAX_SETS) {
+        cli_error("too many overrides (at most %d)", MAX_SETS);
+        return EXIT_BAD_INPUT;
+      }
+      sets[n_sets++] = flag_sets[4];
+      break;
+    case 'i':
+      if (!command->runs_trajectories) {
+        cli_error("--first-index: qsync %s runs no trajectories (it applies to run and "
+                  "compare)", command->name);
+        return EXIT_BAD_INPUT;
+      }
+      snprintf(flag_sets[3], sizeof flag_sets[0], "run.first_index=%.64s", optarg);
+      if (n_sets == MAX_SETS) {
+        cli_error("too many overrides (at most %d)", MAX_SETS);
+        return EXIT_BAD_INPUT;
+      }
+      sets[n_sets++] = flag_sets[3];
+      break;
     case 'S':
     case 't':
     case 's':

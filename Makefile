@@ -106,6 +106,7 @@ test: deps
 	QSYNC=$(QSYNC) bash tests/semiclassical.sh
 	QSYNC=$(QSYNC) bash tests/gap.sh
 	QSYNC=$(QSYNC) bash tests/rateeq.sh
+	QSYNC=$(QSYNC) bash tests/ensemble_errors.sh
 	bash tests/install.sh
 
 # make install PREFIX=DIR: the tool, the static library, the headers, the

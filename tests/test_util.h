@@ -38,6 +38,7 @@ int qs_test_register_semiclassical(void);
 int qs_test_register_rateeq(void);
 int qs_test_register_jumps(void);
 int qs_test_register_spectrum(void);
+int qs_test_register_ensemble_errors(void);
 
 /* Build the cavity_qubits model from the defaults with overrides (as
  * test_qubit_osc). */

@@ -16,15 +16,23 @@ DEPFLAGS := -MMD -MP
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -fopenmp $(OPT) $(WARN) $(WERROR) \
             -Iinclude $(HDF5_CFLAGS) $(SANITIZE)
 LDFLAGS  += -fopenmp $(SANITIZE)
+# MPI (docs/cluster.md): MPI=1 builds the distributed binary with OpenMPI,
+# MPI=0 the one-process one; by default MPI=1 exactly when mpicc is found.
+# Only src/dist.c sees mpi.h (QS_HAVE_MPI); the link adds libmpi.
+MPI      ?= $(if $(shell command -v mpicc 2>/dev/null),1,0)
+ifeq ($(MPI),1)
+MPI_CFLAGS := -DQS_HAVE_MPI $(shell mpicc --showme:compile)
+MPI_LIBS   := $(shell mpicc --showme:link)
+endif
 LDLIBS   := -lsundials_cvode -lsundials_nvecserial -lumfpack -larpack -llapacke -llapack \
-            -lblas $(HDF5_LIBS) -liniparser -lnlopt -lfftw3 -lm
+            -lblas $(HDF5_LIBS) -liniparser -lnlopt -lfftw3 $(MPI_LIBS) -lm
 TEST_LIBS := -lcunit
 
 # Debian packages the build, the tests and the analysis scripts need.
 DEB_PACKAGES := gcc g++ make pkg-config libsundials-dev libfftw3-dev libcunit1-dev \
   liblapacke-dev libopenblas-dev libsuitesparse-dev libarpack2-dev libnlopt-dev \
   libhdf5-dev libiniparser-dev libpcg-cpp-dev python3 python3-numpy \
-  python3-matplotlib python3-h5py
+  python3-matplotlib python3-h5py libopenmpi-dev openmpi-bin
 BENCH_PACKAGES := python3-qutip
 # make fuzz: clang with libFuzzer (libclang-rt-dev) and its OpenMP runtime.
 FUZZ_PACKAGES := clang libclang-rt-dev libomp-dev
@@ -75,6 +83,15 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
+# The one file that includes mpi.h; rebuilt when MPI= changes.
+$(BUILD)/src/dist.o: src/dist.c $(BUILD)/mpi-$(MPI)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(MPI_CFLAGS) $(DEPFLAGS) -c $< -o $@
+$(BUILD)/mpi-$(MPI):
+	@mkdir -p $(BUILD)
+	rm -f $(BUILD)/mpi-*
+	touch $@
+
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 
 $(LIB): $(LIB_OBJ)
@@ -107,6 +124,10 @@ test: deps
 	QSYNC=$(QSYNC) bash tests/gap.sh
 	QSYNC=$(QSYNC) bash tests/rateeq.sh
 	QSYNC=$(QSYNC) bash tests/ensemble_errors.sh
+	QSYNC=$(QSYNC) bash tests/spectrum.sh
+	QSYNC=$(QSYNC) bash tests/jumps.sh
+	MPI=$(MPI) QSYNC=$(QSYNC) bash tests/mpi.sh
+	MPI=$(MPI) QSYNC=$(QSYNC) bash tests/resume.sh
 	bash tests/install.sh
 
 # make install PREFIX=DIR: the tool, the static library, the headers, the

@@ -17,6 +17,13 @@ void qs_accum_set_jump(qs_accum *set, int n, long index, double t, int channel);
 void qs_accum_set_finish(qs_accum *set, int n, const qs_accum_end *end);
 qs_status qs_accum_set_add(qs_accum *into, const qs_accum *from, int n);
 
+/* A set's raw sums as bytes (each type's write, into memory instead of
+ * run.h5) and back (read) into a set of the same types and shape, bit for
+ * bit: how block sums travel between ranks.  *bytes is malloc'd.
+ * QS_ERR_NOMEM; unpack: QS_ERR_DIMENSION for bytes of another shape. */
+qs_status qs_accum_set_pack(const qs_accum *set, int n, void **bytes, size_t *len);
+qs_status qs_accum_set_unpack(qs_accum *set, int n, const void *bytes, size_t len);
+
 /* The built-in type called `name`, else the one among extra; NULL if none. */
 const qs_accum_type *qs_accum_find_type(const char *name, const qs_accum_type *const *extra,
                                         int n_extra);

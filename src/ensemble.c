@@ -1,5 +1,6 @@
 /* Ensembles of trajectories; see include/qsync/ensemble.h. */
 #include "qsync/ensemble.h"
+#include "qsync/dist.h"
 #include "accum_impl.h"
 #include "message_impl.h"
 
@@ -305,29 +306,86 @@ static int result_finite(const qs_ensemble_result *r)
   return 1;
 }
 
-/* Sum a block's n trajectories in trajectory order into `block`, then add
- * the block to the totals (and keep a copy when asked). */
-static qs_status reduce_block(qs_ensemble_result *res, const ensemble_work *w,
-                              qs_accum *block, long n, int keep)
+/* Sum a block's n trajectories in trajectory order into `block`. */
+static qs_status sum_block(const ensemble_work *w, qs_accum *block, long n)
 {
   qs_accum_set_reset(block, w->n_accums);
   qs_status st = QS_OK;
   for (long k = 0; k < n && st == QS_OK; k++)
     st = qs_accum_set_add(block, w->slots + k * w->n_accums, w->n_accums);
-  if (st == QS_OK)
-    st = qs_accum_set_add(res->accums, block, w->n_accums);
+  return st;
+}
+
+/* Add a block's sums to the totals (and keep a copy when asked): the one
+ * place where the totals grow, in block order. */
+static qs_status add_block(qs_ensemble_result *res, const qs_accum *block, int n_accums,
+                           int keep)
+{
+  qs_status st = qs_accum_set_add(res->accums, block, n_accums);
   qs_accum *kept = NULL;
   if (st == QS_OK && keep)
     st = qs_ensemble_result_add_block(res, &kept);
   if (st == QS_OK && kept)
-    st = qs_accum_set_add(kept, block, w->n_accums);
+    st = qs_accum_set_add(kept, block, n_accums);
   qs_ensemble_result_sync(res);
   return st;
 }
 
+/* Trajectories of block b (counted from the run's first trajectory). */
+static long block_size(const qs_ensemble_options *o, long b)
+{
+  long first = b * QS_ENSEMBLE_BLOCK;
+  return o->ntraj - first < QS_ENSEMBLE_BLOCK ? o->ntraj - first : QS_ENSEMBLE_BLOCK;
+}
+
+/* Integrate block b through the farm and sum it into `block`. */
+static qs_status compute_block(ensemble_work *w, long b, qs_accum *block)
+{
+  const qs_ensemble_options *o = w->opt;
+  qs_farm_options farm = qs_farm_default_options();
+  farm.threads = o->threads;
+  long n = block_size(o, b);
+  w->first = o->first_index + b * QS_ENSEMBLE_BLOCK;
+  qs_status st = qs_farm_run(n, run_trajectory, w, &farm, NULL);
+  return st == QS_OK ? sum_block(w, block, n) : st;
+}
+
+/* Rank > 0: its block's sums (or its failure and message) to rank 0. */
+static qs_status send_block(const qs_accum *block, int n_accums, qs_status st,
+                            const char *msg)
+{
+  void *bytes = NULL;
+  size_t len = 0;
+  if (st == QS_OK)
+    st = qs_accum_set_pack(block, n_accums, &bytes, &len);
+  qs_status sent = st == QS_OK ? qs_dist_send(QS_OK, bytes, len)
+                               : qs_dist_send(st, msg ? msg : "", msg ? strlen(msg) + 1 : 1);
+  free(bytes);
+  return st == QS_OK ? sent : st;
+}
+
+/* Rank 0: block sums of rank `from` into `block`, or its failure. */
+static qs_status receive_block(qs_accum *block, int n_accums, int from, char *msg,
+                               size_t msglen)
+{
+  qs_status sent = QS_OK;
+  void *bytes = NULL;
+  size_t len = 0;
+  qs_status st = qs_dist_recv(from, &sent, &bytes, &len);
+  if (st == QS_OK && sent != QS_OK) {
+    st = sent;
+    if (len > 0 && ((char *)bytes)[len - 1] == '\0' && ((char *)bytes)[0])
+      qs_set_message(msg, msglen, "rank %d: %s", from, (char *)bytes);
+  } else if (st == QS_OK) {
+    st = qs_accum_set_unpack(block, n_accums, bytes, len);
+  }
+  free(bytes);
+  return st;
+}
+
 /* Whether the run stops at this block boundary, and why.  The target test
- * reads only the merged totals, which hold the same bits for any thread
- * count (and, merged in block order, any rank count). */
+ * reads only the merged totals, which rank 0 sums in block order: the same
+ * bits, hence the same decision, for any thread and rank count. */
 static int stop_here(qs_ensemble_result *res, const qs_ensemble_options *o)
 {
   if (o->target_stderr > 0.0 &&
@@ -342,24 +400,108 @@ static int stop_here(qs_ensemble_result *res, const qs_ensemble_options *o)
   return 0;
 }
 
-static qs_status run_blocks(qs_ensemble_result *res, ensemble_work *w, qs_accum *block)
+/* After block b on rank 0: progress, then unless b was the last block the
+ * stop test (*done = 1) and the checkpoint hook (which may stop the run). */
+static qs_status after_block(qs_ensemble_result *res, const qs_ensemble_options *o,
+                             long b, long n_blocks, int *done)
+{
+  if (o->progress)
+    o->progress(res->ntraj, o->ntraj, o->progress_data);
+  if (b + 1 < n_blocks && stop_here(res, o)) {
+    *done = 1;
+    return QS_OK;
+  }
+  return o->checkpoint && b + 1 < n_blocks ? o->checkpoint(res, o->checkpoint_data) : QS_OK;
+}
+
+/* Block b where this rank is part of a distributed run: computed here
+ * when this rank owns it, received by rank 0 otherwise; rank 0 adds it. */
+static qs_status distributed_block(qs_ensemble_result *res, ensemble_work *w, qs_accum *block,
+                                   long b, char *msg, size_t msglen)
+{
+  int rank = qs_dist_rank(), owner = qs_dist_owner(b);
+  qs_status st = QS_OK;
+  if (owner == rank)
+    st = compute_block(w, b, block);
+  if (rank > 0)
+    return owner == rank ? send_block(block, w->n_accums, st, msg) : QS_OK;
+  if (owner != rank)
+    st = receive_block(block, w->n_accums, owner, msg, msglen);
+  return st == QS_OK ? add_block(res, block, w->n_accums, w->opt->keep_blocks) : st;
+}
+
+/* Blocks from `first_block` on, in block order; spread over the ranks when
+ * the run is distributed (rank 0 stops the others after a failure or a
+ * stop, then collects every rank's last messages). */
+static qs_status run_blocks(qs_ensemble_result *res, ensemble_work *w, qs_accum *block,
+                            long first_block, qs_status setup, char *msg, size_t msglen)
 {
   const qs_ensemble_options *o = w->opt;
-  qs_farm_options farm = qs_farm_default_options();
-  farm.threads = o->threads;
-  qs_status st = QS_OK;
+  int ranks = o->distribute ? qs_dist_size() : 1, rank = ranks > 1 ? qs_dist_rank() : 0;
+  long n_blocks = (o->ntraj + QS_ENSEMBLE_BLOCK - 1) / QS_ENSEMBLE_BLOCK;
+  qs_status st = setup;
+  int done = 0;
   res->stop_reason = QS_STOP_NTRAJ;
-  for (long first = 0; first < o->ntraj && st == QS_OK; first += QS_ENSEMBLE_BLOCK) {
-    long n = o->ntraj - first < QS_ENSEMBLE_BLOCK ? o->ntraj - first : QS_ENSEMBLE_BLOCK;
-    w->first = o->first_index + first;
-    st = qs_farm_run(n, run_trajectory, w, &farm, NULL);
-    if (st == QS_OK)
-      st = reduce_block(res, w, block, n, o->keep_blocks);
-    if (st == QS_OK && o->progress)
-      o->progress(res->ntraj, o->ntraj, o->progress_data);
-    if (st == QS_OK && first + n < o->ntraj && stop_here(res, o))
+  /* A rank > 0 that could not start reports it in place of its first block. */
+  for (long b = first_block; rank > 0 && st != QS_OK && b < n_blocks; b++)
+    if (qs_dist_owner(b) == rank) {
+      send_block(NULL, 0, st, msg);
       break;
+    }
+  for (long b = first_block; b < n_blocks && st == QS_OK && !done; b++) {
+    if (ranks == 1) {
+      st = compute_block(w, b, block);
+      if (st == QS_OK)
+        st = add_block(res, block, w->n_accums, o->keep_blocks);
+    } else if (rank > 0 && qs_dist_stop_requested()) {
+      break;
+    } else {
+      st = distributed_block(res, w, block, b, msg, msglen);
+    }
+    if (st == QS_OK && rank == 0)
+      st = after_block(res, o, b, n_blocks, &done);
   }
+  if (ranks == 1)
+    return st;
+  if (rank > 0)
+    qs_dist_send_done();
+  else {
+    if (st != QS_OK || done)
+      qs_dist_stop_others();
+    qs_dist_drain();
+  }
+  return st;
+}
+
+/* Copy the checkpointed totals `from` into res's (bit for bit: through
+ * the raw-sum bytes, not an addition); the first block still to run. */
+static qs_status resume_totals(qs_ensemble_result *res, const qs_ensemble_result *from,
+                               const qs_ensemble_options *o, long *first_block, char *msg,
+                               size_t msglen)
+{
+  *first_block = 0;
+  if (!from)
+    return QS_OK;
+  int same = from->n_accums == res->n_accums && from->n_times == res->n_times &&
+             from->n_obs == res->n_obs && from->dim == res->dim &&
+             from->first_index == o->first_index && from->seed == o->seed;
+  for (int a = 0; same && a < res->n_accums; a++)
+    same = strcmp(from->accums[a].type->name, res->accums[a].type->name) == 0;
+  if (!same || o->keep_blocks || from->ntraj > o->ntraj ||
+      (from->ntraj % QS_ENSEMBLE_BLOCK != 0 && from->ntraj != o->ntraj)) {
+    qs_set_message(msg, msglen, "the checkpoint (%ld trajectories) is not a prefix of this "
+                   "run (%ld trajectories from %ld, seed %llu)", from->ntraj, o->ntraj,
+                   o->first_index, (unsigned long long)o->seed);
+    return QS_ERR_INVALID;
+  }
+  void *bytes = NULL;
+  size_t len = 0;
+  qs_status st = qs_accum_set_pack(from->accums, from->n_accums, &bytes, &len);
+  if (st == QS_OK)
+    st = qs_accum_set_unpack(res->accums, res->n_accums, bytes, len);
+  free(bytes);
+  qs_ensemble_result_sync(res);
+  *first_block = (res->ntraj + QS_ENSEMBLE_BLOCK - 1) / QS_ENSEMBLE_BLOCK;
   return st;
 }
 
@@ -390,19 +532,27 @@ qs_status qs_ensemble_run(const qs_model *model, const qs_traj_options *traj_opt
   if (st == QS_OK)
     st = qs_accum_set_alloc(block, types, n_types, &shape);
   have_block = st == QS_OK;
+  long first_block = 0;
+  int distributed = opt->distribute && qs_dist_size() > 1;
   if (st == QS_OK)
-    st = run_blocks(res, &w, block);
+    st = resume_totals(res, opt->resume, opt, &first_block, msg, msglen);
+  if (distributed) /* only rank 0 reads a checkpoint */
+    first_block = qs_dist_share(first_block);
+  if (st == QS_OK || distributed)
+    st = run_blocks(res, &w, block, first_block, st, msg, msglen);
   if (st == QS_OK && !result_finite(res))
     st = QS_ERR_NUMERIC;
+  if (distributed)
+    st = (qs_status)qs_dist_share(st); /* every rank ends with rank 0's verdict */
   if (have_block)
     qs_accum_set_free(block, n_types);
   work_free(&w, workers);
-  if (st != QS_OK) {
+  if (st < 0) {
     qs_ensemble_result_destroy(&res);
     return st;
   }
   *out = res;
-  return QS_OK;
+  return st;
 }
 
 static int same_accumulators(const qs_ensemble_result *a, const qs_ensemble_result *b)

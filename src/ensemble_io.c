@@ -5,13 +5,95 @@
 #include "h5_impl.h"
 #include "message_impl.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Where raw sums go: an HDF5 group, or (mem not NULL) a byte buffer
+ * (qs_accum_set_pack), in which the arrays of one accumulator lie between
+ * `first` and the buffer's end as records {name length, name, n, n * 8 bytes}. */
+typedef struct {
+  unsigned char *data;
+  size_t len, cap;
+} byte_buffer;
+
 struct qs_accum_io {
   hid_t group;
+  byte_buffer *mem;
+  size_t first, end;
 };
+
+/* ---- Arrays in a byte buffer ------------------------------------------------ */
+
+static int buffer_append(byte_buffer *b, const void *data, size_t n)
+{
+  if (b->len + n > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n)
+      cap *= 2;
+    unsigned char *grown = realloc(b->data, cap);
+    if (!grown)
+      return -1;
+    b->data = grown;
+    b->cap = cap;
+  }
+  if (n > 0)
+    memcpy(b->data + b->len, data, n);
+  b->len += n;
+  return 0;
+}
+
+/* Doubles and longs are both 8 bytes (LP64), copied as bytes. */
+static qs_status mem_put(qs_accum_io *io, const char *name, long n, const void *data)
+{
+  uint32_t name_len = (uint32_t)strlen(name);
+  int64_t count = n;
+  byte_buffer *b = io->mem;
+  if (buffer_append(b, &name_len, sizeof name_len) || buffer_append(b, name, name_len) ||
+      buffer_append(b, &count, sizeof count) || buffer_append(b, data, (size_t)n * 8))
+    return QS_ERR_NOMEM;
+  return QS_OK;
+}
+
+/* The record `name` of this accumulator: its count and data. */
+static qs_status mem_find(const qs_accum_io *io, const char *name, long *n,
+                          const unsigned char **data)
+{
+  const unsigned char *p = io->mem->data;
+  size_t pos = io->first, want = strlen(name);
+  while (pos + sizeof(uint32_t) <= io->end) {
+    uint32_t name_len;
+    int64_t count;
+    memcpy(&name_len, p + pos, sizeof name_len);
+    size_t at_count = pos + sizeof name_len + name_len;
+    if (at_count + sizeof count > io->end)
+      break;
+    memcpy(&count, p + at_count, sizeof count);
+    size_t at_data = at_count + sizeof count;
+    if (count < 0 || (size_t)count > (io->end - at_data) / 8)
+      break;
+    if (name_len == want && memcmp(p + pos + sizeof name_len, name, want) == 0) {
+      *n = (long)count;
+      *data = p + at_data;
+      return QS_OK;
+    }
+    pos = at_data + (size_t)count * 8;
+  }
+  return QS_ERR_DIMENSION;
+}
+
+static qs_status mem_get(qs_accum_io *io, const char *name, long n, void *data)
+{
+  long stored = 0;
+  const unsigned char *from = NULL;
+  qs_status st = mem_find(io, name, &stored, &from);
+  if (st == QS_OK && stored != n)
+    st = QS_ERR_DIMENSION;
+  if (st == QS_OK && n > 0)
+    memcpy(data, from, (size_t)n * 8);
+  return st;
+}
 
 /* ---- Arrays --------------------------------------------------------------- */
 
@@ -20,6 +102,8 @@ static qs_status put_array(qs_accum_io *io, const char *name, hid_t type, long n
 {
   if (n < 0 || (n > 0 && !data))
     return QS_ERR_INVALID;
+  if (io->mem)
+    return mem_put(io, name, n, data);
   hsize_t dims = (hsize_t)n;
   return qs_h5_write(io->group, name, type, 1, &dims, data) ? QS_ERR_HDF5 : QS_OK;
 }
@@ -36,6 +120,10 @@ qs_status qs_accum_io_put_long(qs_accum_io *io, const char *name, long n, const 
 
 qs_status qs_accum_io_length(qs_accum_io *io, const char *name, long *n)
 {
+  if (io->mem) {
+    const unsigned char *data = NULL;
+    return mem_find(io, name, n, &data);
+  }
   hid_t set = H5Dopen2(io->group, name, H5P_DEFAULT);
   if (set < 0)
     return QS_ERR_HDF5;
@@ -53,6 +141,8 @@ qs_status qs_accum_io_length(qs_accum_io *io, const char *name, long *n)
 
 static qs_status get_array(qs_accum_io *io, const char *name, hid_t type, long n, void *data)
 {
+  if (io->mem)
+    return mem_get(io, name, n, data);
   long stored = 0;
   qs_status st = qs_accum_io_length(io, name, &stored);
   if (st != QS_OK)
@@ -87,7 +177,7 @@ static qs_status write_set(hid_t parent, const char *name, const qs_accum *set, 
     return QS_ERR_HDF5;
   qs_status st = QS_OK;
   for (int a = 0; a < n && st == QS_OK; a++) {
-    qs_accum_io io = {qs_h5_create_group(g, set[a].type->name)};
+    qs_accum_io io = {.group = qs_h5_create_group(g, set[a].type->name)};
     st = io.group < 0 ? QS_ERR_HDF5 : set[a].type->write(set[a].state, &io);
     if (io.group >= 0)
       H5Gclose(io.group);
@@ -103,13 +193,62 @@ static qs_status read_set(hid_t parent, const char *name, qs_accum *set, int n)
     return QS_ERR_HDF5;
   qs_status st = QS_OK;
   for (int a = 0; a < n && st == QS_OK; a++) {
-    qs_accum_io io = {H5Gopen2(g, set[a].type->name, H5P_DEFAULT)};
+    qs_accum_io io = {.group = H5Gopen2(g, set[a].type->name, H5P_DEFAULT)};
     st = io.group < 0 ? QS_ERR_HDF5 : set[a].type->read(set[a].state, &io);
     if (io.group >= 0)
       H5Gclose(io.group);
   }
   H5Gclose(g);
   return st;
+}
+
+/* ---- Sets as bytes: {section length, records} per accumulator -------------- */
+
+qs_status qs_accum_set_pack(const qs_accum *set, int n, void **bytes, size_t *len)
+{
+  byte_buffer b = {NULL, 0, 0};
+  qs_status st = QS_OK;
+  for (int a = 0; a < n && st == QS_OK; a++) {
+    uint64_t section = 0;
+    size_t at = b.len;
+    if (buffer_append(&b, &section, sizeof section)) {
+      st = QS_ERR_NOMEM;
+      break;
+    }
+    qs_accum_io io = {.mem = &b};
+    st = set[a].type->write(set[a].state, &io);
+    section = (uint64_t)(b.len - at - sizeof section);
+    if (st == QS_OK)
+      memcpy(b.data + at, &section, sizeof section);
+  }
+  if (st != QS_OK) {
+    free(b.data);
+    b.data = NULL;
+    b.len = 0;
+  }
+  *bytes = b.data;
+  *len = b.len;
+  return st;
+}
+
+qs_status qs_accum_set_unpack(qs_accum *set, int n, const void *bytes, size_t len)
+{
+  byte_buffer b = {(unsigned char *)bytes, len, len};
+  size_t pos = 0;
+  qs_status st = QS_OK;
+  for (int a = 0; a < n && st == QS_OK; a++) {
+    uint64_t section = 0;
+    if (pos + sizeof section > len)
+      return QS_ERR_DIMENSION;
+    memcpy(&section, b.data + pos, sizeof section);
+    pos += sizeof section;
+    if (section > len - pos)
+      return QS_ERR_DIMENSION;
+    qs_accum_io io = {.mem = &b, .first = pos, .end = pos + section};
+    st = set[a].type->read(set[a].state, &io);
+    pos += section;
+  }
+  return st == QS_OK && pos != len ? QS_ERR_DIMENSION : st;
 }
 
 /* ---- Attributes ------------------------------------------------------------- */
@@ -279,7 +418,7 @@ static qs_status read_raw(hid_t file, hid_t raw, const qs_accum_type *const *ext
   if (st == QS_OK && !times)
     st = QS_ERR_NOMEM;
   if (st == QS_OK) {
-    qs_accum_io top = {file};
+    qs_accum_io top = {.group = file};
     st = qs_accum_io_get(&top, "times", h.n_times, times);
   }
   qs_accum_shape shape = {(int)h.n_times, times, (int)h.n_avg, (int)h.n_obs,

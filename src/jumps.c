@@ -1,7 +1,9 @@
 /* Telegraph analysis of bistable signals; see include/qsync/jumps.h. */
 #include "qsync/jumps.h"
 #include "message_impl.h"
+#include "spectrum_impl.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,32 +176,15 @@ static qs_status histogram_make(const double *const *x, const long *n, int n_sig
   return QS_OK;
 }
 
-/* Where two peaks i < j of the smoothed histogram are separated: the
- * minimum between them (a flat minimum: the middle of its first and last
- * bin), and the ratio of the minimum to the lower peak. */
+/* Two peaks i < j of the smoothed histogram and the minimum between them
+ * (a flat minimum: the middle of its first and last bin); dip is the
+ * minimum over the lower peak. */
 typedef struct {
   int peak[2];
   double dip_bin;  /* fractional bin index of the threshold */
   double dip;      /* minimum / lower peak */
   double lower_peak, minimum;
 } peak_pair;
-
-static peak_pair pair_between(const histogram *h, int i, int j)
-{
-  peak_pair q = {{i, j}, 0.0, 0.0, fmin(h->smooth[i], h->smooth[j]), INFINITY};
-  int first = i, last = i;
-  for (int b = i; b <= j; b++) {
-    if (h->smooth[b] < q.minimum) {
-      q.minimum = h->smooth[b];
-      first = last = b;
-    } else if (h->smooth[b] == q.minimum) {
-      last = b;
-    }
-  }
-  q.dip_bin = 0.5 * (first + last);
-  q.dip = q.minimum / q.lower_peak;
-  return q;
-}
 
 static int pair_separated(const peak_pair *q, const qs_telegraph_options *o)
 {
@@ -227,21 +212,35 @@ static int find_maxima(const histogram *h, int *peaks)
 }
 
 /* The two highest separated maxima: the separated pair whose lower peak is
- * highest.  QS_ERR_INVALID with the best candidate when none is. */
+ * highest.  For each left peak the minimum is carried along to the right,
+ * so the search costs (maxima x bins).  QS_ERR_INVALID with the best
+ * candidate when no pair is separated. */
 static qs_status find_levels(const histogram *h, const qs_telegraph_options *o,
                              peak_pair *best, char *msg, size_t msglen)
 {
   int *peaks = malloc((size_t)h->n_bins * sizeof *peaks);
   if (!peaks)
     return QS_ERR_NOMEM;
+  const double *sm = h->smooth;
   int np = find_maxima(h, peaks);
-  int found = 0;
+  int found = 0, have_closest = 0;
   int top = np > 0 ? peaks[0] : 0;
   peak_pair closest = {{top, top}, 0.0, 1.0, 0.0, 0.0};
-  int have_closest = 0;
-  for (int a = 0; a < np; a++)
-    for (int c = a + 1; c < np; c++) {
-      peak_pair q = pair_between(h, peaks[a], peaks[c]);
+  for (int a = 0; a < np; a++) {
+    int i = peaks[a], first = i, last = i;
+    double minimum = sm[i];
+    for (int c = a + 1, b = i + 1; c < np; c++) {
+      for (; b <= peaks[c]; b++) {
+        if (sm[b] < minimum) {
+          minimum = sm[b];
+          first = last = b;
+        } else if (sm[b] == minimum) {
+          last = b;
+        }
+      }
+      peak_pair q = {{i, peaks[c]}, 0.5 * (first + last), 0.0,
+                     fmin(sm[i], sm[peaks[c]]), minimum};
+      q.dip = q.minimum / q.lower_peak;
       if (pair_separated(&q, o)) {
         if (!found || q.lower_peak > best->lower_peak) {
           *best = q;
@@ -252,6 +251,7 @@ static qs_status find_levels(const histogram *h, const qs_telegraph_options *o,
         have_closest = 1;
       }
     }
+  }
   free(peaks);
   if (found)
     return QS_OK;
@@ -386,6 +386,34 @@ static double hmm_crossing(const hmm *m)
   return 0.5 * (lo + hi);
 }
 
+/* Starting point of Baum-Welch: the histogram levels, the widths of the
+ * two sides, the switching probabilities and occupancies of the hysteresis
+ * classification (state: work space of the longest signal). */
+static void hmm_start(const double *const *x, const long *n, int n_signals,
+                      const qs_telegraph_params *p, double var_floor, unsigned char *state,
+                      hmm *m)
+{
+  long in[2] = {0, 0}, exits[2] = {0, 0};
+  for (int i = 0; i < n_signals; i++) {
+    if (n[i] == 0)
+      continue;
+    qs_telegraph_classify(x[i], n[i], p, state);
+    for (long t = 0; t < n[i]; t++) {
+      in[state[t]]++;
+      if (t > 0 && state[t] != state[t - 1])
+        exits[state[t - 1]]++;
+    }
+  }
+  for (int k = 0; k < 2; k++) {
+    m->mean[k] = p->level[k];
+    m->sd[k] = fmax(p->width[k], sqrt(var_floor));
+    double q = in[k] > 0 ? (double)(exits[k] > 0 ? exits[k] : 1) / (double)in[k] : 0.5;
+    m->a[k][1 - k] = fmin(q, 0.5);
+    m->a[k][k] = 1.0 - m->a[k][1 - k];
+    m->pi[k] = (double)(in[k] > 0 ? in[k] : 1) / (double)(p->n_samples + 1);
+  }
+}
+
 static qs_status hmm_fit(const double *const *x, const long *n, int n_signals,
                          const qs_telegraph_options *o, qs_telegraph_params *p, char *msg,
                          size_t msglen)
@@ -404,28 +432,13 @@ static qs_status hmm_fit(const double *const *x, const long *n, int n_signals,
     free(state);
     return QS_ERR_NOMEM;
   }
-  /* Start: histogram levels, the widths of the two sides, and the switching
-   * probabilities of the hysteresis classification. */
-  hmm m = {{p->level[0], p->level[1]}, {p->width[0], p->width[1]}, {{0}}, {0.5, 0.5}};
+  /* The variance floor only stops a state collapsing onto repeated equal
+   * values (a quantised signal); x_ref keeps the second moments small. */
   double range = p->level[1] - p->level[0];
   double var_floor = 1e-12 * range * range;
   double x_ref = 0.5 * (p->level[0] + p->level[1]);
-  long in[2] = {0, 0}, exits[2] = {0, 0};
-  for (int i = 0; i < n_signals; i++) {
-    qs_telegraph_classify(x[i], n[i], p, state);
-    for (long t = 0; t < n[i]; t++) {
-      in[state[t]]++;
-      if (t > 0 && state[t] != state[t - 1])
-        exits[state[t - 1]]++;
-    }
-  }
-  for (int k = 0; k < 2; k++) {
-    m.sd[k] = fmax(m.sd[k], sqrt(var_floor));
-    double q = in[k] > 0 ? (double)(exits[k] > 0 ? exits[k] : 1) / (double)in[k] : 0.5;
-    m.a[k][1 - k] = fmin(q, 0.5);
-    m.a[k][k] = 1.0 - m.a[k][1 - k];
-    m.pi[k] = (double)(in[k] > 0 ? in[k] : 1) / (double)(p->n_samples + 1);
-  }
+  hmm m;
+  hmm_start(x, n, n_signals, p, var_floor, state, &m);
   double previous = -INFINITY, per_sample = NAN;
   int iter, converged = 0, lost = 0;
   for (iter = 1; iter <= o->hmm_max_iter; iter++) {
@@ -439,6 +452,8 @@ static qs_status hmm_fit(const double *const *x, const long *n, int n_signals,
       converged = 1;
       break;
     }
+    if (iter == o->hmm_max_iter)
+      break; /* the parameters stay those of the last log-likelihood */
     previous = per_sample;
     if (!hmm_mstep(&m, &sums, x_ref, var_floor)) {
       lost = 1;
@@ -463,7 +478,7 @@ static qs_status hmm_fit(const double *const *x, const long *n, int n_signals,
   p->threshold = hmm_crossing(&m);
   p->lower = p->upper = p->threshold;
   p->log_likelihood = per_sample;
-  p->iterations = iter > o->hmm_max_iter ? o->hmm_max_iter : iter;
+  p->iterations = iter;
   p->converged = converged;
   return QS_OK;
 }
@@ -612,8 +627,12 @@ qs_status qs_telegraph_classify(const double *x, long n, const qs_telegraph_para
   for (long t = 0; t < n; t++)
     if (!isfinite(x[t]))
       return QS_ERR_INVALID;
-  if (p->method == QS_TELEGRAPH_HMM)
+  if (p->method == QS_TELEGRAPH_HMM) {
+    for (int k = 0; k < 2; k++)
+      if (!(p->width[k] > 0.0) || !(p->p_switch[k] >= 0.0 && p->p_switch[k] <= 1.0))
+        return QS_ERR_INVALID;
     return viterbi(x, n, p, state);
+  }
   unsigned char s = x[0] >= p->threshold;
   for (long t = 0; t < n; t++) {
     if (s == 0 && x[t] > p->upper)
@@ -830,32 +849,84 @@ void qs_switching_rates(const qs_dwells *d, const qs_telegraph_options *o, qs_sw
     r->p_state[s] = total > 0.0 ? d->time[s] / total : NAN;
   }
   r->rate_sum = r->rate[0] + r->rate[1];
+  r->p_state_se = r->rate[0] > 0.0 && r->rate[1] > 0.0
+                      ? sqrt(2.0 * r->p_state[0] * r->p_state[1] / (r->rate_sum * total))
+                      : NAN;
   r->rate_sum_se = hypot(r->rate_se[0], r->rate_se[1]);
   r->n_switches = d->n_switches;
 }
 
 /* ---- batch means ------------------------------------------------------ */
 
-/* Sokal's integrated autocorrelation time with the self-consistent window
- * (direct sums: O(n M), M ~ 6 tau_int). */
-static double integrated_time(const double *x, long n, double mean)
+/* Autocovariance sums c[t] = sum_i (x_i - mean)(x_{i+t} - mean), t = 0 ..
+ * n - 1, by FFT: zero-padded to a power of two L >= 2 n (no wrap-around),
+ * |X_k|^2, and a second forward real transform (|X_k|^2 is real and even,
+ * so its forward transform is L times the inverse one). */
+static qs_status autocovariance(const double *x, long n, double mean, double *c)
 {
-  const double c = 6.0;
-  double c0 = 0.0;
-  for (long i = 0; i < n; i++)
-    c0 += (x[i] - mean) * (x[i] - mean);
-  if (!(c0 > 0.0))
-    return NAN;
-  double tau = 1.0;
-  for (long m = 1; m < n; m++) {
-    double cm = 0.0;
-    for (long i = 0; i + m < n; i++)
-      cm += (x[i] - mean) * (x[i + m] - mean);
-    tau += 2.0 * cm / c0;
-    if ((double)m >= c * tau)
-      break;
+  long size = 1;
+  while (size < 2 * n)
+    size *= 2;
+  if (size > INT_MAX)
+    return QS_ERR_TOO_LARGE;
+  double *in = fftw_malloc((size_t)size * sizeof *in);
+  fftw_complex *out = fftw_malloc((size_t)(size / 2 + 1) * sizeof *out);
+  fftw_plan plan = in && out ? qs_fftw_plan_r2c((int)size, in, out) : NULL;
+  if (!plan) {
+    fftw_free(in);
+    fftw_free(out);
+    return QS_ERR_NOMEM;
   }
-  return tau;
+  for (long i = 0; i < size; i++)
+    in[i] = i < n ? x[i] - mean : 0.0;
+  fftw_execute(plan);
+  /* (re, im) pairs: FFTW's layout, whether fftw_complex is double[2] or
+   * the C99 complex (spectrum_impl.h includes complex.h first). */
+  const double *re_im = (const double *)out;
+  for (long k = 0; k <= size / 2; k++) {
+    double power = re_im[2 * k] * re_im[2 * k] + re_im[2 * k + 1] * re_im[2 * k + 1];
+    in[k] = power;
+    if (k > 0 && k < size / 2)
+      in[size - k] = power;
+  }
+  fftw_execute(plan);
+  for (long t = 0; t < n; t++)
+    c[t] = re_im[2 * t] / (double)size;
+  qs_fftw_destroy(plan);
+  fftw_free(in);
+  fftw_free(out);
+  return QS_OK;
+}
+
+/* Sokal's integrated autocorrelation time tau_int = 1 + 2 sum rho(t) with
+ * the self-consistent window: the smallest M >= 6 tau_int(M). */
+static qs_status integrated_time(const double *x, long n, double mean, double *tau_int)
+{
+  const double window_factor = 6.0;
+  double *c = malloc((size_t)n * sizeof *c);
+  if (!c)
+    return QS_ERR_NOMEM;
+  qs_status st = autocovariance(x, n, mean, c);
+  if (st != QS_OK) {
+    free(c);
+    return st;
+  }
+  double tau = NAN, lo = x[0], hi = x[0];
+  for (long i = 1; i < n; i++) {
+    lo = fmin(lo, x[i]);
+    hi = fmax(hi, x[i]);
+  }
+  if (hi > lo) {  /* a constant signal has no autocorrelation */
+    tau = 1.0;
+    for (long m = 1; m < n; m++) {
+      tau += 2.0 * c[m] / c[0];
+      if ((double)m >= window_factor * tau)
+        break;
+    }
+  }
+  free(c);
+  *tau_int = tau;
+  return QS_OK;
 }
 
 qs_status qs_batch_means(const double *x, long n, int n_batches, double *mean, double *se,
@@ -888,7 +959,5 @@ qs_status qs_batch_means(const double *x, long n, int n_batches, double *mean, d
   free(bm);
   *mean = m;
   *se = sqrt(s2 / (n_batches - 1)) / sqrt((double)n_batches);
-  if (tau_int)
-    *tau_int = integrated_time(x, n, m);
-  return QS_OK;
+  return tau_int ? integrated_time(x, n, m, tau_int) : QS_OK;
 }

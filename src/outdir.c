@@ -177,6 +177,9 @@ typedef struct {
  * end); `current` is the one being written. */
 static file_set staged, transient_set;
 static file_set *current = &transient_set;
+/* Scratch files of the claimed directory (qs_outdir_scratch): removed,
+ * never renamed. */
+static file_set scratch;
 
 static void discard(file_set *fs)
 {
@@ -231,6 +234,30 @@ int qs_outset_add(const char *name, char *tmp, size_t tmplen, char *msg, size_t 
   mode_t mask = umask(0);
   umask(mask);
   fchmod(fd, 0666 & ~mask); /* mkstemp makes 0600; results stay as readable as before */
+  return fd;
+}
+
+int qs_outdir_scratch(const char *name, char *path, size_t pathlen, char *msg, size_t msglen)
+{
+  int k = scratch.n;
+  char tmp[QS_OUTSET_PATH];
+  if (claimed.fd < 0 || !name || strchr(name, '/') || k == MAX_SET_FILES ||
+      snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", claimed.dir, name) >= (int)sizeof tmp ||
+      strlen(tmp) >= pathlen) {
+    qs_set_message(msg, msglen, "scratch file %s: no output directory claimed, invalid name "
+                   "or too many files", name ? name : "(null)");
+    return -1;
+  }
+  memcpy(scratch.tmp[k], tmp, sizeof tmp); /* registered first, as qs_outset_add */
+  scratch.n = k + 1;
+  int fd = mkstemp(scratch.tmp[k]);
+  if (fd < 0) {
+    qs_set_message(msg, msglen, "%s/.%s: cannot create a scratch file (%s)", claimed.dir, name,
+                   strerror(errno));
+    scratch.n = k;
+    return -1;
+  }
+  snprintf(path, pathlen, "%s", scratch.tmp[k]);
   return fd;
 }
 
@@ -311,6 +338,7 @@ qs_status qs_outset_end(qs_status st, char *msg, size_t msglen)
 
 qs_status qs_outdir_commit(char *msg, size_t msglen)
 {
+  discard(&scratch);
   if (staged.failed) {
     discard(&staged);
     staged.failed = 0;
@@ -341,6 +369,7 @@ void qs_outset_unlock(void)
 
 void qs_outdir_release(void)
 {
+  discard(&scratch);
   discard(&transient_set);
   discard(&staged);
   staged.failed = 0;
@@ -363,6 +392,8 @@ int qs_outdir_abandon(int sig)
     unlink(staged.tmp[k]);
   for (int k = transient_set.n - 1; k >= 0; k--)
     unlink(transient_set.tmp[k]);
+  for (int k = scratch.n - 1; k >= 0; k--)
+    unlink(scratch.tmp[k]);
   if (transient.fd >= 0)
     unlink(transient.path);
   if (claimed.fd >= 0) {

@@ -296,6 +296,26 @@ static int write_tables(hid_t file, const qs_output *o)
   return err;
 }
 
+/* Copy the top-level objects of the HDF5 file `path` into `file`. */
+static int include_file(hid_t file, const char *path)
+{
+  hid_t src = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (src < 0)
+    return 1;
+  H5G_info_t info;
+  int err = H5Gget_info(src, &info) < 0;
+  for (hsize_t i = 0; !err && i < info.nlinks; i++) {
+    char name[256];
+    ssize_t len = H5Lget_name_by_idx(src, ".", H5_INDEX_NAME, H5_ITER_INC, i, name,
+                                     sizeof name, H5P_DEFAULT);
+    err = len < 0 || (size_t)len >= sizeof name ||
+          H5Ocopy(src, name, file, name, H5P_DEFAULT, H5P_DEFAULT) < 0;
+  }
+  if (H5Fclose(src) < 0)
+    err = 1;
+  return err;
+}
+
 /* HDF5 keeps attributes in the object header, at most 64 KiB each; a
  * longer run-file text needs dense attribute storage (the HDF5 1.8 file
  * format).  Only such files get it: every other run.h5 keeps its bytes. */
@@ -340,6 +360,8 @@ static qs_status write_h5(const char *dir, const qs_output *o, char *msg, size_t
     err = write_exact(file, o);
   if (!err && o->n_tables > 0)
     err = write_tables(file, o);
+  if (!err && o->h5_include)
+    err = include_file(file, o->h5_include);
   if (H5Fclose(file) < 0)
     err = 1;
   if (err || qs_outset_sync_path(tmp) != 0) {

@@ -18,7 +18,11 @@ typedef enum {
   KEY_PARAM,   /* "model.<parameter>" stored as the parameter name */
   KEY_LIST,    /* comma-separated numbers into a qs_sweep_axis */
   KEY_CHOICE,  /* one word of `choices` ("a|b"), stored as its index (long) */
-  KEY_TEXT     /* free text (checked by its user), stored in a char[256] */
+  KEY_TEXT,    /* free text (checked by its user), stored in a char[256] */
+  KEY_NAME,    /* a name (letters, digits, '_'), stored in a char[QS_MODEL_MAX_NAME] */
+  KEY_NAMES    /* comma-separated names ([A-Za-z0-9_]), stored as the text
+                  without blanks in a QS_RUNFILE_MAX_NAMES buffer; at most
+                  `max` names */
 } key_kind;
 
 /* What the reference says about a key.  default_text NULL (LIBRARY): the
@@ -231,6 +235,87 @@ static const key_entry key_table[] = {
    KEY_REAL, CFG(scan_restore.to), -1e300, 1e300, NULL},
   {{"scan", "restore_points", "1", "41", "3 .. 4096", "coarse grid points for restore_key"},
    KEY_INT, CFG(scan_restore.points), 3, QS_SWEEP_MAX_VALUES, NULL},
+  {{"spectrum", "operator", "-", "a", "an observable of the model",
+    "qsync spectrum: the observable whose operator A gives S(omega) = int <A^dag(tau) A> e^{-i omega tau} dtau (cavity_qubits: a; qubit_osc: Sp_A with adjoint = true for sigma_-)"},
+   KEY_NAME, CFG(spectrum_operator), 0, 0, NULL},
+  {{"spectrum", "adjoint", "bool", "false", "true/false",
+    "qsync spectrum: use the adjoint of the operator (Sp_A -> S-_A, the qubit's emission)"},
+   KEY_BOOL, CFG(spectrum_adjoint), 0, 1, NULL},
+  {{"spectrum", "omega_min", "rate", "-5", "number < omega_max",
+    "qsync spectrum: lowest angular frequency (model's rate unit, in the model's frame)"},
+   KEY_REAL, CFG(spectrum_omega_min), -1e12, 1e12, NULL},
+  {{"spectrum", "omega_max", "rate", "5", "number > omega_min",
+    "qsync spectrum: highest angular frequency"},
+   KEY_REAL, CFG(spectrum_omega_max), -1e12, 1e12, NULL},
+  {{"spectrum", "n_omega", "1", "401", "2 .. 1e6",
+    "qsync spectrum: frequencies, evenly spaced on [omega_min, omega_max]"},
+   KEY_INT, CFG(spectrum_n_omega), 2, 1e6, NULL},
+  {{"spectrum", "method", "-", "resolvent", "resolvent | fft",
+    "qsync spectrum: resolvent (one sparse LU of L - i omega per frequency, exact) or fft (master equation to tau_max and FFTW; docs/spectra.md)"},
+   KEY_CHOICE, CFG(spectrum_method), 0, 0, "resolvent|fft"},
+  {{"spectrum", "tau_max", "1/rate", LIBRARY, "0 .. 1e12",
+    "qsync spectrum, fft: length of the correlation integrated; 0: 20 / (the Liouvillian gap)"},
+   KEY_REAL, CFG(spectrum_tau_max), 0, 1e12, NULL},
+  {{"spectrum", "n_tau", "1", LIBRARY, "16 .. 16777216",
+    "qsync spectrum, fft: correlation samples on [0, tau_max] (|omega| must stay below pi (n_tau - 1) / tau_max)"},
+   KEY_INT, CFG(spectrum_n_tau), 16, 16777216, NULL},
+  {{"jumps", "ntraj", "1", "4", "1 .. 1e6",
+    "qsync jumps: independent long trajectories (trajectory i: PCG64 stream i of [run] seed; threads: [run] threads)"},
+   KEY_INT, CFG(jumps_ntraj), 1, 1e6, NULL},
+  {{"jumps", "t_end", "model time", "2000", T_END_RANGE,
+    "qsync jumps: length of each trajectory's sampled record after burn_in"},
+   KEY_REAL, CFG(jumps_t_end), T_END_MIN, 1e12, NULL},
+  {{"jumps", "burn_in", "model time", "100", "0 .. 1e12",
+    "qsync jumps: time dropped at the start of each trajectory (relaxation from the model's initial state)"},
+   KEY_REAL, CFG(jumps_burn_in), 0, 1e12, NULL},
+  {{"jumps", "dt", "model time", "1", "> 0, <= t_end",
+    "qsync jumps: sampling interval of the signals (samples at burn_in + k dt, k = 0 .. t_end / dt)"},
+   KEY_REAL, CFG(jumps_dt), 1e-100, 1e12, NULL},
+  {{"jumps", "signals", "-", "n", "name, name, ... (model observables, <= 16)",
+    "qsync jumps: signals sampled, Re <O> of these observables in the trajectory's state (cavity_qubits: n, Sz_1, Sx_1, ...); the first is the one classified into two states"},
+   KEY_NAMES, CFG(jumps_signals), 1, 16, NULL},
+  {{"jumps", "method", "-", "threshold", "threshold | hmm",
+    "qsync jumps: two-state detection, a threshold with hysteresis at the histogram minimum or a two-state hidden Markov model (Viterbi); include/qsync/jumps.h"},
+   KEY_CHOICE, CFG(jumps_method), 0, 0, "threshold|hmm"},
+  {{"jumps", "n_bins", "1", LIBRARY, "8 .. 1e6",
+    "qsync jumps: histogram bins of the pooled first signal (levels, threshold, bimodality)"},
+   KEY_INT, CFG(jumps_n_bins), 8, 1e6, NULL},
+  {{"jumps", "hysteresis", "1", "0.6", "0 .. 0.9",
+    "qsync jumps, threshold: width of the band around the threshold, as a fraction of the level distance, whose far edge a switch must cross; narrower bands count recrossings at the barrier as switches (at the Fig. 1 point 0.2 gives rate sums 16% above the gap, 0.6 and wider agree with it; docs/bistability.md)"},
+   KEY_REAL, CFG(jumps_hysteresis), 0, 0.9, NULL},
+  {{"jumps", "min_dip", "1", LIBRARY, "1e-6 .. 0.999",
+    "qsync jumps: bimodality test, the histogram minimum between the peaks must lie below min_dip times the lower peak"},
+   KEY_REAL, CFG(jumps_min_dip), 1e-6, 0.999, NULL},
+  {{"jumps", "hmm_max_iter", "1", LIBRARY, "1 .. 1e6",
+    "qsync jumps, hmm: most Baum-Welch iterations"},
+   KEY_INT, CFG(jumps_hmm_max_iter), 1, 1e6, NULL},
+  {{"jumps", "hmm_tol", "1", LIBRARY, "1e-15 .. 1",
+    "qsync jumps, hmm: stop when the log-likelihood per sample changes less"},
+   KEY_REAL, CFG(jumps_hmm_tol), 1e-15, 1, NULL},
+  {{"jumps", "confidence", "1", LIBRARY, "0.5 .. 0.9999",
+    "qsync jumps: confidence level of the switching-rate intervals"},
+   KEY_REAL, CFG(jumps_confidence), 0.5, 0.9999, NULL},
+  {{"jumps", "peak_significance", "1", LIBRARY, "0 .. 1e6",
+    "qsync jumps: bimodality test, the lower histogram peak must exceed the dip by this many counting errors sqrt(peak + dip), so sparse tail bins make no second peak"},
+   KEY_REAL, CFG(jumps_peak_significance), 0, 1e6, NULL},
+  {{"jumps", "segment", "model time", "0", "0, or 8 dt .. t_end",
+    "qsync jumps: Welch segment length of the power spectral density; 0: the longer of t_end / 16 and 20 / rate_sum (at most t_end): shorter segments broaden the fitted Lorentzian (+19% at 5 / rate_sum)"},
+   KEY_REAL, CFG(jumps_segment), 0, 1e12, NULL},
+  {{"jumps", "overlap", "1", "0.5", "0 .. 0.75",
+    "qsync jumps: overlap of consecutive Welch segments"},
+   KEY_REAL, CFG(jumps_overlap), 0, 0.75, NULL},
+  {{"jumps", "omega_max", "rate", "0", "0 .. 1e12",
+    "qsync jumps: fit the Lorentzian over 0 <= omega <= omega_max; 0: 20 times the rate sum from the dwell times"},
+   KEY_REAL, CFG(jumps_omega_max), 0, 1e12, NULL},
+  {{"jumps", "photon", "bool", "true", "true/false",
+    "qsync jumps: time-averaged photon distributions P+(n), P-(n) with the first qubit up/down from the trajectories against the exact steady state (photon.tsv; models with photon numbers)"},
+   KEY_BOOL, CFG(jumps_photon), 0, 1, NULL},
+  {{"jumps", "batches", "1", "20", "2 .. 1000",
+    "qsync jumps: batch means, consecutive batches per trajectory for the error bars of time averages (P+-(n), signal means, occupations)"},
+   KEY_INT, CFG(jumps_batches), 2, 1000, NULL},
+  {{"jumps", "chunk", "1", "4096", "1 .. 1e7",
+    "qsync jumps: samples per chunk streamed to run.h5 (the memory of a worker does not grow with t_end)"},
+   KEY_INT, CFG(jumps_chunk), 1, 1e7, NULL},
 };
 
 #define N_KEYS ((int)(sizeof key_table / sizeof key_table[0]))
@@ -244,6 +329,19 @@ static int parse_param_ref(const char *s, char *out)
       strlen(s + 6) >= QS_MODEL_MAX_NAME)
     return 0;
   snprintf(out, QS_MODEL_MAX_NAME, "%s", s + 6);
+  return 1;
+}
+
+/* A name: 1 .. QS_MODEL_MAX_NAME - 1 letters, digits or '_'. */
+static int parse_name(const char *s, char *out)
+{
+  size_t n = strlen(s);
+  if (n == 0 || n >= QS_MODEL_MAX_NAME)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+      return 0;
+  snprintf(out, QS_MODEL_MAX_NAME, "%s", s);
   return 1;
 }
 
@@ -269,6 +367,38 @@ static int parse_list(const char *s, qs_sweep_axis *axis)
   }
   axis->n_values = n;
   return n > 0;
+}
+
+/* Comma-separated names of [A-Za-z0-9_] (blanks around them allowed),
+ * between 1 and max of them, stored without blanks. */
+static int parse_names(const char *s, double max, char *out)
+{
+  char buf[QS_RUNFILE_MAX_NAMES];
+  size_t used = 0;
+  int n = 0;
+  for (const char *p = s;; p++) {
+    while (isspace((unsigned char)*p))
+      p++;
+    size_t len = 0;
+    while (isalnum((unsigned char)p[len]) || p[len] == '_')
+      len++;
+    if (len == 0 || used + len + 2 > sizeof buf || ++n > max)
+      return 0;
+    if (used > 0)
+      buf[used++] = ',';
+    memcpy(buf + used, p, len);
+    used += len;
+    p += len;
+    while (isspace((unsigned char)*p))
+      p++;
+    if (*p == '\0')
+      break;
+    if (*p != ',')
+      return 0;
+  }
+  buf[used] = '\0';
+  memcpy(out, buf, used + 1);
+  return 1;
 }
 
 static int parse_choice(const char *s, const char *choices, long *out)
@@ -520,6 +650,12 @@ static qs_status set_entry(qs_runconfig *cfg, const char *where, const key_entry
     if (ok)
       snprintf(field, 256, "%s", value);
     break;
+  case KEY_NAME:
+    ok = parse_name(value, field);
+    break;
+  case KEY_NAMES:
+    ok = parse_names(value, e->max, field);
+    break;
   case KEY_METHOD: {
     int m = qs_steady_method_parse(value);
     ok = m >= 0;
@@ -573,6 +709,19 @@ static void library_defaults(qs_runconfig *cfg)
   cfg->semi_starts = semi.starts;
   cfg->semi_tol = semi.tol;
   cfg->semi_seed = semi.seed;
+  qs_telegraph_options tel;
+  qs_telegraph_options_default(&tel);
+  cfg->jumps_method = tel.method;
+  cfg->jumps_n_bins = tel.n_bins;
+  cfg->jumps_min_dip = tel.min_dip;
+  cfg->jumps_hmm_max_iter = tel.hmm_max_iter;
+  cfg->jumps_hmm_tol = tel.hmm_tol;
+  cfg->jumps_confidence = tel.confidence;
+  cfg->jumps_peak_significance = tel.peak_significance;
+  qs_spectrum_options spec;
+  qs_spectrum_options_default(&spec);
+  cfg->spectrum_tau_max = spec.tau_max;
+  cfg->spectrum_n_tau = spec.n_tau;
 }
 
 /* Every key at its default: the library's, or the table's text parsed as
@@ -637,6 +786,10 @@ static void format_value(const key_entry *e, const qs_runconfig *cfg, char *out,
     snprintf(out, len, "%.*s", (int)strcspn(c, "|"), c);
     break;
   }
+  case KEY_NAME:
+  case KEY_NAMES:
+    snprintf(out, len, "%s", field);
+    break;
   case KEY_PARAM:
   case KEY_LIST:
   case KEY_TEXT:
@@ -1023,6 +1176,29 @@ static qs_status check_scan_lines(const qs_runconfig *cfg, char *msg, size_t msg
   return QS_OK;
 }
 
+/* [jumps]: the sampling grid and the Welch segment fit in the record. */
+static qs_status check_jumps(const qs_runconfig *cfg, char *msg, size_t msglen)
+{
+  if (cfg->jumps_dt > cfg->jumps_t_end) {
+    qs_set_message(msg, msglen, "%s: [jumps] dt = %g: expected dt <= t_end = %g", cfg->path,
+                   cfg->jumps_dt, cfg->jumps_t_end);
+    return QS_ERR_RUNFILE;
+  }
+  if (cfg->jumps_t_end / cfg->jumps_dt > 1e12) {
+    qs_set_message(msg, msglen, "%s: [jumps] t_end / dt = %g: expected at most 1e12 samples "
+                   "per trajectory", cfg->path, cfg->jumps_t_end / cfg->jumps_dt);
+    return QS_ERR_RUNFILE;
+  }
+  if (cfg->jumps_segment != 0.0 && (cfg->jumps_segment < 8.0 * cfg->jumps_dt ||
+                                    cfg->jumps_segment > cfg->jumps_t_end)) {
+    qs_set_message(msg, msglen, "%s: [jumps] segment = %g: expected 0 (t_end / 16) or "
+                   "8 dt = %g .. t_end = %g", cfg->path, cfg->jumps_segment,
+                   8.0 * cfg->jumps_dt, cfg->jumps_t_end);
+    return QS_ERR_RUNFILE;
+  }
+  return QS_OK;
+}
+
 qs_status qs_runfile_finish(qs_runconfig *cfg, char *msg, size_t msglen)
 {
   char where[QS_RUNFILE_MAX_PATH + 32];
@@ -1063,6 +1239,9 @@ qs_status qs_runfile_finish(qs_runconfig *cfg, char *msg, size_t msglen)
             cfg->path, cfg->burn_in, cfg->t_end);
     return QS_ERR_RUNFILE;
   }
+  st = check_jumps(cfg, msg, msglen);
+  if (st != QS_OK)
+    return st;
   if (!(cfg->rates_t_skip < cfg->rates_t_end)) {
     qs_set_message(msg, msglen, "%s: [rates] t_skip = %g: expected t_skip < t_end = %g",
                    cfg->path, cfg->rates_t_skip, cfg->rates_t_end);
@@ -1133,6 +1312,19 @@ qs_semiclassical_options qs_runfile_semiclassical_options(const qs_runconfig *cf
   return o;
 }
 
+qs_spectrum_options qs_runfile_spectrum_options(const qs_runconfig *cfg)
+{
+  qs_spectrum_options o;
+  qs_spectrum_options_default(&o);
+  o.method = (qs_spectrum_method)cfg->spectrum_method; /* index of resolvent|fft */
+  o.tau_max = cfg->spectrum_tau_max;
+  o.n_tau = cfg->spectrum_n_tau;
+  o.rtol = cfg->me_rtol;
+  o.atol = cfg->me_atol;
+  o.threads = (int)cfg->threads; /* <= 1024 by the key's range */
+  return o;
+}
+
 qs_gap_options qs_runfile_gap_options(const qs_runconfig *cfg)
 {
   qs_gap_options o;
@@ -1167,5 +1359,20 @@ qs_rates_options qs_runfile_rates_options(const qs_runconfig *cfg)
   o.n_times = (int)cfg->rates_n_times;     /* <= 1e6 */
   o.t_skip = cfg->rates_t_skip;
   o.me = qs_runfile_mesolve_options(cfg);
+  return o;
+}
+
+qs_telegraph_options qs_runfile_telegraph_options(const qs_runconfig *cfg)
+{
+  qs_telegraph_options o;
+  qs_telegraph_options_default(&o);
+  o.method = cfg->jumps_method == 1 ? QS_TELEGRAPH_HMM : QS_TELEGRAPH_THRESHOLD;
+  o.n_bins = (int)cfg->jumps_n_bins;
+  o.hysteresis = cfg->jumps_hysteresis;
+  o.min_dip = cfg->jumps_min_dip;
+  o.hmm_max_iter = (int)cfg->jumps_hmm_max_iter;
+  o.hmm_tol = cfg->jumps_hmm_tol;
+  o.confidence = cfg->jumps_confidence;
+  o.peak_significance = cfg->jumps_peak_significance;
   return o;
 }

@@ -27,6 +27,7 @@ void qs_spectrum_options_default(qs_spectrum_options *o)
   o->n_tau = 4096;
   o->rtol = 1e-8;
   o->atol = 1e-10;
+  o->threads = 1;
 }
 
 const char *qs_spectrum_method_name(qs_spectrum_method m)

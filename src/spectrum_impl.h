@@ -2,6 +2,9 @@
 #ifndef QSYNC_SPECTRUM_IMPL_H
 #define QSYNC_SPECTRUM_IMPL_H
 
+/* complex.h first: FFTW then makes fftw_complex the C99 double complex in
+ * every file that includes this header. */
+#include <complex.h>
 #include <fftw3.h>
 
 /* Real-to-complex plan of size n made with FFTW_ESTIMATE under the

@@ -8,7 +8,6 @@
  * the window-weighted mean square of the segment: the two-sided density
  * of spectrum.h with int S domega / 2 pi = variance.  Only k <= L/2 is
  * kept (P_{L-k} = P_k for a real signal). */
-#include <fftw3.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,7 +125,7 @@ static void add_segment(qs_welch *w, const double *x, double mean)
   fftw_execute(w->plan);
   double scale = w->dt / w->window_sq_sum;
   for (long k = 0; k < nf; k++) {
-    double re = w->out[k][0], im = w->out[k][1];
+    double re = creal(w->out[k]), im = cimag(w->out[k]);
     double P = scale * (re * re + im * im);
     w->sum[k] += P;
     w->sum_sq[k] += P * P;

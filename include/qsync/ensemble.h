@@ -92,12 +92,32 @@ typedef struct {
    * NULL.  Not reproducible by nature (a wall-time limit). */
   int (*stop_requested)(void *data);
   void *stop_data;
+  /* Checkpoints (checkpoint.h).  resume: the totals of the first
+   * resume->ntraj trajectories of this same run (a whole number of blocks;
+   * same shape, accumulators, seed and first_index), read back from a
+   * checkpoint: the run copies them bit for bit and goes on from the next
+   * block, so the final sums equal an uninterrupted run's.  keep_blocks
+   * cannot be resumed.  Default NULL */
+  const struct qs_ensemble_result *resume;
+  /* Called on the calling thread (of rank 0) after every block but the
+   * last with the totals so far: QS_OK goes on, QS_STOPPED ends the run
+   * at this block boundary (qs_ensemble_run then returns QS_STOPPED and
+   * the partial result), an error ends it with that error.  Default NULL */
+  qs_status (*checkpoint)(const struct qs_ensemble_result *res, void *data);
+  void *checkpoint_data;
+  /* 1: spread the blocks over the MPI ranks of a distributed run (dist.h):
+   * every rank calls qs_ensemble_run with the same options; block b runs
+   * on rank b mod R, rank 0 adds the blocks in block order (the same bits
+   * as one process) and gets the result, progress and checkpoint calls;
+   * the other ranks get a result without sums.  Every rank returns rank
+   * 0's status.  Without MPI or with one rank: ignored.  Default 0 */
+  int distribute;
 } qs_ensemble_options;
 
 /* The sums of an ensemble.  The accumulators own every sum; the fields
  * from ntraj to work are views of the built-in ones (refreshed by run,
  * merge and read), kept for the callers that read them directly. */
-typedef struct {
+typedef struct qs_ensemble_result {
   long ntraj;             /* trajectories accumulated */
   uint64_t seed;
   long first_index;       /* first trajectory (qs_ensemble_options) */
@@ -127,9 +147,12 @@ typedef struct {
 qs_ensemble_options qs_ensemble_default_options(void);
 
 /* Run the ensemble.  *out is a new result (free with
- * qs_ensemble_result_destroy).  QS_ERR_INVALID for bad options (message in
- * msg if not NULL), trajectory errors are passed on, QS_ERR_NUMERIC if a
- * sum is not finite. */
+ * qs_ensemble_result_destroy).  QS_ERR_INVALID for bad options or a resume
+ * that does not fit (message in msg if not NULL), trajectory errors are
+ * passed on (in a distributed run with "rank R: " before the message of
+ * the rank where they happened), QS_ERR_NUMERIC if a sum is not finite,
+ * QS_ERR_IO when MPI fails; QS_STOPPED (with the partial result) when the
+ * checkpoint hook stopped the run. */
 qs_status qs_ensemble_run(const qs_model *model, const qs_traj_options *traj_opt,
                           const qs_ensemble_options *opt,
                           qs_ensemble_result **out, char *msg, size_t msglen);

@@ -11,6 +11,7 @@
 #define QS_STATUS_LIST(X)                                                     \
   X(QS_OK, 0, "success")                                                      \
   X(QS_JUMPED, 1, "a quantum jump happened before the requested time")        \
+  X(QS_STOPPED, 2, "stopped early at a block boundary (checkpoint written)")  \
   X(QS_ERR_NOMEM, -1, "out of memory")                                        \
   X(QS_ERR_INVALID, -2, "invalid argument")                                   \
   X(QS_ERR_DIMENSION, -3, "dimension mismatch")                               \

@@ -50,6 +50,16 @@ int qs_outdir_holds(const char *dir);
  * changed.  QS_OK when nothing is staged or claimed. */
 qs_status qs_outdir_commit(char *msg, size_t msglen);
 
+/* A scratch file of the claimed directory: DIR/.NAME.XXXXXX is created
+ * (mode 0600) and its path written to path[pathlen]; it is removed by
+ * qs_outdir_commit, qs_outdir_release and qs_outdir_abandon (a signal),
+ * never renamed into place.  For data written during a run and copied
+ * into a result file at its end (qsync jumps streams its trajectory
+ * records into one).  Returns a descriptor open for writing, or -1 with a
+ * message (no directory claimed, a name with '/', too many scratch files,
+ * the creation failed). */
+int qs_outdir_scratch(const char *name, char *path, size_t pathlen, char *msg, size_t msglen);
+
 /* Remove the files staged and not committed, the temporaries of an
  * unfinished write and the lock file, and release the lock.  Safe to call
  * when nothing is claimed. */

@@ -26,6 +26,7 @@
  *   /exact/observables [n_obs][2], /exact/rho [dim][dim][2], /exact/residual,
  *   /exact/<name> for each derived quantity (Omega, Omega_blocks, R)
  *   /tables/<name>   [rows][cols] for each qs_table (sweeps, mesolve)
+ *   /signals         qsync jumps: the trajectory records (signals.h)
  *
  * summary.tsv: one '#' header line of column names, then rows; a complex
  * value NAME is two columns NAME.re, NAME.im, its standard error
@@ -71,6 +72,11 @@ typedef struct {
   int n_tables;                     /* tables replace the default summary.tsv
                                        when one of them is named "summary" */
   const qs_table *tables;
+  const char *h5_include;           /* an HDF5 file whose top-level objects
+                                       are copied into run.h5 (H5Ocopy, in
+                                       name order), e.g. the trajectory
+                                       records qsync jumps streamed there
+                                       (signals.h); NULL: none */
 } qs_output;
 
 /* Create directory `dir` (and parents) if needed, then write run.h5,

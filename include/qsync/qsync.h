@@ -10,6 +10,8 @@
 #include "qsync/model.h"
 #include "qsync/traj.h"
 #include "qsync/ensemble.h"
+#include "qsync/checkpoint.h"
+#include "qsync/dist.h"
 #include "qsync/lindblad.h"
 #include "qsync/gap.h"
 #include "qsync/mesolve.h"

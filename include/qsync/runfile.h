@@ -1,7 +1,7 @@
 /* qsync — run files (INI) and command-line overrides.
  *
  * A run file has the sections [model], [run], [steady], [mesolve],
- * [rates], [compare], [validity], [sweep], [scan] and [checks].  Every
+ * [rates], [compare], [validity], [sweep], [scan], [jumps] and [checks].  Every
  * key is listed in one table (qs_runfile_key_count/qs_runfile_key_get, plus
  * the model's own parameter table for [model]); an unknown section or key,
  * a value that does not parse, or a value outside its range is an error
@@ -26,16 +26,20 @@
 
 #include "qsync/ensemble.h"
 #include "qsync/gap.h"
+#include "qsync/jumps.h"
 #include "qsync/lindblad.h"
 #include "qsync/mesolve.h"
 #include "qsync/model.h"
 #include "qsync/periodic.h"
 #include "qsync/rates.h"
 #include "qsync/semiclassical.h"
+#include "qsync/spectrum.h"
 #include "qsync/sweep.h"
 
 #define QS_RUNFILE_MAX_PARAMS QS_MODEL_MAX_PARAMS
 #define QS_RUNFILE_MAX_PATH 1024
+/* Longest list of names (e.g. [jumps] signals) a key holds, with its NUL. */
+#define QS_RUNFILE_MAX_NAMES 512
 
 /* Everything a run needs, with the defaults of the key table. */
 typedef struct {
@@ -111,6 +115,31 @@ typedef struct {
   qs_sweep_axis scan_restore;  /* restore_key/_from/_to/_points (Fig. 5c) */
   double scan_tol;             /* root tolerance on the scanned parameter */
   long scan_first_order;       /* method: 0 exact steady state, 1 Appendix C */
+  /* [spectrum] (qsync spectrum) */
+  char spectrum_operator[QS_MODEL_MAX_NAME]; /* observable whose operator is A */
+  long spectrum_adjoint;       /* use its adjoint (Sp_A -> sigma_-) */
+  double spectrum_omega_min, spectrum_omega_max; /* the frequency grid */
+  long spectrum_n_omega;
+  long spectrum_method;        /* a qs_spectrum_method: 0 resolvent, 1 fft */
+  double spectrum_tau_max;     /* fft: correlation length (0: 20 / gap) */
+  long spectrum_n_tau;         /* fft: correlation samples */
+  /* [jumps] (qsync jumps; signals.h, jumps.h, spectrum.h) */
+  long jumps_ntraj;            /* independent long trajectories */
+  double jumps_t_end;          /* record length after the burn-in */
+  double jumps_burn_in;        /* time dropped at the start */
+  double jumps_dt;             /* sampling interval */
+  char jumps_signals[QS_RUNFILE_MAX_NAMES]; /* comma-separated observable names */
+  long jumps_method;           /* qs_telegraph_method: 0 threshold, 1 hmm */
+  long jumps_n_bins;
+  double jumps_hysteresis, jumps_min_dip;
+  long jumps_hmm_max_iter;
+  double jumps_hmm_tol, jumps_confidence, jumps_peak_significance;
+  double jumps_segment;        /* Welch segment length; 0: t_end / 16 */
+  double jumps_overlap;        /* Welch segment overlap */
+  double jumps_omega_max;      /* Lorentzian fit range; 0: all */
+  long jumps_photon;           /* P+-(n) from the trajectories */
+  long jumps_batches;          /* batch means per trajectory */
+  long jumps_chunk;            /* samples per streamed chunk */
 } qs_runconfig;
 
 /* [model] name when the run file does not set it. */
@@ -195,6 +224,14 @@ qs_mesolve_options qs_runfile_mesolve_options(const qs_runconfig *cfg);
 /* [mesolve] periodic_tol, and the integrator of qs_runfile_mesolve_options
  * is the caller's to pass; period stays 0 (the caller sets the model's). */
 qs_periodic_options qs_runfile_periodic_options(const qs_runconfig *cfg);
+
+/* [jumps] method, n_bins, hysteresis, min_dip, hmm_max_iter, hmm_tol,
+ * confidence, peak_significance as the telegraph options (jumps.h). */
+qs_telegraph_options qs_runfile_telegraph_options(const qs_runconfig *cfg);
+
+/* [spectrum] method, tau_max, n_tau; rtol and atol from [mesolve], threads
+ * from [run]. */
+qs_spectrum_options qs_runfile_spectrum_options(const qs_runconfig *cfg);
 
 /* [rates] t_end, n_times, t_skip with the [mesolve] integrator. */
 qs_rates_options qs_runfile_rates_options(const qs_runconfig *cfg);

@@ -20,6 +20,11 @@ typedef struct {
   int strict;   /* --strict: an unconverged cavity truncation is an error */
   double max_memory; /* --max-memory in bytes; 0: the default (resources.h) */
   int dump_state;    /* --dump-state: write the final state and jumps (replay.c) */
+  int rank;          /* this process's MPI rank (0 without MPI; dist.h) */
+  int distribute;    /* 1: the ensemble is spread over the ranks (run, compare) */
+  int resume;        /* --resume: go on from OUT/checkpoint.h5 */
+  double checkpoint_every; /* --checkpoint-every seconds; 0: never; < 0: the default */
+  char fingerprint[QS_CHECKPOINT_FINGERPRINT]; /* of the run file and overrides */
 } cli_context;
 
 /* Progress bar on stderr (only when stderr is a terminal and not quiet). */
@@ -61,6 +66,8 @@ int cli_compare_model(cli_context *ctx);
 int cli_validity(cli_context *ctx);
 int cli_semiclassical(cli_context *ctx);
 int cli_gap(cli_context *ctx);
+int cli_spectrum(cli_context *ctx);
+int cli_jumps(cli_context *ctx);
 
 /* The grid of cfg's [sweep] (qs_sweep_grid_count / qs_sweep_grid_point
  * over the run file's [model] values). */
@@ -157,6 +164,42 @@ const qs_accum_type *const *cli_replay_accums(const cli_context *ctx, int *n);
 int cli_replay_check(const cli_context *ctx);
 /* With --dump-state: OUT/state.tsv (the final psi) and OUT/jumps.tsv. */
 int cli_replay_dump(const cli_context *ctx, const qs_ensemble_result *res);
+/* Distributed runs and checkpoints (checkpoint.c). */
+/* Default --checkpoint-every for runs estimated longer than a minute. */
+#define CLI_CHECKPOINT_DEFAULT_SECONDS 60.0
+/* The fingerprint of the run (checkpoint.h): the run file's text and the
+ * overrides sets[0..n_sets-1] except run.threads, which may change
+ * between a run and its resume. */
+void cli_run_fingerprint(cli_context *ctx, const char *const *sets, int n_sets);
+/* 1 when the command spreads its trajectories over MPI ranks: run and
+ * compare without a [sweep]. */
+int cli_distributes(const cli_context *ctx);
+/* The job's exit status on every rank: rank 0's when it failed, else the
+ * worst of all ranks (a collective call at the end of main). */
+int cli_job_exit_status(int rc);
+/* --checkpoint-every: seconds >= 0; EXIT_OK or EXIT_BAD_INPUT (message). */
+int cli_parse_seconds(const char *text, double *seconds);
+/* From the signal handler: during an ensemble that can checkpoint, note
+ * SIGINT/SIGTERM and return 1 (the run stops at its next block boundary);
+ * else 0. */
+int cli_signal_defer(int sig);
+/* The checkpointing of one ensemble run: cli_checkpoint_begin reads the
+ * checkpoint (--resume) and arms the hook in eopt (rank 0), and defers
+ * signals; cli_checkpoint_end takes the ensemble's status, reports a stop
+ * (checkpoint written, how to go on) and returns the exit status:
+ * EXIT_OK to go on, 128 + signal after a stop, EXIT_BAD_INPUT for a
+ * refused checkpoint. */
+typedef struct {
+  const cli_context *ctx;
+  qs_ensemble_result *resume;
+  double every, last;
+  long done;   /* trajectories in the last checkpoint written */
+  char msg[1024];
+  qs_status write_status;
+} cli_checkpointer;
+int cli_checkpoint_begin(const cli_context *ctx, qs_ensemble_options *eopt,
+                         cli_checkpointer *ck);
+int cli_checkpoint_end(cli_checkpointer *ck, qs_status st);
 
 /* Print "qsync: <message>" on stderr. */
 void cli_error(const char *fmt, ...);

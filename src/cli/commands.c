@@ -105,7 +105,8 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
   eopt.progress = cli_progress_update;
   eopt.progress_data = &progress;
   eopt.accums = cli_replay_accums(ctx, &eopt.n_accums);
-  double start = cli_now(), deadline = start + cfg->max_wall;
+  eopt.distribute = ctx->distribute;
+  double deadline = cli_now() + cfg->max_wall;
   if (cfg->target_stderr > 0.0) {
     eopt.stop_requested = wall_time_over;
     eopt.stop_data = &deadline;
@@ -117,10 +118,21 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
     return rc;
   }
   char msg[512] = "";
-  qs_status st = qs_ensemble_run(model, &topt, &eopt, res, msg, sizeof msg);
+  cli_checkpointer ck;
+  rc = cli_checkpoint_begin(ctx, &eopt, &ck);
+  if (ctx->distribute) /* no rank starts when rank 0 cannot (a refused checkpoint) */
+    rc = (int)qs_dist_share(rc);
+  double start = cli_now();
+  qs_status st = rc == EXIT_OK ? qs_ensemble_run(model, &topt, &eopt, res, msg, sizeof msg)
+                               : QS_OK;
   double elapsed = cli_now() - start;
   cli_progress_finish(&progress);
   free(times);
+  int stop = cli_checkpoint_end(&ck, st);
+  if (rc != EXIT_OK || stop != EXIT_OK) {
+    free(mask);
+    return rc != EXIT_OK ? rc : stop;
+  }
   if (st == QS_ERR_INVALID && msg[0]) {
     free(mask);
     cli_error("%s: [run] %s", cfg->path, msg);
@@ -133,6 +145,10 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
     return EXIT_RUNTIME;
   }
   const qs_ensemble_result *r = *res;
+  if (ctx->rank > 0) { /* a share of the work without sums: rank 0 reports */
+    free(mask);
+    return EXIT_OK;
+  }
   if (r->ntraj < 2)
     cli_error("warning: %s: [run] ntraj = %ld: the standard errors need two trajectories; "
               "they are written as nan", cfg->path, r->ntraj);
@@ -187,6 +203,12 @@ int cli_run(cli_context *ctx)
   cli_derived *derived = calloc(1, sizeof *derived);
   qs_table table = {0};
   rc = derived ? cli_run_ensemble(ctx, model, &res) : EXIT_RUNTIME;
+  if (ctx->rank > 0) {
+    free(derived);
+    qs_ensemble_result_destroy(&res);
+    qs_model_destroy(&model);
+    return rc;
+  }
   if (rc == EXIT_OK) {
     if (!ctx->quiet)
       print_ensemble_steady(model, res, ctx->cfg.burn_in);
@@ -435,11 +457,13 @@ int cli_compare(cli_context *ctx)
   double residual = 0.0, seconds = 0.0;
   cli_derived *derived = calloc(1, sizeof *derived);
   int rc = derived ? alloc_exact(ctx, model, &rho, &obs) : EXIT_RUNTIME;
-  if (rc == EXIT_OK)
+  if (rc == EXIT_OK && ctx->rank == 0) /* the exact state is rank 0's alone */
     rc = exact_steady(ctx, model, rho, obs, &residual, &seconds);
+  if (ctx->distribute)
+    rc = (int)qs_dist_share(rc);
   if (rc == EXIT_OK)
     rc = cli_run_ensemble(ctx, model, &res);
-  if (rc == EXIT_OK) {
+  if (rc == EXIT_OK && ctx->rank == 0) {
     double distance = NAN;
     if (res->rho_avg_sum) {
       size_t n2 = (size_t)(model->space.total * model->space.total);

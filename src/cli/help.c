@@ -80,6 +80,33 @@ static const cli_command commands[] = {
    "over [run] threads.",
    "[model], [gap], [run] threads, [sweep]",
    "run.h5, summary.tsv (one row per sweep point, a units line)", 0},
+  {"spectrum", cli_spectrum, "steady-state emission spectrum S(omega) by quantum regression",
+   "Solves the steady state ([steady]) and computes the incoherent part of S(omega) = int "
+   "<A^dag(tau) A(0)> e^{-i omega tau} dtau (two-sided, int S domega/2pi = <A^dag A> - "
+   "|<A>|^2) for A = [spectrum] operator (an observable's operator, or its adjoint: "
+   "qubit_osc Sp_A with adjoint = true is sigma_- of qubit A) on omega_min .. omega_max, "
+   "in the model's frame and rate unit; the coherent part 2 pi |<A>|^2 delta(omega) is "
+   "reported as a weight. method = resolvent (a sparse LU of L - i omega per frequency, "
+   "frequencies in parallel over [run] threads, the same results for any count) "
+   "or fft (the master equation to tau_max, then FFTW). Time-independent models only "
+   "(cavity_qubits: frame = rwa); one parameter point (no [sweep]). docs/spectra.md.",
+   "[model], [spectrum], [steady], [mesolve] rtol/atol (fft), [run] threads (resolvent), "
+   "[checks]",
+   "run.h5, spectrum.tsv (omega, S_inc, a units line), summary.tsv (weights, peak)", 0},
+  {"jumps", cli_jumps, "bistability jump statistics: long trajectories as signals, switching rates, gap, spectrum",
+   "Runs [jumps] ntraj long trajectories (PCG64 stream i of [run] seed for trajectory i; the "
+   "same results for any [run] threads), drops burn_in, samples the [jumps] signals (Re <O> "
+   "of model observables in the trajectory's state) every dt for t_end and records every "
+   "quantum jump, streaming both to run.h5 (/signals) in chunks. The first signal is "
+   "classified into two metastable states (method threshold or hmm; state 1 = the low "
+   "level, state 2 = the high one) giving dwell times and the switching rates rate_12, "
+   "rate_21; their sum is compared with the Liouvillian gap |Re mu1| and the Lorentzian "
+   "width of the signal's power spectral density (three-way table with z-scores; a line "
+   "DISAGREE when some |z| > 3). Time averages of single trajectories carry batch-means "
+   "errors. With a [sweep], one row per point. docs/bistability.md.",
+   "[model], [jumps], [run] seed/threads/rtol/atol, [steady], [gap], [sweep], [checks]",
+   "run.h5, summary.tsv, trajectories.tsv, photon.tsv (cavity with a qubit), dwells.tsv, "
+   "psd.tsv", 0},
   {"scan", cli_scan, "zero crossings of <S+_j> and extrema of R along [scan] key",
    "Finds the zero crossings of <S+_A>, <S+_B> and the extrema of R along the line of "
    "[scan] key, at every point of [sweep] (parameter maps); lines run in parallel over "
@@ -107,8 +134,21 @@ static const struct {
                       "--first-index I --ntraj 1 reruns trajectory I of a run alone, bit for bit"},
   {"--dump-state", "run with --ntraj 1: write the trajectory's final state (state.tsv) and its "
                    "jumps (jumps.tsv) to the output directory"},
+  {"--checkpoint-every SECONDS", "write OUT/checkpoint.h5 at most this often (0: never; default "
+                                 "60 for runs estimated longer than a minute, else 0); SIGINT "
+                                 "and SIGTERM always checkpoint and exit 130/143 (run and "
+                                 "compare only)"},
+  {"--resume", "go on from OUT/checkpoint.h5 (same run file and options; any --threads and "
+               "MPI ranks), the same results as an uninterrupted run (run and compare only)"},
   {"--help", "the command's help"},
 };
+
+/* Options that only commands running a trajectory ensemble take. */
+static int ensemble_only(const char *flag)
+{
+  return strncmp(flag, "--ntraj", 7) == 0 || strncmp(flag, "--checkpoint-every", 18) == 0 ||
+         strcmp(flag, "--resume") == 0;
+}
 
 #define N_OPTIONS ((int)(sizeof options / sizeof options[0]))
 
@@ -176,7 +216,7 @@ void cli_command_help(FILE *f, const cli_command *cmd)
   fprintf(f, "\nreads:  %s\nwrites: %s (in --out DIR)\noptions:\n", cmd->sections,
           cmd->writes);
   for (int i = 0; i < N_OPTIONS; i++)
-    if (cmd->runs_trajectories || strncmp(options[i].flag, "--ntraj", 7) != 0)
+    if (cmd->runs_trajectories || !ensemble_only(options[i].flag))
       fprintf(f, "  %-24s %s\n", options[i].flag, options[i].help);
   fprintf(f, "exit status: %s\nrun-file keys: qsync help runfile (docs/runfile.md)\n",
           exit_status);

@@ -18,6 +18,8 @@
 
 void cli_error(const char *fmt, ...)
 {
+  if (qs_dist_rank() > 0) /* rank 0 reports for the job (dist.h) */
+    return;
   va_list ap;
   va_start(ap, fmt);
   fputs("qsync: ", stderr);
@@ -44,6 +46,8 @@ static void default_out_dir(const char *path, char *out, size_t len)
  * during the final renames, exit after them (main). */
 static void on_signal(int sig)
 {
+  if (cli_signal_defer(sig)) /* an ensemble checkpoints at its next block */
+    return;
   if (qs_outdir_abandon(sig))
     _exit(128 + sig);
 }
@@ -65,6 +69,13 @@ static int claim_output(cli_context *ctx, const char *out_dir, const char *path)
     return EXIT_BAD_INPUT;
   }
   memcpy(ctx->out_dir, dir, strlen(dir) + 1); /* fits: checked above */
+  if (ctx->rank > 0) { /* rank 0 owns the directory; it decides when to stop */
+    if (ctx->distribute) {
+      signal(SIGINT, SIG_IGN);
+      signal(SIGTERM, SIG_IGN);
+    }
+    return EXIT_OK;
+  }
   char msg[1024 + QS_RUNFILE_MAX_PATH];
   if (qs_outdir_claim(ctx->out_dir, msg, sizeof msg) != QS_OK) {
     cli_error("%s", msg);
@@ -116,7 +127,7 @@ static int help(int argc, char **argv)
   return EXIT_BAD_INPUT;
 }
 
-int main(int argc, char **argv)
+static int run_command(int argc, char **argv)
 {
   if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
     cli_usage(stdout);
@@ -152,6 +163,7 @@ int main(int argc, char **argv)
     {"help", no_argument, NULL, 'h'},        {"strict", no_argument, NULL, 'x'},
     {"max-memory", required_argument, NULL, 'm'},
     {"first-index", required_argument, NULL, 'i'}, {"dump-state", no_argument, NULL, 'd'},
+    {"checkpoint-every", required_argument, NULL, 'c'}, {"resume", no_argument, NULL, 'r'},
     {NULL, 0, NULL, 0}};
   /* First pass: collect the options; the run file is loaded before they
    * are applied so that overrides win. */
@@ -161,6 +173,9 @@ int main(int argc, char **argv)
   cli_context ctx;
   memset(&ctx, 0, sizeof ctx);
   ctx.command = argv[1];
+  ctx.rank = qs_dist_rank();
+  ctx.quiet = ctx.rank > 0;
+  ctx.checkpoint_every = -1.0;
   const char *out_dir = NULL;
   optind = 2;
   int c;
@@ -213,6 +228,18 @@ int main(int argc, char **argv)
       }
       sets[n_sets++] = flag_sets[3];
       break;
+    case 'c':
+    case 'r':
+      if (!command->runs_trajectories) {
+        cli_error("--%s: qsync %s runs no trajectory ensemble (it applies to run and compare)",
+                  c == 'c' ? "checkpoint-every" : "resume", command->name);
+        return EXIT_BAD_INPUT;
+      }
+      if (c == 'r')
+        ctx.resume = 1;
+      else if (cli_parse_seconds(optarg, &ctx.checkpoint_every) != EXIT_OK)
+        return EXIT_BAD_INPUT;
+      break;
     case 'S':
     case 't':
     case 's':
@@ -256,11 +283,19 @@ int main(int argc, char **argv)
     qs_runfile_release(&ctx.cfg);
     return EXIT_BAD_INPUT;
   }
+  cli_run_fingerprint(&ctx, (const char *const *)sets, n_sets);
+  ctx.distribute = qs_dist_size() > 1 && cli_distributes(&ctx);
   /* Resources first: a command refused for its size creates no --out. */
   int rc = cli_check_resources(&ctx);
   if (rc == EXIT_OK)
     rc = claim_output(&ctx, out_dir, path);
-  if (rc == EXIT_OK)
+  if (qs_dist_size() > 1) /* every rank goes on only if rank 0 could claim */
+    rc = (int)qs_dist_share(rc);
+  if (rc == EXIT_OK && qs_dist_size() > 1 && !ctx.distribute && ctx.rank == 0)
+    cli_error("note: qsync %s runs on rank 0 alone (only run and compare without a "
+              "[sweep] are distributed); the other %d ranks wait", command->name,
+              qs_dist_size() - 1);
+  if (rc == EXIT_OK && (ctx.rank == 0 || ctx.distribute))
     rc = command->run(&ctx);
   /* The command's files are one set: all renamed into place now, or none
    * when one of them failed (then a command that ended well fails). */
@@ -269,10 +304,24 @@ int main(int argc, char **argv)
     cli_error("%s", msg_commit);
     if (rc == EXIT_OK || rc == EXIT_COMPARE_FAILED)
       rc = EXIT_RUNTIME;
-  }
+  } else if ((rc == EXIT_OK || rc == EXIT_COMPARE_FAILED) && ctx.rank == 0 &&
+           command->runs_trajectories)
+    qs_checkpoint_remove(ctx.out_dir); /* the results are in place: no resume needed */
   qs_outdir_release();
   if (qs_outdir_pending_signal())
     rc = 128 + qs_outdir_pending_signal();
   qs_runfile_release(&ctx.cfg);
+  return rc;
+}
+
+int main(int argc, char **argv)
+{
+  if (qs_dist_init(&argc, &argv) != QS_OK) {
+    cli_error("MPI could not be started");
+    return EXIT_RUNTIME;
+  }
+  int rc = run_command(argc, argv);
+  rc = cli_job_exit_status(rc);
+  qs_dist_finalize();
   return rc;
 }

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Distributed runs (docs/cluster.md): `mpirun -n R qsync run|compare` gives
+# the bits of one process for R in {1, 2, 4} and --threads in {1, 2}
+# (summary.tsv byte for byte, run.h5 datasets and attributes but the
+# version through tests/h5same.py); only rank 0 writes; a failure reaches
+# the exit status; 16 oversubscribed ranks give the same bits too.
+# Skipped (one line) when the binary is built without MPI (MPI=0).
+# Prints "mpi: N passed, N failed".
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
+if [ "${MPI:-0}" != 1 ] || ! command -v mpirun >/dev/null; then
+  echo "mpi: skipped (built without MPI or no mpirun)"
+  exit 0
+fi
+# Open MPI refuses root unless told twice (CI runs as root).  --bind-to
+# none: a rank bound to one core runs OpenBLAS on one thread, which changes
+# the bits of the exact steady state (compare) against a plain run.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+mpi() { mpirun --oversubscribe --allow-run-as-root --bind-to none -n "$@"; }
+
+base=$here/regress/qo_run.ini
+# 5 blocks of 64, the last one short: every rank count gets uneven shares
+# (16 ranks: 11 of them get no block).
+args=(--ntraj 300 --quiet)
+
+same() { # same DIR_A DIR_B: every result file equal
+  local f why=""
+  for f in $(cd "$1" && ls); do
+    case $f in
+      *.h5) /usr/bin/python3 "$here/h5same.py" "$1/$f" "$2/$f" >/dev/null || why="$why $f" ;;
+      *) cmp -s "$1/$f" "$2/$f" || why="$why $f" ;;
+    esac
+  done
+  [ "$(cd "$1" && ls)" = "$(cd "$2" && ls)" ] || why="$why (file lists)"
+  echo "$why"
+}
+
+for cmd in run compare; do
+  "$QSYNC" $cmd "$base" "${args[@]}" --threads 1 --out "$work/$cmd.ref" >/dev/null
+  ranks_list="1 2 4 16"
+  [ $cmd = compare ] && ranks_list="2 4"
+  for r in $ranks_list; do
+    for t in 1 2; do
+      [ "$r" = 16 ] && [ "$t" = 2 ] && continue # 16 ranks on 2 cores: once is enough
+      out=$work/$cmd.r$r.t$t
+      mpi "$r" "$QSYNC" $cmd "$base" "${args[@]}" --threads $t --out "$out" >"$out.log" 2>&1
+      rc=$?
+      why=$(same "$work/$cmd.ref" "$out")
+      if [ "$rc" -le 1 ] && [ -z "$why" ]; then
+        ok "$cmd: $r ranks x $t threads: the bits of one process ($(cd "$out" && ls | tr '\n' ' '))"
+      else
+        bad "$cmd: $r ranks x $t threads: exit $rc, differs:$why $(tail -c 300 "$out.log")"
+      fi
+    done
+  done
+done
+
+# Only rank 0 prints: one result line, not one per rank.
+n=$(mpi 2 "$QSYNC" run "$base" --ntraj 300 --out "$work/print" 2>&1 | grep -c '^results:')
+[ "$n" = 1 ] && ok "2 ranks print one result line" || bad "2 ranks printed $n result lines"
+
+# A trajectory failure (max_steps too small) exits 3 on every rank count,
+# with rank 0's message, and writes nothing.
+mpi 2 "$QSYNC" run "$base" --ntraj 300 --quiet --set run.max_steps=5 --out "$work/fail" \
+  >"$work/fail.log" 2>&1
+rc=$?
+if [ "$rc" = 3 ] && grep -q "trajectory ensemble failed" "$work/fail.log" &&
+   [ ! -e "$work/fail/run.h5" ]; then
+  ok "a failing ensemble on 2 ranks: exit 3, one message, no result"
+else
+  bad "a failing ensemble on 2 ranks: exit $rc: $(tail -c 300 "$work/fail.log")"
+fi
+
+# A command that is not distributed runs on rank 0 alone, with a note.
+mpi 2 "$QSYNC" steady "$base" --quiet --out "$work/steady" >"$work/steady.log" 2>&1
+rc=$?
+"$QSYNC" steady "$base" --quiet --out "$work/steady.ref" >/dev/null 2>&1
+if [ "$rc" = 0 ] && grep -q "rank 0 alone" "$work/steady.log" &&
+   [ -z "$(same "$work/steady.ref" "$work/steady")" ]; then
+  ok "steady on 2 ranks: rank 0 alone, the same results"
+else
+  bad "steady on 2 ranks: exit $rc: $(tail -c 300 "$work/steady.log")"
+fi
+finish mpi

@@ -627,8 +627,12 @@ qs_status qs_telegraph_classify(const double *x, long n, const qs_telegraph_para
   for (long t = 0; t < n; t++)
     if (!isfinite(x[t]))
       return QS_ERR_INVALID;
-  if (p->method == QS_TELEGRAPH_HMM)
+  if (p->method == QS_TELEGRAPH_HMM) {
+    for (int k = 0; k < 2; k++)
+      if (!(p->width[k] > 0.0) || !(p->p_switch[k] >= 0.0 && p->p_switch[k] <= 1.0))
+        return QS_ERR_INVALID;
     return viterbi(x, n, p, state);
+  }
   unsigned char s = x[0] >= p->threshold;
   for (long t = 0; t < n; t++) {
     if (s == 0 && x[t] > p->upper)
@@ -845,6 +849,9 @@ void qs_switching_rates(const qs_dwells *d, const qs_telegraph_options *o, qs_sw
     r->p_state[s] = total > 0.0 ? d->time[s] / total : NAN;
   }
   r->rate_sum = r->rate[0] + r->rate[1];
+  r->p_state_se = r->rate[0] > 0.0 && r->rate[1] > 0.0
+                      ? sqrt(2.0 * r->p_state[0] * r->p_state[1] / (r->rate_sum * total))
+                      : NAN;
   r->rate_sum_se = hypot(r->rate_se[0], r->rate_se[1]);
   r->n_switches = d->n_switches;
 }

@@ -118,6 +118,18 @@ else
   bad "--threads 1 and 2 differ"
 fi
 
+# A driven cavity on 3 levels (|alpha|^2 = 0.18 leaves ~1e-3 in n = 2):
+# the truncation warning, an error (exit 3) with --strict.
+err=$("$QSYNC" spectrum "$work/cavity.ini" --quiet --out "$work/w1" --set model.ncav=3 2>&1)
+if [ $? -eq 0 ] && grep -q "warning: .*top cavity level n = 2" <<<"$err"; then
+  ok "truncation warning"
+else
+  bad "truncation warning: $err"
+fi
+"$QSYNC" spectrum "$work/cavity.ini" --quiet --strict --out "$work/w2" --set model.ncav=3 \
+  >/dev/null 2>&1
+[ $? -eq 3 ] && ok "--strict: an unconverged truncation exits 3" || bad "--strict did not exit 3"
+
 refused "unknown operator names the key and the observables" \
   "[spectrum] operator = 'b': expected an observable of model cavity_qubits (a, n" \
   spectrum "$work/cavity.ini" --out "$work/e1" --set spectrum.operator=b
@@ -133,6 +145,16 @@ refused "a time-dependent model" "needs a time-independent model" \
   spectrum "$work/cavity.ini" --out "$work/e6" --set model.frame=lab
 refused "a sweep" "expected no [sweep]" \
   spectrum "$work/cavity.ini" --out "$work/e7" --set sweep.key=model.F --set sweep.values=0.1,0.2
+# N = 15: the dense steady state needs 16 N^4 B = 0.8 MiB, each resolvent
+# LU a few hundred KiB (qs_steady_memory_estimate): 16 threads exceed 1.5 MiB.
+refused "resolvent beyond the memory limit" "method = resolvent needs about" \
+  spectrum "$work/cavity.ini" --out "$work/e9" --max-memory 1.5M --threads 16
+if "$QSYNC" spectrum "$work/cavity.ini" --quiet --out "$work/e10" --max-memory 1.5M \
+  --threads 16 --set spectrum.method=fft; then
+  ok "fft is not held to the resolvent's LU memory"
+else
+  bad "fft refused under a small memory limit"
+fi
 refused "fft outside the Nyquist band" "outside the band" \
   spectrum "$work/cavity.ini" --out "$work/e8" --set spectrum.method=fft \
   --set spectrum.n_tau=16 --set spectrum.tau_max=100

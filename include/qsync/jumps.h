@@ -126,9 +126,10 @@ qs_status qs_telegraph_fit(const double *const *x, const long *n, int n_signals,
  * THRESHOLD: the first sample's state is the side of the threshold it is
  * on; the state then changes only when the signal goes beyond the far edge
  * of the band (above `upper` from 0, below `lower` from 1).  HMM: the most
- * probable state path (Viterbi, in log space).
- * QS_ERR_INVALID for n < 1, NULL pointers or a non-finite sample;
- * QS_ERR_NOMEM (HMM work arrays). */
+ * probable state path (Viterbi, in log space), the first sample weighted by
+ * the stationary occupancies of the transition matrix.
+ * QS_ERR_INVALID for n < 1, NULL pointers, a non-finite sample or (HMM) a
+ * width <= 0 or p_switch outside [0, 1]; QS_ERR_NOMEM (HMM work arrays). */
 qs_status qs_telegraph_classify(const double *x, long n, const qs_telegraph_params *p,
                                 unsigned char *state);
 
@@ -169,6 +170,11 @@ typedef struct {
                             fewer than 2 occupied bins */
   double fit_rate_se[2]; /* its least-squares standard error */
   double p_state[2];     /* fraction of the time in s */
+  double p_state_se;     /* its standard error for a Markov switch:
+                            sqrt(2 p0 p1 / ((k_0 + k_1) T)), T the total
+                            time (the occupation indicator has the
+                            autocovariance p0 p1 exp(-(k_0 + k_1) |t|));
+                            NAN when a rate is 0 */
   long n_switches;       /* state changes seen */
 } qs_switching;
 

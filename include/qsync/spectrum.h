@@ -11,13 +11,15 @@
  *
  * Welch PSD: a signal sampled every dt, minus its own mean, is cut into
  * segments of `segment` samples overlapping by `overlap`; each is
- * multiplied by a Hann window w and its periodogram
+ * multiplied by the periodic Hann window w_j = sin^2(pi j / segment) and its
+ * periodogram
  * P_k = dt |FFT(w x)_k|^2 / sum w^2 taken at omega_k = 2 pi k / (segment dt),
  * k = 0 .. segment/2 (real-to-complex FFTW plan made once per segment
  * size).  The estimate is the mean over all segments of all signals added,
  * its standard error the standard deviation of the segment periodograms
  * over sqrt(number of non-overlapping segments) (overlapping segments are
- * not independent).  The segment must be much longer than 1/K for the
+ * not independent; with a single segment, its periodogram's relative error
+ * 1 of a chi^2 with two degrees of freedom).  The segment must be much longer than 1/K for the
  * Lorentzian's top to be resolved (the Hann window smooths S over
  * sigma_omega^2 = 4 pi^2 / (3 T^2), T = segment dt, lowering a
  * Lorentzian's top by sigma_omega^2 / K^2 relative).  Neighbouring bins
@@ -49,12 +51,14 @@
  * steady state must be unique (QS_ERR_SINGULAR otherwise).
  *
  * Lorentzian fit: S(omega) = A / (K^2 + omega^2) + B by weighted least
- * squares (weights 1/se^2) over omega in [0, omega_max]; K with its
+ * squares (weights 1/se^2, Levenberg-Marquardt from K at the half maximum)
+ * over omega in [0, omega_max]; K with its
  * standard error from the fit's covariance (scaled by the reduced chi^2
  * when it exceeds 1).
  *
  * Thread safety: FFTW plan creation is serialized inside this module; a
- * qs_welch is used by one thread at a time.
+ * qs_welch is used by one thread at a time; qs_lorentzian_fit and
+ * qs_emission_spectrum are reentrant (the model is only read).
  */
 #ifndef QSYNC_SPECTRUM_H
 #define QSYNC_SPECTRUM_H
@@ -68,9 +72,11 @@
 
 typedef struct qs_welch qs_welch;
 
-/* segment >= 8 samples, dt > 0, overlap in [0, 0.75].  QS_ERR_INVALID,
- * QS_ERR_NOMEM. */
+/* segment 8 .. 2^30 samples, dt > 0 (model time units), overlap in
+ * [0, 0.75] (fraction of a segment).  *w is NULL on failure.
+ * QS_ERR_INVALID, QS_ERR_NOMEM (also when FFTW cannot make the plan). */
 qs_status qs_welch_create(long segment, double dt, double overlap, qs_welch **w);
+/* Free; accepts NULL and NULLs *w. */
 void qs_welch_destroy(qs_welch **w);
 /* Add the segments of one signal of n samples (its own mean removed);
  * a signal shorter than one segment adds nothing.  QS_ERR_INVALID for a

@@ -57,6 +57,31 @@ static int check_input(const cli_context *ctx, const qs_model *m, int *obs)
   return EXIT_OK;
 }
 
+/* The resolvent holds one sparse LU of the N^2 x N^2 system per thread
+ * (qs_steady_memory_estimate's SPARSE_LU figure: the same pattern plus
+ * the diagonal); refuse before any work when that exceeds --max-memory
+ * (default: qs_resources_default_memory_limit).  The fft route keeps
+ * O(N^2) (CVODE's vectors) and is not checked. */
+static int check_memory(const cli_context *ctx, const qs_model *m)
+{
+  const qs_runconfig *cfg = &ctx->cfg;
+  if (cfg->spectrum_method != QS_SPECTRUM_RESOLVENT)
+    return EXIT_OK;
+  double need = qs_steady_memory_estimate(m, QS_STEADY_SPARSE_LU) * (double)cfg->threads;
+  double limit = ctx->max_memory > 0.0 ? ctx->max_memory : qs_resources_default_memory_limit();
+  if (need <= limit)
+    return EXIT_OK;
+  char a[32], b[32];
+  qs_resources_format_bytes(need, a, sizeof a);
+  qs_resources_format_bytes(limit, b, sizeof b);
+  cli_error("%s: [spectrum] method = resolvent needs about %s (%ld thread(s), each a sparse "
+            "LU of the %lld x %lld Liouvillian), above the memory limit %s: use method = fft, "
+            "fewer [run] threads, a smaller [model], or raise --max-memory",
+            cfg->path, a, cfg->threads, (long long)(m->space.total * m->space.total),
+            (long long)(m->space.total * m->space.total), b);
+  return EXIT_BAD_INPUT;
+}
+
 /* What the summary reports besides S_inc. */
 typedef struct {
   double complex mean;       /* <A> */
@@ -167,6 +192,12 @@ static int compute(cli_context *ctx, const qs_model *m, const qs_op *A)
   }
   for (int k = 0; k < m->n_obs; k++)
     obs[k] = qs_op_trace_with(m->obs[k], rho);
+  /* a truncated cavity: its top level's population ([checks], --strict) */
+  qs_truncation trunc = qs_truncation_start(cfg->truncation_tol);
+  if (m->cavity_top_obs >= 0)
+    qs_truncation_note(&trunc, m, creal(obs[m->cavity_top_obs]), 0);
+  if (cli_truncation_report(ctx, &trunc))
+    goto done;
   for (long i = 0; i < n; i++)
     om[i] = cfg->spectrum_omega_min +
             (cfg->spectrum_omega_max - cfg->spectrum_omega_min) * (double)i / (double)(n - 1);
@@ -197,6 +228,8 @@ int cli_spectrum(cli_context *ctx)
     return EXIT_BAD_INPUT;
   int obs = -1;
   int rc = check_input(ctx, m, &obs);
+  if (rc == EXIT_OK)
+    rc = check_memory(ctx, m);
   qs_op *A = NULL;
   if (rc == EXIT_OK &&
       (ctx->cfg.spectrum_adjoint ? qs_op_adjoint(m->obs[obs], &A) : qs_op_copy(m->obs[obs], &A)) !=

@@ -139,7 +139,9 @@ static const struct {
                                  "and SIGTERM always checkpoint and exit 130/143 (run and "
                                  "compare only)"},
   {"--resume", "go on from OUT/checkpoint.h5 (same run file and options; any --threads and "
-               "MPI ranks), the same results as an uninterrupted run (run and compare only)"},
+               "MPI ranks), the same results as an uninterrupted run (run and compare only); "
+               "'qsync resume OUT [--threads N]' does the same with the command, run file "
+               "and overrides stored in the checkpoint"},
   {"--help", "the command's help"},
 };
 

@@ -127,8 +127,20 @@ static int help(int argc, char **argv)
   return EXIT_BAD_INPUT;
 }
 
+/* The run file of `qsync resume OUT` (its stored text), else NULL. */
+static const char *resumed_text;
+
 static int run_command(int argc, char **argv)
 {
+  if (argc >= 2 && strcmp(argv[1], "resume") == 0 && !resumed_text) {
+    cli_resume_source src;
+    int rc = cli_resume_arguments(argc, argv, &src);
+    resumed_text = src.text;
+    if (rc == EXIT_OK)
+      rc = run_command(src.argc, src.argv);
+    cli_resume_source_free(&src);
+    return rc;
+  }
   if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
     cli_usage(stdout);
     return EXIT_OK;
@@ -273,7 +285,9 @@ static int run_command(int argc, char **argv)
   }
   const char *path = argv[optind];
   char msg[1024];
-  qs_status st = qs_runfile_load(path, &ctx.cfg, msg, sizeof msg);
+  qs_status st = resumed_text ? qs_runfile_load_text(path, resumed_text, strlen(resumed_text),
+                                                    &ctx.cfg, msg, sizeof msg)
+                              : qs_runfile_load(path, &ctx.cfg, msg, sizeof msg);
   for (int i = 0; i < n_sets && st == QS_OK; i++)
     st = qs_runfile_override(&ctx.cfg, sets[i], msg, sizeof msg);
   if (st == QS_OK)
@@ -310,6 +324,7 @@ static int run_command(int argc, char **argv)
   qs_outdir_release();
   if (qs_outdir_pending_signal())
     rc = 128 + qs_outdir_pending_signal();
+  free(ctx.overrides);
   qs_runfile_release(&ctx.cfg);
   return rc;
 }

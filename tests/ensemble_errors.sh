@@ -57,6 +57,22 @@ PY
 else
   bad "target_stderr: the stop is not the first block below the target"
 fi
+# ... and for 2 and 3 MPI ranks (rank 0 decides on the totals it sums in
+# block order; the other ranks stop with it)
+if [ "${MPI:-0}" = 1 ] && command -v mpirun >/dev/null; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  for r in 2 3; do
+    mpirun --oversubscribe --allow-run-as-root --bind-to none -n $r "$QSYNC" run "$qo" \
+      --set run.target_stderr=0.008 --out "$work/r$r" --quiet >"$work/r$r.out" 2>&1
+    if cmp -s "$work/t1/summary.tsv" "$work/r$r/summary.tsv" &&
+       cmp -s "$work/t1/derived.tsv" "$work/r$r/derived.tsv" &&
+       [ "$(h5attr "$work/r$r/run.h5" trajectory stop_reason)" = target_stderr ]; then
+      ok "target_stderr: $r MPI ranks stop where one process does, same bits"
+    else
+      bad "target_stderr: $r MPI ranks differ ($(tail -c 300 "$work/r$r.out"))"
+    fi
+  done
+fi
 refused "target_obs: unknown name" "target_obs: 'nope'" run "$qo" --out "$work/x1" \
   --set run.target_stderr=0.01 --set run.target_obs=Sz_A,nope
 "$QSYNC" run "$qo" --set run.target_stderr=0.01 --set run.target_obs=Sz_B --out "$work/tm" \

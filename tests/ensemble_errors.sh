@@ -112,6 +112,27 @@ else
   bad "compare: derived.tsv lacks the jackknife errors"
 fi
 
+sweep=$work/sweep.ini
+sed 's/^ntraj = 128/ntraj = 192/' "$cav" >"$sweep"
+printf '[sweep]\nkey = model.domega\nvalues = -1, 1\n' >>"$sweep"
+"$QSYNC" run "$sweep" --out "$work/sw" --quiet >/dev/null 2>&1
+if "$PY" - "$work/sw/summary.tsv" "$work/sw/derived.tsv" <<'PY'; then
+import sys, numpy as np
+def load(p):
+    names = open(p).readline().lstrip("# ").rstrip("\n").split("\t")
+    return names, np.loadtxt(p, ndmin=2)
+sn, s = load(sys.argv[1]); dn, d = load(sys.argv[2])
+ok = d.shape[0] == 2
+for q in ("negativity", "chsh"):
+    ok = ok and np.array_equal(s[:, sn.index(q)], d[:, dn.index(q)])
+    ok = ok and np.all(np.isfinite(d[:, dn.index(q + "_se")])) and np.all(d[:, dn.index(q + "_se")] > 0)
+sys.exit(0 if ok else 1)
+PY
+  ok "run sweep: derived.tsv has negativity_se, chsh_se per point, values as in summary.tsv"
+else
+  bad "run sweep: derived.tsv wrong"
+fi
+
 # --- rho guards ---
 "$QSYNC" run "$qo" --ntraj 8 --set run.max_rho_dim=2 --out "$work/nr" >"$work/nr.out" 2>&1
 if grep -q "rho is not stored: dimension .* max_rho_dim = 2" "$work/nr.out" &&

@@ -18,6 +18,7 @@ typedef enum {
   KEY_PARAM,   /* "model.<parameter>" stored as the parameter name */
   KEY_LIST,    /* comma-separated numbers into a qs_sweep_axis */
   KEY_CHOICE,  /* one word of `choices` ("a|b"), stored as its index (long) */
+  KEY_TEXT,    /* free text (checked by its user), stored in a char[256] */
   KEY_NAME,    /* a name (letters, digits, '_'), stored in a char[QS_MODEL_MAX_NAME] */
   KEY_NAMES    /* comma-separated names ([A-Za-z0-9_]), stored as the text
                   without blanks in a QS_RUNFILE_MAX_NAMES buffer; at most
@@ -79,6 +80,24 @@ static const key_entry key_table[] = {
   {{"run", "max_wall", "s", "86400", "1 .. 1e12",
     "every command: refuse work whose coarse estimate exceeds this wall time, and stop (exit 3) a computation that runs longer (docs/cli.md, Resource limits)"},
    KEY_REAL, CFG(max_wall), 1, 1e12, NULL},
+  {{"run", "target_stderr", "observable", "0", "0 .. 1e300",
+    "> 0: run blocks of 64 trajectories until every target_obs standard error of the time averages (steady-state estimate, re and im parts) is below this; ntraj is then the maximum, and with it max_wall stops the run at a block boundary with its results (docs/cli.md, Stopping at a target error)"},
+   KEY_REAL, CFG(target_stderr), 0, 1e300, NULL},
+  {{"run", "target_obs", "-", "all", "all | name, name, ...",
+    "the observables whose standard errors target_stderr bounds"},
+   KEY_TEXT, CFG(target_obs), 0, 0, NULL},
+  {{"run", "max_rho_dim", "1", "256", "1 .. 1e6",
+    "store_rho keeps rho only for models of at most this dimension (above it the run says that rho is not stored); the memory estimate refuses what does not fit"},
+   KEY_INT, CFG(max_rho_dim), 1, 1e6, NULL},
+  {{"run", "rho_stderr", "bool", "true", "true/false",
+    "with store_rho: element-wise standard errors of rho(t) and of the time-averaged rho (/trajectory/rho_stderr, steady_rho_stderr); doubles the memory of the rho sums"},
+   KEY_BOOL, CFG(rho_stderr), 0, 1, NULL},
+  {{"run", "first_index", "1", "0", "0 .. 1e15",
+    "first trajectory: the run integrates trajectories first_index .. first_index + ntraj - 1 (replay one with --first-index I --ntraj 1)"},
+   KEY_INT, CFG(first_index), 0, 1e15, NULL},
+  {{"run", "record_jumps", "bool", "false", "true/false",
+    "keep every jump (trajectory, time, channel) in run.h5 (/trajectory/raw/total/jump_records)"},
+   KEY_BOOL, CFG(record_jumps), 0, 1, NULL},
   {{"steady", "method", "-", LIBRARY,
     "auto | dense | sparse_lu | sylvester | krylov | rate_series | rate_series_star",
     "steady-state solver (docs/methods.md); auto: dense up to dimension 32, sparse LU up to 256 if its memory estimate fits, else krylov, and when that fails krylov with restart 150 from its last iterate, then sparse LU and dense if they fit; rate_series(_star): the weak-damping series (R) or (R)* of the driven-resonator paper, an approximation (warning when it does not reach tol)"},
@@ -258,26 +277,29 @@ static const key_entry key_table[] = {
   {{"jumps", "method", "-", "threshold", "threshold | hmm",
     "qsync jumps: two-state detection, a threshold with hysteresis at the histogram minimum or a two-state hidden Markov model (Viterbi); include/qsync/jumps.h"},
    KEY_CHOICE, CFG(jumps_method), 0, 0, "threshold|hmm"},
-  {{"jumps", "n_bins", "1", "100", "8 .. 1e6",
+  {{"jumps", "n_bins", "1", LIBRARY, "8 .. 1e6",
     "qsync jumps: histogram bins of the pooled first signal (levels, threshold, bimodality)"},
    KEY_INT, CFG(jumps_n_bins), 8, 1e6, NULL},
-  {{"jumps", "hysteresis", "1", "0.2", "0 .. 0.9",
-    "qsync jumps, threshold: width of the band around the threshold, as a fraction of the level distance, that a switch must cross"},
+  {{"jumps", "hysteresis", "1", "0.6", "0 .. 0.9",
+    "qsync jumps, threshold: width of the band around the threshold, as a fraction of the level distance, whose far edge a switch must cross; narrower bands count recrossings at the barrier as switches (at the Fig. 1 point 0.2 gives rate sums 16% above the gap, 0.6 and wider agree with it; docs/bistability.md)"},
    KEY_REAL, CFG(jumps_hysteresis), 0, 0.9, NULL},
-  {{"jumps", "min_dip", "1", "0.5", "1e-6 .. 0.999",
+  {{"jumps", "min_dip", "1", LIBRARY, "1e-6 .. 0.999",
     "qsync jumps: bimodality test, the histogram minimum between the peaks must lie below min_dip times the lower peak"},
    KEY_REAL, CFG(jumps_min_dip), 1e-6, 0.999, NULL},
-  {{"jumps", "hmm_max_iter", "1", "200", "1 .. 1e6",
+  {{"jumps", "hmm_max_iter", "1", LIBRARY, "1 .. 1e6",
     "qsync jumps, hmm: most Baum-Welch iterations"},
    KEY_INT, CFG(jumps_hmm_max_iter), 1, 1e6, NULL},
-  {{"jumps", "hmm_tol", "1", "1e-9", "1e-15 .. 1",
+  {{"jumps", "hmm_tol", "1", LIBRARY, "1e-15 .. 1",
     "qsync jumps, hmm: stop when the log-likelihood per sample changes less"},
    KEY_REAL, CFG(jumps_hmm_tol), 1e-15, 1, NULL},
-  {{"jumps", "confidence", "1", "0.95", "0.5 .. 0.9999",
+  {{"jumps", "confidence", "1", LIBRARY, "0.5 .. 0.9999",
     "qsync jumps: confidence level of the switching-rate intervals"},
    KEY_REAL, CFG(jumps_confidence), 0.5, 0.9999, NULL},
+  {{"jumps", "peak_significance", "1", LIBRARY, "0 .. 1e6",
+    "qsync jumps: bimodality test, the lower histogram peak must exceed the dip by this many counting errors sqrt(peak + dip), so sparse tail bins make no second peak"},
+   KEY_REAL, CFG(jumps_peak_significance), 0, 1e6, NULL},
   {{"jumps", "segment", "model time", "0", "0, or 8 dt .. t_end",
-    "qsync jumps: Welch segment length of the power spectral density (much longer than the switching time); 0: t_end / 16"},
+    "qsync jumps: Welch segment length of the power spectral density; 0: the longer of t_end / 16 and 20 / rate_sum (at most t_end): shorter segments broaden the fitted Lorentzian (+19% at 5 / rate_sum)"},
    KEY_REAL, CFG(jumps_segment), 0, 1e12, NULL},
   {{"jumps", "overlap", "1", "0.5", "0 .. 0.75",
     "qsync jumps: overlap of consecutive Welch segments"},
@@ -623,6 +645,11 @@ static qs_status set_entry(qs_runconfig *cfg, const char *where, const key_entry
   case KEY_CHOICE:
     ok = parse_choice(value, e->choices, (long *)field);
     break;
+  case KEY_TEXT:
+    ok = strlen(value) < 256;
+    if (ok)
+      snprintf(field, 256, "%s", value);
+    break;
   case KEY_NAME:
     ok = parse_name(value, field);
     break;
@@ -682,6 +709,15 @@ static void library_defaults(qs_runconfig *cfg)
   cfg->semi_starts = semi.starts;
   cfg->semi_tol = semi.tol;
   cfg->semi_seed = semi.seed;
+  qs_telegraph_options tel;
+  qs_telegraph_options_default(&tel);
+  cfg->jumps_method = tel.method;
+  cfg->jumps_n_bins = tel.n_bins;
+  cfg->jumps_min_dip = tel.min_dip;
+  cfg->jumps_hmm_max_iter = tel.hmm_max_iter;
+  cfg->jumps_hmm_tol = tel.hmm_tol;
+  cfg->jumps_confidence = tel.confidence;
+  cfg->jumps_peak_significance = tel.peak_significance;
   qs_spectrum_options spec;
   qs_spectrum_options_default(&spec);
   cfg->spectrum_tau_max = spec.tau_max;
@@ -756,6 +792,7 @@ static void format_value(const key_entry *e, const qs_runconfig *cfg, char *out,
     break;
   case KEY_PARAM:
   case KEY_LIST:
+  case KEY_TEXT:
     snprintf(out, len, "none"); /* never LIBRARY keys */
     break;
   }
@@ -1236,7 +1273,11 @@ qs_ensemble_options qs_runfile_ensemble_options(const qs_runconfig *cfg)
   o.seed = cfg->seed;
   o.threads = (int)cfg->threads;           /* <= 1024 */
   o.store_rho = cfg->store_rho != 0;
+  o.rho_stderr = cfg->rho_stderr != 0;
   o.burn_in = cfg->burn_in;
+  o.target_stderr = cfg->target_stderr;
+  o.first_index = cfg->first_index;
+  o.record_jumps = cfg->record_jumps != 0;
   return o;
 }
 
@@ -1318,5 +1359,20 @@ qs_rates_options qs_runfile_rates_options(const qs_runconfig *cfg)
   o.n_times = (int)cfg->rates_n_times;     /* <= 1e6 */
   o.t_skip = cfg->rates_t_skip;
   o.me = qs_runfile_mesolve_options(cfg);
+  return o;
+}
+
+qs_telegraph_options qs_runfile_telegraph_options(const qs_runconfig *cfg)
+{
+  qs_telegraph_options o;
+  qs_telegraph_options_default(&o);
+  o.method = cfg->jumps_method == 1 ? QS_TELEGRAPH_HMM : QS_TELEGRAPH_THRESHOLD;
+  o.n_bins = (int)cfg->jumps_n_bins;
+  o.hysteresis = cfg->jumps_hysteresis;
+  o.min_dip = cfg->jumps_min_dip;
+  o.hmm_max_iter = (int)cfg->jumps_hmm_max_iter;
+  o.hmm_tol = cfg->jumps_hmm_tol;
+  o.confidence = cfg->jumps_confidence;
+  o.peak_significance = cfg->jumps_peak_significance;
   return o;
 }

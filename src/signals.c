@@ -2,6 +2,7 @@
 #include "qsync/signals.h"
 #include "message_impl.h"
 
+#include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,4 +291,43 @@ void qs_signals_get_stats(const qs_signals *s, qs_traj_stats *stats)
 {
   if (s && stats)
     qs_traj_get_stats(s->traj, stats);
+}
+
+qs_status qs_observable_probability_above(const qs_op *O, const double complex *rho,
+                                          double threshold, double *p)
+{
+  if (!O || !rho || !p || O->dim < 1 || O->dim > 46340)
+    return QS_ERR_INVALID;
+  const qs_index n = O->dim;
+  double complex *h = malloc((size_t)(n * n) * sizeof *h);
+  double *eig = malloc((size_t)n * sizeof *eig);
+  if (!h || !eig) {
+    free(h);
+    free(eig);
+    return QS_ERR_NOMEM;
+  }
+  qs_op_to_dense(O, h);
+  for (qs_index j = 0; j < n; j++) /* the Hermitian part, upper triangle as zheev reads it */
+    for (qs_index i = 0; i <= j; i++)
+      h[i + j * n] = 0.5 * (h[i + j * n] + conj(h[j + i * n]));
+  lapack_int info = LAPACKE_zheev(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)n, h,
+                                  (lapack_int)n, eig);
+  double sum = 0.0;
+  for (qs_index k = 0; info == 0 && k < n; k++) {
+    if (eig[k] < threshold)
+      continue;
+    const double complex *v = h + k * n; /* <v|rho|v> */
+    for (qs_index j = 0; j < n; j++) {
+      double complex rv = 0.0;
+      for (qs_index i = 0; i < n; i++)
+        rv += rho[i + j * n] * v[j] * conj(v[i]);
+      sum += creal(rv);
+    }
+  }
+  free(h);
+  free(eig);
+  if (info != 0)
+    return QS_ERR_NUMERIC;
+  *p = sum;
+  return QS_OK;
 }

@@ -9,7 +9,7 @@ set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 short=$here/runs/jumps_fig1_short.ini
 
-if "$QSYNC" jumps "$short" --quiet --out "$work/a" --threads 1 &&
+if "$QSYNC" jumps "$short" --out "$work/a" --threads 1 >"$work/a.txt" &&
   "$QSYNC" jumps "$short" --quiet --out "$work/b" --threads 2; then
   ok "jumps on the short Fig. 1 file exits 0 (threads 1 and 2)"
 else
@@ -29,9 +29,42 @@ need += ["rate_12", "rate_21", "rate_sum", "rate_sum_se", "gap", "psd_width",
          "psd_width_se", "p_state1", "p_state1_exact", "n_switches"]
 missing = [c for c in need if c not in row]
 assert not missing, "missing columns %s" % missing
-finite = [c for c in need[:11] if not math.isfinite(row[c])]
+finite = [c for c in need if not math.isfinite(row[c])]
 assert not finite, "not finite: %s" % finite
 assert row["ntraj"] == 2 and row["n_samples"] == 3001 and row["n_se"] > 0
+assert row["n_switches"] > 10
+assert math.isclose(row["rate_sum"], row["rate_12"] + row["rate_21"], rel_tol=1e-9)
+assert 0 < row["p_state1"] < 1 and 0 < row["p_state1_exact"] < 1
+PY
+
+# The printed three-way table: every measure, and a DISAGREE line for
+# exactly the pairs whose |z| in summary.tsv exceeds 3.
+/usr/bin/python3 - "$work/a/summary.tsv" "$work/a.txt" <<'PY' && ok "three-way table printed, DISAGREE exactly where |z| > 3" || bad "three-way table"
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+row = dict(zip(lines[0].lstrip("# ").split("\t"), map(float, lines[1].split("\t"))))
+out = open(sys.argv[2]).read()
+for m in ("rate_sum  =", "gap       =", "psd_width =", "z: rate_sum - gap ="):
+    assert m in out, m
+pairs = {"z_rates_gap": "rate_sum - gap", "z_psd_gap": "psd_width - gap",
+         "z_rates_psd": "rate_sum - psd_width"}
+for col, name in pairs.items():
+    said = ("DISAGREE beyond errors: %s (" % name) in out
+    assert said == (abs(row[col]) > 3), (col, row[col], said)
+PY
+
+# The tables of the analysis: dwell histograms of both states, the PSD
+# with its fitted Lorentzian.
+/usr/bin/python3 - "$work/a" <<'PY' && ok "dwells.tsv and psd.tsv filled" || bad "dwells.tsv / psd.tsv"
+import sys, math
+def table(name):
+    lines = [l for l in open(sys.argv[1] + "/" + name).read().splitlines()]
+    cols = lines[0].lstrip("# ").split("\t")
+    return [dict(zip(cols, map(float, l.split("\t")))) for l in lines[1:]]
+d = table("dwells.tsv")
+assert {r["state"] for r in d} == {1.0, 2.0} and sum(r["count"] for r in d) > 10
+p = table("psd.tsv")
+assert len(p) > 10 and all(math.isfinite(r["lorentzian"]) for r in p)
 PY
 
 # The records: every trajectory's samples, jump times in the window and
@@ -81,6 +114,30 @@ if [ "$rc" -eq 143 ] && [ -z "$(ls -A "$work/int" 2>/dev/null)" ]; then
   ok "SIGTERM during the run leaves nothing in the output directory"
 else
   bad "SIGTERM: exit $rc, left: $(ls -A "$work/int" 2>/dev/null)"
+fi
+
+# A [sweep]: one summary row per point, one records group per point.
+if "$QSYNC" jumps "$short" --quiet --out "$work/s" --set sweep.key=model.domega \
+     --set sweep.values=0.15,0.25 --set jumps.t_end=1000 --set jumps.ntraj=1 &&
+  /usr/bin/python3 - "$work/s" <<'PY'
+import sys, h5py
+lines = open(sys.argv[1] + "/summary.tsv").read().splitlines()
+assert lines[0].startswith("# domega\t") and len(lines) == 3, lines[:1]
+assert [float(l.split("\t")[0]) for l in lines[1:]] == [0.15, 0.25]
+with h5py.File(sys.argv[1] + "/run.h5", "r") as f:
+    assert sorted(f["signals"]) == ["point_0000", "point_0001"]
+    assert f["signals/point_0001/traj_000000/values"].shape == (1001, 3)
+PY
+then
+  ok "a [sweep] over domega: a row and a records group per point"
+else
+  bad "jumps over a [sweep]"
+fi
+
+if "$QSYNC" jumps "$short" --quiet --out "$work/h" --set jumps.method=hmm; then
+  ok "method = hmm runs"
+else
+  bad "method = hmm failed"
 fi
 
 refused "unknown signal named" "[jumps] signals: 'bogus'" jumps "$short" --quiet --out "$work/e1" \

@@ -67,6 +67,36 @@ static long count_changes(const unsigned char *s, long n)
   return c;
 }
 
+/* The HMM's decoding of a telegraph with equal noise on both levels (gap
+ * D = x1 - x0, noise s).  Switching out and back costs the penalty
+ * P = log(1 / (p0 p1)) in log-likelihood; a sample of state 1 gains the
+ * emission log ratio D (2x - x0 - x1) / (2 s^2) over state 0: mean
+ * D^2 / (2 s^2), sd D / s.
+ * Spurious pairs: one sample beyond u* = (s^2 P / D + D / 2) / s noise sd
+ * from its level, E = n Q(u*).
+ * Missed pairs: true dwells of L samples (a fraction k dt of the ~ changes
+ * / 2 dwells of each state per L) whose summed log ratio (mean L D^2 /
+ * (2 s^2), sd sqrt(L) D / s) stays below P. */
+static double hmm_spurious_pairs(const telegraph_truth *tt, const qs_telegraph_params *p, long n)
+{
+  double gap = tt->level[1] - tt->level[0], var = tt->noise * tt->noise;
+  double penalty = log(1.0 / (p->p_switch[0] * p->p_switch[1]));
+  return (double)n * normal_tail((var * penalty / gap + 0.5 * gap) / tt->noise);
+}
+
+static double hmm_missed_pairs(const telegraph_truth *tt, const qs_telegraph_params *p,
+                               long changes)
+{
+  double gap = tt->level[1] - tt->level[0], var = tt->noise * tt->noise;
+  double penalty = log(1.0 / (p->p_switch[0] * p->p_switch[1])), e = 0.0;
+  for (int len = 1; len <= 50; len++) {
+    double mean = len * gap * gap / (2.0 * var), sd = sqrt((double)len) * gap / tt->noise;
+    double miss = normal_tail((mean - penalty) / sd);
+    e += 0.5 * (double)changes * (tt->k[0] + tt->k[1]) * tt->dt * miss;
+  }
+  return e;
+}
+
 /* Fit one signal, classify it, add its dwells to d. */
 static qs_status detect(const double *x, long n, double dt, const qs_telegraph_options *o,
                         qs_telegraph_params *p, unsigned char *state, qs_dwells *d)
@@ -433,12 +463,10 @@ static void test_hmm_monotone(void)
  * band edges are ~ 4.7 sd from the far level: the expected number of
  * spurious excursions is E = T0 Q((upper - 6)/4) + T1 Q((31 - lower)/4)
  * ~ 1.4, each adding 2 switches, so detected - true (true = changes of
- * the sampled true state) must lie in [-4, 2 (E + 4 sqrt(E) + 1)]; below:
- * true dwells of one sample missed by noise, expected 0.1 pairs.  The HMM
- * decodes a one-sample excursion when its emission log ratio (50 x - 925)
- * / (2 sigma^2) exceeds the two switching penalties log(1/(p0 p1)): x more
- * than u* = (sigma^2 log(1/(p0 p1)) / 25 + 12.5) / sigma ~ 5.2 sd from
- * its level; E = n Q(u*) ~ 0.1, same bound.  Without hysteresis the
+ * the sampled true state) must be <= 2 (E + 4 sqrt(E) + 1); below: true
+ * dwells of one sample whose sample misses the far band edge, M ~ 0.1
+ * expected pairs, >= -2 (M + 4 sqrt(M) + 1).  The HMM: E ~ 0.1, M ~ 0.3
+ * (hmm_spurious_pairs, hmm_missed_pairs), same bounds.  Without hysteresis the
  * threshold ~ 18.9 lies ~ 3.1 sd from each level: ~ 1600 spurious
  * switches are predicted; at least 500 must be seen (the test can tell). */
 static void test_hysteresis_noise(void)
@@ -464,23 +492,74 @@ static void test_hysteresis_noise(void)
     qs_switching r;
     qs_switching_rates(d, &o, &r);
     long extra = r.n_switches - changes;
-    double e;
+    double e, missed;
     if (m == 1) {
-      double gap = tt.level[1] - tt.level[0], var = tt.noise * tt.noise;
-      double u = (var * log(1.0 / (p.p_switch[0] * p.p_switch[1])) / gap + 0.5 * gap) /
-                 tt.noise;
-      e = (double)n * normal_tail(u);
+      e = hmm_spurious_pairs(&tt, &p, n);
+      missed = hmm_missed_pairs(&tt, &p, changes);
     } else {
       e = (double)(n - in1) * normal_tail((p.upper - tt.level[0]) / tt.noise) +
           (double)in1 * normal_tail((tt.level[1] - p.lower) / tt.noise);
+      /* a one-sample dwell is missed when its sample misses the far edge */
+      missed = 0.5 * (double)changes * (tt.k[0] + tt.k[1]) * tt.dt *
+               normal_tail((tt.level[1] - p.upper) / tt.noise);
     }
     printf("\n  noise 4, %s, hysteresis %.1f: band [%.2f, %.2f], %ld switches, true %ld, "
-           "expected spurious %.3g", m == 1 ? "hmm" : "threshold", o.hysteresis, p.lower,
-           p.upper, r.n_switches, changes, 2.0 * e);
+           "expected %.2g spurious, %.2g missed pairs", m == 1 ? "hmm" : "threshold",
+           o.hysteresis, p.lower, p.upper, r.n_switches, changes, e, missed);
     if (m == 2) {
       CU_ASSERT(extra > 500);
     } else {
-      CU_ASSERT(extra >= -4);
+      CU_ASSERT(extra >= -2.0 * (missed + 4.0 * sqrt(missed) + 1.0));
+      CU_ASSERT(extra <= 2.0 * (e + 4.0 * sqrt(e) + 1.0));
+      for (int s = 0; s < 2; s++)
+        CU_ASSERT(fabs(r.rate[s] - tt.k[s]) < 4.0 * r.rate_se[s]);
+    }
+    qs_dwells_destroy(&d);
+  }
+  free(x);
+  free(truth);
+  free(state);
+}
+
+/* Noise 6 (levels 4.2 sd apart): the hysteresis band (0.5) now lies
+ * ~ 3.2 sd from the levels, so a sample crosses it with probability
+ * ~ 7e-4 and the threshold method sees thousands of spurious switches in
+ * 1e6 samples (at least 500 required).  The HMM's penalty for a one-sample
+ * excursion still puts it u* = (36 log(1/(p0 p1)) / 25 + 12.5) / 6 ~ 5.2 sd
+ * out: E = n Q(u*) ~ 0.1 spurious pairs; but a true dwell of one sample
+ * (log ratio 8.7 +- 4.2 against the penalty 13.1) is now mostly missed,
+ * two samples a quarter of the time: M ~ 2.3 missed pairs
+ * (hmm_missed_pairs).  detected - true within [-2 (M + 4 sqrt(M) + 1),
+ * 2 (E + 4 sqrt(E) + 1)], and the rates within 4 se of the truth (the
+ * missed dwells are 0.2 % of them). */
+static void test_hmm_noisy(void)
+{
+  const long n = 1000000;
+  const telegraph_truth tt = {{1e-3, 2e-3}, {6.0, 31.0}, 6.0, 1.0};
+  double *x = malloc((size_t)n * sizeof *x);
+  unsigned char *truth = malloc((size_t)n), *state = malloc((size_t)n);
+  telegraph_generate(&tt, 6000u, n, x, truth);
+  long changes = count_changes(truth, n);
+  for (int m = 0; m < 2; m++) {
+    qs_telegraph_options o;
+    qs_telegraph_options_default(&o);
+    o.method = m ? QS_TELEGRAPH_HMM : QS_TELEGRAPH_THRESHOLD;
+    o.hysteresis = 0.5;
+    qs_telegraph_params p;
+    qs_dwells *d = NULL;
+    qs_dwells_create(&d);
+    CU_ASSERT_EQUAL_FATAL(detect(x, n, tt.dt, &o, &p, state, d), QS_OK);
+    qs_switching r;
+    qs_switching_rates(d, &o, &r);
+    long extra = r.n_switches - changes;
+    printf("\n  noise 6, %s: %ld switches, true %ld, k0 %.4g k1 %.4g", m ? "hmm" : "threshold",
+           r.n_switches, changes, r.rate[0], r.rate[1]);
+    if (m == 0) {
+      CU_ASSERT(extra > 500);
+    } else {
+      double e = hmm_spurious_pairs(&tt, &p, n), missed = hmm_missed_pairs(&tt, &p, changes);
+      printf(" (expected: %.2g spurious, %.2g missed pairs)", e, missed);
+      CU_ASSERT(extra >= -2.0 * (missed + 4.0 * sqrt(missed) + 1.0));
       CU_ASSERT(extra <= 2.0 * (e + 4.0 * sqrt(e) + 1.0));
       for (int s = 0; s < 2; s++)
         CU_ASSERT(fabs(r.rate[s] - tt.k[s]) < 4.0 * r.rate_se[s]);
@@ -946,6 +1025,7 @@ int qs_test_register_jumps(void)
       {"HMM parameters against the truth", test_hmm_parameters},
       {"Baum-Welch never lowers the likelihood", test_hmm_monotone},
       {"hysteresis: no spurious switches in a noisy record", test_hysteresis_noise},
+      {"noise 6: the HMM still counts the true switches", test_hmm_noisy},
       {"CV = 1 and exponential fit for Markov dwells", test_cv_exponential},
       {"square wave: exact dwells, rates, CV = 0", test_square_wave},
       {"censoring: a record that never switches", test_never_switches},

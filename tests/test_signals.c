@@ -296,6 +296,39 @@ static void test_photon_matches_signals(void)
   qs_model_destroy(&m);
 }
 
+/* The projected probability against closed forms: for the photon number
+ * (diagonal in the Fock basis) the tail sum of the diagonal; for Sx_1
+ * (eigenvalues +-1/2) P(Sx >= 0) = 1/2 + <Sx>; all or nothing beyond
+ * the spectrum. */
+static void test_probability_above(void)
+{
+  qs_model *m = small_cavity();
+  qs_index dim = m->space.total;
+  double complex *rho = calloc((size_t)(dim * dim), sizeof *rho);
+  CU_ASSERT_EQUAL_FATAL(qs_steady_state(m, QS_STEADY_DENSE, rho, NULL), QS_OK);
+  int n_obs = -1, sx = -1;
+  CU_ASSERT_EQUAL(qs_model_require_obs(m, "n", &n_obs, NULL, 0), QS_OK);
+  CU_ASSERT_EQUAL(qs_model_require_obs(m, "Sx_1", &sx, NULL, 0), QS_OK);
+  double p = -1.0, tail = 0.0;
+  qs_index rest = dim / 8; /* cavity levels first: index = n * rest + r */
+  for (qs_index i = 0; i < dim; i++)
+    if (i / rest >= 3)
+      tail += creal(rho[i + i * dim]);
+  CU_ASSERT_EQUAL(qs_observable_probability_above(m->obs[n_obs], rho, 2.5, &p), QS_OK);
+  CU_ASSERT(fabs(p - tail) < 1e-10);
+  CU_ASSERT(tail > 0.01 && tail < 0.99); /* a test that can fail */
+  double sx_mean = creal(qs_op_trace_with(m->obs[sx], rho));
+  CU_ASSERT_EQUAL(qs_observable_probability_above(m->obs[sx], rho, 0.0, &p), QS_OK);
+  CU_ASSERT(fabs(p - (0.5 + sx_mean)) < 1e-10);
+  CU_ASSERT_EQUAL(qs_observable_probability_above(m->obs[n_obs], rho, -1.0, &p), QS_OK);
+  CU_ASSERT(fabs(p - 1.0) < 1e-10);
+  CU_ASSERT_EQUAL(qs_observable_probability_above(m->obs[n_obs], rho, 100.0, &p), QS_OK);
+  CU_ASSERT(fabs(p) < 1e-15);
+  CU_ASSERT_EQUAL(qs_observable_probability_above(NULL, rho, 0.0, &p), QS_ERR_INVALID);
+  free(rho);
+  qs_model_destroy(&m);
+}
+
 static qs_status stop_sink(const qs_signals_chunk *c, void *data)
 {
   (void)c;
@@ -367,6 +400,7 @@ int qs_test_register_signals(void)
       {"no collapse: no jumps, closed-form signal", test_no_collapse_closed_form},
       {"ensemble mean = master equation (z < 4)", test_ensemble_mean_matches_master_equation},
       {"photon averages = signal averages", test_photon_matches_signals},
+      {"probability above a threshold: closed forms", test_probability_above},
       {"errors", test_errors},
   };
   return test_add_suite("signals", cases, (int)(sizeof cases / sizeof cases[0]));

@@ -48,5 +48,38 @@ steady_check() { # steady_check NAME RUNFILE SETTINGS...
   fi
 }
 steady_check steady_n1600 runs/bench_cavity_q4_n100.ini steady.method=auto steady.max_iter=3000
+# Bistability at the Fig. 1 point (runs/jumps_fig1.ini, about 3 minutes of
+# CPU, docs/bistability.md): the switching rate sum from the dwell times
+# and the Lorentzian width of the spectrum each agree with the Liouvillian
+# gap, and the time in the low state with the exact steady state's
+# probability below the threshold: |z| < 3 for each.  Why 3: under the
+# null hypothesis the z-scores are standard normal (rate errors from the
+# Poisson counts of ~200 switches, the width's from the fit, the
+# occupation's from batch means of 4000 / lambda = 10 / gap), so each false
+# alarm has probability 0.27%; the Welch estimate's known bias (+6% at
+# segments of 20 / rate_sum, measured on synthetic telegraphs) shifts
+# z_psd_gap by about +0.9 and its false-alarm probability to about 1.6%.
+# The seed is fixed, so the outcome is reproducible.
+jumps_check() {
+  if "$QSYNC" jumps runs/jumps_fig1.ini --threads 2 --out "$out/jumps_fig1" \
+       >"$out/jumps_fig1.txt" 2>&1 &&
+     /usr/bin/python3 - "$out/jumps_fig1/summary.tsv" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+row = dict(zip(lines[0].lstrip("# ").split("\t"), map(float, lines[1].split("\t"))))
+z_occ = (row["p_state1"] - row["p_state1_exact"]) / row["p_state1_se"]
+for name, z in (("z_rates_gap", row["z_rates_gap"]), ("z_psd_gap", row["z_psd_gap"]),
+                ("z_occupation", z_occ)):
+    print("  %s = %.2f" % (name, z))
+    assert abs(z) < 3, name
+PY
+  then
+    echo "PASS: jumps_fig1 (rate sum, PSD width and occupation against the exact values)"
+  else
+    echo "FAIL: jumps_fig1"; cat "$out/jumps_fig1.txt"; failed=$((failed + 1))
+  fi
+  sed -n '/rate_sum  =/,/z:/p' "$out/jumps_fig1.txt" | sed 's/^/      /'
+}
+jumps_check
 echo "validate: $failed failed"
 [ "$failed" -eq 0 ]

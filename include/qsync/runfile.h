@@ -26,6 +26,7 @@
 
 #include "qsync/ensemble.h"
 #include "qsync/gap.h"
+#include "qsync/jumps.h"
 #include "qsync/lindblad.h"
 #include "qsync/mesolve.h"
 #include "qsync/model.h"
@@ -62,6 +63,12 @@ typedef struct {
   double restart_step;
   double max_wall;             /* seconds: limit of the estimated and the
                                   actual wall time (resources.h) */
+  double target_stderr;        /* > 0: stop the ensemble at this standard error */
+  char target_obs[256];        /* "all" or comma-separated observable names */
+  long max_rho_dim;            /* store_rho only up to this dimension */
+  long rho_stderr;             /* element-wise standard errors of rho */
+  long first_index;            /* first trajectory (replay: --first-index) */
+  long record_jumps;           /* keep every jump in run.h5 */
   /* [steady] */
   qs_steady_method steady_method;
   double steady_tol;           /* residual target of the iterative methods */
@@ -126,7 +133,7 @@ typedef struct {
   long jumps_n_bins;
   double jumps_hysteresis, jumps_min_dip;
   long jumps_hmm_max_iter;
-  double jumps_hmm_tol, jumps_confidence;
+  double jumps_hmm_tol, jumps_confidence, jumps_peak_significance;
   double jumps_segment;        /* Welch segment length; 0: t_end / 16 */
   double jumps_overlap;        /* Welch segment overlap */
   double jumps_omega_max;      /* Lorentzian fit range; 0: all */
@@ -217,6 +224,10 @@ qs_mesolve_options qs_runfile_mesolve_options(const qs_runconfig *cfg);
 /* [mesolve] periodic_tol, and the integrator of qs_runfile_mesolve_options
  * is the caller's to pass; period stays 0 (the caller sets the model's). */
 qs_periodic_options qs_runfile_periodic_options(const qs_runconfig *cfg);
+
+/* [jumps] method, n_bins, hysteresis, min_dip, hmm_max_iter, hmm_tol,
+ * confidence, peak_significance as the telegraph options (jumps.h). */
+qs_telegraph_options qs_runfile_telegraph_options(const qs_runconfig *cfg);
 
 /* [spectrum] method, tau_max, n_tau; rtol and atol from [mesolve], threads
  * from [run]. */

@@ -125,6 +125,19 @@ long qs_signals_photon_batch_samples(const qs_signals *s, int batch);
 /* Work of the last run (steps, jumps, ... from t = 0, burn-in included). */
 void qs_signals_get_stats(const qs_signals *s, qs_traj_stats *stats);
 
+/* Probability that a measurement of the observable O in the state rho
+ * (dim x dim, column-major, e.g. the exact steady state) gives a value >=
+ * threshold: Tr[rho P], P the projector onto the eigenvectors of the
+ * Hermitian part (O + O^dag)/2 whose eigenvalue is >= threshold (LAPACK
+ * zheev on the dense matrix: 16 dim^2 bytes).  For the photon number in
+ * the undisplaced Fock basis this is P(n >= threshold) of the diagonal.
+ * The occupation of the high state of a telegraph classification,
+ * against the trajectories' (qsync jumps: p_state1_exact = 1 - this).
+ * QS_ERR_INVALID (NULL arguments), QS_ERR_NOMEM, QS_ERR_NUMERIC (zheev
+ * failed). */
+qs_status qs_observable_probability_above(const qs_op *O, const double complex *rho,
+                                          double threshold, double *p);
+
 /* ---- records on disk ------------------------------------------------------
  * An HDF5 file holding the records of ntraj trajectories, written chunk by
  * chunk as they are produced (a sink for qs_signals_run) and read back one

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "qsync/signals.h"
+#include "qsync/spectrum.h"
 
 /* The records are streamed into a scratch file of the (locked) output
  * directory (removed at the end, also on a signal) and copied into run.h5. */
@@ -70,14 +71,15 @@ static void sweep_cols(jtable *t, const qs_runconfig *cfg)
       jt_col(t, "%s", cfg->sweep[a].key);
 }
 
+/* A new row with the sweep values in front (the whole row: columns are
+ * set by name). */
 static double *sweep_row(jtable *t, const qs_runconfig *cfg, const double sweep_x[2])
 {
   double *row = jt_row(t);
-  if (!row)
-    return NULL;
-  for (int a = 0; a < 2; a++)
+  int c = 0;
+  for (int a = 0; row && a < 2; a++)
     if (qs_sweep_active(&cfg->sweep[a]))
-      *row++ = sweep_x[a];
+      row[c++] = sweep_x[a];
   return row;
 }
 
@@ -270,12 +272,41 @@ static void pooled(double sum, double sq, long n, double *mean, double *se)
 
 typedef struct {
   const cli_context *ctx;
-  jtable summary, photon, trajectories;
+  jtable summary, photon, trajectories, dwells, psd;
   int n_signals;
   char signal_names[QS_SIGNALS_MAX][QS_MODEL_MAX_NAME];
   int photon_on;
   long points;
 } jumps_run;
+
+/* Histogram bins of the dwell times in dwells.tsv. */
+#define DWELL_BINS 20
+/* Default Lorentzian fit range in units of the dwell-time rate sum: far
+ * enough into the 1/omega^2 tail to pin the width and the background. */
+#define FIT_RANGE_RATES 20.0
+/* |z| beyond which the three-way table says DISAGREE. */
+#define DISAGREE_Z 3.0
+
+static const char *const summary_cols[] = {
+    "rate_12", "rate_21", "rate_sum", "rate_sum_se", "gap", "psd_width", "psd_width_se",
+    "p_state1", "p_state1_se", "p_state1_exact", "n_switches", "z_rates_gap", "z_psd_gap",
+    "z_rates_psd", "rate_12_lo", "rate_12_hi", "rate_21_lo", "rate_21_hi", "rate_12_fit",
+    "rate_12_fit_se", "rate_21_fit", "rate_21_fit_se", "cv_1", "cv_2", "mean_dwell_1",
+    "mean_dwell_2", "n_dwells_1", "n_dwells_2", "level_1", "level_2", "width_1", "width_2",
+    "threshold", "band_lower", "band_upper", "dip", "p_switch_1", "p_switch_2",
+    "hmm_log_likelihood", "hmm_iterations", "psd_amplitude", "psd_background", "psd_chi2",
+    "psd_points", "psd_segments", "psd_segment", "omega_fit_max", "tau_int_max", "batch_time", "ntraj",
+    "n_samples", "t_record", "n_jumps", "jump_rate"};
+
+/* Set column `name` of a row (rows start with the sweep columns). */
+static void put(const jtable *t, double *row, const char *name, double v)
+{
+  for (int c = 0; c < t->n_cols; c++)
+    if (strcmp(t->names[c], name) == 0) {
+      row[c] = v;
+      return;
+    }
+}
 
 static void layout_tables(jumps_run *r, const qs_model *model, const qs_signals_options *o)
 {
@@ -285,25 +316,32 @@ static void layout_tables(jumps_run *r, const qs_model *model, const qs_signals_
     snprintf(r->signal_names[s], sizeof r->signal_names[s], "%s", model->obs_names[o->obs[s]]);
   jtable *t = &r->summary;
   sweep_cols(t, cfg);
-  const char *cols[] = {"rate_12", "rate_21", "rate_sum", "rate_sum_se", "gap",
-                        "psd_width", "psd_width_se", "p_state1", "p_state1_se",
-                        "p_state1_exact", "n_switches", "ntraj", "n_samples", "t_record",
-                        "n_jumps", "jump_rate"};
-  for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
-    jt_col(t, "%s", cols[c]);
+  for (size_t c = 0; c < sizeof summary_cols / sizeof summary_cols[0]; c++)
+    jt_col(t, "%s", summary_cols[c]);
   for (int s = 0; s < o->n_signals; s++) {
     jt_col(t, "%s", r->signal_names[s]);
     jt_col(t, "%s_se", r->signal_names[s]);
     jt_col(t, "%s_exact", r->signal_names[s]);
     jt_col(t, "%s_z", r->signal_names[s]);
   }
+  const char *traj_cols[] = {"trajectory", "n_jumps", "steps", "n_switches", "p_state1",
+                             "p_state1_se", "tau_int"};
   t = &r->trajectories;
   sweep_cols(t, cfg);
-  jt_col(t, "trajectory");
-  jt_col(t, "n_jumps");
-  jt_col(t, "steps");
+  for (size_t c = 0; c < sizeof traj_cols / sizeof traj_cols[0]; c++)
+    jt_col(t, "%s", traj_cols[c]);
   jt_col(t, "%s", r->signal_names[0]);
   jt_col(t, "%s_se", r->signal_names[0]);
+  const char *dwell_cols[] = {"state", "t_lo", "t_hi", "count", "expected"};
+  t = &r->dwells;
+  sweep_cols(t, cfg);
+  for (size_t c = 0; c < sizeof dwell_cols / sizeof dwell_cols[0]; c++)
+    jt_col(t, "%s", dwell_cols[c]);
+  const char *psd_cols[] = {"omega", "psd", "psd_se", "lorentzian", "in_fit"};
+  t = &r->psd;
+  sweep_cols(t, cfg);
+  for (size_t c = 0; c < sizeof psd_cols / sizeof psd_cols[0]; c++)
+    jt_col(t, "%s", psd_cols[c]);
   r->photon_on = o->photon;
   if (r->photon_on) {
     t = &r->photon;
@@ -318,6 +356,14 @@ static void layout_tables(jumps_run *r, const qs_model *model, const qs_signals_
 static double z_of(double value, double se, double exact)
 {
   return se > 0.0 ? (value - exact) / se : NAN;
+}
+
+/* z of the difference of two estimates with independent errors (an exact
+ * value has se 0). */
+static double z_pair(double a, double se_a, double b, double se_b)
+{
+  double se = sqrt(se_a * se_a + se_b * se_b);
+  return se > 0.0 && isfinite(a) && isfinite(b) ? (a - b) / se : NAN;
 }
 
 /* The exact steady state of the point ([steady] options). */
@@ -346,6 +392,7 @@ static int photon_rows(jumps_run *r, const point_work *w, long ntraj, const doub
     return EXIT_RUNTIME;
   }
   long n = ntraj * w->batches;
+  const jtable *t = &r->photon;
   for (qs_index k = 0; k < L; k++) {
     double sum[4] = {0};
     for (long i = 0; i < ntraj; i++)
@@ -355,33 +402,422 @@ static int photon_rows(jumps_run *r, const point_work *w, long ntraj, const doub
     if (!row)
       break;
     double m, se;
-    row[0] = (double)k;
+    put(t, row, "n", (double)k);
     pooled(sum[0], sum[1], n, &m, &se);
-    row[1] = m, row[2] = se, row[3] = exact[k], row[4] = z_of(m, se, exact[k]);
+    put(t, row, "P_up", m), put(t, row, "P_up_se", se), put(t, row, "P_up_exact", exact[k]);
+    put(t, row, "z_up", z_of(m, se, exact[k]));
     pooled(sum[2], sum[3], n, &m, &se);
-    row[5] = m, row[6] = se, row[7] = exact[L + k], row[8] = z_of(m, se, exact[L + k]);
+    put(t, row, "P_down", m), put(t, row, "P_down_se", se);
+    put(t, row, "P_down_exact", exact[L + k]), put(t, row, "z_down", z_of(m, se, exact[L + k]));
   }
   free(exact);
   return EXIT_OK;
 }
 
-static int point_results(jumps_run *r, const point_work *w, long ntraj, const double sweep_x[2])
+/* ---- one point: the switching analysis ------------------------------------ */
+
+typedef struct {
+  qs_telegraph_options to;
+  int two_states;              /* the fit found two states */
+  char note[600];              /* why not */
+  qs_telegraph_params tp;
+  qs_dwells *dwells;
+  qs_switching sw;
+  double p1, p1_se, p1_exact;
+  double gap;                  /* NAN when not computed */
+  char gap_note[600];
+  int psd_ok;
+  char psd_note[600];
+  qs_lorentzian lz;
+  double omega_max;
+  long segment;                /* Welch segment, samples */
+  long n_freq, n_segments;
+  double *omega, *psd, *psd_se;
+  double tau_max;              /* largest integrated autocorrelation time */
+} analysis;
+
+static void analysis_free(analysis *a)
+{
+  qs_dwells_destroy(&a->dwells);
+  free(a->omega);
+  free(a->psd);
+  free(a->psd_se);
+}
+
+/* The pooled two-state fit of the first signal (all trajectories in
+ * memory at once: the fit needs them together). */
+static int fit_states(const jumps_run *r, const point_work *w, long ntraj, analysis *a)
+{
+  long n = w->n_samples;
+  double **x = calloc((size_t)ntraj, sizeof *x);
+  long *len = calloc((size_t)ntraj, sizeof *len);
+  int rc = x && len ? EXIT_OK : EXIT_RUNTIME;
+  for (long i = 0; i < ntraj && rc == EXIT_OK; i++) {
+    x[i] = malloc((size_t)n * sizeof *x[i]);
+    len[i] = n;
+    if (!x[i] || qs_signals_file_read(w->file, i, 0, x[i]) != QS_OK)
+      rc = EXIT_RUNTIME;
+  }
+  if (rc == EXIT_OK) {
+    qs_status st = qs_telegraph_fit((const double *const *)x, len, (int)ntraj, &a->to, &a->tp,
+                                    a->note, sizeof a->note);
+    a->two_states = st == QS_OK;
+    if (st != QS_OK && st != QS_ERR_INVALID)
+      rc = EXIT_RUNTIME;
+  } else {
+    cli_error("%s: reading the trajectory records back failed", r->ctx->cfg.path);
+  }
+  for (long i = 0; x && i < ntraj; i++)
+    free(x[i]);
+  free(x);
+  free(len);
+  return rc;
+}
+
+/* Default Welch segment in units of 1/rate_sum: the Hann window's
+ * resolution broadens the fitted width by about +19% at 5/K and +6% at
+ * 21/K on synthetic telegraphs of the Fig. 1 rates (docs/bistability.md). */
+#define SEGMENT_RATES 20.0
+
+/* Welch segment in samples: [jumps] segment, or else the longer of
+ * t_end / 16 and SEGMENT_RATES / rate_sum, at most the record. */
+static long segment_samples(const qs_runconfig *cfg, double rate_sum)
+{
+  double seg = cfg->jumps_segment;
+  if (!(seg > 0.0)) {
+    seg = cfg->jumps_t_end / 16.0;
+    if (rate_sum > 0.0 && isfinite(rate_sum))
+      seg = fmax(seg, fmin(SEGMENT_RATES / rate_sum, cfg->jumps_t_end));
+  }
+  return (long)floor(seg / cfg->jumps_dt + 0.5);
+}
+
+/* One trajectory read back: its averages with batch-means errors, its
+ * states and dwells. */
+static int trajectory_pass(jumps_run *r, const point_work *w, long i, const double sweep_x[2],
+                           analysis *a, double *x, unsigned char *state, double *ind,
+                           double p1_sum[2])
+{
+  const qs_runconfig *cfg = &r->ctx->cfg;
+  const long n = w->n_samples;
+  const double dt = w->opt.dt;
+  if (qs_signals_file_read(w->file, i, 0, x) != QS_OK)
+    return EXIT_RUNTIME;
+  double mean, se, tau;
+  if (qs_batch_means(x, n, w->batches, &mean, &se, &tau) != QS_OK)
+    return EXIT_RUNTIME;
+  a->tau_max = fmax(a->tau_max, tau * dt);
+  double *row = sweep_row(&r->trajectories, cfg, sweep_x);
+  const jtable *t = &r->trajectories;
+  if (!row)
+    return EXIT_RUNTIME;
+  put(t, row, "trajectory", (double)i);
+  put(t, row, "n_jumps", (double)w->slots[i].n_jumps);
+  put(t, row, "steps", (double)w->slots[i].work.steps);
+  put(t, row, "tau_int", tau * dt);
+  put(t, row, r->signal_names[0], mean);
+  char name[QS_MODEL_MAX_NAME + 4];
+  snprintf(name, sizeof name, "%s_se", r->signal_names[0]);
+  put(t, row, name, se);
+  if (!a->two_states)
+    return EXIT_OK;
+  if (qs_telegraph_classify(x, n, &a->tp, state) != QS_OK ||
+      qs_dwells_add(a->dwells, state, n, dt) != QS_OK)
+    return EXIT_RUNTIME;
+  long switches = 0;
+  for (long k = 0; k < n; k++) {
+    ind[k] = state[k] == 0; /* state 1 of the summary: the low level */
+    switches += k > 0 && state[k] != state[k - 1];
+  }
+  for (int b = 0; b < w->batches; b++) {
+    double f = 0.0;
+    long first = (long)b * (n / w->batches), size = batch_size(w, b);
+    for (long k = first; k < first + size; k++)
+      f += ind[k];
+    f /= (double)size;
+    p1_sum[0] += f;
+    p1_sum[1] += f * f;
+  }
+  if (qs_batch_means(ind, n, w->batches, &mean, &se, NULL) != QS_OK)
+    return EXIT_RUNTIME;
+  put(t, row, "n_switches", (double)switches);
+  put(t, row, "p_state1", mean);
+  put(t, row, "p_state1_se", se);
+  return EXIT_OK;
+}
+
+/* The Welch estimate over every trajectory (read back once more, now that
+ * the rate sum sets the segment) and its Lorentzian. */
+static int fit_spectrum(const qs_runconfig *cfg, const point_work *w, long ntraj, double *x,
+                        analysis *a)
+{
+  long n = w->n_samples;
+  a->segment = segment_samples(cfg, a->two_states ? a->sw.rate_sum : NAN);
+  qs_welch *welch = NULL;
+  if (a->segment > n || qs_welch_create(a->segment, w->opt.dt, cfg->jumps_overlap, &welch) !=
+                            QS_OK) {
+    snprintf(a->psd_note, sizeof a->psd_note, "segment of %ld samples: expected 8 .. %ld",
+             a->segment, n);
+    return EXIT_OK;
+  }
+  int rc = EXIT_OK;
+  for (long i = 0; i < ntraj && rc == EXIT_OK; i++)
+    if (qs_signals_file_read(w->file, i, 0, x) != QS_OK || qs_welch_add(welch, x, n) != QS_OK)
+      rc = EXIT_RUNTIME;
+  long nf = qs_welch_n_freq(welch);
+  a->omega = malloc((size_t)nf * sizeof *a->omega);
+  a->psd = malloc((size_t)nf * sizeof *a->psd);
+  a->psd_se = malloc((size_t)nf * sizeof *a->psd_se);
+  if (rc == EXIT_OK && (!a->omega || !a->psd || !a->psd_se))
+    rc = EXIT_RUNTIME;
+  if (rc == EXIT_OK && qs_welch_result(welch, a->omega, a->psd, a->psd_se, &a->n_freq,
+                                       &a->n_segments) != QS_OK) {
+    snprintf(a->psd_note, sizeof a->psd_note, "no Welch segment fits the record");
+    a->n_freq = 0;
+  } else if (rc == EXIT_OK) {
+    a->omega_max = cfg->jumps_omega_max > 0.0 ? cfg->jumps_omega_max
+                   : a->two_states && a->sw.rate_sum > 0.0 ? FIT_RANGE_RATES * a->sw.rate_sum
+                                                            : 0.0;
+    a->psd_ok = qs_lorentzian_fit(a->omega, a->psd, a->psd_se, a->n_freq, a->omega_max,
+                                  &a->lz, a->psd_note, sizeof a->psd_note) == QS_OK;
+  }
+  qs_welch_destroy(&welch);
+  return rc;
+}
+
+static void liouvillian_gap(const cli_context *ctx, const qs_model *m, analysis *a)
+{
+  a->gap = NAN;
+  if (m->n_td > 0) {
+    snprintf(a->gap_note, sizeof a->gap_note, "skipped: the model is time-dependent (%d "
+             "terms; cavity_qubits: frame = rwa)", m->n_td);
+    return;
+  }
+  qs_gap_options o = qs_runfile_gap_options(&ctx->cfg);
+  o.memory_limit = ctx->max_memory;
+  qs_gap_result g;
+  qs_status st = qs_liouvillian_gap(m, &o, &g, a->gap_note, sizeof a->gap_note);
+  if (st == QS_OK)
+    a->gap = g.gap;
+  else if (!a->gap_note[0])
+    snprintf(a->gap_note, sizeof a->gap_note, "%s", qs_strerror(st));
+}
+
+static int analyse(jumps_run *r, const point_work *w, long ntraj, const double sweep_x[2],
+                   const double complex *rho, analysis *a)
+{
+  const cli_context *ctx = r->ctx;
+  const qs_runconfig *cfg = &ctx->cfg;
+  a->to = qs_runfile_telegraph_options(cfg);
+  a->p1 = a->p1_se = a->p1_exact = NAN;
+  int rc = fit_states(r, w, ntraj, a);
+  if (rc == EXIT_OK && qs_dwells_create(&a->dwells) != QS_OK)
+    rc = EXIT_RUNTIME;
+  long n = w->n_samples;
+  double *x = malloc((size_t)n * sizeof *x), *ind = malloc((size_t)n * sizeof *ind);
+  unsigned char *state = malloc((size_t)n);
+  double p1_sum[2] = {0, 0};
+  if (rc == EXIT_OK && (!x || !ind || !state))
+    rc = EXIT_RUNTIME;
+  for (long i = 0; i < ntraj && rc == EXIT_OK; i++)
+    rc = trajectory_pass(r, w, i, sweep_x, a, x, state, ind, p1_sum);
+  if (rc == EXIT_OK && a->two_states) {
+    qs_switching_rates(a->dwells, &a->to, &a->sw);
+    pooled(p1_sum[0], p1_sum[1], ntraj * w->batches, &a->p1, &a->p1_se);
+    double above = NAN;
+    if (qs_observable_probability_above(w->model->obs[w->opt.obs[0]], rho, a->tp.threshold,
+                                        &above) == QS_OK)
+      a->p1_exact = 1.0 - above;
+  }
+  if (rc == EXIT_OK)
+    rc = fit_spectrum(cfg, w, ntraj, x, a);
+  free(x);
+  free(ind);
+  free(state);
+  if (rc == EXIT_OK)
+    liouvillian_gap(ctx, w->model, a);
+  if (rc != EXIT_OK)
+    cli_error("%s: the switching analysis failed (out of memory or reading the records)",
+              cfg->path);
+  return rc;
+}
+
+static void dwell_rows(jumps_run *r, const analysis *a, const double sweep_x[2])
+{
+  const jtable *t = &r->dwells;
+  for (int s = 0; s < 2 && a->two_states; s++) {
+    double edges[DWELL_BINS + 1];
+    long counts[DWELL_BINS];
+    if (qs_dwells_histogram(a->dwells, s, DWELL_BINS, edges, counts) != QS_OK)
+      continue;
+    double k = a->sw.rate[s], total = (double)a->sw.n_dwell[s];
+    for (int b = 0; b < DWELL_BINS; b++) {
+      double *row = sweep_row(&r->dwells, &r->ctx->cfg, sweep_x);
+      if (!row)
+        return;
+      put(t, row, "state", s + 1.0);
+      put(t, row, "t_lo", edges[b]);
+      put(t, row, "t_hi", edges[b + 1]);
+      put(t, row, "count", (double)counts[b]);
+      put(t, row, "expected", total * (exp(-k * edges[b]) - exp(-k * edges[b + 1])));
+    }
+  }
+}
+
+static void psd_rows(jumps_run *r, const analysis *a, const double sweep_x[2])
+{
+  const jtable *t = &r->psd;
+  for (long k = 0; k < a->n_freq; k++) {
+    double *row = sweep_row(&r->psd, &r->ctx->cfg, sweep_x);
+    if (!row)
+      return;
+    double om = a->omega[k];
+    put(t, row, "omega", om);
+    put(t, row, "psd", a->psd[k]);
+    put(t, row, "psd_se", a->psd_se[k]);
+    if (a->psd_ok)
+      put(t, row, "lorentzian",
+          a->lz.amplitude / (a->lz.width * a->lz.width + om * om) + a->lz.background);
+    put(t, row, "in_fit", a->omega_max <= 0.0 || om <= a->omega_max);
+  }
+}
+
+static void summary_analysis(const jtable *t, double *row, const analysis *a)
+{
+  const qs_switching *sw = &a->sw;
+  put(t, row, "gap", a->gap);
+  put(t, row, "tau_int_max", a->tau_max);
+  if (a->psd_ok) {
+    put(t, row, "psd_width", a->lz.width);
+    put(t, row, "psd_width_se", a->lz.width_se);
+    put(t, row, "psd_amplitude", a->lz.amplitude);
+    put(t, row, "psd_background", a->lz.background);
+    put(t, row, "psd_chi2", a->lz.chi2_reduced);
+    put(t, row, "psd_points", a->lz.n_points);
+    put(t, row, "psd_segments", (double)a->n_segments);
+    put(t, row, "omega_fit_max", a->omega_max);
+    put(t, row, "psd_segment", (double)a->segment);
+    put(t, row, "z_psd_gap", z_pair(a->lz.width, a->lz.width_se, a->gap, 0.0));
+  }
+  if (!a->two_states)
+    return;
+  const char *lo[2] = {"rate_12_lo", "rate_21_lo"}, *hi[2] = {"rate_12_hi", "rate_21_hi"};
+  const char *fit[2] = {"rate_12_fit", "rate_21_fit"};
+  const char *fit_se[2] = {"rate_12_fit_se", "rate_21_fit_se"};
+  const char *cv[2] = {"cv_1", "cv_2"}, *md[2] = {"mean_dwell_1", "mean_dwell_2"};
+  const char *nd[2] = {"n_dwells_1", "n_dwells_2"}, *lv[2] = {"level_1", "level_2"};
+  const char *wd[2] = {"width_1", "width_2"}, *ps[2] = {"p_switch_1", "p_switch_2"};
+  put(t, row, "rate_12", sw->rate[0]);
+  put(t, row, "rate_21", sw->rate[1]);
+  put(t, row, "rate_sum", sw->rate_sum);
+  put(t, row, "rate_sum_se", sw->rate_sum_se);
+  put(t, row, "n_switches", (double)sw->n_switches);
+  put(t, row, "p_state1", a->p1);
+  put(t, row, "p_state1_se", a->p1_se);
+  put(t, row, "p_state1_exact", a->p1_exact);
+  put(t, row, "z_rates_gap", z_pair(sw->rate_sum, sw->rate_sum_se, a->gap, 0.0));
+  if (a->psd_ok)
+    put(t, row, "z_rates_psd", z_pair(sw->rate_sum, sw->rate_sum_se, a->lz.width,
+                                      a->lz.width_se));
+  for (int s = 0; s < 2; s++) {
+    put(t, row, lo[s], sw->rate_lo[s]);
+    put(t, row, hi[s], sw->rate_hi[s]);
+    put(t, row, fit[s], sw->fit_rate[s]);
+    put(t, row, fit_se[s], sw->fit_rate_se[s]);
+    put(t, row, cv[s], sw->cv[s]);
+    put(t, row, md[s], sw->mean_dwell[s]);
+    put(t, row, nd[s], (double)sw->n_dwell[s]);
+    put(t, row, lv[s], a->tp.level[s]);
+    put(t, row, wd[s], a->tp.width[s]);
+    put(t, row, ps[s], a->tp.p_switch[s]);
+  }
+  put(t, row, "threshold", a->tp.threshold);
+  put(t, row, "band_lower", a->tp.lower);
+  put(t, row, "band_upper", a->tp.upper);
+  put(t, row, "dip", a->tp.dip);
+  put(t, row, "hmm_log_likelihood", a->tp.log_likelihood);
+  put(t, row, "hmm_iterations", a->tp.iterations);
+}
+
+/* The three measures of the slow rate side by side, with z-scores. */
+static void print_three_way(const jumps_run *r, const point_work *w, const analysis *a,
+                            const char *where)
+{
+  if (r->ctx->quiet)
+    return;
+  const qs_switching *sw = &a->sw;
+  printf("%s%ssignal %s, method %s: ", where, where[0] ? ": " : "", r->signal_names[0],
+         qs_telegraph_method_name(a->to.method));
+  if (a->two_states)
+    printf("levels %.4g / %.4g, threshold %.4g (state 1 = low, state 2 = high)\n",
+           a->tp.level[0], a->tp.level[1], a->tp.threshold);
+  else
+    printf("no two states: %s\n", a->note);
+  if (a->two_states) {
+    printf("  dwells     rate_12 = %.4g [%.4g, %.4g], rate_21 = %.4g [%.4g, %.4g] (%.0f%% "
+           "intervals), %ld switches, CV %.3f / %.3f\n",
+           sw->rate[0], sw->rate_lo[0], sw->rate_hi[0], sw->rate[1], sw->rate_lo[1],
+           sw->rate_hi[1], 100 * a->to.confidence, sw->n_switches, sw->cv[0], sw->cv[1]);
+    printf("  occupation p_state1 = %.4f +- %.4f (batch means), exact %.4f (z = %.2f)\n",
+           a->p1, a->p1_se, a->p1_exact, z_of(a->p1, a->p1_se, a->p1_exact));
+  }
+  printf("  rate_sum  = %-12.5g +- %-10.3g (dwell times)\n", sw->rate_sum, sw->rate_sum_se);
+  if (isfinite(a->gap))
+    printf("  gap       = %-12.5g               (|Re mu1| of the Liouvillian)\n", a->gap);
+  else
+    printf("  gap       : %s\n", a->gap_note);
+  if (a->psd_ok)
+    printf("  psd_width = %-12.5g +- %-10.3g (Lorentzian of the Welch PSD, %ld segments of "
+           "%.4g, fit to omega = %.3g)\n",
+           a->lz.width, a->lz.width_se, a->n_segments, (double)a->segment * w->opt.dt,
+           a->omega_max);
+  else
+    printf("  psd_width : %s\n", a->psd_note);
+  const char *names[3] = {"rate_sum - gap", "psd_width - gap", "rate_sum - psd_width"};
+  double z[3] = {a->two_states ? z_pair(sw->rate_sum, sw->rate_sum_se, a->gap, 0) : NAN,
+                 a->psd_ok ? z_pair(a->lz.width, a->lz.width_se, a->gap, 0) : NAN,
+                 a->two_states && a->psd_ok
+                     ? z_pair(sw->rate_sum, sw->rate_sum_se, a->lz.width, a->lz.width_se)
+                     : NAN};
+  printf("  z: ");
+  for (int k = 0; k < 3; k++)
+    printf("%s%s = %.2f", k ? ", " : "", names[k], z[k]);
+  printf("\n");
+  for (int k = 0; k < 3; k++)
+    if (fabs(z[k]) > DISAGREE_Z)
+      printf("  DISAGREE beyond errors: %s (|z| = %.2f > %g)\n", names[k], fabs(z[k]),
+             DISAGREE_Z);
+  double batch = (double)(w->n_samples / w->batches) * w->opt.dt;
+  if (a->tau_max > 0.0 && batch < 10.0 * a->tau_max)
+    printf("  note: batches of %.4g time units are shorter than 10 tau_int = %.4g (the "
+           "largest over the trajectories): the batch-means errors may be too small (raise "
+           "t_end or lower [jumps] batches)\n",
+           batch, 10.0 * a->tau_max);
+}
+
+static int point_results(jumps_run *r, point_work *w, long ntraj, const double sweep_x[2],
+                         const char *where, int print)
 {
   const cli_context *ctx = r->ctx;
   const qs_model *m = w->model;
   const int S = w->opt.n_signals;
   size_t dim = (size_t)m->space.total;
   double complex *rho = malloc(dim * dim * sizeof *rho);
+  analysis a = {0};
   int rc = rho ? exact_state(ctx, m, rho) : EXIT_RUNTIME;
   if (rc == EXIT_OK && r->photon_on)
     rc = photon_rows(r, w, ntraj, sweep_x, rho);
+  if (rc == EXIT_OK)
+    rc = analyse(r, w, ntraj, sweep_x, rho, &a);
   double *row = rc == EXIT_OK ? sweep_row(&r->summary, &ctx->cfg, sweep_x) : NULL;
   if (rc == EXIT_OK && !row)
     rc = EXIT_RUNTIME;
   if (rc != EXIT_OK) {
+    analysis_free(&a);
     free(rho);
     return rc;
   }
+  const jtable *t = &r->summary;
   long jumps = 0;
   double sum[QS_SIGNALS_MAX] = {0}, sq[QS_SIGNALS_MAX] = {0};
   for (long i = 0; i < ntraj; i++) {
@@ -390,30 +826,33 @@ static int point_results(jumps_run *r, const point_work *w, long ntraj, const do
       sum[s] += w->slots[i].sig_sum[s];
       sq[s] += w->slots[i].sig_sq[s];
     }
-    double *tr = sweep_row(&r->trajectories, &ctx->cfg, sweep_x);
-    if (tr) {
-      tr[0] = (double)i;
-      tr[1] = (double)w->slots[i].n_jumps;
-      tr[2] = (double)w->slots[i].work.steps;
-      pooled(w->slots[i].sig_sum[0], w->slots[i].sig_sq[0], w->batches, &tr[3], &tr[4]);
-    }
   }
   double t_record = (double)(w->n_samples - 1) * w->opt.dt;
-  /* columns after rate_12 .. p_state1_exact, n_switches (analysis) */
-  double *c = row + 11;
-  c[0] = (double)ntraj;
-  c[1] = (double)w->n_samples;
-  c[2] = t_record;
-  c[3] = (double)jumps;
-  c[4] = t_record > 0 ? (double)jumps / ((double)ntraj * t_record) : NAN;
-  c += 5;
+  put(t, row, "ntraj", (double)ntraj);
+  put(t, row, "n_samples", (double)w->n_samples);
+  put(t, row, "t_record", t_record);
+  put(t, row, "batch_time", (double)(w->n_samples / w->batches) * w->opt.dt);
+  put(t, row, "n_jumps", (double)jumps);
+  put(t, row, "jump_rate", t_record > 0 ? (double)jumps / ((double)ntraj * t_record) : NAN);
   for (int s = 0; s < S; s++) {
     double mean, se;
     pooled(sum[s], sq[s], ntraj * w->batches, &mean, &se);
     double exact = creal(qs_op_trace_with(m->obs[w->opt.obs[s]], rho));
-    c[4 * s] = mean, c[4 * s + 1] = se, c[4 * s + 2] = exact;
-    c[4 * s + 3] = z_of(mean, se, exact);
+    char name[QS_MODEL_MAX_NAME + 8];
+    put(t, row, r->signal_names[s], mean);
+    snprintf(name, sizeof name, "%s_se", r->signal_names[s]);
+    put(t, row, name, se);
+    snprintf(name, sizeof name, "%s_exact", r->signal_names[s]);
+    put(t, row, name, exact);
+    snprintf(name, sizeof name, "%s_z", r->signal_names[s]);
+    put(t, row, name, z_of(mean, se, exact));
   }
+  summary_analysis(t, row, &a);
+  dwell_rows(r, &a, sweep_x);
+  psd_rows(r, &a, sweep_x);
+  if (print)
+    print_three_way(r, w, &a, where);
+  analysis_free(&a);
   free(rho);
   return EXIT_OK;
 }
@@ -472,7 +911,7 @@ static int run_point(jumps_run *r, long p, const char *records)
     }
   }
   if (rc == EXIT_OK)
-    rc = point_results(r, &w, ntraj, sweep_x);
+    rc = point_results(r, &w, ntraj, sweep_x, where, p < MAX_PRINTED_POINTS);
   if (qs_signals_file_close(&w.file) != QS_OK && rc == EXIT_OK) {
     cli_error("%s: writing the trajectory records failed", records);
     rc = EXIT_RUNTIME;
@@ -508,17 +947,6 @@ static int check_points(const cli_context *ctx, long n_points)
   return EXIT_OK;
 }
 
-static void print_summary(const jumps_run *r)
-{
-  const jtable *t = &r->summary;
-  for (long p = 0; p < t->n_rows && p < MAX_PRINTED_POINTS; p++) {
-    const double *row = t->data + p * t->n_cols;
-    for (int c = 0; c < t->n_cols; c++)
-      printf("%s%s = %.6g", c ? ", " : "", t->names[c], row[c]);
-    printf("\n");
-  }
-}
-
 int cli_jumps(cli_context *ctx)
 {
   const qs_runconfig *cfg = &ctx->cfg;
@@ -536,20 +964,21 @@ int cli_jumps(cli_context *ctx)
   jumps_run r = {.ctx = ctx, .points = n_points};
   for (long p = 0; p < n_points && rc == EXIT_OK; p++)
     rc = run_point(&r, p, records);
-  if (rc == EXIT_OK && !ctx->quiet)
-    print_summary(&r);
   if (rc == EXIT_OK) {
-    qs_table tables[3] = {jt_table(&r.summary, "summary"),
+    qs_table tables[5] = {jt_table(&r.summary, "summary"),
                           jt_table(&r.trajectories, "trajectories"),
+                          jt_table(&r.dwells, "dwells"), jt_table(&r.psd, "psd"),
                           jt_table(&r.photon, "photon")};
     qs_model *model = cli_build_model(ctx, NULL);
     qs_output single = {.h5_include = records};
-    rc = model ? cli_write_tables(ctx, "jumps", model, tables, r.photon_on ? 3 : 2, &single)
+    rc = model ? cli_write_tables(ctx, "jumps", model, tables, r.photon_on ? 5 : 4, &single)
                : EXIT_BAD_INPUT;
     qs_model_destroy(&model);
   }
   free(r.summary.data);
   free(r.photon.data);
   free(r.trajectories.data);
+  free(r.dwells.data);
+  free(r.psd.data);
   return rc;
 }

@@ -162,6 +162,7 @@ static int run_command(int argc, char **argv)
     {"set", required_argument, NULL, 'S'},   {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},        {"strict", no_argument, NULL, 'x'},
     {"max-memory", required_argument, NULL, 'm'},
+    {"first-index", required_argument, NULL, 'i'}, {"dump-state", no_argument, NULL, 'd'},
     {"checkpoint-every", required_argument, NULL, 'c'}, {"resume", no_argument, NULL, 'r'},
     {NULL, 0, NULL, 0}};
   /* First pass: collect the options; the run file is loaded before they
@@ -178,7 +179,7 @@ static int run_command(int argc, char **argv)
   const char *out_dir = NULL;
   optind = 2;
   int c;
-  static char flag_sets[3][96];
+  static char flag_sets[5][96];
   while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
     switch (c) {
     case 'o':
@@ -200,6 +201,33 @@ static int run_command(int argc, char **argv)
     case 'h':
       cli_command_help(stdout, command);
       return EXIT_OK;
+    case 'd':
+      if (!command->runs_trajectories) {
+        cli_error("--dump-state: qsync %s runs no trajectories (it applies to run)",
+                  command->name);
+        return EXIT_BAD_INPUT;
+      }
+      ctx.dump_state = 1;
+      snprintf(flag_sets[4], sizeof flag_sets[0], "run.record_jumps=true");
+      if (n_sets == MAX_SETS) {
+        cli_error("too many overrides (at most %d)", MAX_SETS);
+        return EXIT_BAD_INPUT;
+      }
+      sets[n_sets++] = flag_sets[4];
+      break;
+    case 'i':
+      if (!command->runs_trajectories) {
+        cli_error("--first-index: qsync %s runs no trajectories (it applies to run and "
+                  "compare)", command->name);
+        return EXIT_BAD_INPUT;
+      }
+      snprintf(flag_sets[3], sizeof flag_sets[0], "run.first_index=%.64s", optarg);
+      if (n_sets == MAX_SETS) {
+        cli_error("too many overrides (at most %d)", MAX_SETS);
+        return EXIT_BAD_INPUT;
+      }
+      sets[n_sets++] = flag_sets[3];
+      break;
     case 'c':
     case 'r':
       if (!command->runs_trajectories) {

@@ -103,6 +103,11 @@ $(QSYNC): $(CLI_OBJ) $(LIB)
 $(TESTS): $(TEST_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) $(TEST_OBJ) $(LIB) $(LDLIBS) $(TEST_LIBS) -o $@
 
+# The reduction's and a checkpoint's cost against the accumulator size
+# (docs/cluster.md); not part of any test.
+$(BUILD)/merge_cost: analysis/merge_cost.c $(LIB)
+	$(CC) $(CFLAGS) -Isrc $< $(LDFLAGS) $(LIB) $(LDLIBS) -o $@
+
 # Reference PCG64 stream from the C++ reference implementation.
 $(BUILD)/pcg_reference: tests/pcg_reference.cpp
 	@mkdir -p $(BUILD)

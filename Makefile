@@ -128,7 +128,7 @@ test: deps
 	QSYNC=$(QSYNC) bash tests/semiclassical.sh
 	QSYNC=$(QSYNC) bash tests/gap.sh
 	QSYNC=$(QSYNC) bash tests/rateeq.sh
-	QSYNC=$(QSYNC) bash tests/ensemble_errors.sh
+	MPI=$(MPI) QSYNC=$(QSYNC) bash tests/ensemble_errors.sh
 	QSYNC=$(QSYNC) bash tests/spectrum.sh
 	QSYNC=$(QSYNC) bash tests/jumps.sh
 	MPI=$(MPI) QSYNC=$(QSYNC) bash tests/mpi.sh

@@ -57,6 +57,22 @@ PY
 else
   bad "target_stderr: the stop is not the first block below the target"
 fi
+# ... and for 2 and 3 MPI ranks (rank 0 decides on the totals it sums in
+# block order; the other ranks stop with it)
+if [ "${MPI:-0}" = 1 ] && command -v mpirun >/dev/null; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  for r in 2 3; do
+    mpirun --oversubscribe --allow-run-as-root --bind-to none -n $r "$QSYNC" run "$qo" \
+      --set run.target_stderr=0.008 --out "$work/r$r" --quiet >"$work/r$r.out" 2>&1
+    if cmp -s "$work/t1/summary.tsv" "$work/r$r/summary.tsv" &&
+       cmp -s "$work/t1/derived.tsv" "$work/r$r/derived.tsv" &&
+       [ "$(h5attr "$work/r$r/run.h5" trajectory stop_reason)" = target_stderr ]; then
+      ok "target_stderr: $r MPI ranks stop where one process does, same bits"
+    else
+      bad "target_stderr: $r MPI ranks differ ($(tail -c 300 "$work/r$r.out"))"
+    fi
+  done
+fi
 refused "target_obs: unknown name" "target_obs: 'nope'" run "$qo" --out "$work/x1" \
   --set run.target_stderr=0.01 --set run.target_obs=Sz_A,nope
 "$QSYNC" run "$qo" --set run.target_stderr=0.01 --set run.target_obs=Sz_B --out "$work/tm" \
@@ -94,6 +110,27 @@ if head -1 "$work/cmp/derived.tsv" 2>/dev/null | grep -q "negativity_se.*chsh_se
   ok "compare: negativity_se, chsh_se, trace_distance_se in derived.tsv"
 else
   bad "compare: derived.tsv lacks the jackknife errors"
+fi
+
+sweep=$work/sweep.ini
+sed 's/^ntraj = 128/ntraj = 192/' "$cav" >"$sweep"
+printf '[sweep]\nkey = model.domega\nvalues = -1, 1\n' >>"$sweep"
+"$QSYNC" run "$sweep" --out "$work/sw" --quiet >/dev/null 2>&1
+if "$PY" - "$work/sw/summary.tsv" "$work/sw/derived.tsv" <<'PY'; then
+import sys, numpy as np
+def load(p):
+    names = open(p).readline().lstrip("# ").rstrip("\n").split("\t")
+    return names, np.loadtxt(p, ndmin=2)
+sn, s = load(sys.argv[1]); dn, d = load(sys.argv[2])
+ok = d.shape[0] == 2
+for q in ("negativity", "chsh"):
+    ok = ok and np.array_equal(s[:, sn.index(q)], d[:, dn.index(q)])
+    ok = ok and np.all(np.isfinite(d[:, dn.index(q + "_se")])) and np.all(d[:, dn.index(q + "_se")] > 0)
+sys.exit(0 if ok else 1)
+PY
+  ok "run sweep: derived.tsv has negativity_se, chsh_se per point, values as in summary.tsv"
+else
+  bad "run sweep: derived.tsv wrong"
 fi
 
 # --- rho guards ---

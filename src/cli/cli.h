@@ -146,12 +146,14 @@ typedef struct {
   double data[4 * CLI_MAX_DERIVED];
 } cli_derived;
 /* The model's derived quantities (negativity, chsh), Omega (models with a
- * synchronization measure, with store_rho) and, given exact_rho, the
- * trace distance to it; exact_obs (may be NULL) gives the derived
- * quantities' exact values.  EXIT_RUNTIME with a message if Omega fails. */
+ * synchronization measure, with store_rho; `omega` when the caller has it
+ * already, else computed, a failure only a warning) and, given exact_rho,
+ * the trace distance to it; exact_obs (may be NULL) gives the derived
+ * quantities' exact values.  EXIT_OK. */
 int cli_derived_errors(const cli_context *ctx, const qs_model *model,
                        const qs_ensemble_result *res, const double complex *exact_obs,
-                       const double complex *exact_rho, cli_derived *set);
+                       const double complex *exact_rho, const cli_derived_row *omega,
+                       cli_derived *set);
 void cli_derived_print(const cli_context *ctx, const cli_derived *set);
 /* The one-row table "derived" (derived.tsv, /tables/derived): columns
  * NAME, NAME_se, NAME_jackknife [, NAME_exact] per quantity; a view into set. */

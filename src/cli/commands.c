@@ -40,8 +40,12 @@ static int write_results(const cli_context *ctx, const qs_output *out)
     cli_error("%s", msg);
     return EXIT_RUNTIME;
   }
-  if (!ctx->quiet)
-    printf("results: %s/run.h5, %s/summary.tsv\n", ctx->out_dir, ctx->out_dir);
+  if (!ctx->quiet) {
+    printf("results: %s/run.h5, %s/summary.tsv", ctx->out_dir, ctx->out_dir);
+    for (int i = 0; i < out->n_tables; i++)
+      printf(", %s/%s.tsv", ctx->out_dir, out->tables[i].name);
+    printf("\n");
+  }
   return EXIT_OK;
 }
 
@@ -149,7 +153,7 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
     free(mask);
     return EXIT_OK;
   }
-  if (r->ntraj < 2)
+  if (r->ntraj < 2 && !ctx->dump_state) /* a replay is one trajectory by design */
     cli_error("warning: %s: [run] ntraj = %ld: the standard errors need two trajectories; "
               "they are written as nan", cfg->path, r->ntraj);
   if (!ctx->quiet)
@@ -181,7 +185,7 @@ static void print_ensemble_steady(const qs_model *model, const qs_ensemble_resul
 static int run_derived(const cli_context *ctx, const qs_model *model,
                        const qs_ensemble_result *res, cli_derived *set, qs_table *table)
 {
-  int rc = cli_derived_errors(ctx, model, res, NULL, NULL, set);
+  int rc = cli_derived_errors(ctx, model, res, NULL, NULL, NULL, set);
   if (rc != EXIT_OK)
     return rc;
   cli_derived_print(ctx, set);
@@ -380,8 +384,10 @@ static double compare_table(const cli_context *ctx, const qs_model *model,
  * burn-in), bias-corrected and with an error bar by the jackknife over the
  * ensemble's trajectory groups, against the exact Omega. */
 static int trajectory_omega(const cli_context *ctx, const qs_model *model,
-                            const qs_ensemble_result *res, derived_row *row, int *n_rows)
+                            const qs_ensemble_result *res, derived_row *row, int *n_rows,
+                            cli_derived_row *jk)
 {
+  *jk = (cli_derived_row){"Omega", NAN, NAN, NAN, NAN};
   double derived[QS_SYNC_N];
   int rc = cli_sync_derived(ctx, ctx->cfg.model_values, derived);
   if (rc != EXIT_OK)
@@ -404,6 +410,7 @@ static int trajectory_omega(const cli_context *ctx, const qs_model *model,
   }
   *row = (derived_row){"Omega", corrected, se, derived[QS_SYNC_OMEGA], groups};
   *n_rows = 1;
+  *jk = (cli_derived_row){"Omega", plain, corrected, se, derived[QS_SYNC_OMEGA]};
   if (!ctx->quiet)
     printf("Omega from the trajectory rho: %.6g (plain), %.6g (jackknife bias-corrected) "
            "± %.2g\n", plain, corrected, se);
@@ -417,17 +424,19 @@ static int trajectory_omega(const cli_context *ctx, const qs_model *model,
  * its estimate biased upwards by the noise. */
 static int compare_derived(const cli_context *ctx, const qs_model *model,
                            const qs_ensemble_result *res, const double complex *obs,
-                           const double complex *rho, cli_derived *set, qs_table *table,
-                           double *worst)
+                           const double complex *rho, const cli_derived_row *omega,
+                           cli_derived *set, qs_table *table, double *worst)
 {
-  int rc = cli_derived_errors(ctx, model, res, obs, rho, set);
+  int rc = cli_derived_errors(ctx, model, res, obs, rho, omega, set);
   if (rc != EXIT_OK)
     return rc;
   cli_derived_print(ctx, set);
   int in_verdict = set->groups >= JACKKNIFE_MIN_GROUPS;
   for (int i = 0; i < set->n; i++) {
     const cli_derived_row *d = &set->rows[i];
-    if (isnan(d->exact) || strcmp(d->name, "trace_distance") == 0)
+    /* Omega is compare.tsv's own row; the trace distance has no z */
+    if (isnan(d->exact) || strcmp(d->name, "trace_distance") == 0 ||
+        strcmp(d->name, "Omega") == 0)
       continue;
     double z = z_score(d->corrected, d->se, d->exact);
     if (in_verdict)
@@ -479,13 +488,15 @@ int cli_compare(cli_context *ctx)
              "residual %.1e)\n", ctx->cfg.burn_in,
              qs_steady_method_name(ctx->cfg.steady_method), residual);
     derived_row omega_row;
-    int n_extra = 0;
-    if (qs_sync_has_measure(model) && res->rho_avg_group)
-      rc = trajectory_omega(ctx, model, res, &omega_row, &n_extra);
+    cli_derived_row omega_jk;
+    int n_extra = 0, has_omega = qs_sync_has_measure(model) && res->rho_avg_group;
+    if (has_omega)
+      rc = trajectory_omega(ctx, model, res, &omega_row, &n_extra, &omega_jk);
     double worst = compare_table(ctx, model, res, obs, distance, &omega_row, n_extra);
     qs_table table = {0};
     if (rc == EXIT_OK)
-      rc = compare_derived(ctx, model, res, obs, rho, derived, &table, &worst);
+      rc = compare_derived(ctx, model, res, obs, rho, has_omega ? &omega_jk : NULL, derived,
+                           &table, &worst);
     qs_output out = {.command = "compare", .cfg = &ctx->cfg, .model = model, .ens = res,
                      .exact_obs = obs, .exact_rho = rho, .exact_residual = residual,
                      .n_tables = table.n_cols > 0, .tables = &table};

@@ -131,12 +131,15 @@ static void derived_rows(const qs_model *model, const qs_ensemble_result *res,
 
 int cli_derived_errors(const cli_context *ctx, const qs_model *model,
                        const qs_ensemble_result *res, const double complex *exact_obs,
-                       const double complex *exact_rho, cli_derived *set)
+                       const double complex *exact_rho, const cli_derived_row *omega,
+                       cli_derived *set)
 {
   set->n = 0;
   set->groups = qs_ensemble_groups_used(res);
   derived_rows(model, res, exact_obs, set);
-  if (qs_sync_has_measure(model) && res->rho_avg_group) {
+  if (omega)
+    set->rows[set->n++] = *omega;
+  else if (qs_sync_has_measure(model) && res->rho_avg_group) {
     double plain = NAN, corrected = NAN, se = NAN;
     int groups = 0;
     char msg[256] = "";

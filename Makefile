@@ -103,6 +103,11 @@ $(QSYNC): $(CLI_OBJ) $(LIB)
 $(TESTS): $(TEST_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) $(TEST_OBJ) $(LIB) $(LDLIBS) $(TEST_LIBS) -o $@
 
+# The reduction's and a checkpoint's cost against the accumulator size
+# (docs/cluster.md); not part of any test.
+$(BUILD)/merge_cost: analysis/merge_cost.c $(LIB)
+	$(CC) $(CFLAGS) -Isrc $< $(LDFLAGS) $(LIB) $(LDLIBS) -o $@
+
 # Reference PCG64 stream from the C++ reference implementation.
 $(BUILD)/pcg_reference: tests/pcg_reference.cpp
 	@mkdir -p $(BUILD)
@@ -123,6 +128,7 @@ test: deps
 	QSYNC=$(QSYNC) bash tests/semiclassical.sh
 	QSYNC=$(QSYNC) bash tests/gap.sh
 	QSYNC=$(QSYNC) bash tests/rateeq.sh
+	MPI=$(MPI) QSYNC=$(QSYNC) bash tests/ensemble_errors.sh
 	QSYNC=$(QSYNC) bash tests/spectrum.sh
 	QSYNC=$(QSYNC) bash tests/jumps.sh
 	MPI=$(MPI) QSYNC=$(QSYNC) bash tests/mpi.sh

@@ -69,7 +69,8 @@ qs_status qs_accum_set_add(qs_accum *into, const qs_accum *from, int n)
 static const qs_accum_type *const builtin[] = {
     &qs_accum_type_trajectories, &qs_accum_type_moments, &qs_accum_type_time_average,
     &qs_accum_type_rho,          &qs_accum_type_rho_average, &qs_accum_type_jump_counts,
-    &qs_accum_type_jump_records};
+    &qs_accum_type_jump_records, &qs_accum_type_time_average_groups,
+    &qs_accum_type_rho_squares};
 
 const qs_accum_type *qs_accum_find_type(const char *name, const qs_accum_type *const *extra,
                                         int n_extra)

@@ -129,6 +129,7 @@ void qs_ensemble_result_sync(qs_ensemble_result *r)
 static qs_status check_options(const qs_model *m, const qs_ensemble_options *o,
                                char *msg, size_t msglen)
 {
+  (void)m; /* the memory of store_rho is the caller's estimate (resources.h) */
   if (o->ntraj < 1) {
     qs_set_message(msg, msglen, "ntraj = %ld: expected ntraj >= 1", o->ntraj);
     return QS_ERR_INVALID;
@@ -155,15 +156,15 @@ static qs_status check_options(const qs_model *m, const qs_ensemble_options *o,
             o->burn_in, o->times[o->n_times - 1]);
     return QS_ERR_INVALID;
   }
-  if (o->store_rho && m->space.total > QS_ENSEMBLE_MAX_RHO_DIM) {
-    qs_set_message(msg, msglen, "store_rho needs dimension <= %d, the model has %lld",
-            QS_ENSEMBLE_MAX_RHO_DIM, (long long)m->space.total);
+  if (!(o->target_stderr >= 0.0)) {
+    qs_set_message(msg, msglen, "target_stderr = %g: expected >= 0 (0: off)",
+                   o->target_stderr);
     return QS_ERR_INVALID;
   }
   if (o->n_accums < 0 || (o->n_accums > 0 && !o->accums) ||
-      o->n_accums > QS_ENSEMBLE_MAX_ACCUMS - 7) {
+      o->n_accums > QS_ENSEMBLE_MAX_ACCUMS - 9) {
     qs_set_message(msg, msglen, "n_accums = %d: expected 0..%d accumulator types",
-                   o->n_accums, QS_ENSEMBLE_MAX_ACCUMS - 7);
+                   o->n_accums, QS_ENSEMBLE_MAX_ACCUMS - 9);
     return QS_ERR_INVALID;
   }
   return QS_OK;
@@ -184,6 +185,11 @@ static int run_types(const qs_ensemble_options *o, const qs_accum_type **types)
   }
   if (o->record_jumps)
     types[n++] = &qs_accum_type_jump_records;
+  /* The error-bar accumulators come after the older built-in ones, so that
+   * a run.h5's list of accumulators only grows (tests/regress.sh). */
+  types[n++] = &qs_accum_type_time_average_groups;
+  if (o->store_rho && o->rho_stderr)
+    types[n++] = &qs_accum_type_rho_squares;
   for (int k = 0; k < o->n_accums; k++)
     types[n++] = o->accums[k];
   return n;
@@ -377,13 +383,34 @@ static qs_status receive_block(qs_accum *block, int n_accums, int from, char *ms
   return st;
 }
 
-/* After block b on rank 0: progress, then the checkpoint hook (which may
- * stop the run) unless b was the last block. */
-static qs_status after_block(const qs_ensemble_result *res, const qs_ensemble_options *o,
-                             long b, long n_blocks)
+/* Whether the run stops at this block boundary, and why.  The target test
+ * reads only the merged totals, which rank 0 sums in block order: the same
+ * bits, hence the same decision, for any thread and rank count. */
+static int stop_here(qs_ensemble_result *res, const qs_ensemble_options *o)
+{
+  if (o->target_stderr > 0.0 &&
+      qs_ensemble_target_stderr(res, o->target_obs) < o->target_stderr) {
+    res->stop_reason = QS_STOP_TARGET;
+    return 1;
+  }
+  if (o->stop_requested && o->stop_requested(o->stop_data)) {
+    res->stop_reason = QS_STOP_REQUESTED;
+    return 1;
+  }
+  return 0;
+}
+
+/* After block b on rank 0: progress, then unless b was the last block the
+ * stop test (*done = 1) and the checkpoint hook (which may stop the run). */
+static qs_status after_block(qs_ensemble_result *res, const qs_ensemble_options *o,
+                             long b, long n_blocks, int *done)
 {
   if (o->progress)
     o->progress(res->ntraj, o->ntraj, o->progress_data);
+  if (b + 1 < n_blocks && stop_here(res, o)) {
+    *done = 1;
+    return QS_OK;
+  }
   return o->checkpoint && b + 1 < n_blocks ? o->checkpoint(res, o->checkpoint_data) : QS_OK;
 }
 
@@ -413,13 +440,15 @@ static qs_status run_blocks(qs_ensemble_result *res, ensemble_work *w, qs_accum 
   int ranks = o->distribute ? qs_dist_size() : 1, rank = ranks > 1 ? qs_dist_rank() : 0;
   long n_blocks = (o->ntraj + QS_ENSEMBLE_BLOCK - 1) / QS_ENSEMBLE_BLOCK;
   qs_status st = setup;
+  int done = 0;
+  res->stop_reason = QS_STOP_NTRAJ;
   /* A rank > 0 that could not start reports it in place of its first block. */
   for (long b = first_block; rank > 0 && st != QS_OK && b < n_blocks; b++)
     if (qs_dist_owner(b) == rank) {
       send_block(NULL, 0, st, msg);
       break;
     }
-  for (long b = first_block; b < n_blocks && st == QS_OK; b++) {
+  for (long b = first_block; b < n_blocks && st == QS_OK && !done; b++) {
     if (ranks == 1) {
       st = compute_block(w, b, block);
       if (st == QS_OK)
@@ -430,14 +459,14 @@ static qs_status run_blocks(qs_ensemble_result *res, ensemble_work *w, qs_accum 
       st = distributed_block(res, w, block, b, msg, msglen);
     }
     if (st == QS_OK && rank == 0)
-      st = after_block(res, o, b, n_blocks);
+      st = after_block(res, o, b, n_blocks, &done);
   }
   if (ranks == 1)
     return st;
   if (rank > 0)
     qs_dist_send_done();
   else {
-    if (st != QS_OK)
+    if (st != QS_OK || done)
       qs_dist_stop_others();
     qs_dist_drain();
   }
@@ -569,43 +598,74 @@ qs_status qs_ensemble_merge(qs_ensemble_result *into, const qs_ensemble_result *
   return st;
 }
 
+/* Delete-a-group jackknife of f over the n-element sums `total` split
+ * into `groups` ([g * n + i]): f sees the means without group g. */
+typedef qs_status (*mean_function)(const double complex *mean, double *value, void *data);
+
+static qs_status jackknife_groups(const qs_ensemble_result *res, size_t n,
+                                  const double complex *total, const double complex *groups,
+                                  mean_function f, void *data, double *plain,
+                                  double *corrected, double *se)
+{
+  double complex *mean = malloc((n ? n : 1) * sizeof *mean);
+  double theta_g[QS_ENSEMBLE_GROUPS];
+  int n_groups = 0;
+  qs_status st = mean ? QS_OK : QS_ERR_NOMEM;
+  for (size_t i = 0; st == QS_OK && i < n; i++)
+    mean[i] = total[i] / (double)res->ntraj;
+  if (st == QS_OK)
+    st = f(mean, plain, data);
+  for (int g = 0; st == QS_OK && g < QS_ENSEMBLE_GROUPS; g++) {
+    long rest = res->ntraj - res->group_ntraj[g];
+    if (res->group_ntraj[g] == 0 || rest == 0)
+      continue;
+    const double complex *grp = groups + (size_t)g * n;
+    for (size_t i = 0; i < n; i++)
+      mean[i] = (total[i] - grp[i]) / (double)rest;
+    st = f(mean, &theta_g[n_groups++], data);
+  }
+  free(mean);
+  if (st == QS_OK && n_groups < 2)
+    st = QS_ERR_INVALID;
+  if (st != QS_OK)
+    return st;
+  double avg = 0.0, ss = 0.0;
+  for (int g = 0; g < n_groups; g++)
+    avg += theta_g[g] / n_groups;
+  for (int g = 0; g < n_groups; g++)
+    ss += (theta_g[g] - avg) * (theta_g[g] - avg);
+  *corrected = n_groups * *plain - (n_groups - 1) * avg;
+  *se = sqrt((double)(n_groups - 1) / n_groups * ss);
+  return QS_OK;
+}
+
 qs_status qs_ensemble_jackknife(const qs_ensemble_result *res, qs_rho_function f,
                                 void *data, double *plain, double *corrected,
                                 double *se)
 {
   if (!res || !f || !res->rho_avg_group || !plain || !corrected || !se)
     return QS_ERR_INVALID;
-  size_t dim2 = (size_t)(res->dim * res->dim);
-  double complex *rho = malloc(dim2 * sizeof *rho);
-  double theta_g[QS_ENSEMBLE_GROUPS];
-  int n_groups = 0;
-  qs_status st = rho ? QS_OK : QS_ERR_NOMEM;
-  for (size_t i = 0; st == QS_OK && i < dim2; i++)
-    rho[i] = res->rho_avg_sum[i] / (double)res->ntraj;
-  if (st == QS_OK)
-    st = f(rho, plain, data);
-  for (int g = 0; st == QS_OK && g < QS_ENSEMBLE_GROUPS; g++) {
-    long rest = res->ntraj - res->group_ntraj[g];
-    if (res->group_ntraj[g] == 0 || rest == 0)
-      continue;
-    const double complex *grp = res->rho_avg_group + (size_t)g * dim2;
-    for (size_t i = 0; i < dim2; i++)
-      rho[i] = (res->rho_avg_sum[i] - grp[i]) / (double)rest;
-    st = f(rho, &theta_g[n_groups++], data);
-  }
-  free(rho);
-  if (st == QS_OK && n_groups < 2)
-    st = QS_ERR_INVALID;
-  if (st != QS_OK)
-    return st;
-  double mean = 0.0, ss = 0.0;
-  for (int g = 0; g < n_groups; g++)
-    mean += theta_g[g] / n_groups;
-  for (int g = 0; g < n_groups; g++)
-    ss += (theta_g[g] - mean) * (theta_g[g] - mean);
-  *corrected = n_groups * *plain - (n_groups - 1) * mean;
-  *se = sqrt((double)(n_groups - 1) / n_groups * ss);
-  return QS_OK;
+  return jackknife_groups(res, (size_t)(res->dim * res->dim), res->rho_avg_sum,
+                          res->rho_avg_group, f, data, plain, corrected, se);
+}
+
+qs_status qs_ensemble_jackknife_obs(const qs_ensemble_result *res, qs_obs_function f,
+                                    void *data, double *plain, double *corrected,
+                                    double *se)
+{
+  const qs_accum_time_average_groups *a = qs_ensemble_accum(res, "time_average_groups");
+  if (!res || !f || !a || !plain || !corrected || !se)
+    return QS_ERR_INVALID;
+  return jackknife_groups(res, (size_t)res->n_obs, a->sum, a->groups, f, data, plain,
+                          corrected, se);
+}
+
+int qs_ensemble_groups_used(const qs_ensemble_result *res)
+{
+  int n = 0;
+  for (int g = 0; res && g < QS_ENSEMBLE_GROUPS; g++)
+    n += res->group_ntraj[g] > 0 && res->group_ntraj[g] < res->ntraj;
+  return n;
 }
 
 double complex qs_mean_of(double complex sum, long n)
@@ -626,4 +686,50 @@ static double stderr_part(double s, double q, long n)
 double complex qs_stderr_of(double complex sum, double sq_re, double sq_im, long n)
 {
   return CMPLX(stderr_part(creal(sum), sq_re, n), stderr_part(cimag(sum), sq_im, n));
+}
+
+double qs_ensemble_target_stderr(const qs_ensemble_result *res,
+                                 const unsigned char *target_obs)
+{
+  if (!res || res->ntraj < 2)
+    return NAN;
+  double worst = 0.0;
+  for (int k = 0; k < res->n_obs; k++) {
+    if (target_obs && !target_obs[k])
+      continue;
+    double complex se = qs_stderr_of(res->avg_sum[k], res->avg_sq_re[k], res->avg_sq_im[k],
+                                     res->ntraj);
+    if (isnan(creal(se)) || isnan(cimag(se)))
+      return NAN;
+    worst = fmax(worst, fmax(creal(se), cimag(se)));
+  }
+  return worst;
+}
+
+const char *qs_stop_reason_name(qs_stop_reason reason)
+{
+  switch (reason) {
+  case QS_STOP_NTRAJ:
+    return "ntraj";
+  case QS_STOP_TARGET:
+    return "target_stderr";
+  case QS_STOP_REQUESTED:
+    return "max_wall";
+  }
+  return "unknown";
+}
+
+qs_status qs_ensemble_rho_stderr(const qs_ensemble_result *res, double complex *se_t,
+                                 double complex *se_avg)
+{
+  const qs_accum_rho_squares *sq = qs_ensemble_accum(res, "rho_squares");
+  if (!res || !sq || !res->rho_sum || !res->rho_avg_sum)
+    return QS_ERR_INVALID;
+  size_t n2 = (size_t)(res->dim * res->dim), nt = (size_t)res->n_times * n2;
+  for (size_t e = 0; se_t && e < nt; e++)
+    se_t[e] = qs_stderr_of(res->rho_sum[e], sq->sq_re[e], sq->sq_im[e], res->ntraj);
+  for (size_t e = 0; se_avg && e < n2; e++)
+    se_avg[e] = qs_stderr_of(res->rho_avg_sum[e], sq->avg_sq_re[e], sq->avg_sq_im[e],
+                             res->ntraj);
+  return QS_OK;
 }

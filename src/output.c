@@ -200,6 +200,23 @@ static void ensemble_stats(const qs_ensemble_result *e, double complex *mean,
   }
 }
 
+/* Element-wise standard errors of rho(t) and of the steady rho (runs with
+ * rho_stderr; nothing otherwise). */
+static int write_rho_stderr(hid_t g, const qs_ensemble_result *e)
+{
+  if (!qs_ensemble_accum(e, "rho_squares"))
+    return 0;
+  size_t n2 = (size_t)(e->dim * e->dim);
+  double complex *se_t = malloc((size_t)e->n_times * n2 * sizeof *se_t);
+  double complex *se_avg = malloc(n2 * sizeof *se_avg);
+  int err = !se_t || !se_avg || qs_ensemble_rho_stderr(e, se_t, se_avg) != QS_OK ||
+            write_matrices(g, "rho_stderr", (hsize_t)e->n_times, e->dim, se_t, 1.0) ||
+            write_matrices(g, "steady_rho_stderr", 1, e->dim, se_avg, 1.0);
+  free(se_t);
+  free(se_avg);
+  return err;
+}
+
 static int write_trajectory(hid_t file, const qs_ensemble_result *e)
 {
   hid_t g = qs_h5_create_group(file, "trajectory");
@@ -222,7 +239,9 @@ static int write_trajectory(hid_t file, const qs_ensemble_result *e)
   }
   if (!err && e->rho_sum)
     err = write_matrices(g, "rho", (hsize_t)e->n_times, e->dim, e->rho_sum, 1.0 / e->ntraj) ||
-          write_matrices(g, "steady_rho", 1, e->dim, e->rho_avg_sum, 1.0 / e->ntraj);
+          write_matrices(g, "steady_rho", 1, e->dim, e->rho_avg_sum, 1.0 / e->ntraj) ||
+          write_rho_stderr(g, e);
+  err = err || qs_h5_write_string_attr(g, "stop_reason", qs_stop_reason_name(e->stop_reason));
   double work[4] = {(double)e->work.steps, (double)e->work.rhs_evals,
                     (double)e->work.root_evals, (double)e->work.jumps};
   hsize_t four = 4, one = 1;

@@ -212,8 +212,11 @@ static void estimate_run(const qs_runconfig *cfg, const point_cost *c, qs_resour
   double slots = QS_ENSEMBLE_BLOCK + 2.0; /* per-trajectory slots, block, total */
   e->state_bytes += workers * (CVODE_VECTORS * 16.0 * c->dim + 24.0 * c->nnz) + c->op_bytes;
   e->stored_bytes += slots * (nt + 1.0) * c->n_obs * 48.0;
-  if (cfg->store_rho && c->dim <= QS_ENSEMBLE_MAX_RHO_DIM)
+  if (cfg->store_rho && c->dim <= (double)cfg->max_rho_dim) {
     e->stored_bytes += 16.0 * d2 * (slots * (nt + 1.0) + QS_ENSEMBLE_GROUPS);
+    if (cfg->rho_stderr) /* rho_squares: Re^2 and Im^2 sums, and one running average */
+      e->stored_bytes += 16.0 * d2 * slots * (nt + 2.0);
+  }
   e->table_bytes += (double)e->points * c->n_obs * 32.0 + nt * c->n_obs * 48.0;
   e->steps = expected_steps(c->rate, cfg->t_end, nt);
   e->integrations += (double)cfg->ntraj * (double)e->points;
@@ -381,9 +384,12 @@ static void memory_drivers(const qs_runconfig *cfg, const qs_resource_estimate *
     break;
   case 1:
     if (e->task == QS_TASK_RUN || e->task == QS_TASK_COMPARE) {
+      char size[32];
       qs_runfile_format_number((double)cfg->n_times, nt, sizeof nt);
-      snprintf(out, len, "the stored rho(t) and sums ([run] store_rho = %s, n_times = %s)",
-               cfg->store_rho ? "true" : "false", nt);
+      qs_resources_format_bytes(e->stored_bytes, size, sizeof size);
+      snprintf(out, len, "the stored rho(t) and sums, ~%s ([run] store_rho = %s, n_times = %s, "
+               "rho_stderr = %s; store_rho = false or a smaller [run] max_rho_dim drops rho)",
+               size, cfg->store_rho ? "true" : "false", nt, cfg->rho_stderr ? "true" : "false");
     } else {
       snprintf(out, len, "the density matrices of %ld point%s ([sweep] points)", e->points,
                e->points == 1 ? "" : "s");

@@ -18,6 +18,7 @@ typedef enum {
   KEY_PARAM,   /* "model.<parameter>" stored as the parameter name */
   KEY_LIST,    /* comma-separated numbers into a qs_sweep_axis */
   KEY_CHOICE,  /* one word of `choices` ("a|b"), stored as its index (long) */
+  KEY_TEXT,    /* free text (checked by its user), stored in a char[256] */
   KEY_NAME,    /* a name (letters, digits, '_'), stored in a char[QS_MODEL_MAX_NAME] */
   KEY_NAMES    /* comma-separated names ([A-Za-z0-9_]), stored as the text
                   without blanks in a QS_RUNFILE_MAX_NAMES buffer; at most
@@ -79,6 +80,24 @@ static const key_entry key_table[] = {
   {{"run", "max_wall", "s", "86400", "1 .. 1e12",
     "every command: refuse work whose coarse estimate exceeds this wall time, and stop (exit 3) a computation that runs longer (docs/cli.md, Resource limits)"},
    KEY_REAL, CFG(max_wall), 1, 1e12, NULL},
+  {{"run", "target_stderr", "observable", "0", "0 .. 1e300",
+    "> 0: run blocks of 64 trajectories until every target_obs standard error of the time averages (steady-state estimate, re and im parts) is below this; ntraj is then the maximum, and with it max_wall stops the run at a block boundary with its results (docs/cli.md, Stopping at a target error)"},
+   KEY_REAL, CFG(target_stderr), 0, 1e300, NULL},
+  {{"run", "target_obs", "-", "all", "all | name, name, ...",
+    "the observables whose standard errors target_stderr bounds"},
+   KEY_TEXT, CFG(target_obs), 0, 0, NULL},
+  {{"run", "max_rho_dim", "1", "256", "1 .. 1e6",
+    "store_rho keeps rho only for models of at most this dimension (above it the run says that rho is not stored); the memory estimate refuses what does not fit"},
+   KEY_INT, CFG(max_rho_dim), 1, 1e6, NULL},
+  {{"run", "rho_stderr", "bool", "true", "true/false",
+    "with store_rho: element-wise standard errors of rho(t) and of the time-averaged rho (/trajectory/rho_stderr, steady_rho_stderr); doubles the memory of the rho sums"},
+   KEY_BOOL, CFG(rho_stderr), 0, 1, NULL},
+  {{"run", "first_index", "1", "0", "0 .. 1e15",
+    "first trajectory: the run integrates trajectories first_index .. first_index + ntraj - 1 (replay one with --first-index I --ntraj 1)"},
+   KEY_INT, CFG(first_index), 0, 1e15, NULL},
+  {{"run", "record_jumps", "bool", "false", "true/false",
+    "keep every jump (trajectory, time, channel) in run.h5 (/trajectory/raw/total/jump_records)"},
+   KEY_BOOL, CFG(record_jumps), 0, 1, NULL},
   {{"steady", "method", "-", LIBRARY,
     "auto | dense | sparse_lu | sylvester | krylov | rate_series | rate_series_star",
     "steady-state solver (docs/methods.md); auto: dense up to dimension 32, sparse LU up to 256 if its memory estimate fits, else krylov, and when that fails krylov with restart 150 from its last iterate, then sparse LU and dense if they fit; rate_series(_star): the weak-damping series (R) or (R)* of the driven-resonator paper, an approximation (warning when it does not reach tol)"},
@@ -626,6 +645,11 @@ static qs_status set_entry(qs_runconfig *cfg, const char *where, const key_entry
   case KEY_CHOICE:
     ok = parse_choice(value, e->choices, (long *)field);
     break;
+  case KEY_TEXT:
+    ok = strlen(value) < 256;
+    if (ok)
+      snprintf(field, 256, "%s", value);
+    break;
   case KEY_NAME:
     ok = parse_name(value, field);
     break;
@@ -768,6 +792,7 @@ static void format_value(const key_entry *e, const qs_runconfig *cfg, char *out,
     break;
   case KEY_PARAM:
   case KEY_LIST:
+  case KEY_TEXT:
     snprintf(out, len, "none"); /* never LIBRARY keys */
     break;
   }
@@ -1248,7 +1273,11 @@ qs_ensemble_options qs_runfile_ensemble_options(const qs_runconfig *cfg)
   o.seed = cfg->seed;
   o.threads = (int)cfg->threads;           /* <= 1024 */
   o.store_rho = cfg->store_rho != 0;
+  o.rho_stderr = cfg->rho_stderr != 0;
   o.burn_in = cfg->burn_in;
+  o.target_stderr = cfg->target_stderr;
+  o.first_index = cfg->first_index;
+  o.record_jumps = cfg->record_jumps != 0;
   return o;
 }
 

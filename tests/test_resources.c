@@ -113,11 +113,18 @@ static void test_resources_trajectory_states(void)
  * d = 4, n_times = 11: 16 * 16 * (66 * 12 + 64) = 219136 bytes. */
 static void test_resources_rho_storage(void)
 {
-  const char *on[] = {"run.store_rho=true", "run.n_times=11", NULL};
+  const char *on[] = {"run.store_rho=true", "run.rho_stderr=false", "run.n_times=11", NULL};
   const char *off[] = {"run.store_rho=false", "run.n_times=11", NULL};
   qs_resource_estimate with = estimate(qubits, on, QS_TASK_RUN);
   qs_resource_estimate without = estimate(qubits, off, QS_TASK_RUN);
   CU_ASSERT_DOUBLE_EQUAL(with.stored_bytes - without.stored_bytes, 219136.0, 1e-6);
+  /* rho_stderr adds to each of the 66 sets 16 d^2 bytes (Re^2 and Im^2
+   * sums, or one complex number) for each of the 11 output times, the
+   * steady rho's squares and the running time average: 13 matrices,
+   * 16 * 16 * 66 * 13 = 219648 bytes. */
+  const char *err[] = {"run.store_rho=true", "run.rho_stderr=true", "run.n_times=11", NULL};
+  CU_ASSERT_DOUBLE_EQUAL(estimate(qubits, err, QS_TASK_RUN).stored_bytes - with.stored_bytes,
+                         219648.0, 1e-6);
   /* above QS_ENSEMBLE_MAX_RHO_DIM no rho is stored (the CLI's rule) */
   const char *big_on[] = {"run.store_rho=true", "model.ncav=300", "model.nqubits=0", NULL};
   const char *big_off[] = {"run.store_rho=false", "model.ncav=300", "model.nqubits=0", NULL};

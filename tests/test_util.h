@@ -39,6 +39,7 @@ int qs_test_register_rateeq(void);
 int qs_test_register_signals(void);
 int qs_test_register_jumps(void);
 int qs_test_register_spectrum(void);
+int qs_test_register_ensemble_errors(void);
 int qs_test_register_checkpoint(void);
 
 /* Build the cavity_qubits model from the defaults with overrides (as

@@ -191,4 +191,38 @@ typedef struct {
 } qs_accum_jump_records;
 extern const qs_accum_type qs_accum_type_jump_records;
 
+/* ---- Error-bar accumulators (accum_errors.c) ------------------------------ */
+
+/* "time_average_groups": the sums of the time averages of "time_average"
+ * ([k]) split into the jackknife groups as rho_average splits its sum:
+ * a QS_ACCUM_TOTAL instance has groups [g * n_obs + k], a QS_ACCUM_BLOCK
+ * one only its block's sum and `group`.  For the jackknife errors of
+ * nonlinear functions of the observable means (qs_ensemble_jackknife_obs).
+ * Always present (64 n_obs complex numbers). */
+typedef struct {
+  int n_obs, n_avg;
+  qs_accum_scope scope;
+  int group;
+  double complex *sum;
+  double complex *groups;
+} qs_accum_time_average_groups;
+extern const qs_accum_type qs_accum_type_time_average_groups;
+
+/* "rho_squares": per output time and element ([t * dim*dim + i + j*dim])
+ * the sums over trajectories of (Re rho_ij)^2 and (Im rho_ij)^2 with
+ * rho = |psi><psi|, and ([i + j*dim]) those of the trajectory's
+ * time-averaged rho (output times t >= burn_in): with the sums of "rho"
+ * and "rho_average" the element-wise standard errors of rho(t) and of
+ * the steady-state rho.  `avg` is one trajectory's running time average
+ * (zero in block and total instances).  With store_rho and rho_stderr:
+ * as much memory again as "rho". */
+typedef struct {
+  int n_times, n_avg;
+  qs_index dim;
+  double *sq_re, *sq_im;
+  double *avg_sq_re, *avg_sq_im;
+  double complex *avg;
+} qs_accum_rho_squares;
+extern const qs_accum_type qs_accum_type_rho_squares;
+
 #endif

@@ -38,8 +38,17 @@
 /* Most accumulator types in one run (7 built-in ones included). */
 #define QS_ENSEMBLE_MAX_ACCUMS 32
 
-/* Largest Hilbert-space dimension for which density matrices are kept. */
+/* Default largest Hilbert-space dimension for which the CLI keeps density
+ * matrices ([run] max_rho_dim); the library itself has no such limit, the
+ * memory estimate (resources.h) guards it. */
 #define QS_ENSEMBLE_MAX_RHO_DIM 256
+
+/* Why qs_ensemble_run stopped (qs_ensemble_result.stop_reason). */
+typedef enum {
+  QS_STOP_NTRAJ = 0,     /* all ntraj trajectories were run */
+  QS_STOP_TARGET = 1,    /* target_stderr reached at a block boundary */
+  QS_STOP_REQUESTED = 2  /* stop_requested said so (e.g. a wall-time limit) */
+} qs_stop_reason;
 
 typedef struct {
   long ntraj;             /* number of trajectories, >= 1. Default 1000 */
@@ -51,8 +60,12 @@ typedef struct {
   int n_times;            /* output times, >= 1 */
   const double *times;    /* strictly increasing, times[0] >= 0; all
                              trajectories start at t = 0 from model->psi0 */
-  int store_rho;          /* 1: accumulate rho(t) and the time-averaged rho
-                             (needs dim <= QS_ENSEMBLE_MAX_RHO_DIM). Default 0 */
+  int store_rho;          /* 1: accumulate rho(t) and the time-averaged rho.
+                             Default 0 */
+  int rho_stderr;         /* 1 (with store_rho): also the sums of Re^2 and Im^2
+                             of every element (accumulator "rho_squares"),
+                             for element-wise standard errors; doubles the
+                             memory of the rho sums. Default 0 */
   double burn_in;         /* time averages use output times >= burn_in
                              (same unit as times). Default 0 */
   int record_jumps;       /* 1: keep every jump as (trajectory, time, channel)
@@ -65,6 +78,20 @@ typedef struct {
   int n_accums;
   qs_progress_fn progress;/* called on the calling thread after each block, may be NULL */
   void *progress_data;
+  /* Stop at a target error (ntraj is then the maximum): after each block,
+   * on the merged totals in block order, the run stops when every
+   * targeted standard error of the time averages (real and imaginary
+   * parts, qs_ensemble_target_stderr) is below target_stderr.  The
+   * decision depends only on the trajectories, so the number of
+   * trajectories and every bit are the same for any thread count. */
+  double target_stderr;   /* > 0: the target; 0: off. Default 0 */
+  const unsigned char *target_obs; /* n_obs flags of the targeted observables;
+                             NULL: all. Default NULL */
+  /* Called on the calling thread after each block (after the target
+   * test); nonzero stops the run there with QS_STOP_REQUESTED.  May be
+   * NULL.  Not reproducible by nature (a wall-time limit). */
+  int (*stop_requested)(void *data);
+  void *stop_data;
   /* Checkpoints (checkpoint.h).  resume: the totals of the first
    * resume->ntraj trajectories of this same run (a whole number of blocks;
    * same shape, accumulators, seed and first_index), read back from a
@@ -112,6 +139,7 @@ typedef struct qs_ensemble_result {
   qs_accum_shape shape;        /* of the totals (shape.times = times) */
   int n_accums;
   qs_accum *accums;            /* the totals, built-in types first */
+  qs_stop_reason stop_reason;  /* why qs_ensemble_run stopped */
   long n_blocks;               /* kept block sums (keep_blocks), else 0 */
   qs_accum *blocks;            /* [b * n_accums + a] (QS_ACCUM_BLOCK instances) */
 } qs_ensemble_result;
@@ -181,5 +209,37 @@ qs_status qs_ensemble_jackknife(const qs_ensemble_result *res, qs_rho_function f
                                 void *data, double *plain, double *corrected,
                                 double *se);
 double complex qs_stderr_of(double complex sum, double sq_re, double sq_im, long n);
+
+/* The same jackknife for a nonlinear function f of the means of the
+ * time-averaged observables (obs_mean: n_obs values, e.g. a model's
+ * derived quantities, model.h), over the groups of the accumulator
+ * "time_average_groups".  QS_ERR_INVALID without it or with fewer than 2
+ * non-empty groups; errors of f are passed on. */
+typedef qs_status (*qs_obs_function)(const double complex *obs_mean, double *value,
+                                     void *data);
+qs_status qs_ensemble_jackknife_obs(const qs_ensemble_result *res, qs_obs_function f,
+                                    void *data, double *plain, double *corrected,
+                                    double *se);
+
+/* Jackknife groups that the jackknife uses: non-empty and not all of res. */
+int qs_ensemble_groups_used(const qs_ensemble_result *res);
+
+/* Element-wise standard errors of the stored rho(t) ([t * dim*dim + i +
+ * j*dim], real and imaginary parts as qs_stderr_of) into se_t (n_times
+ * dim^2 values) and of the time-averaged rho into se_avg (dim^2); either
+ * may be NULL.  QS_ERR_INVALID unless the run had store_rho and
+ * rho_stderr. */
+qs_status qs_ensemble_rho_stderr(const qs_ensemble_result *res, double complex *se_t,
+                                 double complex *se_avg);
+
+/* The largest standard error of the time averages (real or imaginary
+ * part) over the observables flagged in target_obs (NULL: all): what
+ * target_stderr is compared with.  NAN with fewer than 2 trajectories. */
+double qs_ensemble_target_stderr(const qs_ensemble_result *res,
+                                 const unsigned char *target_obs);
+
+/* "ntraj", "target_stderr", "max_wall" (QS_STOP_REQUESTED: the CLI's only
+ * use of it), "unknown". */
+const char *qs_stop_reason_name(qs_stop_reason reason);
 
 #endif

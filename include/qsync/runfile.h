@@ -63,6 +63,12 @@ typedef struct {
   double restart_step;
   double max_wall;             /* seconds: limit of the estimated and the
                                   actual wall time (resources.h) */
+  double target_stderr;        /* > 0: stop the ensemble at this standard error */
+  char target_obs[256];        /* "all" or comma-separated observable names */
+  long max_rho_dim;            /* store_rho only up to this dimension */
+  long rho_stderr;             /* element-wise standard errors of rho */
+  long first_index;            /* first trajectory (replay: --first-index) */
+  long record_jumps;           /* keep every jump in run.h5 */
   /* [steady] */
   qs_steady_method steady_method;
   double steady_tol;           /* residual target of the iterative methods */

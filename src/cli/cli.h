@@ -19,11 +19,13 @@ typedef struct {
   int quiet;
   int strict;   /* --strict: an unconverged cavity truncation is an error */
   double max_memory; /* --max-memory in bytes; 0: the default (resources.h) */
+  int dump_state;    /* --dump-state: write the final state and jumps (replay.c) */
   int rank;          /* this process's MPI rank (0 without MPI; dist.h) */
   int distribute;    /* 1: the ensemble is spread over the ranks (run, compare) */
   int resume;        /* --resume: go on from OUT/checkpoint.h5 */
   double checkpoint_every; /* --checkpoint-every seconds; 0: never; < 0: the default */
   char fingerprint[QS_CHECKPOINT_FINGERPRINT]; /* of the run file and overrides */
+  char *overrides;   /* the same overrides, one per line (malloc'd; checkpoints) */
 } cli_context;
 
 /* Progress bar on stderr (only when stderr is a terminal and not quiet). */
@@ -115,12 +117,62 @@ void cli_wall_guard(void);
  * after every output time; called by several workers at once). */
 void cli_wall_guard_at(double t, double t_end, void *data);
 
+/* ---- Error bars, target error, stop reason (errors.c) ---- */
+
+/* [run] target_obs as flags over the model's observables into mask
+ * (n_obs bytes); *out = mask, or NULL for all.  EXIT_BAD_INPUT with a
+ * message for an unknown name. */
+int cli_target_mask(const cli_context *ctx, const qs_model *model, unsigned char *mask,
+                    const unsigned char **out);
+/* "stopped: ..." with the reason, when the run had a target_stderr. */
+void cli_print_stop(const cli_context *ctx, const qs_ensemble_result *r,
+                    const unsigned char *mask);
+
+/* A nonlinear quantity of the trajectory means with its jackknife error
+ * over the fixed trajectory groups (ensemble.h). */
+#define CLI_MAX_DERIVED 8
+typedef struct {
+  char name[48];
+  double plain;      /* of the means of all trajectories */
+  double corrected;  /* jackknife bias-corrected */
+  double se;         /* jackknife standard error (nan below 2 groups) */
+  double exact;      /* compare: the exact value, else nan */
+} cli_derived_row;
+typedef struct {
+  int n, groups;
+  cli_derived_row rows[CLI_MAX_DERIVED];
+  char column_names[4 * CLI_MAX_DERIVED][64]; /* storage of the table view */
+  const char *columns[4 * CLI_MAX_DERIVED];
+  double data[4 * CLI_MAX_DERIVED];
+} cli_derived;
+/* The model's derived quantities (negativity, chsh), Omega (models with a
+ * synchronization measure, with store_rho; `omega` when the caller has it
+ * already, else computed, a failure only a warning) and, given exact_rho,
+ * the trace distance to it; exact_obs (may be NULL) gives the derived
+ * quantities' exact values.  EXIT_OK. */
+int cli_derived_errors(const cli_context *ctx, const qs_model *model,
+                       const qs_ensemble_result *res, const double complex *exact_obs,
+                       const double complex *exact_rho, const cli_derived_row *omega,
+                       cli_derived *set);
+void cli_derived_print(const cli_context *ctx, const cli_derived *set);
+/* The one-row table "derived" (derived.tsv, /tables/derived): columns
+ * NAME, NAME_se, NAME_jackknife [, NAME_exact] per quantity; a view into set. */
+void cli_derived_table(cli_derived *set, int with_exact, qs_table *table);
+
+/* ---- Replay of one trajectory (replay.c) ---- */
+
+/* The accumulators --dump-state adds to the ensemble (*n = 0 without it). */
+const qs_accum_type *const *cli_replay_accums(const cli_context *ctx, int *n);
+/* EXIT_BAD_INPUT with a message when --dump-state is used with ntraj != 1. */
+int cli_replay_check(const cli_context *ctx);
+/* With --dump-state: OUT/state.tsv (the final psi) and OUT/jumps.tsv. */
+int cli_replay_dump(const cli_context *ctx, const qs_ensemble_result *res);
 /* Distributed runs and checkpoints (checkpoint.c). */
 /* Default --checkpoint-every for runs estimated longer than a minute. */
 #define CLI_CHECKPOINT_DEFAULT_SECONDS 60.0
 /* The fingerprint of the run (checkpoint.h): the run file's text and the
  * overrides sets[0..n_sets-1] except run.threads, which may change
- * between a run and its resume. */
+ * between a run and its resume; also fills ctx->overrides. */
 void cli_run_fingerprint(cli_context *ctx, const char *const *sets, int n_sets);
 /* 1 when the command spreads its trajectories over MPI ranks: run and
  * compare without a [sweep]. */
@@ -128,6 +180,19 @@ int cli_distributes(const cli_context *ctx);
 /* The job's exit status on every rank: rank 0's when it failed, else the
  * worst of all ranks (a collective call at the end of main). */
 int cli_job_exit_status(int rc);
+/* qsync resume OUT [options]: the command, run file and overrides stored
+ * with OUT's checkpoint become argv = {qsync, COMMAND, PATH, --out, OUT,
+ * --resume, --set OVERRIDE..., options}, and the run file is loaded from
+ * the stored text (named PATH, as in the first run).  EXIT_OK, or
+ * EXIT_BAD_INPUT with a message (no or a foreign checkpoint). */
+typedef struct {
+  int argc;
+  char **argv;
+  char *text, *path;         /* the run file's text and path */
+  char *command, *overrides; /* storage behind argv */
+} cli_resume_source;
+int cli_resume_arguments(int argc, char **argv, cli_resume_source *src);
+void cli_resume_source_free(cli_resume_source *src);
 /* --checkpoint-every: seconds >= 0; EXIT_OK or EXIT_BAD_INPUT (message). */
 int cli_parse_seconds(const char *text, double *seconds);
 /* From the signal handler: during an ensemble that can checkpoint, note

@@ -40,8 +40,12 @@ static int write_results(const cli_context *ctx, const qs_output *out)
     cli_error("%s", msg);
     return EXIT_RUNTIME;
   }
-  if (!ctx->quiet)
-    printf("results: %s/run.h5, %s/summary.tsv\n", ctx->out_dir, ctx->out_dir);
+  if (!ctx->quiet) {
+    printf("results: %s/run.h5, %s/summary.tsv", ctx->out_dir, ctx->out_dir);
+    for (int i = 0; i < out->n_tables; i++)
+      printf(", %s/%s.tsv", ctx->out_dir, out->tables[i].name);
+    printf("\n");
+  }
   return EXIT_OK;
 }
 
@@ -60,13 +64,38 @@ static const char *ensemble_failure_hint(qs_status st)
   }
 }
 
+/* store_rho up to [run] max_rho_dim; above it the run says so. */
+static int rho_stored(const cli_context *ctx, const qs_model *model)
+{
+  const qs_runconfig *cfg = &ctx->cfg;
+  if (!cfg->store_rho)
+    return 0;
+  if (model->space.total <= cfg->max_rho_dim)
+    return 1;
+  if (!ctx->quiet)
+    printf("note: rho is not stored: dimension %lld > [run] max_rho_dim = %ld (raise it, "
+           "memory permitting, to store it)\n", (long long)model->space.total,
+           cfg->max_rho_dim);
+  return 0;
+}
+
+/* With a target error, [run] max_wall stops the run at a block boundary
+ * (its results written) instead of ending the process (resources.c). */
+static int wall_time_over(void *data)
+{
+  return cli_now() > *(const double *)data;
+}
+
 /* Run the trajectory ensemble of the run file; prints a one-line summary. */
 int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
                      qs_ensemble_result **res)
 {
   const qs_runconfig *cfg = &ctx->cfg;
   double *times = cli_output_times(cfg->t_end, cfg->n_times);
-  if (!times) {
+  unsigned char *mask = malloc((size_t)(model->n_obs > 0 ? model->n_obs : 1));
+  if (!times || !mask) {
+    free(times);
+    free(mask);
     cli_error("%s: out of memory for %ld output times ([run] n_times)", cfg->path, cfg->n_times);
     return EXIT_RUNTIME;
   }
@@ -76,14 +105,25 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
   qs_ensemble_options eopt = qs_runfile_ensemble_options(cfg);
   eopt.n_times = (int)cfg->n_times;
   eopt.times = times;
-  /* rho is stored only where it fits (the run file asks, the model decides) */
-  eopt.store_rho = eopt.store_rho && model->space.total <= QS_ENSEMBLE_MAX_RHO_DIM;
+  eopt.store_rho = rho_stored(ctx, model);
   eopt.progress = cli_progress_update;
   eopt.progress_data = &progress;
+  eopt.accums = cli_replay_accums(ctx, &eopt.n_accums);
   eopt.distribute = ctx->distribute;
+  double deadline = cli_now() + cfg->max_wall;
+  if (cfg->target_stderr > 0.0) {
+    eopt.stop_requested = wall_time_over;
+    eopt.stop_data = &deadline;
+  }
+  int rc = cli_target_mask(ctx, model, mask, &eopt.target_obs);
+  if (rc != EXIT_OK) {
+    free(times);
+    free(mask);
+    return rc;
+  }
   char msg[512] = "";
   cli_checkpointer ck;
-  int rc = cli_checkpoint_begin(ctx, &eopt, &ck);
+  rc = cli_checkpoint_begin(ctx, &eopt, &ck);
   if (ctx->distribute) /* no rank starts when rank 0 cannot (a refused checkpoint) */
     rc = (int)qs_dist_share(rc);
   double start = cli_now();
@@ -93,21 +133,27 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
   cli_progress_finish(&progress);
   free(times);
   int stop = cli_checkpoint_end(&ck, st);
-  if (rc != EXIT_OK || stop != EXIT_OK)
+  if (rc != EXIT_OK || stop != EXIT_OK) {
+    free(mask);
     return rc != EXIT_OK ? rc : stop;
+  }
   if (st == QS_ERR_INVALID && msg[0]) {
+    free(mask);
     cli_error("%s: [run] %s", cfg->path, msg);
     return EXIT_BAD_INPUT;
   }
   if (st != QS_OK) {
+    free(mask);
     cli_error("%s: trajectory ensemble failed: %s%s%s (%s)", cfg->path, qs_strerror(st),
               msg[0] ? ": " : "", msg, ensemble_failure_hint(st));
     return EXIT_RUNTIME;
   }
   const qs_ensemble_result *r = *res;
-  if (ctx->rank > 0) /* a share of the work without sums: rank 0 reports */
+  if (ctx->rank > 0) { /* a share of the work without sums: rank 0 reports */
+    free(mask);
     return EXIT_OK;
-  if (r->ntraj < 2)
+  }
+  if (r->ntraj < 2 && !ctx->dump_state) /* a replay is one trajectory by design */
     cli_error("warning: %s: [run] ntraj = %ld: the standard errors need two trajectories; "
               "they are written as nan", cfg->path, r->ntraj);
   if (!ctx->quiet)
@@ -116,6 +162,8 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
            r->ntraj, model->type->name, elapsed, (double)r->ntraj / elapsed,
            (int)cfg->threads, (double)r->work.jumps / r->ntraj,
            (double)r->work.steps / r->ntraj, (double)r->work.rhs_evals / r->ntraj);
+  cli_print_stop(ctx, r, eopt.target_obs);
+  free(mask);
   return EXIT_OK;
 }
 
@@ -132,16 +180,35 @@ static void print_ensemble_steady(const qs_model *model, const qs_ensemble_resul
   }
 }
 
+/* Jackknife errors of the nonlinear quantities, printed and as the table
+ * "derived" (derived.tsv: summary.tsv keeps its columns). */
+static int run_derived(const cli_context *ctx, const qs_model *model,
+                       const qs_ensemble_result *res, cli_derived *set, qs_table *table)
+{
+  int rc = cli_derived_errors(ctx, model, res, NULL, NULL, NULL, set);
+  if (rc != EXIT_OK)
+    return rc;
+  cli_derived_print(ctx, set);
+  cli_derived_table(set, 0, table);
+  return EXIT_OK;
+}
+
 int cli_run(cli_context *ctx)
 {
   if (cli_sweep_points(&ctx->cfg) > 1 || qs_sweep_active(&ctx->cfg.sweep[0]))
     return cli_run_sweep(ctx);
+  int rc = cli_replay_check(ctx);
+  if (rc != EXIT_OK)
+    return rc;
   qs_model *model = cli_build_model(ctx, NULL);
   if (!model)
     return EXIT_BAD_INPUT;
   qs_ensemble_result *res = NULL;
-  int rc = cli_run_ensemble(ctx, model, &res);
+  cli_derived *derived = calloc(1, sizeof *derived);
+  qs_table table = {0};
+  rc = derived ? cli_run_ensemble(ctx, model, &res) : EXIT_RUNTIME;
   if (ctx->rank > 0) {
+    free(derived);
     qs_ensemble_result_destroy(&res);
     qs_model_destroy(&model);
     return rc;
@@ -149,6 +216,9 @@ int cli_run(cli_context *ctx)
   if (rc == EXIT_OK) {
     if (!ctx->quiet)
       print_ensemble_steady(model, res, ctx->cfg.burn_in);
+    rc = run_derived(ctx, model, res, derived, &table);
+  }
+  if (rc == EXIT_OK) {
     int top = model->cavity_top_obs;
     qs_truncation trunc = qs_truncation_start(ctx->cfg.truncation_tol);
     if (top >= 0)
@@ -157,9 +227,13 @@ int cli_run(cli_context *ctx)
       rc = EXIT_RUNTIME;
   }
   if (rc == EXIT_OK) {
-    qs_output out = {.command = "run", .cfg = &ctx->cfg, .model = model, .ens = res};
+    qs_output out = {.command = "run", .cfg = &ctx->cfg, .model = model, .ens = res,
+                     .n_tables = table.n_cols > 0, .tables = &table};
     rc = write_results(ctx, &out);
   }
+  if (rc == EXIT_OK)
+    rc = cli_replay_dump(ctx, res);
+  free(derived);
   qs_ensemble_result_destroy(&res);
   qs_model_destroy(&model);
   return rc;
@@ -310,8 +384,10 @@ static double compare_table(const cli_context *ctx, const qs_model *model,
  * burn-in), bias-corrected and with an error bar by the jackknife over the
  * ensemble's trajectory groups, against the exact Omega. */
 static int trajectory_omega(const cli_context *ctx, const qs_model *model,
-                            const qs_ensemble_result *res, derived_row *row, int *n_rows)
+                            const qs_ensemble_result *res, derived_row *row, int *n_rows,
+                            cli_derived_row *jk)
 {
+  *jk = (cli_derived_row){"Omega", NAN, NAN, NAN, NAN};
   double derived[QS_SYNC_N];
   int rc = cli_sync_derived(ctx, ctx->cfg.model_values, derived);
   if (rc != EXIT_OK)
@@ -334,9 +410,43 @@ static int trajectory_omega(const cli_context *ctx, const qs_model *model,
   }
   *row = (derived_row){"Omega", corrected, se, derived[QS_SYNC_OMEGA], groups};
   *n_rows = 1;
+  *jk = (cli_derived_row){"Omega", plain, corrected, se, derived[QS_SYNC_OMEGA]};
   if (!ctx->quiet)
     printf("Omega from the trajectory rho: %.6g (plain), %.6g (jackknife bias-corrected) "
            "± %.2g\n", plain, corrected, se);
+  return EXIT_OK;
+}
+
+/* The jackknife rows against their exact values (derived.tsv; compare.tsv
+ * keeps its rows): the model's derived quantities enter the verdict as
+ * Omega does (z of the bias-corrected value, from JACKKNIFE_MIN_GROUPS
+ * groups on).  The trace distance has no z: it is >= 0 with exact value 0,
+ * its estimate biased upwards by the noise. */
+static int compare_derived(const cli_context *ctx, const qs_model *model,
+                           const qs_ensemble_result *res, const double complex *obs,
+                           const double complex *rho, const cli_derived_row *omega,
+                           cli_derived *set, qs_table *table, double *worst)
+{
+  int rc = cli_derived_errors(ctx, model, res, obs, rho, omega, set);
+  if (rc != EXIT_OK)
+    return rc;
+  cli_derived_print(ctx, set);
+  int in_verdict = set->groups >= JACKKNIFE_MIN_GROUPS;
+  for (int i = 0; i < set->n; i++) {
+    const cli_derived_row *d = &set->rows[i];
+    /* Omega is compare.tsv's own row; the trace distance has no z */
+    if (isnan(d->exact) || strcmp(d->name, "trace_distance") == 0 ||
+        strcmp(d->name, "Omega") == 0)
+      continue;
+    double z = z_score(d->corrected, d->se, d->exact);
+    if (in_verdict)
+      *worst = worse_z(*worst, z);
+    if (!ctx->quiet)
+      printf("%-10s % 12.6g ± %9.3g % 16.6g % 8.2f   (jackknife, %d groups%s)\n", d->name,
+             d->corrected, d->se, d->exact, z, set->groups,
+             in_verdict ? "" : "; too few for the verdict");
+  }
+  cli_derived_table(set, 1, table);
   return EXIT_OK;
 }
 
@@ -354,7 +464,8 @@ int cli_compare(cli_context *ctx)
   qs_ensemble_result *res = NULL;
   double complex *rho = NULL, *obs = NULL;
   double residual = 0.0, seconds = 0.0;
-  int rc = alloc_exact(ctx, model, &rho, &obs);
+  cli_derived *derived = calloc(1, sizeof *derived);
+  int rc = derived ? alloc_exact(ctx, model, &rho, &obs) : EXIT_RUNTIME;
   if (rc == EXIT_OK && ctx->rank == 0) /* the exact state is rank 0's alone */
     rc = exact_steady(ctx, model, rho, obs, &residual, &seconds);
   if (ctx->distribute)
@@ -377,12 +488,18 @@ int cli_compare(cli_context *ctx)
              "residual %.1e)\n", ctx->cfg.burn_in,
              qs_steady_method_name(ctx->cfg.steady_method), residual);
     derived_row omega_row;
-    int n_extra = 0;
-    if (qs_sync_has_measure(model) && res->rho_avg_group)
-      rc = trajectory_omega(ctx, model, res, &omega_row, &n_extra);
+    cli_derived_row omega_jk;
+    int n_extra = 0, has_omega = qs_sync_has_measure(model) && res->rho_avg_group;
+    if (has_omega)
+      rc = trajectory_omega(ctx, model, res, &omega_row, &n_extra, &omega_jk);
     double worst = compare_table(ctx, model, res, obs, distance, &omega_row, n_extra);
+    qs_table table = {0};
+    if (rc == EXIT_OK)
+      rc = compare_derived(ctx, model, res, obs, rho, has_omega ? &omega_jk : NULL, derived,
+                           &table, &worst);
     qs_output out = {.command = "compare", .cfg = &ctx->cfg, .model = model, .ens = res,
-                     .exact_obs = obs, .exact_rho = rho, .exact_residual = residual};
+                     .exact_obs = obs, .exact_rho = rho, .exact_residual = residual,
+                     .n_tables = table.n_cols > 0, .tables = &table};
     int written = write_results(ctx, &out);
     if (rc == EXIT_OK) /* a failed Omega keeps its status */
       rc = written;
@@ -394,6 +511,7 @@ int cli_compare(cli_context *ctx)
       rc = EXIT_COMPARE_FAILED;
   }
   qs_ensemble_result_destroy(&res);
+  free(derived);
   free(rho);
   free(obs);
   qs_model_destroy(&model);

@@ -11,7 +11,9 @@ static const cli_command commands[] = {
    "output times, their time average after burn_in (the steady-state estimate) and, with "
    "store_rho, the density matrix. With a [sweep], one ensemble per point.",
    "[model], [run], [sweep], [checks]",
-   "run.h5, summary.tsv (one row per output time, or per sweep point)", 1},
+   "run.h5, summary.tsv (one row per output time, or per sweep point), derived.tsv "
+   "(jackknife errors NAME_se of Omega and the derived quantities), with --dump-state "
+   "state.tsv and jumps.tsv", 1},
   {"steady", cli_steady, "exact steady state of the Lindblad equation",
    "Solves L rho = 0 with [steady] method and reports the observables, the residual, the "
    "model's derived quantities and, for qubit_osc, Omega, Omega_blocks and R. With a "
@@ -34,7 +36,7 @@ static const cli_command commands[] = {
    "Runs the trajectories and the exact steady state and prints a table of z-scores; exit "
    "status 1 when some |z| reaches [compare] z_threshold.",
    "[model], [run], [steady], [compare], [checks]",
-   "run.h5, summary.tsv, compare.tsv", 1},
+   "run.h5, summary.tsv, compare.tsv, derived.tsv (jackknife errors NAME_se)", 1},
   {"compare-model", cli_compare_model,
    "transmon model against the qubit model with the fitted rates, over [sweep] model.g",
    "Model transmon only: fits the rates once (as qsync rates), then for every g compares "
@@ -128,12 +130,18 @@ static const struct {
   {"--strict", "an unconverged cavity truncation is an error (exit 3)"},
   {"--max-memory SIZE", "refuse (exit 2) a command whose memory estimate exceeds SIZE (8G, 500M; "
                         "default 80% of the available memory); see also [run] max_wall"},
+  {"--first-index I", "first trajectory, same as --set run.first_index=I (run and compare); "
+                      "--first-index I --ntraj 1 reruns trajectory I of a run alone, bit for bit"},
+  {"--dump-state", "run with --ntraj 1: write the trajectory's final state (state.tsv) and its "
+                   "jumps (jumps.tsv) to the output directory"},
   {"--checkpoint-every SECONDS", "write OUT/checkpoint.h5 at most this often (0: never; default "
                                  "60 for runs estimated longer than a minute, else 0); SIGINT "
                                  "and SIGTERM always checkpoint and exit 130/143 (run and "
                                  "compare only)"},
   {"--resume", "go on from OUT/checkpoint.h5 (same run file and options; any --threads and "
-               "MPI ranks), the same results as an uninterrupted run (run and compare only)"},
+               "MPI ranks), the same results as an uninterrupted run (run and compare only); "
+               "'qsync resume OUT [--threads N]' does the same with the command, run file "
+               "and overrides stored in the checkpoint"},
   {"--help", "the command's help"},
 };
 

@@ -127,8 +127,20 @@ static int help(int argc, char **argv)
   return EXIT_BAD_INPUT;
 }
 
+/* The run file of `qsync resume OUT` (its stored text), else NULL. */
+static const char *resumed_text;
+
 static int run_command(int argc, char **argv)
 {
+  if (argc >= 2 && strcmp(argv[1], "resume") == 0 && !resumed_text) {
+    cli_resume_source src;
+    int rc = cli_resume_arguments(argc, argv, &src);
+    resumed_text = src.text;
+    if (rc == EXIT_OK)
+      rc = run_command(src.argc, src.argv);
+    cli_resume_source_free(&src);
+    return rc;
+  }
   if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
     cli_usage(stdout);
     return EXIT_OK;
@@ -162,6 +174,7 @@ static int run_command(int argc, char **argv)
     {"set", required_argument, NULL, 'S'},   {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},        {"strict", no_argument, NULL, 'x'},
     {"max-memory", required_argument, NULL, 'm'},
+    {"first-index", required_argument, NULL, 'i'}, {"dump-state", no_argument, NULL, 'd'},
     {"checkpoint-every", required_argument, NULL, 'c'}, {"resume", no_argument, NULL, 'r'},
     {NULL, 0, NULL, 0}};
   /* First pass: collect the options; the run file is loaded before they
@@ -178,7 +191,7 @@ static int run_command(int argc, char **argv)
   const char *out_dir = NULL;
   optind = 2;
   int c;
-  static char flag_sets[3][96];
+  static char flag_sets[5][96];
   while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
     switch (c) {
     case 'o':
@@ -200,6 +213,33 @@ static int run_command(int argc, char **argv)
     case 'h':
       cli_command_help(stdout, command);
       return EXIT_OK;
+    case 'd':
+      if (!command->runs_trajectories) {
+        cli_error("--dump-state: qsync %s runs no trajectories (it applies to run)",
+                  command->name);
+        return EXIT_BAD_INPUT;
+      }
+      ctx.dump_state = 1;
+      snprintf(flag_sets[4], sizeof flag_sets[0], "run.record_jumps=true");
+      if (n_sets == MAX_SETS) {
+        cli_error("too many overrides (at most %d)", MAX_SETS);
+        return EXIT_BAD_INPUT;
+      }
+      sets[n_sets++] = flag_sets[4];
+      break;
+    case 'i':
+      if (!command->runs_trajectories) {
+        cli_error("--first-index: qsync %s runs no trajectories (it applies to run and "
+                  "compare)", command->name);
+        return EXIT_BAD_INPUT;
+      }
+      snprintf(flag_sets[3], sizeof flag_sets[0], "run.first_index=%.64s", optarg);
+      if (n_sets == MAX_SETS) {
+        cli_error("too many overrides (at most %d)", MAX_SETS);
+        return EXIT_BAD_INPUT;
+      }
+      sets[n_sets++] = flag_sets[3];
+      break;
     case 'c':
     case 'r':
       if (!command->runs_trajectories) {
@@ -245,7 +285,9 @@ static int run_command(int argc, char **argv)
   }
   const char *path = argv[optind];
   char msg[1024];
-  qs_status st = qs_runfile_load(path, &ctx.cfg, msg, sizeof msg);
+  qs_status st = resumed_text ? qs_runfile_load_text(path, resumed_text, strlen(resumed_text),
+                                                    &ctx.cfg, msg, sizeof msg)
+                              : qs_runfile_load(path, &ctx.cfg, msg, sizeof msg);
   for (int i = 0; i < n_sets && st == QS_OK; i++)
     st = qs_runfile_override(&ctx.cfg, sets[i], msg, sizeof msg);
   if (st == QS_OK)
@@ -282,6 +324,7 @@ static int run_command(int argc, char **argv)
   qs_outdir_release();
   if (qs_outdir_pending_signal())
     rc = 128 + qs_outdir_pending_signal();
+  free(ctx.overrides);
   qs_runfile_release(&ctx.cfg);
   return rc;
 }

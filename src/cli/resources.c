@@ -43,11 +43,18 @@ int cli_check_resources(const cli_context *ctx)
   /* A model that cannot be built is the command's own error to report. */
   if (qs_resources_estimate(&ctx->cfg, (qs_task)task, &est, msg, sizeof msg) != QS_OK)
     return EXIT_OK;
-  qs_resource_limits lim = {.max_bytes = ctx->max_memory, .max_seconds = ctx->cfg.max_wall};
+  /* With a target error the run stops itself at max_wall, results kept
+   * (commands.c): ntraj is a maximum, its time estimate no refusal. */
+  int soft_wall = ctx->cfg.target_stderr > 0.0 &&
+                  (task == QS_TASK_RUN || task == QS_TASK_COMPARE);
+  qs_resource_limits lim = {.max_bytes = ctx->max_memory,
+                            .max_seconds = soft_wall ? 0.0 : ctx->cfg.max_wall};
   if (qs_resources_check(&ctx->cfg, &est, &lim, msg, sizeof msg) != QS_OK) {
     cli_error("%s: %s", ctx->cfg.path, msg);
     return EXIT_BAD_INPUT;
   }
+  if (soft_wall)
+    return EXIT_OK;
   guard_limit = ctx->cfg.max_wall;
   guard_deadline = cli_now() + ctx->cfg.max_wall;
   return EXIT_OK;

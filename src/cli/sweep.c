@@ -582,6 +582,7 @@ int cli_mesolve(cli_context *ctx)
 typedef struct {
   const cli_context *ctx;
   table summary;
+  table derived;     /* the derived quantities' jackknife errors (derived.tsv) */
   qs_truncation trunc;
   qs_model *model;   /* of the last point */
   int rc;
@@ -602,6 +603,35 @@ static double ensemble_row(const table *t, long p, const qs_runconfig *cfg,
   return model->cavity_top_obs >= 0 ? creal(mean[model->cavity_top_obs]) : 0.0;
 }
 
+/* derived.tsv of a run sweep: the swept values, then NAME, NAME_se and
+ * NAME_jackknife of each derived quantity (summary.tsv keeps its columns;
+ * Omega, which needs a steady state per point, only without a sweep). */
+static void derived_columns(table *t, const qs_runconfig *cfg, const qs_model *model)
+{
+  sweep_columns(t, cfg);
+  for (int k = 0; k < model->n_derived; k++) {
+    table_col(t, "%s", model->derived_names[k]);
+    table_col(t, "%s_se", model->derived_names[k]);
+    table_col(t, "%s_jackknife", model->derived_names[k]);
+  }
+}
+
+static void derived_row(const table *t, long p, const cli_context *ctx,
+                        const double sweep_x[2], const qs_model *model,
+                        const qs_ensemble_result *r)
+{
+  /* a given (empty) Omega row: no steady state per point */
+  static const cli_derived_row no_omega = {"Omega", NAN, NAN, NAN, NAN};
+  cli_derived set;
+  double *row = put_sweep(table_row(t, p), &ctx->cfg, sweep_x);
+  cli_derived_errors(ctx, model, r, NULL, NULL, &no_omega, &set);
+  for (int k = 0; k < model->n_derived && k < set.n; k++) {
+    *row++ = set.rows[k].plain;
+    *row++ = set.rows[k].se;
+    *row++ = set.rows[k].corrected;
+  }
+}
+
 static int run_point(run_sweep *w, long p, long n_points)
 {
   const cli_context *ctx = w->ctx;
@@ -619,6 +649,10 @@ static int run_point(run_sweep *w, long p, long n_points)
     sweep_columns(&w->summary, cfg);
     value_columns(&w->summary, w->model, 1);
     rc = table_alloc(&w->summary, n_points);
+    if (rc == EXIT_OK && w->model->n_derived > 0) {
+      derived_columns(&w->derived, cfg, w->model);
+      rc = table_alloc(&w->derived, n_points);
+    }
   }
   qs_ensemble_result *res = NULL;
   if (!ctx->quiet)
@@ -627,6 +661,8 @@ static int run_point(run_sweep *w, long p, long n_points)
     rc = cli_run_ensemble(ctx, w->model, &res);
   if (rc == EXIT_OK) {
     double p_top = ensemble_row(&w->summary, p, cfg, sweep_x, w->model, res);
+    if (w->derived.data)
+      derived_row(&w->derived, p, ctx, sweep_x, w->model, res);
     qs_truncation_note(&w->trunc, w->model, p_top, p);
   }
   qs_ensemble_result_destroy(&res);
@@ -657,10 +693,11 @@ int cli_run_sweep(cli_context *ctx)
   if (rc == EXIT_OK && cli_truncation_report(ctx, &w.trunc))
     rc = EXIT_RUNTIME;
   if (rc == EXIT_OK) {
-    qs_table tables[1] = {table_view(&w.summary, "summary")};
-    rc = cli_write_tables(ctx, "run", w.model, tables, 1, NULL);
+    qs_table tables[2] = {table_view(&w.summary, "summary"), table_view(&w.derived, "derived")};
+    rc = cli_write_tables(ctx, "run", w.model, tables, w.derived.data ? 2 : 1, NULL);
   }
   free(w.summary.data);
+  free(w.derived.data);
   qs_model_destroy(&w.model);
   return rc;
 }

@@ -96,6 +96,16 @@ static int claim_output(cli_context *ctx, const char *out_dir, const char *path)
 
 /* qsync help [COMMAND | runfile [--markdown] | --man]: exit 0, or 2 for an
  * unknown topic. */
+/* The run-file key --ntraj sets for `command`: the ensemble's trajectories
+ * (run, compare) or the long trajectories of jumps; NULL when the command
+ * runs none. */
+static const char *ntraj_key(const cli_command *command)
+{
+  if (command->runs_trajectories)
+    return "run.ntraj";
+  return strcmp(command->name, "jumps") == 0 ? "jumps.ntraj" : NULL;
+}
+
 static int help(int argc, char **argv)
 {
   if (argc == 2) {
@@ -256,9 +266,9 @@ static int run_command(int argc, char **argv)
     case 't':
     case 's':
     case 'n':
-      if (c == 'n' && !command->runs_trajectories) {
-        cli_error("--ntraj: qsync %s runs no trajectories (--ntraj applies to run and "
-                  "compare)", command->name);
+      if (c == 'n' && !ntraj_key(command)) {
+        cli_error("--ntraj: qsync %s runs no trajectories (--ntraj applies to run, "
+                  "compare and jumps)", command->name);
         return EXIT_BAD_INPUT;
       }
       if (n_sets == MAX_SETS) {
@@ -268,7 +278,7 @@ static int run_command(int argc, char **argv)
       if (c == 'S') {
         sets[n_sets++] = optarg;
       } else {
-        const char *key = c == 't' ? "run.threads" : c == 's' ? "run.seed" : "run.ntraj";
+        const char *key = c == 't' ? "run.threads" : c == 's' ? "run.seed" : ntraj_key(command);
         char *buf = flag_sets[c == 't' ? 0 : c == 's' ? 1 : 2];
         snprintf(buf, sizeof flag_sets[0], "%s=%.64s", key, optarg);
         sets[n_sets++] = buf;

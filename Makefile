@@ -50,7 +50,7 @@ QSYNC    := $(BUILD)/qsync
 TESTS    := $(BUILD)/test_qsync
 PCG_REF  := $(BUILD)/pcg_reference.txt
 
-.PHONY: all deps bench-deps fuzz-deps fuzz test demo bench figures figures-cavity figures-transmon check validate \
+.PHONY: all deps bench-deps fuzz-deps fuzz test demo bench figures figures-cavity figures-transmon figures-bistability check validate \
         docs install clean
 
 all: $(QSYNC)
@@ -186,6 +186,12 @@ figures-cavity: deps
 figures-transmon: deps
 	$(MAKE) $(QSYNC)
 	bash analysis/transmon_figures.sh
+
+# Bistability (qsync jumps at the Fig. 1 point, rates against the detuning)
+# and emission spectra as PNGs in analysis/figures/ (about 20 CPU minutes).
+figures-bistability: deps
+	$(MAKE) $(QSYNC)
+	bash analysis/bistability_figures.sh
 
 # The test suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 check: deps

@@ -112,7 +112,7 @@ static void measure(long dim, const char *dir)
   char msg[512], path[600];
   for (int r = 0; r < REPS && qs_dist_rank() == 0; r++) {
     double t0 = now();
-    if (qs_checkpoint_write(dir, res, "merge_cost", msg, sizeof msg) != QS_OK) {
+    if (qs_checkpoint_write(dir, res, "merge_cost", NULL, msg, sizeof msg) != QS_OK) {
       fprintf(stderr, "merge_cost: %s\n", msg);
       exit(1);
     }

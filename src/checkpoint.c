@@ -38,8 +38,14 @@ static int sync_path(const char *path)
   return err;
 }
 
-/* The fingerprint and the next trajectory as attributes of the root. */
-static qs_status stamp(const char *path, const qs_ensemble_result *res, const char *fingerprint)
+/* Names of the origin's attributes, in the order of qs_checkpoint_origin. */
+static const char *const origin_names[4] = {"command", "run_file", "run_file_path",
+                                            "overrides"};
+
+/* The fingerprint, the next trajectory and the origin as attributes of
+ * the root. */
+static qs_status stamp(const char *path, const qs_ensemble_result *res, const char *fingerprint,
+                       const qs_checkpoint_origin *origin)
 {
   hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
   if (file < 0)
@@ -47,11 +53,21 @@ static qs_status stamp(const char *path, const qs_ensemble_result *res, const ch
   long next = res->first_index + res->ntraj;
   int err = qs_h5_write_string_attr(file, "fingerprint", fingerprint) ||
             qs_h5_write_attr(file, "next_trajectory", H5T_NATIVE_LONG, &next);
+  const char *values[4] = {NULL, NULL, NULL, NULL};
+  if (origin) {
+    values[0] = origin->command;
+    values[1] = origin->run_file;
+    values[2] = origin->run_file_path;
+    values[3] = origin->overrides;
+  }
+  for (int k = 0; k < 4 && !err; k++)
+    err = qs_h5_write_string_attr(file, origin_names[k], values[k] ? values[k] : "");
   return H5Fclose(file) < 0 || err ? QS_ERR_HDF5 : QS_OK;
 }
 
 qs_status qs_checkpoint_write(const char *dir, const qs_ensemble_result *res,
-                              const char *fingerprint, char *msg, size_t msglen)
+                              const char *fingerprint, const qs_checkpoint_origin *origin,
+                              char *msg, size_t msglen)
 {
   if (!dir || !res || !fingerprint || res->n_blocks > 0)
     return QS_ERR_INVALID;
@@ -60,7 +76,7 @@ qs_status qs_checkpoint_write(const char *dir, const qs_ensemble_result *res,
       snprintf(final, sizeof final, "%s/%s", dir, QS_CHECKPOINT_NAME) >= (int)sizeof final)
     return QS_ERR_INVALID;
   qs_status st = qs_ensemble_write(tmp, res, msg, msglen);
-  if (st == QS_OK && stamp(tmp, res, fingerprint) != QS_OK) {
+  if (st == QS_OK && stamp(tmp, res, fingerprint, origin) != QS_OK) {
     qs_set_message(msg, msglen, "%s: cannot stamp the checkpoint", tmp);
     st = QS_ERR_HDF5;
   }
@@ -73,25 +89,70 @@ qs_status qs_checkpoint_write(const char *dir, const qs_ensemble_result *res,
   return st;
 }
 
-/* The string attribute `name` of the root of `path` into out[len]; 0 or -1. */
-static int read_string_attr(const char *path, const char *name, char *out, size_t len)
+/* The string attribute `name` of the open file's root (malloc'd), or NULL. */
+static char *string_attr(hid_t file, const char *name)
 {
-  hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  hid_t attr = file < 0 ? -1 : H5Aopen(file, name, H5P_DEFAULT);
+  hid_t attr = H5Aexists(file, name) > 0 ? H5Aopen(file, name, H5P_DEFAULT) : -1;
   hid_t type = attr < 0 ? -1 : H5Aget_type(attr);
   size_t size = type < 0 ? 0 : H5Tget_size(type);
   char *s = size > 0 ? calloc(size + 1, 1) : NULL;
-  int err = !s || H5Aread(attr, type, s) < 0;
-  if (!err)
-    snprintf(out, len, "%s", s);
-  free(s);
+  if (s && H5Aread(attr, type, s) < 0) {
+    free(s);
+    s = NULL;
+  }
   if (type >= 0)
     H5Tclose(type);
   if (attr >= 0)
     H5Aclose(attr);
+  return s;
+}
+
+/* The string attribute `name` of the root of `path` into out[len]; 0 or -1. */
+static int read_string_attr(const char *path, const char *name, char *out, size_t len)
+{
+  hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  char *s = file < 0 ? NULL : string_attr(file, name);
+  if (s)
+    snprintf(out, len, "%s", s);
+  free(s);
   if (file >= 0)
     H5Fclose(file);
-  return err ? -1 : 0;
+  return s ? 0 : -1;
+}
+
+qs_status qs_checkpoint_read_origin(const char *dir, char **command, char **run_file,
+                                    char **run_file_path, char **overrides, char *msg,
+                                    size_t msglen)
+{
+  char **out[4] = {command, run_file, run_file_path, overrides};
+  for (int k = 0; k < 4; k++)
+    *out[k] = NULL;
+  char path[4096];
+  if (!dir || snprintf(path, sizeof path, "%s/%s", dir, QS_CHECKPOINT_NAME) >= (int)sizeof path)
+    return QS_ERR_INVALID;
+  if (access(path, F_OK) != 0) {
+    qs_set_message(msg, msglen, "%s: no checkpoint to resume from", path);
+    return QS_ERR_IO;
+  }
+  qs_h5_begin();
+  hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) {
+    qs_set_message(msg, msglen, "%s: cannot be read as a checkpoint", path);
+    return QS_ERR_HDF5;
+  }
+  qs_status st = QS_OK;
+  for (int k = 0; k < 4 && st == QS_OK; k++) {
+    char *v = string_attr(file, origin_names[k]);
+    *out[k] = v ? v : calloc(1, 1);
+    if (!*out[k])
+      st = QS_ERR_NOMEM;
+  }
+  H5Fclose(file);
+  for (int k = 0; k < 4 && st != QS_OK; k++) {
+    free(*out[k]);
+    *out[k] = NULL;
+  }
+  return st;
 }
 
 qs_status qs_checkpoint_read(const char *dir, const char *fingerprint, qs_ensemble_result **res,

@@ -365,7 +365,7 @@ static qs_status send_block(const qs_accum *block, int n_accums, qs_status st,
 }
 
 /* Rank 0: block sums of rank `from` into `block`, or its failure. */
-static qs_status receive_block(qs_accum *block, int n_accums, int from, char *msg,
+static qs_status receive_block(qs_accum *block, int n_accums, int from, long b, char *msg,
                                size_t msglen)
 {
   qs_status sent = QS_OK;
@@ -376,6 +376,9 @@ static qs_status receive_block(qs_accum *block, int n_accums, int from, char *ms
     st = sent;
     if (len > 0 && ((char *)bytes)[len - 1] == '\0' && ((char *)bytes)[0])
       qs_set_message(msg, msglen, "rank %d: %s", from, (char *)bytes);
+    else /* a trajectory's failure carries no text: say where it happened */
+      qs_set_message(msg, msglen, "in block %ld (trajectories from %ld) on rank %d", b,
+                     b * QS_ENSEMBLE_BLOCK, from);
   } else if (st == QS_OK) {
     st = qs_accum_set_unpack(block, n_accums, bytes, len);
   }
@@ -426,7 +429,7 @@ static qs_status distributed_block(qs_ensemble_result *res, ensemble_work *w, qs
   if (rank > 0)
     return owner == rank ? send_block(block, w->n_accums, st, msg) : QS_OK;
   if (owner != rank)
-    st = receive_block(block, w->n_accums, owner, msg, msglen);
+    st = receive_block(block, w->n_accums, owner, b, msg, msglen);
   return st == QS_OK ? add_block(res, block, w->n_accums, w->opt->keep_blocks) : st;
 }
 

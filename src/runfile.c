@@ -320,6 +320,31 @@ static const key_entry key_table[] = {
 
 #define N_KEYS ((int)(sizeof key_table / sizeof key_table[0]))
 
+/* "model, run, steady, ... or checks": every section of the key table in
+ * table order (for messages), so a new section is listed once it has keys. */
+static void section_list(char *out, size_t len)
+{
+  const char *names[64];
+  int n = 0;
+  names[n++] = "model";
+  for (int i = 0; i < N_KEYS; i++) {
+    int seen = 0;
+    for (int k = 0; k < n && !seen; k++)
+      seen = strcmp(names[k], key_table[i].info.section) == 0;
+    if (!seen && n < 64)
+      names[n++] = key_table[i].info.section;
+  }
+  size_t used = 0;
+  out[0] = '\0';
+  for (int k = 0; k < n && used < len; k++) {
+    const char *sep = k == 0 ? "" : k == n - 1 ? " or " : ", ";
+    int w = snprintf(out + used, len - used, "%s%s", sep, names[k]);
+    if (w < 0)
+      break;
+    used += (size_t)w;
+  }
+}
+
 static int parse_real(const char *s, double *out);
 
 /* "model.name" -> "name" (stored in a QS_MODEL_MAX_NAME buffer). */
@@ -599,8 +624,10 @@ static qs_status set_key(qs_runconfig *cfg, const char *where, const char *secti
       e = &key_table[i];
   }
   if (!known_section) {
-    qs_set_message(msg, msglen, "%s: unknown section [%s]; expected model, run, steady, mesolve, rates, compare, sweep, scan or checks",
-            where, section);
+    char sections[512];
+    section_list(sections, sizeof sections);
+    qs_set_message(msg, msglen, "%s: unknown section [%s]; expected %s", where, section,
+                   sections);
     return QS_ERR_RUNFILE;
   }
   if (!e) {
@@ -917,8 +944,10 @@ static qs_status ini_section_line(ini_doc *doc, char *line, int line_no, const c
     return QS_ERR_RUNFILE;
   }
   if (!is_known_section(name)) {
-    qs_set_message(msg, msglen, "%s: line %d: unknown section [%s]; expected model, run, steady, "
-                   "mesolve, rates, compare, sweep, scan or checks", path, line_no, name);
+    char sections[512];
+    section_list(sections, sizeof sections);
+    qs_set_message(msg, msglen, "%s: line %d: unknown section [%s]; expected %s", path,
+                   line_no, name, sections);
     return QS_ERR_RUNFILE;
   }
   for (int s = 0; s < doc->n_sections; s++)

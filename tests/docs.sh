@@ -19,6 +19,12 @@ stale() { # stale FILE ARGS...: FILE differs from `qsync ARGS`
   fi
 }
 stale docs/runfile.md help runfile --markdown
+# The key-range cases of the bad-input corpus follow docs/runfile.md.
+if check=$(/usr/bin/python3 tests/bad_inputs/generate.py --check 2>&1); then
+  ok "tests/bad_inputs/key_*.case follow docs/runfile.md ($check)"
+else
+  bad "tests/bad_inputs/key_*.case are stale: $(echo "$check" | tail -1)"
+fi
 stale docs/qsync.1 help --man
 
 size=$(wc -c <README.md)

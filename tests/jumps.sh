@@ -140,6 +140,15 @@ else
   bad "method = hmm failed"
 fi
 
+# --ntraj sets [jumps] ntraj (the long trajectories), as --set jumps.ntraj does.
+if "$QSYNC" jumps "$short" --quiet --out "$work/n1" --ntraj 1 &&
+   /usr/bin/python3 -c "import sys, h5py; sys.exit(int(h5py.File(sys.argv[1], 'r')['signals'].attrs['ntraj']) != 1)" \
+     "$work/n1/run.h5"; then
+  ok "--ntraj 1 runs one long trajectory"
+else
+  bad "--ntraj did not set [jumps] ntraj"
+fi
+
 refused "unknown signal named" "[jumps] signals: 'bogus'" jumps "$short" --quiet --out "$work/e1" \
   --set jumps.signals=n,bogus
 refused "bad signals list" "[jumps] signals =" jumps "$short" --quiet --out "$work/e2" \

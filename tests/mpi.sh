@@ -72,6 +72,29 @@ else
   bad "a failing ensemble on 2 ranks: exit $rc: $(tail -c 300 "$work/fail.log")"
 fi
 
+# A failure in a later block, on whichever rank runs it: with max_steps =
+# 16 the first 640 trajectories succeed and some of 6400 fail (checked
+# first, in one process).  4 ranks exit 3; when the failing block b ran on
+# a rank r > 0 the message names both, and r = b mod 4.
+fails=(run "$base" --quiet --set run.max_steps=16)
+if "$QSYNC" "${fails[@]}" --ntraj 640 --out "$work/late0" >/dev/null 2>&1 &&
+   ! "$QSYNC" "${fails[@]}" --ntraj 6400 --out "$work/late1" >/dev/null 2>&1; then
+  mpi 4 "$QSYNC" "${fails[@]}" --ntraj 6400 --out "$work/late" >"$work/late.log" 2>&1
+  rc=$?
+  where=$(grep -o 'in block [0-9]* (trajectories from [0-9]*) on rank [0-9]*' "$work/late.log")
+  set -- $where
+  right=1
+  [ -n "$where" ] && [ $(($3 % 4)) != "${9:-x}" ] && right=0
+  if [ "$rc" = 3 ] && grep -q "trajectory ensemble failed" "$work/late.log" &&
+     [ "$right" = 1 ] && [ ! -e "$work/late/run.h5" ]; then
+    ok "a failure beyond block 9 on 4 ranks: exit 3, ${where:-on rank 0}"
+  else
+    bad "a failure beyond block 9 on 4 ranks: exit $rc: $(tail -c 400 "$work/late.log")"
+  fi
+else
+  bad "precondition: max_steps = 16 should pass 640 trajectories and fail 6400"
+fi
+
 # A command that is not distributed runs on rank 0 alone, with a note.
 mpi 2 "$QSYNC" steady "$base" --quiet --out "$work/steady" >"$work/steady.log" 2>&1
 rc=$?

@@ -3,8 +3,9 @@
 # random moments and resumed with --resume, three times, with other thread
 # counts (and, in an MPI build, other rank counts) each time, ends with the
 # same result files as an uninterrupted run; SIGTERM and SIGINT write a
-# checkpoint and exit 143 / 130; a checkpoint of another run (seed) or of
-# another qsync version is refused with a message.
+# checkpoint and exit 143 / 130 (resumed by `run --resume` and by `qsync
+# resume OUT`); a checkpoint of another run (seed) or of another qsync
+# version is refused with a message.
 # Prints "resume: N passed, N failed".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,8 +16,8 @@ have_mpi=0
 [ "${MPI:-0}" = 1 ] && command -v mpirun >/dev/null && have_mpi=1
 
 base=$here/regress/qo_run.ini
-# About 3 s on one thread; a checkpoint every 0.1 s.
-args=(--ntraj 3000 --quiet --checkpoint-every 0.1)
+# About 2-4 s on one thread; a checkpoint every 0.1 s.
+args=(--ntraj 6000 --quiet --checkpoint-every 0.1)
 
 same() { # same DIR_A DIR_B: every result file equal, nothing else left
   local f why=""
@@ -70,10 +71,17 @@ for k in 0 1 2; do
   resume=()
   [ "$k" -gt 0 ] && resume=(--resume)
   before=$(done_in "$out")
+  touch "$work/mark"
   start "$1" "$2" "$out" "${resume[@]}"
-  [ "$1" -gt 1 ] && sleep 0.6 # mpirun's start
-  sleep "0.$((3 + RANDOM % 6))"
+  # Wait for this attempt's first checkpoint (progress), then kill at a
+  # random moment up to 0.25 s later: mid-block, mid-write or in between.
+  for _ in $(seq 400); do
+    [ "$out/checkpoint.h5" -nt "$work/mark" ] && break
+    sleep 0.025
+  done
+  sleep "0.$((RANDOM % 25))"
   kill_all
+  [ -e "$out/run.h5" ] && trail="$trail (finished before the kill)"
   trail="$trail $before->$(done_in "$out") (${1}r${2}t)"
 done
 set -- ${plan[3]}
@@ -81,6 +89,7 @@ start "$1" "$2" "$out" --resume
 wait "$pid"
 rc=$?
 why=$(same "$work/ref" "$out")
+case $trail in *finished*) why="$why a kill came after the end;" ;; esac
 if [ "$rc" = 0 ] && [ -z "$why" ]; then
   ok "3 SIGKILLs and resumes (checkpointed trajectories:$trail): the bits of an uninterrupted run"
 else
@@ -97,10 +106,15 @@ for sig in TERM INT; do
   rc=$?
   want=$((128 + $(kill -l $sig)))
   n=$(done_in "$out")
-  "$QSYNC" run "$base" "${args[@]}" --threads 2 --out "$out" --resume >/dev/null 2>&1
+  if [ $sig = TERM ]; then
+    "$QSYNC" run "$base" "${args[@]}" --threads 2 --out "$out" --resume >/dev/null 2>&1
+  else # the command, run file and overrides stored with the checkpoint
+    "$QSYNC" resume "$out" --threads 2 --quiet >/dev/null 2>&1
+  fi
   why=$(same "$work/ref" "$out")
   if [ "$rc" = "$want" ] && [ "$n" -gt 0 ] && [ -z "$why" ]; then
-    ok "SIG$sig: exit $rc with a checkpoint of $n trajectories; resumed: the same bits"
+    ok "SIG$sig: exit $rc with a checkpoint of $n trajectories; resumed ($([ $sig = TERM ] &&
+      echo 'run --resume' || echo 'qsync resume OUT')): the same bits"
   else
     bad "SIG$sig: exit $rc (expected $want), checkpoint $n, differs:$why"
   fi
@@ -121,4 +135,6 @@ with h5py.File(sys.argv[1], "r+") as f:
     f.attrs["fingerprint"] = numpy.bytes_(fp.split(" ")[0] + " 0.0.0-old")' "$out/checkpoint.h5"
 refused "a checkpoint of another qsync version is refused" "refused: written by qsync 0.0.0-old" \
   run "$base" "${args[@]}" --out "$out" --resume
+refused "qsync resume without a checkpoint is refused" "no checkpoint to resume from" \
+  resume "$work/nothing_here"
 finish resume

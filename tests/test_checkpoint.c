@@ -69,7 +69,19 @@ static void test_stop_write_read_resume(void)
   o.checkpoint_data = &stop;
   CU_ASSERT_EQUAL(qs_ensemble_run(m, NULL, &o, &part, msg, sizeof msg), QS_STOPPED);
   CU_ASSERT_EQUAL_FATAL(part->ntraj, 2 * QS_ENSEMBLE_BLOCK);
-  CU_ASSERT_EQUAL(qs_checkpoint_write(dir, part, "fp 1", msg, sizeof msg), QS_OK);
+  qs_checkpoint_origin origin = {"run", "[model]\n", "a/b.ini", "run.seed=11\n"};
+  CU_ASSERT_EQUAL(qs_checkpoint_write(dir, part, "fp 1", &origin, msg, sizeof msg), QS_OK);
+  char *command = NULL, *text = NULL, *path = NULL, *overrides = NULL;
+  CU_ASSERT_EQUAL(qs_checkpoint_read_origin(dir, &command, &text, &path, &overrides, msg,
+                                            sizeof msg), QS_OK);
+  CU_ASSERT(command && strcmp(command, origin.command) == 0);
+  CU_ASSERT(text && strcmp(text, origin.run_file) == 0);
+  CU_ASSERT(path && strcmp(path, origin.run_file_path) == 0);
+  CU_ASSERT(overrides && strcmp(overrides, origin.overrides) == 0);
+  free(command);
+  free(text);
+  free(path);
+  free(overrides);
   CU_ASSERT_EQUAL(qs_checkpoint_read(dir, "fp 1", &back, msg, sizeof msg), QS_OK);
   CU_ASSERT_PTR_NOT_NULL_FATAL(back);
   CU_ASSERT(same_bits(part, back));
@@ -124,8 +136,8 @@ static void test_resume_complete(void)
 int qs_test_register_checkpoint(void)
 {
   static const test_case cases[] = {
-    {"stopped, written, read back, resumed on 2 threads: the uninterrupted run's bits; "
-     "refusals", test_stop_write_read_resume},
+    {"stopped, written (with its origin), read back, resumed on 2 threads: the "
+     "uninterrupted run's bits; refusals", test_stop_write_read_resume},
     {"resuming a complete checkpoint gives its bits", test_resume_complete},
   };
   return test_add_suite("checkpoint", cases, (int)(sizeof cases / sizeof cases[0]));

@@ -305,6 +305,8 @@ static void test_ambiguous_text_refused(void)
               "line 5", "first at line 1");
   expect_load("[run]\nntraj = 3\n[MODEL]\n[Run]\n", QS_ERR_RUNFILE, "line 4", "[run]");
   expect_load("[modle]\n", QS_ERR_RUNFILE, "line 1", "unknown section [modle]");
+  /* The list of sections comes from the key table: the newest are named. */
+  expect_load("[modle]\n", QS_ERR_RUNFILE, "spectrum", "jumps");
   expect_load("[run]\nntraj = 3\n[stedy]\n", QS_ERR_RUNFILE, "line 3", "[stedy]");
   expect_load("[run]\nntraj\n", QS_ERR_RUNFILE, "line 2", "not key = value");
   expect_load("[run]\n= 3\n", QS_ERR_RUNFILE, "line 2", "not key = value");

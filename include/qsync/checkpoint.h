@@ -37,12 +37,31 @@
 void qs_checkpoint_fingerprint(const char *const *parts, int n_parts,
                                char out[QS_CHECKPOINT_FINGERPRINT]);
 
-/* Write res (totals only: kept blocks are refused with QS_ERR_INVALID) as
- * the checkpoint of directory `dir` (existing), replacing the previous one
- * atomically.  QS_ERR_IO / QS_ERR_HDF5 with a message naming the file; the
- * previous checkpoint is then unchanged. */
+/* How to run the same command again (`qsync resume OUT`): stored with the
+ * checkpoint as string attributes of the same names.  Any field may be
+ * NULL (stored as ""). */
+typedef struct {
+  const char *command;       /* "run" or "compare" */
+  const char *run_file;      /* the run file's text */
+  const char *run_file_path; /* its path as given (messages, run.h5) */
+  const char *overrides;     /* the overrides that enter the fingerprint,
+                                one "section.key=value" per line */
+} qs_checkpoint_origin;
+
+/* Write res (totals only: kept blocks are refused with QS_ERR_INVALID) and
+ * `origin` (may be NULL) as the checkpoint of directory `dir` (existing),
+ * replacing the previous one atomically.  QS_ERR_IO / QS_ERR_HDF5 with a
+ * message naming the file; the previous checkpoint is then unchanged. */
 qs_status qs_checkpoint_write(const char *dir, const qs_ensemble_result *res,
-                              const char *fingerprint, char *msg, size_t msglen);
+                              const char *fingerprint, const qs_checkpoint_origin *origin,
+                              char *msg, size_t msglen);
+
+/* The origin stored with the checkpoint of `dir`: each field a new string
+ * (free each with free()), "" when absent.  QS_ERR_IO without a
+ * checkpoint, QS_ERR_HDF5 when it cannot be read, QS_ERR_NOMEM. */
+qs_status qs_checkpoint_read_origin(const char *dir, char **command, char **run_file,
+                                    char **run_file_path, char **overrides, char *msg,
+                                    size_t msglen);
 
 /* Read the checkpoint of `dir` into *res (new; free with
  * qs_ensemble_result_destroy), refusing with QS_ERR_INVALID and a message

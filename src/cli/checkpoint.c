@@ -40,6 +40,70 @@ void cli_run_fingerprint(cli_context *ctx, const char *const *sets, int n_sets)
     if (!is_threads_override(sets[k]))
       parts[n++] = sets[k];
   qs_checkpoint_fingerprint(parts, n, ctx->fingerprint);
+  /* The same overrides, one per line, for `qsync resume OUT`. */
+  size_t len = 1;
+  for (int k = 1; k < n; k++)
+    len += strlen(parts[k]) + 1;
+  ctx->overrides = calloc(len, 1);
+  for (int k = 1; ctx->overrides && k < n; k++) {
+    strcat(ctx->overrides, parts[k]);
+    strcat(ctx->overrides, "\n");
+  }
+}
+
+int cli_resume_arguments(int argc, char **argv, cli_resume_source *src)
+{
+  memset(src, 0, sizeof *src);
+  if (argc < 3 || argv[2][0] == '-') {
+    cli_error("usage: qsync resume OUT [--threads N] [--quiet] [--checkpoint-every S]: "
+              "goes on with the run whose checkpoint is OUT/%s", QS_CHECKPOINT_NAME);
+    return EXIT_BAD_INPUT;
+  }
+  char msg[1024];
+  char *command = NULL, *overrides = NULL;
+  if (qs_checkpoint_read_origin(argv[2], &command, &src->text, &src->path, &overrides, msg,
+                                sizeof msg) != QS_OK) {
+    cli_error("resume: %s", msg);
+    return EXIT_BAD_INPUT;
+  }
+  int n_sets = 0;
+  for (const char *c = overrides; *c; c++)
+    n_sets += *c == '\n';
+  src->argv = calloc((size_t)(argc + 2 * n_sets + 8), sizeof *src->argv);
+  int ok = src->argv && command[0] && src->path[0];
+  if (ok) {
+    int n = 0;
+    src->argv[n++] = argv[0];
+    src->argv[n++] = command;
+    src->argv[n++] = src->path;
+    src->argv[n++] = "--out";
+    src->argv[n++] = argv[2];
+    src->argv[n++] = "--resume";
+    for (char *save = NULL, *set = strtok_r(overrides, "\n", &save); set;
+         set = strtok_r(NULL, "\n", &save)) {
+      src->argv[n++] = "--set";
+      src->argv[n++] = set;
+    }
+    for (int k = 3; k < argc; k++)
+      src->argv[n++] = argv[k];
+    src->argc = n;
+  } else {
+    cli_error("resume: %s/%s does not say which command and run file it belongs to",
+              argv[2], QS_CHECKPOINT_NAME);
+  }
+  src->command = command;
+  src->overrides = overrides;
+  return ok ? EXIT_OK : EXIT_BAD_INPUT;
+}
+
+void cli_resume_source_free(cli_resume_source *src)
+{
+  free(src->argv);
+  free(src->command);
+  free(src->overrides);
+  free(src->text);
+  free(src->path);
+  memset(src, 0, sizeof *src);
 }
 
 int cli_distributes(const cli_context *ctx)
@@ -87,7 +151,9 @@ static double checkpoint_interval(const cli_context *ctx)
 
 static qs_status write_checkpoint(cli_checkpointer *ck, const qs_ensemble_result *res)
 {
-  ck->write_status = qs_checkpoint_write(ck->ctx->out_dir, res, ck->ctx->fingerprint,
+  const cli_context *ctx = ck->ctx;
+  qs_checkpoint_origin origin = {ctx->command, ctx->cfg.text, ctx->cfg.path, ctx->overrides};
+  ck->write_status = qs_checkpoint_write(ctx->out_dir, res, ctx->fingerprint, &origin,
                                          ck->msg, sizeof ck->msg);
   ck->last = cli_now();
   ck->done = res->ntraj;
@@ -159,7 +225,8 @@ int cli_checkpoint_end(cli_checkpointer *ck, qs_status st)
     return EXIT_OK;
   int sig = deferred_signal ? (int)deferred_signal : SIGTERM;
   cli_error("stopped by signal %d after %ld of %ld trajectories: checkpoint %s/%s; go on "
-            "with the same command and --out plus --resume (any --threads, any number of "
-            "MPI ranks)", sig, ck->done, ctx->cfg.ntraj, ctx->out_dir, QS_CHECKPOINT_NAME);
+            "with: qsync resume %s (or the same command with --resume; any --threads, any "
+            "number of MPI ranks)", sig, ck->done, ctx->cfg.ntraj, ctx->out_dir,
+            QS_CHECKPOINT_NAME, ctx->out_dir);
   return 128 + sig;
 }

@@ -25,6 +25,7 @@ typedef struct {
   int resume;        /* --resume: go on from OUT/checkpoint.h5 */
   double checkpoint_every; /* --checkpoint-every seconds; 0: never; < 0: the default */
   char fingerprint[QS_CHECKPOINT_FINGERPRINT]; /* of the run file and overrides */
+  char *overrides;   /* the same overrides, one per line (malloc'd; checkpoints) */
 } cli_context;
 
 /* Progress bar on stderr (only when stderr is a terminal and not quiet). */
@@ -171,7 +172,7 @@ int cli_replay_dump(const cli_context *ctx, const qs_ensemble_result *res);
 #define CLI_CHECKPOINT_DEFAULT_SECONDS 60.0
 /* The fingerprint of the run (checkpoint.h): the run file's text and the
  * overrides sets[0..n_sets-1] except run.threads, which may change
- * between a run and its resume. */
+ * between a run and its resume; also fills ctx->overrides. */
 void cli_run_fingerprint(cli_context *ctx, const char *const *sets, int n_sets);
 /* 1 when the command spreads its trajectories over MPI ranks: run and
  * compare without a [sweep]. */
@@ -179,6 +180,19 @@ int cli_distributes(const cli_context *ctx);
 /* The job's exit status on every rank: rank 0's when it failed, else the
  * worst of all ranks (a collective call at the end of main). */
 int cli_job_exit_status(int rc);
+/* qsync resume OUT [options]: the command, run file and overrides stored
+ * with OUT's checkpoint become argv = {qsync, COMMAND, PATH, --out, OUT,
+ * --resume, --set OVERRIDE..., options}, and the run file is loaded from
+ * the stored text (named PATH, as in the first run).  EXIT_OK, or
+ * EXIT_BAD_INPUT with a message (no or a foreign checkpoint). */
+typedef struct {
+  int argc;
+  char **argv;
+  char *text, *path;         /* the run file's text and path */
+  char *command, *overrides; /* storage behind argv */
+} cli_resume_source;
+int cli_resume_arguments(int argc, char **argv, cli_resume_source *src);
+void cli_resume_source_free(cli_resume_source *src);
 /* --checkpoint-every: seconds >= 0; EXIT_OK or EXIT_BAD_INPUT (message). */
 int cli_parse_seconds(const char *text, double *seconds);
 /* From the signal handler: during an ensemble that can checkpoint, note

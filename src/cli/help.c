@@ -124,7 +124,7 @@ static const struct {
   {"--out DIR", "output directory (default out/<run file name without .ini>)"},
   {"--threads N", "OpenMP threads, same as --set run.threads=N (same results for any N)"},
   {"--seed S", "run seed, same as --set run.seed=S"},
-  {"--ntraj N", "number of trajectories, same as --set run.ntraj=N (run and compare only)"},
+  {"--ntraj N", "number of trajectories: --set run.ntraj=N for run and compare, --set jumps.ntraj=N for jumps"},
   {"--set section.key=value", "override a run-file key, with the same checks (repeatable)"},
   {"--quiet", "no progress bar and no tables"},
   {"--strict", "an unconverged cavity truncation is an error (exit 3)"},
@@ -139,7 +139,9 @@ static const struct {
                                  "and SIGTERM always checkpoint and exit 130/143 (run and "
                                  "compare only)"},
   {"--resume", "go on from OUT/checkpoint.h5 (same run file and options; any --threads and "
-               "MPI ranks), the same results as an uninterrupted run (run and compare only)"},
+               "MPI ranks), the same results as an uninterrupted run (run and compare only); "
+               "'qsync resume OUT [--threads N]' does the same with the command, run file "
+               "and overrides stored in the checkpoint"},
   {"--help", "the command's help"},
 };
 
@@ -216,7 +218,8 @@ void cli_command_help(FILE *f, const cli_command *cmd)
   fprintf(f, "\nreads:  %s\nwrites: %s (in --out DIR)\noptions:\n", cmd->sections,
           cmd->writes);
   for (int i = 0; i < N_OPTIONS; i++)
-    if (cmd->runs_trajectories || !ensemble_only(options[i].flag))
+    if (cmd->runs_trajectories || !ensemble_only(options[i].flag) ||
+        (strcmp(options[i].flag, "--ntraj N") == 0 && strcmp(cmd->name, "jumps") == 0))
       fprintf(f, "  %-24s %s\n", options[i].flag, options[i].help);
   fprintf(f, "exit status: %s\nrun-file keys: qsync help runfile (docs/runfile.md)\n",
           exit_status);

@@ -289,7 +289,7 @@ typedef struct {
 
 static const char *const summary_cols[] = {
     "rate_12", "rate_21", "rate_sum", "rate_sum_se", "gap", "psd_width", "psd_width_se",
-    "p_state1", "p_state1_se", "p_state1_exact", "n_switches", "z_rates_gap", "z_psd_gap",
+    "p_state1", "p_state1_se", "p_state1_exact", "n_switches", "p_state1_se_markov", "z_rates_gap", "z_psd_gap",
     "z_rates_psd", "rate_12_lo", "rate_12_hi", "rate_21_lo", "rate_21_hi", "rate_12_fit",
     "rate_12_fit_se", "rate_21_fit", "rate_21_fit_se", "cv_1", "cv_2", "mean_dwell_1",
     "mean_dwell_2", "n_dwells_1", "n_dwells_2", "level_1", "level_2", "width_1", "width_2",
@@ -715,6 +715,7 @@ static void summary_analysis(const jtable *t, double *row, const analysis *a)
   put(t, row, "p_state1", a->p1);
   put(t, row, "p_state1_se", a->p1_se);
   put(t, row, "p_state1_exact", a->p1_exact);
+  put(t, row, "p_state1_se_markov", sw->p_state_se);
   put(t, row, "z_rates_gap", z_pair(sw->rate_sum, sw->rate_sum_se, a->gap, 0.0));
   if (a->psd_ok)
     put(t, row, "z_rates_psd", z_pair(sw->rate_sum, sw->rate_sum_se, a->lz.width,
@@ -758,8 +759,9 @@ static void print_three_way(const jumps_run *r, const point_work *w, const analy
            "intervals), %ld switches, CV %.3f / %.3f\n",
            sw->rate[0], sw->rate_lo[0], sw->rate_hi[0], sw->rate[1], sw->rate_lo[1],
            sw->rate_hi[1], 100 * a->to.confidence, sw->n_switches, sw->cv[0], sw->cv[1]);
-    printf("  occupation p_state1 = %.4f +- %.4f (batch means), exact %.4f (z = %.2f)\n",
-           a->p1, a->p1_se, a->p1_exact, z_of(a->p1, a->p1_se, a->p1_exact));
+    printf("  occupation p_state1 = %.4f +- %.4f (batch means; +- %.4f for a Markov switch), "
+           "exact %.4f (z = %.2f)\n", a->p1, a->p1_se, sw->p_state_se, a->p1_exact,
+           z_of(a->p1, a->p1_se, a->p1_exact));
   }
   printf("  rate_sum  = %-12.5g +- %-10.3g (dwell times)\n", sw->rate_sum, sw->rate_sum_se);
   if (isfinite(a->gap))

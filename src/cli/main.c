@@ -96,6 +96,16 @@ static int claim_output(cli_context *ctx, const char *out_dir, const char *path)
 
 /* qsync help [COMMAND | runfile [--markdown] | --man]: exit 0, or 2 for an
  * unknown topic. */
+/* The run-file key --ntraj sets for `command`: the ensemble's trajectories
+ * (run, compare) or the long trajectories of jumps; NULL when the command
+ * runs none. */
+static const char *ntraj_key(const cli_command *command)
+{
+  if (command->runs_trajectories)
+    return "run.ntraj";
+  return strcmp(command->name, "jumps") == 0 ? "jumps.ntraj" : NULL;
+}
+
 static int help(int argc, char **argv)
 {
   if (argc == 2) {
@@ -127,8 +137,20 @@ static int help(int argc, char **argv)
   return EXIT_BAD_INPUT;
 }
 
+/* The run file of `qsync resume OUT` (its stored text), else NULL. */
+static const char *resumed_text;
+
 static int run_command(int argc, char **argv)
 {
+  if (argc >= 2 && strcmp(argv[1], "resume") == 0 && !resumed_text) {
+    cli_resume_source src;
+    int rc = cli_resume_arguments(argc, argv, &src);
+    resumed_text = src.text;
+    if (rc == EXIT_OK)
+      rc = run_command(src.argc, src.argv);
+    cli_resume_source_free(&src);
+    return rc;
+  }
   if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
     cli_usage(stdout);
     return EXIT_OK;
@@ -244,9 +266,9 @@ static int run_command(int argc, char **argv)
     case 't':
     case 's':
     case 'n':
-      if (c == 'n' && !command->runs_trajectories) {
-        cli_error("--ntraj: qsync %s runs no trajectories (--ntraj applies to run and "
-                  "compare)", command->name);
+      if (c == 'n' && !ntraj_key(command)) {
+        cli_error("--ntraj: qsync %s runs no trajectories (--ntraj applies to run, "
+                  "compare and jumps)", command->name);
         return EXIT_BAD_INPUT;
       }
       if (n_sets == MAX_SETS) {
@@ -256,7 +278,7 @@ static int run_command(int argc, char **argv)
       if (c == 'S') {
         sets[n_sets++] = optarg;
       } else {
-        const char *key = c == 't' ? "run.threads" : c == 's' ? "run.seed" : "run.ntraj";
+        const char *key = c == 't' ? "run.threads" : c == 's' ? "run.seed" : ntraj_key(command);
         char *buf = flag_sets[c == 't' ? 0 : c == 's' ? 1 : 2];
         snprintf(buf, sizeof flag_sets[0], "%s=%.64s", key, optarg);
         sets[n_sets++] = buf;
@@ -273,7 +295,9 @@ static int run_command(int argc, char **argv)
   }
   const char *path = argv[optind];
   char msg[1024];
-  qs_status st = qs_runfile_load(path, &ctx.cfg, msg, sizeof msg);
+  qs_status st = resumed_text ? qs_runfile_load_text(path, resumed_text, strlen(resumed_text),
+                                                    &ctx.cfg, msg, sizeof msg)
+                              : qs_runfile_load(path, &ctx.cfg, msg, sizeof msg);
   for (int i = 0; i < n_sets && st == QS_OK; i++)
     st = qs_runfile_override(&ctx.cfg, sets[i], msg, sizeof msg);
   if (st == QS_OK)
@@ -310,6 +334,7 @@ static int run_command(int argc, char **argv)
   qs_outdir_release();
   if (qs_outdir_pending_signal())
     rc = 128 + qs_outdir_pending_signal();
+  free(ctx.overrides);
   qs_runfile_release(&ctx.cfg);
   return rc;
 }

@@ -9,11 +9,13 @@ garbage, empty) taken in turn; every third case goes through --set instead of th
 file.  Each case must be refused at load with exit status 2 and a message naming
 "[section] key =".  Run from the repository root:
 
-    python3 tests/bad_inputs/generate.py      # rewrites tests/bad_inputs/key_*.case
+    python3 tests/bad_inputs/generate.py          # rewrites tests/bad_inputs/key_*.case
+    python3 tests/bad_inputs/generate.py --check  # exit 1 when they are stale
 """
 import glob
 import os
 import re
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -29,6 +31,11 @@ SECTION_COMMANDS = {
     "compare": ["compare"],
     "sweep": ["steady", "mesolve", "run"],
     "scan": ["scan"],
+    "gap": ["gap"],
+    "validity": ["validity"],
+    "semiclassical": ["semiclassical"],
+    "spectrum": ["spectrum"],
+    "jumps": ["jumps"],
 }
 MODEL_COMMANDS = {
     "qubit_osc": ["run", "steady", "mesolve", "compare", "scan"],
@@ -98,7 +105,9 @@ def bad_values(key, unit, rng):
         vals += ["model.nonexistent", "run.ntraj", "g"]
     elif rng.startswith("v1"):
         vals += ["1, x, 3", "1, nan, 2", ",".join(["1"] * 4097)]
-    elif rng == "number":
+    elif rng == "number" or re.match(r"^number [<>] \w+$", rng):
+        # a bound given by another key ("number < omega_max"): only the
+        # unparsable values are out of range whatever the other key holds
         vals += ["abc", "nan"]
     elif rng.startswith("true/false"):
         vals += ["maybe", "2"]
@@ -113,8 +122,7 @@ def model_header(model):
 
 def main():
     text = open(os.path.join(ROOT, "docs", "runfile.md")).read()
-    for old in glob.glob(os.path.join(HERE, "key_*.case")):
-        os.remove(old)
+    cases = {}
     n = 0
     edge = 0
     for section, model, key, unit, rng in parse_tables(text):
@@ -122,7 +130,7 @@ def main():
             continue  # [model] name: hand-written cases
         cmds = MODEL_COMMANDS[model] if section == "model" else SECTION_COMMANDS[section]
         values = bad_values(key, unit, rng)
-        if rng != "number" and not rng.startswith("model.") and not rng.startswith("v1") \
+        if not rng.startswith("number") and not rng.startswith("model.") and not rng.startswith("v1") \
                 and not rng.startswith("true") and re.search(r"\d", rng):
             extra = EDGES[edge % len(EDGES)]
             if extra == "0x1p99" and rng.startswith(">"):
@@ -138,6 +146,8 @@ def main():
             name = "key_%s_%s%s_%d" % (section, (model + "_") if model else "", key, i + 1)
             via_set = (n % 3 == 0 and "," not in v and " " not in v) or len(v) > 500
             fragment = "[%s] %s =" % (section, key)
+            if "name, name" in rng:
+                fragment = "[%s] %s" % (section, key)  # a list: the message quotes the name
             if v == "model.nonexistent":
                 fragment = "model.nonexistent"
             elif key == "t_end" and section == "rates" and v == "0.4":
@@ -154,10 +164,26 @@ def main():
                 body += "%s = %s\n" % (key, v)
                 args = "%s @INI" % cmd
             shown = v if len(v) < 40 else v[:20] + "..."
-            with open(os.path.join(HERE, name + ".case"), "w") as f:
-                f.write("# %s.%s = '%s' (range %s)\n" % (section, key, shown, rng))
-                f.write("# cmd: %s\n# exit: 2\n# expect: %s\n" % (args, fragment))
-                f.write(body)
+            cases[name + ".case"] = ("# %s.%s = '%s' (range %s)\n" % (section, key, shown, rng)
+                                     + "# cmd: %s\n# exit: 2\n# expect: %s\n" % (args, fragment)
+                                     + body)
+    old = {os.path.basename(p) for p in glob.glob(os.path.join(HERE, "key_*.case"))}
+    if "--check" in sys.argv[1:]:
+        stale = sorted(old ^ set(cases))
+        stale += sorted(c for c in set(cases) & old
+                        if open(os.path.join(HERE, c)).read() != cases[c])
+        for c in stale[:10]:
+            print("stale: tests/bad_inputs/%s" % c)
+        if stale:
+            print("%d key cases stale: run python3 tests/bad_inputs/generate.py" % len(stale))
+            sys.exit(1)
+        print("%d key cases current" % len(cases))
+        return
+    for c in old:
+        os.remove(os.path.join(HERE, c))
+    for c, content in cases.items():
+        with open(os.path.join(HERE, c), "w") as f:
+            f.write(content)
     print("generated %d key cases" % n)
 
 

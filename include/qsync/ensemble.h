@@ -35,7 +35,7 @@
 #include "qsync/farm.h"
 #include "qsync/traj.h"
 
-/* Most accumulator types in one run (7 built-in ones included). */
+/* Most accumulator types in one run (9 built-in ones included). */
 #define QS_ENSEMBLE_MAX_ACCUMS 32
 
 /* Default largest Hilbert-space dimension for which the CLI keeps density

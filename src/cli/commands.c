@@ -110,7 +110,10 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
   eopt.progress_data = &progress;
   eopt.accums = cli_replay_accums(ctx, &eopt.n_accums);
   eopt.distribute = ctx->distribute;
-  double deadline = cli_now() + cfg->max_wall;
+  /* one deadline for the whole command (a sweep's points share it) */
+  static double deadline;
+  if (deadline == 0.0)
+    deadline = cli_now() + cfg->max_wall;
   if (cfg->target_stderr > 0.0) {
     eopt.stop_requested = wall_time_over;
     eopt.stop_data = &deadline;

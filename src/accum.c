@@ -91,13 +91,13 @@ static size_t count_of(long n)
   return n > 0 ? (size_t)n : 1; /* calloc(0) may return NULL */
 }
 
-static void add_doubles(double *into, const double *from, size_t n)
+void qs_accum_add_doubles(double *into, const double *from, size_t n)
 {
   for (size_t i = 0; i < n; i++)
     into[i] += from[i];
 }
 
-static void add_complex(double complex *into, const double complex *from, size_t n)
+void qs_accum_add_complex(double complex *into, const double complex *from, size_t n)
 {
   for (size_t i = 0; i < n; i++)
     into[i] += from[i];
@@ -109,16 +109,62 @@ static void add_longs(long *into, const long *from, size_t n)
     into[i] += from[i];
 }
 
-static qs_status put_complex(qs_accum_io *io, const char *name, size_t n,
-                             const double complex *v)
+qs_status qs_accum_put_complex(qs_accum_io *io, const char *name, size_t n,
+                               const double complex *v)
 {
   /* C11 6.2.5: double complex has the layout of double[2]. */
   return qs_accum_io_put(io, name, 2 * (long)n, (const double *)v);
 }
 
-static qs_status get_complex(qs_accum_io *io, const char *name, size_t n, double complex *v)
+qs_status qs_accum_get_complex(qs_accum_io *io, const char *name, size_t n, double complex *v)
 {
   return qs_accum_io_get(io, name, 2 * (long)n, (double *)v);
+}
+
+qs_status qs_grouped_sum_add(const qs_grouped_sum *a, const qs_grouped_sum *b)
+{
+  size_t n = a->n;
+  if (a->n != b->n)
+    return QS_ERR_DIMENSION;
+  if (a->scope == QS_ACCUM_BLOCK) {
+    if (b->scope != QS_ACCUM_BLOCK || (*a->group >= 0 && *b->group >= 0 && *a->group != *b->group))
+      return QS_ERR_DIMENSION;
+    if (*b->group >= 0)
+      *a->group = *b->group;
+  } else if (b->scope == QS_ACCUM_BLOCK) {
+    if (*b->group >= 0)
+      qs_accum_add_complex(a->groups + (size_t)*b->group * n, b->sum, n);
+  } else {
+    qs_accum_add_complex(a->groups, b->groups, QS_ENSEMBLE_GROUPS * n);
+  }
+  qs_accum_add_complex(a->sum, b->sum, n);
+  return QS_OK;
+}
+
+qs_status qs_grouped_sum_write(const qs_grouped_sum *g, qs_accum_io *io)
+{
+  qs_status st = qs_accum_put_complex(io, "sum", g->n, g->sum);
+  if (st != QS_OK)
+    return st;
+  if (g->scope == QS_ACCUM_TOTAL)
+    return qs_accum_put_complex(io, "groups", QS_ENSEMBLE_GROUPS * g->n, g->groups);
+  long group = *g->group;
+  return qs_accum_io_put_long(io, "group", 1, &group);
+}
+
+qs_status qs_grouped_sum_read(const qs_grouped_sum *g, qs_accum_io *io)
+{
+  qs_status st = qs_accum_get_complex(io, "sum", g->n, g->sum);
+  if (st != QS_OK)
+    return st;
+  if (g->scope == QS_ACCUM_TOTAL)
+    return qs_accum_get_complex(io, "groups", QS_ENSEMBLE_GROUPS * g->n, g->groups);
+  long group = -1;
+  st = qs_accum_io_get_long(io, "group", 1, &group);
+  if (st == QS_OK && (group < -1 || group >= QS_ENSEMBLE_GROUPS))
+    st = QS_ERR_DIMENSION;
+  *g->group = (int)group;
+  return st;
 }
 
 /* Add |psi><psi| (psi normalized) times weight to the column-major rho. */
@@ -265,9 +311,9 @@ static qs_status moments_add(void *into, const void *from)
   const qs_accum_moments *b = from;
   if (a->n_rows != b->n_rows || a->n_obs != b->n_obs)
     return QS_ERR_DIMENSION;
-  add_complex(a->sum, b->sum, moments_size(a));
-  add_doubles(a->sq_re, b->sq_re, moments_size(a));
-  add_doubles(a->sq_im, b->sq_im, moments_size(a));
+  qs_accum_add_complex(a->sum, b->sum, moments_size(a));
+  qs_accum_add_doubles(a->sq_re, b->sq_re, moments_size(a));
+  qs_accum_add_doubles(a->sq_im, b->sq_im, moments_size(a));
   return QS_OK;
 }
 
@@ -275,7 +321,7 @@ static qs_status moments_write(const void *state, qs_accum_io *io)
 {
   const qs_accum_moments *a = state;
   long n = (long)moments_size(a);
-  qs_status st = put_complex(io, "sum", (size_t)n, a->sum);
+  qs_status st = qs_accum_put_complex(io, "sum", (size_t)n, a->sum);
   if (st == QS_OK)
     st = qs_accum_io_put(io, "sq_re", n, a->sq_re);
   return st == QS_OK ? qs_accum_io_put(io, "sq_im", n, a->sq_im) : st;
@@ -285,7 +331,7 @@ static qs_status moments_read(void *state, qs_accum_io *io)
 {
   qs_accum_moments *a = state;
   long n = (long)moments_size(a);
-  qs_status st = get_complex(io, "sum", (size_t)n, a->sum);
+  qs_status st = qs_accum_get_complex(io, "sum", (size_t)n, a->sum);
   if (st == QS_OK)
     st = qs_accum_io_get(io, "sq_re", n, a->sq_re);
   return st == QS_OK ? qs_accum_io_get(io, "sq_im", n, a->sq_im) : st;
@@ -394,18 +440,18 @@ static qs_status rho_add(void *into, const void *from)
   const qs_accum_rho *b = from;
   if (a->n_times != b->n_times || a->dim != b->dim)
     return QS_ERR_DIMENSION;
-  add_complex(a->sum, b->sum, rho_size(a));
+  qs_accum_add_complex(a->sum, b->sum, rho_size(a));
   return QS_OK;
 }
 
 static qs_status rho_write(const void *state, qs_accum_io *io)
 {
-  return put_complex(io, "sum", rho_size(state), ((const qs_accum_rho *)state)->sum);
+  return qs_accum_put_complex(io, "sum", rho_size(state), ((const qs_accum_rho *)state)->sum);
 }
 
 static qs_status rho_read(void *state, qs_accum_io *io)
 {
-  return get_complex(io, "sum", rho_size(state), ((qs_accum_rho *)state)->sum);
+  return qs_accum_get_complex(io, "sum", rho_size(state), ((qs_accum_rho *)state)->sum);
 }
 
 const qs_accum_type qs_accum_type_rho = {"rho",   rho_alloc, rho_reset, rho_sample,
@@ -469,56 +515,32 @@ static void rho_average_finish(void *state, const qs_accum_end *end)
   a->group = (int)(end->block % QS_ENSEMBLE_GROUPS);
 }
 
-/* A block instance joins a block (one group); a total takes a block's sum
- * into its group, or another total's groups group by group. */
+/* The sum and its groups as a grouped sum (the jackknife split). */
+static qs_grouped_sum rho_average_grouped(const qs_accum_rho_average *a)
+{
+  qs_accum_rho_average *m = (qs_accum_rho_average *)a;  /* the view writes through */
+  return (qs_grouped_sum){a->scope, &m->group, m->sum, m->groups, dim2_of(a)};
+}
+
 static qs_status rho_average_add(void *into, const void *from)
 {
-  qs_accum_rho_average *a = into;
-  const qs_accum_rho_average *b = from;
-  size_t n2 = dim2_of(a);
+  const qs_accum_rho_average *a = into, *b = from;
   if (a->dim != b->dim)
     return QS_ERR_DIMENSION;
-  if (a->scope == QS_ACCUM_BLOCK) {
-    if (b->scope != QS_ACCUM_BLOCK || (a->group >= 0 && b->group >= 0 && a->group != b->group))
-      return QS_ERR_DIMENSION;
-    if (b->group >= 0)
-      a->group = b->group;
-  } else if (b->scope == QS_ACCUM_BLOCK) {
-    if (b->group >= 0)
-      add_complex(a->groups + (size_t)b->group * n2, b->sum, n2);
-  } else {
-    add_complex(a->groups, b->groups, QS_ENSEMBLE_GROUPS * n2);
-  }
-  add_complex(a->sum, b->sum, n2);
-  return QS_OK;
+  qs_grouped_sum ga = rho_average_grouped(a), gb = rho_average_grouped(b);
+  return qs_grouped_sum_add(&ga, &gb);
 }
 
 static qs_status rho_average_write(const void *state, qs_accum_io *io)
 {
-  const qs_accum_rho_average *a = state;
-  qs_status st = put_complex(io, "sum", dim2_of(a), a->sum);
-  if (st != QS_OK)
-    return st;
-  if (a->scope == QS_ACCUM_TOTAL)
-    return put_complex(io, "groups", QS_ENSEMBLE_GROUPS * dim2_of(a), a->groups);
-  long group = a->group;
-  return qs_accum_io_put_long(io, "group", 1, &group);
+  qs_grouped_sum g = rho_average_grouped(state);
+  return qs_grouped_sum_write(&g, io);
 }
 
 static qs_status rho_average_read(void *state, qs_accum_io *io)
 {
-  qs_accum_rho_average *a = state;
-  qs_status st = get_complex(io, "sum", dim2_of(a), a->sum);
-  if (st != QS_OK)
-    return st;
-  if (a->scope == QS_ACCUM_TOTAL)
-    return get_complex(io, "groups", QS_ENSEMBLE_GROUPS * dim2_of(a), a->groups);
-  long group = -1;
-  st = qs_accum_io_get_long(io, "group", 1, &group);
-  if (st == QS_OK && (group < -1 || group >= QS_ENSEMBLE_GROUPS))
-    st = QS_ERR_DIMENSION;
-  a->group = (int)group;
-  return st;
+  qs_grouped_sum g = rho_average_grouped(state);
+  return qs_grouped_sum_read(&g, io);
 }
 
 const qs_accum_type qs_accum_type_rho_average = {

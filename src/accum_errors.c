@@ -6,29 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static qs_status put_complex(qs_accum_io *io, const char *name, size_t n,
-                             const double complex *v)
-{
-  return qs_accum_io_put(io, name, 2 * (long)n, (const double *)v);
-}
-
-static qs_status get_complex(qs_accum_io *io, const char *name, size_t n, double complex *v)
-{
-  return qs_accum_io_get(io, name, 2 * (long)n, (double *)v);
-}
-
-static void add_complex(double complex *into, const double complex *from, size_t n)
-{
-  for (size_t i = 0; i < n; i++)
-    into[i] += from[i];
-}
-
-static void add_doubles(double *into, const double *from, size_t n)
-{
-  for (size_t i = 0; i < n; i++)
-    into[i] += from[i];
-}
-
 /* ---- time_average_groups -------------------------------------------------- */
 
 static size_t n_obs_of(const qs_accum_time_average_groups *a)
@@ -89,56 +66,32 @@ static void tag_finish(void *state, const qs_accum_end *end)
   a->group = (int)(end->block % QS_ENSEMBLE_GROUPS);
 }
 
-/* As rho_average_add: a block joins one group, a total files a block's
- * sum under its group or adds another total group by group. */
+/* The sums and their groups as a grouped sum (accum_impl.h). */
+static qs_grouped_sum tag_grouped(const qs_accum_time_average_groups *a)
+{
+  qs_accum_time_average_groups *m = (qs_accum_time_average_groups *)a;  /* writes through */
+  return (qs_grouped_sum){a->scope, &m->group, m->sum, m->groups, n_obs_of(a)};
+}
+
 static qs_status tag_add(void *into, const void *from)
 {
-  qs_accum_time_average_groups *a = into;
-  const qs_accum_time_average_groups *b = from;
-  size_t n = n_obs_of(a);
+  const qs_accum_time_average_groups *a = into, *b = from;
   if (a->n_obs != b->n_obs)
     return QS_ERR_DIMENSION;
-  if (a->scope == QS_ACCUM_BLOCK) {
-    if (b->scope != QS_ACCUM_BLOCK || (a->group >= 0 && b->group >= 0 && a->group != b->group))
-      return QS_ERR_DIMENSION;
-    if (b->group >= 0)
-      a->group = b->group;
-  } else if (b->scope == QS_ACCUM_BLOCK) {
-    if (b->group >= 0)
-      add_complex(a->groups + (size_t)b->group * n, b->sum, n);
-  } else {
-    add_complex(a->groups, b->groups, QS_ENSEMBLE_GROUPS * n);
-  }
-  add_complex(a->sum, b->sum, n);
-  return QS_OK;
+  qs_grouped_sum ga = tag_grouped(a), gb = tag_grouped(b);
+  return qs_grouped_sum_add(&ga, &gb);
 }
 
 static qs_status tag_write(const void *state, qs_accum_io *io)
 {
-  const qs_accum_time_average_groups *a = state;
-  qs_status st = put_complex(io, "sum", n_obs_of(a), a->sum);
-  if (st != QS_OK)
-    return st;
-  if (a->scope == QS_ACCUM_TOTAL)
-    return put_complex(io, "groups", QS_ENSEMBLE_GROUPS * n_obs_of(a), a->groups);
-  long group = a->group;
-  return qs_accum_io_put_long(io, "group", 1, &group);
+  qs_grouped_sum g = tag_grouped(state);
+  return qs_grouped_sum_write(&g, io);
 }
 
 static qs_status tag_read(void *state, qs_accum_io *io)
 {
-  qs_accum_time_average_groups *a = state;
-  qs_status st = get_complex(io, "sum", n_obs_of(a), a->sum);
-  if (st != QS_OK)
-    return st;
-  if (a->scope == QS_ACCUM_TOTAL)
-    return get_complex(io, "groups", QS_ENSEMBLE_GROUPS * n_obs_of(a), a->groups);
-  long group = -1;
-  st = qs_accum_io_get_long(io, "group", 1, &group);
-  if (st == QS_OK && (group < -1 || group >= QS_ENSEMBLE_GROUPS))
-    st = QS_ERR_DIMENSION;
-  a->group = (int)group;
-  return st;
+  qs_grouped_sum g = tag_grouped(state);
+  return qs_grouped_sum_read(&g, io);
 }
 
 const qs_accum_type qs_accum_type_time_average_groups = {
@@ -238,10 +191,10 @@ static qs_status rsq_add(void *into, const void *from)
   const qs_accum_rho_squares *b = from;
   if (a->n_times != b->n_times || a->dim != b->dim)
     return QS_ERR_DIMENSION;
-  add_doubles(a->sq_re, b->sq_re, times_size(a));
-  add_doubles(a->sq_im, b->sq_im, times_size(a));
-  add_doubles(a->avg_sq_re, b->avg_sq_re, dim2(a));
-  add_doubles(a->avg_sq_im, b->avg_sq_im, dim2(a));
+  qs_accum_add_doubles(a->sq_re, b->sq_re, times_size(a));
+  qs_accum_add_doubles(a->sq_im, b->sq_im, times_size(a));
+  qs_accum_add_doubles(a->avg_sq_re, b->avg_sq_re, dim2(a));
+  qs_accum_add_doubles(a->avg_sq_im, b->avg_sq_im, dim2(a));
   return QS_OK;
 }
 

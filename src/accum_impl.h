@@ -41,4 +41,34 @@ qs_status qs_ensemble_result_add_block(qs_ensemble_result *r, qs_accum **slot);
 /* Fill the public fields (ntraj, work, obs_sum, ...) from the totals. */
 void qs_ensemble_result_sync(qs_ensemble_result *r);
 
+/* ---- helpers of the accumulator types (accum.c, accum_errors.c) -------- */
+
+/* into[i] += from[i], i < n, in index order (the fixed order of the bits). */
+void qs_accum_add_doubles(double *into, const double *from, size_t n);
+void qs_accum_add_complex(double complex *into, const double complex *from, size_t n);
+/* A complex array as 2n doubles (re, im) under `name`, and back. */
+qs_status qs_accum_put_complex(qs_accum_io *io, const char *name, size_t n,
+                               const double complex *v);
+qs_status qs_accum_get_complex(qs_accum_io *io, const char *name, size_t n, double complex *v);
+
+/* A sum split into the jackknife groups (rho_average, time_average_groups):
+ * views of the fields of either state, n numbers per group.  A block
+ * instance holds its block's sum and its group (-1 before the first
+ * trajectory); a total holds the sum and the QS_ENSEMBLE_GROUPS group sums. */
+typedef struct {
+  qs_accum_scope scope;
+  int *group;                 /* block scope: its group */
+  double complex *sum;        /* n */
+  double complex *groups;     /* total scope: QS_ENSEMBLE_GROUPS * n */
+  size_t n;
+} qs_grouped_sum;
+
+/* into += from: a block joins one group, a total files a block's sum under
+ * its group or adds another total group by group.  QS_ERR_DIMENSION for
+ * mismatched sizes, a total into a block, or two blocks of two groups. */
+qs_status qs_grouped_sum_add(const qs_grouped_sum *into, const qs_grouped_sum *from);
+/* Raw sums to io ("sum", then "groups" or "group") and back. */
+qs_status qs_grouped_sum_write(const qs_grouped_sum *g, qs_accum_io *io);
+qs_status qs_grouped_sum_read(const qs_grouped_sum *g, qs_accum_io *io);
+
 #endif

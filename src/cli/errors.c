@@ -181,8 +181,10 @@ void cli_derived_table(cli_derived *set, int with_exact, qs_table *table)
     double v[4] = {r->plain, r->se, r->corrected, r->exact};
     for (int c = 0; c < per; c++) {
       int col = per * i + c;
-      snprintf(set->column_names[col], sizeof set->column_names[0], "%s%s", r->name,
-               suffix[c]);
+      /* composed apart: r->name lives in *set too (gcc -Wrestrict at -O1) */
+      char name[sizeof set->column_names[0]];
+      snprintf(name, sizeof name, "%s%s", r->name, suffix[c]);
+      memcpy(set->column_names[col], name, sizeof name);
       set->columns[col] = set->column_names[col];
       set->data[col] = v[c];
     }

@@ -16,8 +16,10 @@ have_mpi=0
 [ "${MPI:-0}" = 1 ] && command -v mpirun >/dev/null && have_mpi=1
 
 base=$here/regress/qo_run.ini
-# About 2-4 s on one thread; a checkpoint every 0.1 s.
-args=(--ntraj 6000 --quiet --checkpoint-every 0.1)
+# About 7-14 s on one thread; a checkpoint every 0.1 s. Long enough that no
+# attempt (killed at most ~0.35 s after its first checkpoint, ~2000
+# trajectories at 2 ranks x 2 threads) can reach the end: with 6000 one did.
+args=(--ntraj 20000 --quiet --checkpoint-every 0.1)
 
 same() { # same DIR_A DIR_B: every result file equal, nothing else left
   local f why=""

@@ -33,8 +33,9 @@ DEB_PACKAGES := gcc g++ make pkg-config libsundials-dev libfftw3-dev libcunit1-d
   liblapacke-dev libopenblas-dev libsuitesparse-dev libarpack2-dev libnlopt-dev \
   libhdf5-dev libiniparser-dev libpcg-cpp-dev python3 python3-numpy \
   python3-matplotlib python3-h5py libopenmpi-dev openmpi-bin
-# make bench: QuTiP 4.7 to compare with, valgrind (callgrind) for the profile.
-BENCH_PACKAGES := python3-qutip valgrind
+# make bench: QuTiP 4.7 to compare with (cython3: its compiled time-dependent
+# coefficients, else it falls back to slow Python ones), valgrind for the profile.
+BENCH_PACKAGES := python3-qutip cython3 valgrind
 # make fuzz: clang with libFuzzer (libclang-rt-dev) and its OpenMP runtime.
 FUZZ_PACKAGES := clang libclang-rt-dev libomp-dev
 

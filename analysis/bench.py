@@ -94,12 +94,13 @@ TRAJ_PROBLEMS = [
 ]
 MESOLVE_OVERRIDES = ["mesolve.t_end=20", "mesolve.n_times=101",
                      "mesolve.avg_periods=0"]
+ME_QUICK = ["mesolve.t_end=2", "mesolve.n_times=11"]
 ME_PROBLEMS = [
     Problem("me_cavity_q1", "`bench_cavity_q1.ini`", "runs/bench_cavity_q1.ini",
-            MESOLVE_OVERRIDES, 80, 0, 0),
+            MESOLVE_OVERRIDES, 80, 0, 0, ME_QUICK),
     Problem("me_cavity_q1_n100", "`bench_cavity_q1.ini`, ncav 100",
             "runs/bench_cavity_q1.ini", MESOLVE_OVERRIDES + ["model.ncav=100"],
-            200, 0, 0),
+            200, 0, 0, ME_QUICK),
 ]
 THREADS_PROBLEM = "cavity_q1"
 # callgrind: a few trajectories (transmon over 2 us): Ir is deterministic
@@ -192,7 +193,8 @@ def qutip_worker(argv):
     res = solve(tlist, a.seed, a.ntraj)
     cpu, wall = time.process_time() - c0, time.perf_counter() - t0
     out = dict(cpu=cpu, wall=wall, ntraj=a.ntraj, dim=m.dim, names=m.names,
-               t=list(tlist), qutip=qutip.__version__, numpy=np.__version__)
+               t=list(tlist), qutip=qutip.__version__, numpy=np.__version__,
+               cython=bool(qutip.qobjevo.use_cython[0]))
     if mc:          # ex[trajectory, observable, time] in qsync's frame
         ex = m.to_report_frame(np.array([[np.asarray(e, dtype=complex)
                                           for e in tr] for tr in res.expect]),
@@ -352,6 +354,7 @@ class Bench:
                     cpu=qt["cpu"], wall=qt["wall"], jumps=qt["jumps"], load=load()))
                 self.res["qutip_version"] = qt["qutip"]
                 self.res["numpy_version"] = qt["numpy"]
+                self.res["qutip_cython"] = qt["cython"]
                 print(f"  QuTiP          {n:6d} traj {qt['cpu']:7.3f} CPU s "
                       f"{n / qt['cpu']:9.1f} traj/CPU-s", flush=True)
                 last_qutip[p.key] = qt

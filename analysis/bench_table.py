@@ -118,7 +118,10 @@ def render(res):
            f"one-thread runs on core {res['cpu']}, load {res['load_start']} at the start and "
            f"{res['load_end']} at the end; qsync {res['qsync_commit']}, {res['sundials']}; "
            f"QuTiP {res.get('qutip_version', '–')} (numpy {res.get('numpy_version', '–')}, "
-           f"Python {res['python']}). Medians of {res['reps']} interleaved reps, "
+           f"Python {res['python']}"
+           + ("" if res.get("qutip_cython", True) else "; **QuTiP without Cython: its time-dependent "
+              "coefficients ran in Python, which flatters qsync on the transmon**")
+           + f"). Medians of {res['reps']} interleaved reps, "
            f"(min–max) over the reps, [trajectories per measurement]. qsync's CPU time "
            f"includes its start-up, model build and output writing: "
            f"{1000 * res['fixed_cost_cpu']:.0f} ms per process (a one-trajectory qubit_osc run).",

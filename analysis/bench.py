@@ -299,7 +299,11 @@ class Bench:
         return self.only is None or p.key in self.only
 
     def overrides(self, p):
-        return p.overrides + (p.quick_overrides if self.quick else [])
+        """The problem's --set overrides (quick mode: its own win)."""
+        merged = {}
+        for ov in p.overrides + (p.quick_overrides if self.quick else []):
+            merged[ov.split("=", 1)[0]] = ov
+        return list(merged.values())
 
     def ntraj(self, n, quick):
         return quick if self.quick else max(2, round(n * self.scale))

@@ -62,7 +62,7 @@ def traj_table(res):
                             f"{spread(qs, '%.4g')} [{ntraj[(key, 'qsync')]}] | "
                             f"{spread(qt, '%.4g')} [{ntraj[(key, 'qutip')]}] | "
                             f"**{ratio:.1f}×** | {TRAJ_TARGET.get(key, 20)}× | {verdict} |")
-    return rows
+    return rows if len(rows) > 2 else []
 
 
 def me_table(res):
@@ -132,11 +132,13 @@ def render(res):
            "Bonferroni bound for a family-wise 1 % false alarm."
            + (" With the few trajectories of the quick mode the verdict means nothing." if res.get("quick") else ""),
            ""]
-    out += traj_table(res)
+    out += traj_table(res) or ["(no trajectory problem measured)"]
     me = me_table(res)
     if len(me) > 2:
-        out += ["", "**Master equation** (`qsync mesolve` against `qutip.mesolve`, t ∈ [0, 20], "
-                "101 output times, rtol 1e-8, atol 1e-10; ratio = QuTiP CPU / qsync CPU):", ""] + me
+        over = next(p["overrides"] for k, p in res["problems"].items() if k.startswith("me_"))
+        out += ["", "**Master equation** (`qsync mesolve` against `qutip.mesolve`, rtol 1e-8, "
+                f"atol 1e-10 (qsync's defaults), `--set {' '.join(o for o in over if o.startswith('mesolve.'))}`; "
+                "ratio = QuTiP CPU / qsync CPU):", ""] + me
     th = threads_table(res)
     if th:
         out += ["", f"**Threads** (`qsync run --threads 2` on cores {res['cpus2']} against "

@@ -79,6 +79,9 @@ void cli_sweep_point_values(const qs_runconfig *cfg, long p, double *values,
 /* Shared by the commands (commands.c). */
 qs_model *cli_build_model(const cli_context *ctx, const double *values);
 double *cli_output_times(double t_end, long n_times);
+/* EXIT_OK when [run] integrator can integrate `model`, else prints why
+ * (naming the key) and returns EXIT_BAD_INPUT. */
+int cli_check_integrator(const cli_context *ctx, const qs_model *model);
 int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
                      qs_ensemble_result **res);
 

@@ -243,7 +243,8 @@ def z_scores(qsync, qt, floor):
                 b, sb = qt[part][j][k], qt[part + "_se"][j][k]
                 var = (na * (na - 1) * sa * sa + nb * (nb - 1) * sb * sb) / (na + nb - 2)
                 se = (var * (1 / na + 1 / nb) + floor * floor) ** 0.5
-                zs.append(((a - b) / se, f"{col} t={t:g}"))
+                if se == se:        # no nan (a one-trajectory ensemble)
+                    zs.append(((a - b) / se, f"{col} t={t:g}"))
     return zs
 
 
@@ -308,6 +309,9 @@ class Bench:
     def ntraj(self, n, quick):
         return quick if self.quick else max(2, round(n * self.scale))
 
+    def qsync_ntraj(self, p):
+        return self.ntraj(p.n_qsync, 4 if p.dim < 600 else 2)
+
     def qsync_cmd(self, command, p, out, extra=()):
         return [self.qsync, command, p.runfile, "--out", out, "--threads", "1"] \
             + sets(self.overrides(p)) + list(extra)
@@ -325,7 +329,7 @@ class Bench:
         return ok or [None]
 
     def run_qsync(self, p, integ, rep):
-        n = self.ntraj(p.n_qsync, 4 if p.dim < 600 else 2)
+        n = self.qsync_ntraj(p)
         out = os.path.join(self.out, f"{p.key}_{integ or 'default'}")
         extra = ["--ntraj", str(n)] + (["--set", f"run.integrator={integ}"] if integ else [])
         rc, so, err, cpu, wall = timed(self.qsync_cmd("run", p, out, extra), self.cpu)
@@ -366,7 +370,7 @@ class Bench:
             for x in integ[p.key]:
                 summary = read_tsv(os.path.join(
                     self.out, f"{p.key}_{x or 'default'}", "summary.tsv"))
-                summary["ntraj"] = self.ntraj(p.n_qsync, 4 if p.dim < 600 else 2)
+                summary["ntraj"] = self.qsync_ntraj(p)
                 a = agreement(z_scores(summary, last_qutip[p.key], p.z_floor))
                 self.res["agreement"].append(dict(problem=p.key, integrator=x,
                                                   z_floor=p.z_floor, **a))

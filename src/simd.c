@@ -1,19 +1,25 @@
 /* Run-time choice of the vector kernels; see simd_impl.h. */
 #include "simd_impl.h"
 
-/* The one process-wide switch, written only by tests (simd_impl.h). */
-static int force_portable;
+/* The one process-wide switch: written before main and by tests only. */
+int qs_simd_use_avx2;
 
-int qs_simd_avx2(void)
+static int cpu_has_avx2(void)
 {
 #if QS_HAVE_AVX2_KERNELS
-  return !force_portable && __builtin_cpu_supports("avx2");
+  __builtin_cpu_init(); /* constructors may run before libgcc's own */
+  return __builtin_cpu_supports("avx2");
 #else
   return 0;
 #endif
 }
 
+__attribute__((constructor)) static void choose_kernels(void)
+{
+  qs_simd_use_avx2 = cpu_has_avx2();
+}
+
 void qs_simd_force_portable(int on)
 {
-  force_portable = on != 0;
+  qs_simd_use_avx2 = !on && cpu_has_avx2();
 }

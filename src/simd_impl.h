@@ -19,9 +19,14 @@
 #define QS_TARGET_AVX2
 #endif
 
-/* 1 when the AVX2 kernels run: the CPU has AVX2 (GCC's cpu_supports,
- * initialised before main) and the portable path is not forced. */
-int qs_simd_avx2(void);
+/* 1 when the AVX2 kernels run: the CPU has AVX2 and the portable path
+ * is not forced.  Set once before main (a constructor in simd.c) and read
+ * per kernel call, so inline. */
+extern int qs_simd_use_avx2;
+static inline int qs_simd_avx2(void)
+{
+  return qs_simd_use_avx2;
+}
 
 /* Tests only: force the portable kernels (on != 0) or go back to the run
  * time choice.  Not thread-safe: call while no kernel runs. */

@@ -460,7 +460,7 @@ enum { ROW_CHUNK = 64 };
  * and finishes every row with the same expression. */
 #define FOR_EACH_ROW_SUM(a, x, r, row, ...)                                    \
   do {                                                                         \
-    if (!(a)->banded) {                                                        \
+    if (!qs_op_banded_usable((a)->banded)) {                                   \
       for (qs_index r = 0; r < (a)->dim; r++) {                                \
         const double complex row = row_times((a), r, (x));                     \
         __VA_ARGS__;                                                           \
@@ -480,7 +480,7 @@ enum { ROW_CHUNK = 64 };
 
 void qs_op_apply(const qs_op *a, const double complex *x, double complex *y)
 {
-  if (a->banded) /* the row sums straight into y */
+  if (qs_op_banded_usable(a->banded)) /* the row sums straight into y */
     qs_op_banded_rows(a->banded, x, 0, a->dim, y);
   else
     for (qs_index r = 0; r < a->dim; r++)

@@ -336,9 +336,10 @@ static void check_products_bitwise(const qs_op *banded, qs_index dim, uint64_t s
   free(ref);
 }
 
-/* The banded layout gives the CSR loop's bits, on the AVX2 and on the
- * portable kernel: dims that are and are not multiples of the 8-row
- * block, diagonals reaching into the blocks at the edges, empty rows. */
+/* The banded layout gives the CSR loop's bits, through the AVX2 kernel
+ * and through the portable path (which multiplies by the CSR rows): dims
+ * that are and are not multiples of the 8-row block, diagonals reaching
+ * into the blocks at the edges (masked loads), empty rows. */
 static void test_banded_matches_csr_bitwise(void)
 {
   static const qs_index ladder[] = {-3, -2, 0, 2, 3};          /* cavity (x) qubit */
@@ -420,7 +421,7 @@ int qs_test_register_op(void)
     {"spin-S algebra S=1/2..5/2", test_spin_algebra},
     {"Pauli products and boson ladder", test_pauli_and_boson},
     {"triplets merge duplicates; error paths", test_triplets_and_errors},
-    {"banded products bitwise the CSR rows, AVX2 and portable", test_banded_matches_csr_bitwise},
+    {"banded products bitwise the CSR rows, AVX2 and portable path", test_banded_matches_csr_bitwise},
     {"banded layout declined: small, sparse, too many diagonals", test_banded_declined},
     {"cavity H_eff takes the banded layout, bitwise", test_banded_cavity_hamiltonian},
   };

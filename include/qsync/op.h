@@ -70,10 +70,10 @@ qs_status qs_space_init(qs_space *space, int n_sub, const qs_index *dims);
 void qs_op_destroy(qs_op **op);
 
 /* Give op a copy of its values stored by diagonal, which qs_op_apply,
- * qs_op_apply_acc, qs_op_apply_add and qs_op_expect then use: no index
- * load per non-zero, several rows per instruction (AVX2 where the CPU has
- * it, chosen at run time).  Worth it for the products in a time loop,
- * e.g. the trajectory's -i H_eff.  Made only when op fits it: at most 24
+ * qs_op_apply_acc, qs_op_apply_add and qs_op_expect then use on a CPU with
+ * AVX2 (chosen at run time; elsewhere they keep the CSR loop): no index
+ * load per non-zero, four rows per instruction.  Worth it for the
+ * products in a time loop, e.g. the trajectory's -i H_eff.  Made only when op fits it: at most 24
  * diagonals (offsets col - row), at least half of their slots non-zero,
  * dim >= 16; otherwise op is left as it is (QS_OK).
  * Bits: every row is still summed in ascending column order with the CSR

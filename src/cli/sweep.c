@@ -452,6 +452,7 @@ int cli_mesolve_integrate(const cli_context *ctx, qs_mesolve_point *pts, long n_
     }
   }
   cli_progress_init(&progress, ctx->quiet, "master equation");
+  opt.farm.distribute = ctx->distribute;
   opt.farm.progress = cli_progress_update;
   opt.farm.progress_data = &progress;
   opt.me.progress = cli_wall_guard_at;
@@ -566,7 +567,7 @@ int cli_mesolve(cli_context *ctx)
     rc = mesolve_points(ctx, pts, n_points, times);
   if (rc == EXIT_OK && !ctx->quiet)
     print_mesolve_summary(ctx, pts, n_points);
-  if (rc == EXIT_OK)
+  if (rc == EXIT_OK && ctx->rank == 0) /* distributed: rank 0 holds every point */
     rc = mesolve_tables(ctx, pts, n_points, times);
   for (long p = 0; pts && p < n_points; p++)
     qs_mesolve_point_release(&pts[p]);

@@ -579,7 +579,8 @@ int cli_mesolve(cli_context *ctx)
 /* ---- run over a sweep ------------------------------------------------------ */
 
 /* Each point is a whole trajectory ensemble, itself parallel over [run]
- * threads: the points go through the farm on one worker, in order. */
+ * threads and, under MPI, over the ranks (its blocks, as a single run's):
+ * the points go through the farm on one worker, in order. */
 typedef struct {
   const cli_context *ctx;
   table summary;
@@ -660,7 +661,7 @@ static int run_point(run_sweep *w, long p, long n_points)
     printf("%s: ", where);
   if (rc == EXIT_OK)
     rc = cli_run_ensemble(ctx, w->model, &res);
-  if (rc == EXIT_OK) {
+  if (rc == EXIT_OK && ctx->rank == 0) { /* the other ranks hold a share of the sums */
     double p_top = ensemble_row(&w->summary, p, cfg, sweep_x, w->model, res);
     if (w->derived.data)
       derived_row(&w->derived, p, ctx, sweep_x, w->model, res);
@@ -691,9 +692,10 @@ int cli_run_sweep(cli_context *ctx)
   qs_farm_options farm = qs_farm_default_options(); /* one worker; ensembles are parallel */
   qs_farm_run(job.n_points, run_task, &job, &farm, NULL);
   int rc = w.rc;
-  if (rc == EXIT_OK && cli_truncation_report(ctx, &w.trunc))
+  /* rank 0 holds the sums, writes and reports */
+  if (rc == EXIT_OK && ctx->rank == 0 && cli_truncation_report(ctx, &w.trunc))
     rc = EXIT_RUNTIME;
-  if (rc == EXIT_OK) {
+  if (rc == EXIT_OK && ctx->rank == 0) {
     qs_table tables[2] = {table_view(&w.summary, "summary"), table_view(&w.derived, "derived")};
     rc = cli_write_tables(ctx, "run", w.model, tables, w.derived.data ? 2 : 1, NULL);
   }

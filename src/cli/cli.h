@@ -50,6 +50,10 @@ void cli_iteration_progress_update(int iteration, double residual, void *data);
 void cli_iteration_progress_finish(cli_iteration_progress *p);
 double cli_now(void);
 
+/* The rate unit of a model type: that of its first frequency parameter
+ * (keys in MHz or kHz are cyclic frequencies of a model in rad/us). */
+const char *cli_rate_unit(const qs_model_type *type);
+
 /* Writes run.h5 and one TSV per table into the output directory
  * (atomically, output.h), then prints "results: ..." unless quiet; `single`
  * (may be NULL) carries the optional single-state datasets.  EXIT_OK, or
@@ -79,6 +83,9 @@ void cli_sweep_point_values(const qs_runconfig *cfg, long p, double *values,
 /* Shared by the commands (commands.c). */
 qs_model *cli_build_model(const cli_context *ctx, const double *values);
 double *cli_output_times(double t_end, long n_times);
+/* EXIT_OK when [run] integrator can integrate `model`, else prints why
+ * (naming the key) and returns EXIT_BAD_INPUT. */
+int cli_check_integrator(const cli_context *ctx, const qs_model *model);
 int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
                      qs_ensemble_result **res);
 

@@ -959,6 +959,10 @@ static int run_point(jumps_run *r, long p, const char *records)
   qs_model *model = cli_build_model(ctx, values);
   if (!model)
     return EXIT_BAD_INPUT;
+  if (cli_check_integrator(ctx, model) != EXIT_OK) {
+    qs_model_destroy(&model);
+    return EXIT_BAD_INPUT;
+  }
   point_work w = {.model = model, .opt = signal_options(ctx, model), .seed = cfg->seed,
                   .batches = (int)cfg->jumps_batches};
   int rc = parse_signals(ctx, model, &w.opt);

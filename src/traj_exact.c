@@ -10,8 +10,7 @@
  *   f'(tau)            = 2 Re (w'^H G w),   w' = -i lambda .* w.
  *
  * Every state is formed from the restart state, never from the previous
- * output, so the error does not grow with the number of outputs and a
- * trajectory's bits do not depend on its output times before the jump.
+ * output, so the error does not grow with the number of outputs.
  * f is non-increasing (f' = -sum_j ||c_j psi||^2), so a jump happens in
  * (t, t_out] exactly when f(t_out) <= r: the state at t_out is formed
  * first (one O(d^2) product, needed anyway) and root finding (one O(d^2)
@@ -33,15 +32,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The rounding the decomposition adds to every state is about
- * cond(V) * DBL_EPSILON (relative), and a residual E of the reconstruction
+/* QS_TRAJ_EXACT_TOL_FRACTION (traj.h) = 1e-3.  The rounding the
+ * decomposition adds to every state is about cond(V) * DBL_EPSILON (relative), and a residual E of the reconstruction
  * H_eff ~ V diag(lambda) V^{-1} shifts psi by about tau ||E|| ||psi||.
- * Both are kept at EXACT_TOL_FRACTION of the requested relative tolerance
+ * Both are kept at that fraction of the requested relative tolerance
  * so that the exact integrator is never the less accurate one: with the
  * default rtol 1e-6, cond(V) <= 4.5e6 and ||E||_F / ||H_eff||_F <= 1e-9
  * (enough for tau ||H_eff|| up to 1e3 at 1e-6).  An exceptional point
  * gives cond(V) ~ 1/sqrt(DBL_EPSILON) ~ 1e8 and is refused. */
-#define EXACT_TOL_FRACTION 1e-3
+#define EXACT_TOL_FRACTION QS_TRAJ_EXACT_TOL_FRACTION
 
 /* Root finding stops when |ln f - ln r| <= EXACT_TOL_FRACTION * rtol (the
  * jump time is then within that fraction of rtol, divided by the decay
@@ -125,24 +124,6 @@ static double norm2_and_slope(exact *e, double tau, double *slope)
   return f;
 }
 
-static void exact_destroy(qs_traj *tr)
-{
-  exact *e = tr->backend;
-  if (!e)
-    return;
-  free(e->lambda);
-  free(e->V);
-  free(e->V_inv);
-  free(e->gram);
-  free(e->coef);
-  free(e->w);
-  free(e->gw);
-  free(tr->psi);
-  free(e);
-  tr->backend = NULL;
-  tr->psi = NULL;
-}
-
 static double frobenius(size_t len, const double complex *a)
 {
   double s = 0.0;
@@ -192,14 +173,15 @@ static void check_and_gram(exact *e, double complex *h, double complex *scratch,
               &zero, e->gram, n);
 }
 
-/* Eigendecomposition of H_eff, V^{-1}, G and the reliability checks. */
-static qs_status decompose(qs_traj *tr, exact *e)
+/* Eigendecomposition of H_eff (dimension e->n), V^{-1}, G and the
+ * reliability checks at relative tolerance rtol. */
+static qs_status decompose(const qs_op *H_eff, double rtol, exact *e)
 {
   size_t nn = (size_t)e->n * (size_t)e->n;
   double complex *h = malloc(nn * sizeof *h), *scratch = malloc(nn * sizeof *scratch);
   qs_status st = h && scratch ? QS_OK : QS_ERR_NOMEM;
   if (st == QS_OK) {
-    qs_op_to_dense(tr->H_eff, scratch);
+    qs_op_to_dense(H_eff, scratch);
     memcpy(h, scratch, nn * sizeof *h);
     /* zgeev balances (permutes and scales) H_eff first and returns each
      * eigenvector with unit 2-norm. */
@@ -207,14 +189,12 @@ static qs_status decompose(qs_traj *tr, exact *e)
                                     NULL, 1, e->V, e->n);
     st = info == 0 ? QS_OK : QS_ERR_LAPACK;
   }
+  e->residual = INFINITY;
   if (st == QS_OK)
     st = invert_eigenvectors(e, nn);
-  if (st == QS_OK && isfinite(e->cond)) {
+  if (st == QS_OK && isfinite(e->cond))
     check_and_gram(e, h, scratch, nn);
-    if (!isfinite(e->residual))
-      st = QS_ERR_NUMERIC;
-  }
-  double limit = EXACT_TOL_FRACTION * tr->opt.rtol;
+  double limit = EXACT_TOL_FRACTION * rtol;
   if (st == QS_OK && !(e->cond * DBL_EPSILON <= limit && e->residual <= limit))
     st = QS_ERR_NUMERIC;
   free(h);
@@ -222,29 +202,93 @@ static qs_status decompose(qs_traj *tr, exact *e)
   return st;
 }
 
-static qs_status exact_create(qs_traj *tr)
+static void exact_free(exact *e)
 {
-  /* d^2 must fit LAPACK's int (zgeev's and zgetri's workspace sizes). */
-  if (tr->dim > (qs_index)(1 << 15))
+  free(e->lambda);
+  free(e->V);
+  free(e->V_inv);
+  free(e->gram);
+  free(e->coef);
+  free(e->w);
+  free(e->gw);
+  free(e);
+}
+
+static void exact_destroy(qs_traj *tr)
+{
+  if (!tr->backend)
+    return;
+  exact_free(tr->backend);
+  free(tr->psi);
+  tr->backend = NULL;
+  tr->psi = NULL;
+}
+
+/* The back-end's state for dimension n, not yet decomposed (*out is set
+ * even on failure, for exact_free). */
+static qs_status exact_alloc(qs_index n, exact **out)
+{
+  *out = NULL;
+  /* n^2 must fit LAPACK's int (leading dimensions times columns). */
+  if (n > (qs_index)(1 << 15))
     return QS_ERR_TOO_LARGE;
   exact *e = calloc(1, sizeof *e);
+  *out = e;
   if (!e)
     return QS_ERR_NOMEM;
-  tr->backend = e;
-  e->n = (lapack_int)tr->dim;
-  size_t n = (size_t)tr->dim, nn = n * n;
-  e->lambda = malloc(n * sizeof *e->lambda);
+  e->n = (lapack_int)n;
+  size_t nn = (size_t)n * (size_t)n;
+  e->lambda = malloc((size_t)n * sizeof *e->lambda);
   e->V = malloc(nn * sizeof *e->V);
   e->V_inv = malloc(nn * sizeof *e->V_inv);
   e->gram = malloc(nn * sizeof *e->gram);
-  e->coef = malloc(n * sizeof *e->coef);
-  e->w = malloc(n * sizeof *e->w);
-  e->gw = malloc(n * sizeof *e->gw);
-  tr->psi = malloc(n * sizeof *tr->psi);
-  if (!e->lambda || !e->V || !e->V_inv || !e->gram || !e->coef || !e->w || !e->gw || !tr->psi)
+  e->coef = malloc((size_t)n * sizeof *e->coef);
+  e->w = malloc((size_t)n * sizeof *e->w);
+  e->gw = malloc((size_t)n * sizeof *e->gw);
+  if (!e->lambda || !e->V || !e->V_inv || !e->gram || !e->coef || !e->w || !e->gw)
     return QS_ERR_NOMEM;
-  memcpy(tr->psi, tr->model->psi0, n * sizeof *tr->psi);
-  return decompose(tr, e);
+  return QS_OK;
+}
+
+static qs_status exact_create(qs_traj *tr)
+{
+  exact *e = NULL;
+  qs_status st = exact_alloc(tr->dim, &e);
+  tr->backend = e;
+  if (st != QS_OK)
+    return st;
+  tr->psi = malloc((size_t)tr->dim * sizeof *tr->psi);
+  if (!tr->psi)
+    return QS_ERR_NOMEM;
+  memcpy(tr->psi, tr->model->psi0, (size_t)tr->dim * sizeof *tr->psi);
+  return decompose(tr->H_eff, tr->opt.rtol, e);
+}
+
+qs_status qs_traj_exact_check(const qs_model *model, const qs_traj_options *opt, double *cond,
+                              double *residual)
+{
+  if (cond)
+    *cond = NAN;
+  if (residual)
+    *residual = NAN;
+  qs_traj_options o = opt ? *opt : qs_traj_default_options();
+  if (!model || model->n_td > 0 || !(o.rtol > 0.0 && o.rtol <= 0.1))
+    return QS_ERR_INVALID;
+  qs_op *H_eff = NULL;
+  exact *e = NULL;
+  qs_status st = qs_model_effective_hamiltonian(model, &H_eff);
+  if (st == QS_OK)
+    st = exact_alloc(model->space.total, &e);
+  if (st == QS_OK)
+    st = decompose(H_eff, o.rtol, e);
+  if (e && cond)
+    *cond = e->cond;
+  if (e && residual)
+    *residual = e->residual;
+  if (e)
+    exact_free(e);
+  qs_op_destroy(&H_eff);
+  return st;
 }
 
 static qs_status exact_restart(qs_traj *tr, double h_init)

@@ -32,15 +32,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* QS_TRAJ_EXACT_TOL_FRACTION (traj.h) = 1e-3.  The rounding the
- * decomposition adds to every state is about cond(V) * DBL_EPSILON (relative), and a residual E of the reconstruction
+/* The rounding the decomposition adds to every state is about
+ * cond(V) * DBL_EPSILON (relative), and a residual E of the reconstruction
  * H_eff ~ V diag(lambda) V^{-1} shifts psi by about tau ||E|| ||psi||.
- * Both are kept at that fraction of the requested relative tolerance
+ * Both are kept at EXACT_TOL_FRACTION of the requested relative tolerance
  * so that the exact integrator is never the less accurate one: with the
  * default rtol 1e-6, cond(V) <= 4.5e6 and ||E||_F / ||H_eff||_F <= 1e-9
  * (enough for tau ||H_eff|| up to 1e3 at 1e-6).  An exceptional point
- * gives cond(V) ~ 1/sqrt(DBL_EPSILON) ~ 1e8 and is refused. */
-#define EXACT_TOL_FRACTION QS_TRAJ_EXACT_TOL_FRACTION
+ * gives cond(V) ~ 1/sqrt(DBL_EPSILON) ~ 1e8 and is refused.  Below
+ * EXACT_TOL_FLOOR the bound stops following rtol: no double-precision
+ * integrator gets there (an ODE solver's rounding accumulates over its
+ * steps), and cond(V) up to 4.5e3 costs at most 1e-12. */
+#define EXACT_TOL_FRACTION 1e-3
+#define EXACT_TOL_FLOOR 1e-12
 
 /* Root finding stops when |ln f - ln r| <= EXACT_TOL_FRACTION * rtol (the
  * jump time is then within that fraction of rtol, divided by the decay
@@ -173,6 +177,11 @@ static void check_and_gram(exact *e, double complex *h, double complex *scratch,
               &zero, e->gram, n);
 }
 
+static double exact_allowed_error(double rtol)
+{
+  return fmax(EXACT_TOL_FRACTION * rtol, EXACT_TOL_FLOOR);
+}
+
 /* Eigendecomposition of H_eff (dimension e->n), V^{-1}, G and the
  * reliability checks at relative tolerance rtol. */
 static qs_status decompose(const qs_op *H_eff, double rtol, exact *e)
@@ -194,8 +203,8 @@ static qs_status decompose(const qs_op *H_eff, double rtol, exact *e)
     st = invert_eigenvectors(e, nn);
   if (st == QS_OK && isfinite(e->cond))
     check_and_gram(e, h, scratch, nn);
-  double limit = EXACT_TOL_FRACTION * rtol;
-  if (st == QS_OK && !(e->cond * DBL_EPSILON <= limit && e->residual <= limit))
+  double allowed = exact_allowed_error(rtol);
+  if (st == QS_OK && !(e->cond * DBL_EPSILON <= allowed && e->residual <= allowed))
     st = QS_ERR_NUMERIC;
   free(h);
   free(scratch);
@@ -265,15 +274,19 @@ static qs_status exact_create(qs_traj *tr)
 }
 
 qs_status qs_traj_exact_check(const qs_model *model, const qs_traj_options *opt, double *cond,
-                              double *residual)
+                              double *residual, double *allowed)
 {
   if (cond)
     *cond = NAN;
   if (residual)
     *residual = NAN;
+  if (allowed)
+    *allowed = NAN;
   qs_traj_options o = opt ? *opt : qs_traj_default_options();
   if (!model || model->n_td > 0 || !(o.rtol > 0.0 && o.rtol <= 0.1))
     return QS_ERR_INVALID;
+  if (allowed)
+    *allowed = exact_allowed_error(o.rtol);
   qs_op *H_eff = NULL;
   exact *e = NULL;
   qs_status st = qs_model_effective_hamiltonian(model, &H_eff);

@@ -20,8 +20,8 @@
  *    H_eff = V Lambda V^{-1} (LAPACK zgeev) computed once per
  *    qs_traj_create, t0 the last start or jump; jump times by safeguarded
  *    Newton on the closed form of ||psi(t)||^2 (no step error; the root
- *    to |ln ||psi||^2 - ln r| <=
- *    QS_TRAJ_EXACT_TOL_FRACTION rtol, atol unused).  Every state
+ *    to |ln ||psi||^2 - ln r| <= 1e-3 rtol,
+ *    atol unused).  Every state
  *    costs O(d^2) dense work, so it pays at small dimensions
  *    (docs/methods.md, "Trajectory integrators", has the crossover).
  *    Refused at create (QS_ERR_NUMERIC) when the eigenvectors are too
@@ -102,19 +102,20 @@ qs_status qs_traj_create(const qs_model *model, const qs_traj_options *opt,
 
 /* The check QS_INTEGRATOR_EXACT makes at create, for a message before a
  * run: the 1-norm condition number of H_eff's eigenvector matrix V
- * (*cond) and the relative reconstruction residual
- * ||H_eff - V Lambda V^{-1}||_F / ||H_eff||_F (*residual); either may be
- * NULL, NAN when not computed, *cond = INFINITY for exactly dependent
- * eigenvectors.  QS_OK when cond * DBL_EPSILON and residual are both at
- * most QS_TRAJ_EXACT_TOL_FRACTION * opt->rtol (opt NULL: the defaults),
- * so that rounding stays far below the requested accuracy; QS_ERR_NUMERIC when not (H_eff
- * defective or nearly so: an exceptional point, a long damped and driven
- * boson ladder); QS_ERR_INVALID for a time-dependent model or a bad
- * rtol, QS_ERR_LAPACK, QS_ERR_NOMEM, QS_ERR_TOO_LARGE as create.
- * O(d^3) time, 5 d^2 complex numbers of memory while it runs. */
-#define QS_TRAJ_EXACT_TOL_FRACTION 1e-3
+ * (*cond), the relative reconstruction residual
+ * ||H_eff - V Lambda V^{-1}||_F / ||H_eff||_F (*residual) and the
+ * relative error allowed at opt->rtol (*allowed = max(1e-3 rtol, 1e-12):
+ * far below the requested accuracy, but not below what any double
+ * precision integrator reaches); any pointer may be NULL, NAN when not
+ * computed, *cond = INFINITY for exactly dependent eigenvectors.  QS_OK
+ * when cond * DBL_EPSILON <= allowed and residual <= allowed;
+ * QS_ERR_NUMERIC when not (H_eff defective or nearly so: an exceptional
+ * point, a long damped and driven boson ladder); QS_ERR_INVALID for a
+ * time-dependent model or a bad rtol (opt NULL: the defaults);
+ * QS_ERR_LAPACK, QS_ERR_NOMEM, QS_ERR_TOO_LARGE as create.  O(d^3) time,
+ * 5 d^2 complex numbers of memory while it runs. */
 qs_status qs_traj_exact_check(const qs_model *model, const qs_traj_options *opt,
-                              double *cond, double *residual);
+                              double *cond, double *residual, double *allowed);
 
 /* Free; accepts NULL and NULLs *traj. */
 void qs_traj_destroy(qs_traj **traj);

@@ -102,18 +102,17 @@ int cli_check_integrator(const cli_context *ctx, const qs_model *model)
   if (integrator != QS_INTEGRATOR_EXACT)
     return EXIT_OK;
   qs_traj_options topt = qs_runfile_traj_options(&ctx->cfg);
-  double cond = NAN, residual = NAN;
-  qs_status st = qs_traj_exact_check(model, &topt, &cond, &residual);
+  double cond = NAN, residual = NAN, allowed = NAN;
+  qs_status st = qs_traj_exact_check(model, &topt, &cond, &residual, &allowed);
   if (st == QS_OK)
     return EXIT_OK;
   if (st == QS_ERR_NUMERIC) {
     cli_error("%s: [run] integrator = exact: the eigenvectors of H_eff are nearly linearly "
-              "dependent (condition number %.2g, reconstruction residual %.2g; at most %.2g and %.2g "
-              "at this rtol): H_eff is defective or close to it "
-              "(an exceptional point, or a long damped driven cavity ladder), so exp(-i H_eff t) "
-              "cannot be formed from them accurately; use integrator = adams or erk",
-              ctx->cfg.path, cond, residual, QS_TRAJ_EXACT_TOL_FRACTION * topt.rtol / DBL_EPSILON,
-              QS_TRAJ_EXACT_TOL_FRACTION * topt.rtol);
+              "dependent (condition number %.2g, reconstruction residual %.2g; at most %.2g "
+              "and %.2g at this rtol): H_eff is defective or close to it (an exceptional "
+              "point, or a long damped driven cavity ladder), so exp(-i H_eff t) cannot be "
+              "formed from them accurately; use integrator = adams or erk",
+              ctx->cfg.path, cond, residual, allowed / DBL_EPSILON, allowed);
     return EXIT_BAD_INPUT;
   }
   cli_error("%s: [run] integrator = exact: the eigendecomposition of H_eff failed: %s",
@@ -122,7 +121,6 @@ int cli_check_integrator(const cli_context *ctx, const qs_model *model)
 }
 
 /* Run the trajectory ensemble of the run file; prints a one-line summary. */
-
 int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
                      qs_ensemble_result **res)
 {

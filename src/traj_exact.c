@@ -121,7 +121,7 @@ static double norm2_and_slope(exact *e, double tau, double *slope)
     /* conj(w_k) (G w)_k, and conj(w'_k) = i conj(lambda_k) conj(w_k) */
     double pr = wr * gr + wi * gi, pi = wr * gi - wi * gr;
     f += pr;
-    df += 2.0 * (-li * pr - lr * pi); /* Re(i conj(lambda) p) */
+    df += 2.0 * (li * pr - lr * pi); /* Re(i conj(lambda) p) */
   }
   e->norm_evals++;
   *slope = df;

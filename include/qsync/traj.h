@@ -19,11 +19,10 @@
  *    V exp(-i Lambda (t - t0)) V^{-1} psi(t0) from the eigendecomposition
  *    H_eff = V Lambda V^{-1} (LAPACK zgeev) computed once per
  *    qs_traj_create, t0 the last start or jump; jump times by safeguarded
- *    Newton on the closed form of ||psi(t)||^2 (no step error; the root
- *    to |ln ||psi||^2 - ln r| <= 1e-3 rtol,
- *    atol unused).  Every state
- *    costs O(d^2) dense work, so it pays at small dimensions
- *    (docs/methods.md, "Trajectory integrators", has the crossover).
+ *    Newton on ln ||psi(t)||^2 (no step error; the root to
+ *    |ln ||psi||^2 - ln r| <= 1e-3 rtol; atol unused).  Every state costs
+ *    a dense O(d^2) product, so it pays below dimension ~150
+ *    (docs/methods.md, "Trajectory integrators", has the measurements).
  *    Refused at create (QS_ERR_NUMERIC) when the eigenvectors are too
  *    ill-conditioned for that accuracy: qs_traj_exact_check.
  * All three draw the same random numbers in the same order; their
@@ -67,11 +66,12 @@ typedef struct {
 /* Work counters of one trajectory (since qs_traj_start). */
 typedef struct {
   long steps;        /* internal steps (exact: states formed, one per
-                        output time reached and one per jump) */
+                        output time reached and one per root-finding
+                        iterate) */
   long rhs_evals;    /* right-hand-side evaluations (exact: 0) */
   long root_evals;   /* evaluations of the jump condition ||psi||^2 - r
-                        (exact: closed-form evaluations in root finding
-                        only; the check at an output time is free) */
+                        (exact: root-finding iterates only; the check at
+                        an output time is free) */
   long jumps;        /* quantum jumps (each one a CVODE restart) */
 } qs_traj_stats;
 

@@ -79,7 +79,7 @@ cat "$work/apt/src.sources" >>"$log"
 apt=(apt-get -q -o "Dir::Etc::SourceList=$work/apt/src.sources"
      -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$work/apt/lists"
      -o "Dir::Cache=$work/apt/cache")
-run "apt-get update" "${apt[@]}" update
+run "apt-get update" "${apt[@]}" --error-on=any update
 # The version of the installed libsundials-dev when there is one, so that
 # the optimised build is the same code as the system's library.
 version=$(dpkg-query -W -f='${source:Version}' libsundials-dev 2>/dev/null)

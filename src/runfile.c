@@ -62,9 +62,12 @@ static const key_entry key_table[] = {
    KEY_REAL, CFG(t_end), T_END_MIN, 1e12, NULL},
   {{"run", "n_times", "1", "201", "2 .. 1e6", "output times, evenly spaced on [0, t_end]"},
    KEY_INT, CFG(n_times), 2, 1e6, NULL},
-  {{"run", "rtol", "1", LIBRARY, "1e-14 .. 0.1", "CVODE relative tolerance"},
+  {{"run", "integrator", "-", "adams", "adams | erk | exact",
+    "trajectory integrator: CVODE Adams, ARKODE explicit Runge-Kutta, or exact propagation by the eigenvectors of H_eff (time-independent models only); docs/benchmarks.md"},
+   KEY_CHOICE, CFG(integrator), 0, 0, "adams|erk|exact"},
+  {{"run", "rtol", "1", LIBRARY, "1e-14 .. 0.1", "relative tolerance of the trajectory integrator"},
    KEY_REAL, CFG(rtol), 1e-14, 0.1, NULL},
-  {{"run", "atol", "1", LIBRARY, "1e-16 .. 0.1", "CVODE absolute tolerance (per real component of psi)"},
+  {{"run", "atol", "1", LIBRARY, "1e-16 .. 0.1", "absolute tolerance of the trajectory integrator (per real component of psi)"},
    KEY_REAL, CFG(atol), 1e-16, 0.1, NULL},
   {{"run", "burn_in", "1/Gamma", "10", "0 .. t_end",
     "steady-state estimate: time average over output times t >= burn_in"},
@@ -72,7 +75,7 @@ static const key_entry key_table[] = {
   {{"run", "store_rho", "bool", "true", "true/false (yes/no, on/off, 1/0)",
     "accumulate density-matrix estimates rho(t) and the time-averaged rho"},
    KEY_BOOL, CFG(store_rho), 0, 1, NULL},
-  {{"run", "max_steps", "1", LIBRARY, "1 .. 1e9", "most CVODE steps between two output times"},
+  {{"run", "max_steps", "1", LIBRARY, "1 .. 1e9", "most integrator steps between two output times"},
    KEY_INT, CFG(max_steps), 1, 1e9, NULL},
   {{"run", "restart_step", "1", LIBRARY, "0 .. 1",
     "initial CVODE step after a jump as a fraction of the last step; 0 = CVODE's estimate (docs/benchmarks.md, restart cost)"},
@@ -713,6 +716,7 @@ static void library_defaults(qs_runconfig *cfg)
   cfg->ntraj = ens.ntraj;
   cfg->seed = ens.seed;
   cfg->threads = ens.threads;
+  cfg->integrator = traj.integrator;
   cfg->rtol = traj.rtol;
   cfg->atol = traj.atol;
   cfg->max_steps = traj.max_steps;
@@ -1313,6 +1317,7 @@ qs_ensemble_options qs_runfile_ensemble_options(const qs_runconfig *cfg)
 qs_traj_options qs_runfile_traj_options(const qs_runconfig *cfg)
 {
   qs_traj_options o = qs_traj_default_options();
+  o.integrator = (qs_integrator)cfg->integrator;
   o.rtol = cfg->rtol;
   o.atol = cfg->atol;
   o.max_steps = cfg->max_steps;

@@ -1,95 +1,75 @@
-/* Quantum-jump trajectories with CVODE; see include/qsync/traj.h. */
-#include "qsync/traj.h"
-#include "nvector_qs_impl.h"
+/* Quantum-jump trajectories: what every integrator shares (the random
+ * stream, the jump, the counters); see include/qsync/traj.h.  The
+ * integrators are back-ends (traj_impl.h). */
+#include "traj_impl.h"
 
-#include <cvode/cvode.h>
 #include <math.h>
-#include <nvector/nvector_serial.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sundials/sundials_context.h>
-#include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
 
-struct qs_traj {
-  const qs_model *model;
-  qs_traj_options opt;
-  qs_index dim;
-  qs_op *H_eff;            /* H0 - (i/2) sum c^dag c */
-  SUNContext ctx;
-  void *cvode;
-  N_Vector y;              /* 2*dim reals = dim complex, unnormalized psi */
-  SUNNonlinearSolver nls;
-  double complex *work;    /* dim entries, scratch for c_j psi */
-  double *weight;          /* n_c entries: ||c_j psi||^2 at a jump */
-  qs_rng rng;
-  double r;                /* jump threshold for ||psi||^2 */
-  double t;
-  int jumps_enabled;
-  qs_traj_stats base;      /* CVODE counters at the last (re)start */
-  long jumps;
-  double last_jump_time;   /* time and channel of the last jump (channel -1: none) */
-  int last_jump_channel;
+static const qs_traj_backend *const backends[] = {
+    [QS_INTEGRATOR_ADAMS] = &qs_traj_adams,
+    [QS_INTEGRATOR_ERK] = &qs_traj_erk,
+    [QS_INTEGRATOR_EXACT] = &qs_traj_exact,
 };
+enum { N_INTEGRATORS = sizeof backends / sizeof backends[0] };
 
 qs_traj_options qs_traj_default_options(void)
 {
-  return (qs_traj_options){.rtol = 1e-6, .atol = 1e-8, .max_steps = 100000,
-                           .restart_step = 0.0};
+  return (qs_traj_options){.integrator = QS_INTEGRATOR_ADAMS, .rtol = 1e-6, .atol = 1e-8,
+                           .max_steps = 100000, .restart_step = 0.0};
 }
 
-static double complex *psi_of(N_Vector v)
+const char *qs_integrator_name(qs_integrator integrator)
 {
-  /* C11 6.2.5: double complex has the layout of double[2]. */
-  return (double complex *)N_VGetArrayPointer(v);
+  if ((int)integrator < 0 || (int)integrator >= N_INTEGRATORS)
+    return "?";
+  return backends[integrator]->name;
 }
 
-static double norm2(const double complex *psi, qs_index dim)
+int qs_traj_integrator_supported(qs_integrator integrator, const qs_model *model,
+                                 char *why, size_t n)
+{
+  const char *reason = NULL;
+  if ((int)integrator < 0 || (int)integrator >= N_INTEGRATORS)
+    reason = "unknown integrator";
+  else if (integrator == QS_INTEGRATOR_EXACT && model && model->n_td > 0)
+    reason = "integrator = exact needs a Hamiltonian without time dependence "
+             "(this model has driven terms): use adams or erk";
+  if (reason && why && n > 0)
+    snprintf(why, n, "%s", reason);
+  return reason == NULL;
+}
+
+double qs_traj_norm2_of(const double complex *psi, qs_index n)
 {
   double s = 0.0;
-  for (qs_index i = 0; i < dim; i++)
+  for (qs_index i = 0; i < n; i++)
     s += creal(psi[i]) * creal(psi[i]) + cimag(psi[i]) * cimag(psi[i]);
   return s;
 }
 
-/* d psi/dt = -i H_eff(t) psi */
-static int rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
+void qs_traj_derivative(const qs_traj *tr, double t, const double complex *psi,
+                        double complex *dpsi)
 {
-  qs_traj *tr = data;
-  const double complex *psi = psi_of(y);
-  double complex *dpsi = psi_of(ydot);
-  qs_op_apply(tr->H_eff, psi, dpsi);
+  /* -i is folded into the operators: multiplying by -i only swaps and
+   * negates parts, so this gives the bits of -i (H_eff psi + sum f H psi). */
+  qs_op_apply(tr->minus_i_H_eff, psi, dpsi);
   const qs_model *m = tr->model;
   for (int k = 0; k < m->n_td; k++)
-    qs_op_apply_add(m->f_td[k](t, m->f_data), m->H_td[k], psi, dpsi);
-  for (qs_index i = 0; i < tr->dim; i++)
-    dpsi[i] *= -I;
-  return 0;
+    qs_op_apply_add(-I * m->f_td[k](t, m->f_data), m->H_td[k], psi, dpsi);
 }
-
-/* The jump happens where ||psi||^2 - r changes sign. */
-static int jump_condition(sunrealtype t, N_Vector y, sunrealtype *g, void *data)
-{
-  (void)t;
-  qs_traj *tr = data;
-  g[0] = norm2(psi_of(y), tr->dim) - tr->r;
-  return 0;
-}
-
 
 void qs_traj_destroy(qs_traj **traj)
 {
   if (!traj || !*traj)
     return;
   qs_traj *tr = *traj;
-  if (tr->cvode)
-    CVodeFree(&tr->cvode);
-  if (tr->nls)
-    SUNNonlinSolFree(tr->nls);
-  if (tr->y)
-    N_VDestroy(tr->y);
-  if (tr->ctx)
-    SUNContext_Free(&tr->ctx);
+  if (tr->integrator)
+    tr->integrator->destroy(tr);
   qs_op_destroy(&tr->H_eff);
+  qs_op_destroy(&tr->minus_i_H_eff);
   free(tr->work);
   free(tr->weight);
   free(tr);
@@ -98,7 +78,8 @@ void qs_traj_destroy(qs_traj **traj)
 
 static int options_valid(const qs_traj_options *o)
 {
-  return o->rtol > 0.0 && o->rtol <= 0.1 && o->atol > 0.0 && o->atol <= 0.1 &&
+  return (int)o->integrator >= 0 && (int)o->integrator < N_INTEGRATORS &&
+         o->rtol > 0.0 && o->rtol <= 0.1 && o->atol > 0.0 && o->atol <= 0.1 &&
          o->max_steps > 0 && o->restart_step >= 0.0 && o->restart_step <= 1.0;
 }
 
@@ -109,7 +90,7 @@ qs_status qs_traj_create(const qs_model *model, const qs_traj_options *opt,
     return QS_ERR_INVALID;
   *out = NULL;
   qs_traj_options o = opt ? *opt : qs_traj_default_options();
-  if (!options_valid(&o))
+  if (!options_valid(&o) || !qs_traj_integrator_supported(o.integrator, model, NULL, 0))
     return QS_ERR_INVALID;
   qs_traj *tr = calloc(1, sizeof *tr);
   if (!tr)
@@ -117,8 +98,10 @@ qs_status qs_traj_create(const qs_model *model, const qs_traj_options *opt,
   tr->model = model;
   tr->opt = o;
   tr->dim = model->space.total;
-  tr->jumps_enabled = 1;
+  tr->roots_on = model->n_c > 0;
   qs_status st = qs_model_effective_hamiltonian(model, &tr->H_eff);
+  if (st == QS_OK)
+    st = qs_op_scale(-I, tr->H_eff, &tr->minus_i_H_eff);
   if (st != QS_OK)
     goto fail;
   st = QS_ERR_NOMEM;
@@ -126,32 +109,10 @@ qs_status qs_traj_create(const qs_model *model, const qs_traj_options *opt,
   tr->weight = malloc((size_t)(model->n_c > 0 ? model->n_c : 1) * sizeof *tr->weight);
   if (!tr->work || !tr->weight)
     goto fail;
-  st = QS_ERR_CVODE;
-  if (SUNContext_Create(NULL, &tr->ctx) != 0)
+  tr->integrator = backends[o.integrator];
+  st = tr->integrator->create(tr);
+  if (st != QS_OK)
     goto fail;
-  tr->y = qs_nvector_new(2 * tr->dim, tr->ctx);
-  if (!tr->y)
-    goto fail;
-  memcpy(psi_of(tr->y), model->psi0, (size_t)tr->dim * sizeof *model->psi0);
-  tr->cvode = CVodeCreate(CV_ADAMS, tr->ctx);
-  if (!tr->cvode || CVodeInit(tr->cvode, rhs, 0.0, tr->y) != CV_SUCCESS ||
-      CVodeSStolerances(tr->cvode, o.rtol, o.atol) != CV_SUCCESS ||
-      CVodeSetUserData(tr->cvode, tr) != CV_SUCCESS ||
-      CVodeSetMaxNumSteps(tr->cvode, o.max_steps) != CV_SUCCESS ||
-      CVodeRootInit(tr->cvode, 1, jump_condition) != CV_SUCCESS)
-    goto fail;
-  /* Only a downward crossing of ||psi||^2 = r is a jump. */
-  int direction = -1;
-  if (CVodeSetRootDirection(tr->cvode, &direction) != CV_SUCCESS)
-    goto fail;
-  /* Adams is non-stiff: fixed-point iteration needs no linear solver. */
-  tr->nls = SUNNonlinSol_FixedPoint(tr->y, 0, tr->ctx);
-  if (!tr->nls || CVodeSetNonlinearSolver(tr->cvode, tr->nls) != CV_SUCCESS)
-    goto fail;
-  /* The jump condition is checked many times per step; CVODE warns about
-   * roots at the initial time of a restart, which cannot happen here
-   * because ||psi||^2 = 1 > r there. */
-  CVodeSetNoInactiveRootWarn(tr->cvode);
   *out = tr;
   return QS_OK;
 fail:
@@ -159,27 +120,16 @@ fail:
   return st;
 }
 
-static void snapshot_counters(qs_traj *tr)
-{
-  long nst = 0, nfe = 0, nge = 0;
-  CVodeGetNumSteps(tr->cvode, &nst);
-  CVodeGetNumRhsEvals(tr->cvode, &nfe);
-  CVodeGetNumGEvals(tr->cvode, &nge);
-  tr->base.steps += nst;
-  tr->base.rhs_evals += nfe;
-  tr->base.root_evals += nge;
-}
-
-/* Restart CVODE at the current time from the state in tr->y.  CVodeReInit
- * zeroes CVODE's counters, so they are added to tr->base first. */
+/* Restart the back-end at the current time from tr->psi; its counters
+ * start again from zero, so they are added to tr->base first. */
 static qs_status restart(qs_traj *tr, double h_init)
 {
-  snapshot_counters(tr);
-  if (CVodeReInit(tr->cvode, tr->t, tr->y) != CV_SUCCESS)
-    return QS_ERR_CVODE;
-  if (CVodeSetInitStep(tr->cvode, h_init) != CV_SUCCESS)
-    return QS_ERR_CVODE;
-  return QS_OK;
+  qs_traj_stats s;
+  tr->integrator->counters(tr, &s);
+  tr->base.steps += s.steps;
+  tr->base.rhs_evals += s.rhs_evals;
+  tr->base.root_evals += s.root_evals;
+  return tr->integrator->restart(tr, h_init);
 }
 
 qs_status qs_traj_start(qs_traj *tr, const double complex *psi0, double t0,
@@ -187,9 +137,9 @@ qs_status qs_traj_start(qs_traj *tr, const double complex *psi0, double t0,
 {
   if (!tr || !isfinite(t0))
     return QS_ERR_INVALID;
-  double complex *psi = psi_of(tr->y);
+  double complex *psi = tr->psi;
   memcpy(psi, psi0 ? psi0 : tr->model->psi0, (size_t)tr->dim * sizeof *psi);
-  double n = sqrt(norm2(psi, tr->dim));
+  double n = sqrt(qs_traj_norm2_of(psi, tr->dim));
   if (!(n > 0.0) || !isfinite(n))
     return QS_ERR_INVALID;
   for (qs_index i = 0; i < tr->dim; i++)
@@ -197,7 +147,6 @@ qs_status qs_traj_start(qs_traj *tr, const double complex *psi0, double t0,
   qs_rng_seed(&tr->rng, seed, index);
   tr->r = qs_rng_uniform(&tr->rng);
   tr->t = t0;
-  memset(&tr->base, 0, sizeof tr->base);
   tr->jumps = 0;
   tr->last_jump_time = NAN;
   tr->last_jump_channel = -1;
@@ -213,11 +162,11 @@ qs_status qs_traj_start(qs_traj *tr, const double complex *psi0, double t0,
 static qs_status jump(qs_traj *tr)
 {
   const qs_model *m = tr->model;
-  double complex *psi = psi_of(tr->y);
+  double complex *psi = tr->psi;
   double total = 0.0;
   for (int j = 0; j < m->n_c; j++) {
     qs_op_apply(m->c[j], psi, tr->work);
-    tr->weight[j] = norm2(tr->work, tr->dim);
+    tr->weight[j] = qs_traj_norm2_of(tr->work, tr->dim);
     total += tr->weight[j];
   }
   double target = qs_rng_uniform(&tr->rng) * total;
@@ -231,7 +180,7 @@ static qs_status jump(qs_traj *tr)
     }
   }
   qs_op_apply(m->c[chosen], psi, tr->work);
-  double n = sqrt(norm2(tr->work, tr->dim));
+  double n = sqrt(qs_traj_norm2_of(tr->work, tr->dim));
   if (!(n > 0.0))
     return QS_ERR_NUMERIC;
   for (qs_index i = 0; i < tr->dim; i++)
@@ -240,9 +189,7 @@ static qs_status jump(qs_traj *tr)
   tr->jumps++;
   tr->last_jump_time = tr->t;
   tr->last_jump_channel = chosen;
-  double h_last = 0.0;
-  if (tr->opt.restart_step > 0.0)
-    CVodeGetLastStep(tr->cvode, &h_last);
+  double h_last = tr->opt.restart_step > 0.0 ? tr->integrator->last_step(tr) : 0.0;
   return restart(tr, tr->opt.restart_step * h_last);
 }
 
@@ -255,26 +202,18 @@ qs_status qs_traj_step(qs_traj *tr, double t_out, double *t_reached)
       *t_reached = t_out;
     return QS_OK;
   }
-  sunrealtype t_ret = tr->t;
-  int flag = CVode(tr->cvode, t_out, tr->y, &t_ret, CV_NORMAL);
-  if (flag == CV_ROOT_RETURN && tr->jumps_enabled && tr->model->n_c > 0) {
-    tr->t = t_ret;
-    qs_status st = jump(tr);
-    if (t_reached)
-      *t_reached = t_ret;
-    return st == QS_OK ? QS_JUMPED : st;
-  }
-  if (flag == CV_ROOT_RETURN) {
-    /* Jumps disabled: keep going without a restart. */
-    tr->t = t_ret;
-    return qs_traj_step(tr, t_out, t_reached);
-  }
-  if (flag < 0)
-    return QS_ERR_CVODE;
+  double t_ret = tr->t;
+  int root = 0;
+  qs_status st = tr->integrator->advance(tr, t_out, &t_ret, &root);
+  if (st != QS_OK)
+    return st;
   tr->t = t_ret;
   if (t_reached)
     *t_reached = t_ret;
-  return QS_OK;
+  if (!root)
+    return QS_OK;
+  st = jump(tr);
+  return st == QS_OK ? QS_JUMPED : st;
 }
 
 qs_status qs_traj_evolve_to(qs_traj *tr, double t_out)
@@ -293,15 +232,14 @@ double qs_traj_time(const qs_traj *tr)
 
 void qs_traj_state(const qs_traj *tr, double complex *psi)
 {
-  const double complex *y = psi_of(tr->y);
-  double n = sqrt(norm2(y, tr->dim));
+  double n = sqrt(qs_traj_norm2_of(tr->psi, tr->dim));
   for (qs_index i = 0; i < tr->dim; i++)
-    psi[i] = y[i] / n;
+    psi[i] = tr->psi[i] / n;
 }
 
 double qs_traj_norm2(const qs_traj *tr)
 {
-  return norm2(psi_of(tr->y), tr->dim);
+  return qs_traj_norm2_of(tr->psi, tr->dim);
 }
 
 void qs_traj_last_jump(const qs_traj *tr, double *t, int *channel)
@@ -314,17 +252,15 @@ void qs_traj_last_jump(const qs_traj *tr, double *t, int *channel)
 
 void qs_traj_get_stats(const qs_traj *tr, qs_traj_stats *stats)
 {
-  long nst = 0, nfe = 0, nge = 0;
-  CVodeGetNumSteps(tr->cvode, &nst);
-  CVodeGetNumRhsEvals(tr->cvode, &nfe);
-  CVodeGetNumGEvals(tr->cvode, &nge);
-  stats->steps = tr->base.steps + nst;
-  stats->rhs_evals = tr->base.rhs_evals + nfe;
-  stats->root_evals = tr->base.root_evals + nge;
+  qs_traj_stats s;
+  tr->integrator->counters(tr, &s);
+  stats->steps = tr->base.steps + s.steps;
+  stats->rhs_evals = tr->base.rhs_evals + s.rhs_evals;
+  stats->root_evals = tr->base.root_evals + s.root_evals;
   stats->jumps = tr->jumps;
 }
 
 void qs_traj_set_jumps_enabled(qs_traj *tr, int enabled)
 {
-  tr->jumps_enabled = enabled != 0;
+  tr->roots_on = enabled != 0 && tr->model->n_c > 0;
 }

@@ -41,6 +41,7 @@ int qs_test_register_jumps(void);
 int qs_test_register_spectrum(void);
 int qs_test_register_ensemble_errors(void);
 int qs_test_register_checkpoint(void);
+int qs_test_register_integrators(void);
 
 /* Build the cavity_qubits model from the defaults with overrides (as
  * test_qubit_osc). */

@@ -56,6 +56,7 @@ typedef struct {
   long threads;
   double t_end;
   long n_times;
+  long integrator;             /* qs_integrator */
   double rtol, atol;
   double burn_in;
   long store_rho;
@@ -206,7 +207,7 @@ void qs_runfile_format_number(double v, char *out, size_t len);
  * caller's to set. */
 qs_ensemble_options qs_runfile_ensemble_options(const qs_runconfig *cfg);
 
-/* [run] rtol, atol, max_steps, restart_step. */
+/* [run] integrator, rtol, atol, max_steps, restart_step. */
 qs_traj_options qs_runfile_traj_options(const qs_runconfig *cfg);
 
 /* [steady] method, tol, max_iter, restart, start. */

@@ -1,14 +1,26 @@
 /* qsync — one Monte Carlo wavefunction (quantum-jump) trajectory.
  *
  * The unnormalized state obeys d psi/dt = -i H_eff(t) psi with
- * H_eff = H(t) - (i/2) sum_j c_j^dag c_j, integrated by CVODE (Adams,
- * fixed-point iteration) on the 2N real components.  A jump happens when
- * ||psi||^2 falls to a uniform random number r; CVODE's root finder
- * locates that time (no fixed steps).  The channel j is drawn with
+ * H_eff = H(t) - (i/2) sum_j c_j^dag c_j.  A jump happens when ||psi||^2
+ * falls to a uniform random number r; the integrator locates that time
+ * by root finding (no fixed steps).  The channel j is drawn with
  * probability proportional to ||c_j psi||^2, psi -> c_j psi / ||c_j psi||,
- * a new r is drawn and CVODE restarts (CVodeReInit) at the jump time.
- * Output values between CVODE's internal steps come from CVODE's
- * interpolant, so output times cost no restart.
+ * a new r is drawn and the integrator restarts at the jump time.
+ *
+ * Integrators (qs_traj_options.integrator; docs/benchmarks.md measures
+ * them):
+ *  - QS_INTEGRATOR_ADAMS: CVODE, Adams with fixed-point iteration, on the
+ *    2N real components.  Output values between CVODE's internal steps
+ *    come from its interpolant, so output times cost no restart; a jump
+ *    restarts the multistep method at order 1 (CVodeReInit).
+ *  - QS_INTEGRATOR_ERK: ARKODE's explicit Runge-Kutta (ERKStep), a one-step
+ *    method with dense output and root finding: a jump costs no restart.
+ *  - QS_INTEGRATOR_EXACT: models without time dependence only; psi(t) =
+ *    exp(-i H_eff t) psi from the eigendecomposition of H_eff computed
+ *    once per qs_traj_create, jump times by root finding on the closed
+ *    form of ||psi(t)||^2 (no step error; rtol/atol bound the root).
+ * All three draw the same random numbers in the same order; their
+ * trajectories differ only by the integration error.
  *
  * Randomness: trajectory `index` of a run with `seed` draws from PCG64
  * stream `index` of that seed (qs_rng_seed(seed, index)), so any
@@ -22,12 +34,20 @@
 #ifndef QSYNC_TRAJ_H
 #define QSYNC_TRAJ_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "qsync/model.h"
 #include "qsync/rng.h"
 
+typedef enum {
+  QS_INTEGRATOR_ADAMS = 0,
+  QS_INTEGRATOR_ERK = 1,
+  QS_INTEGRATOR_EXACT = 2
+} qs_integrator;
+
 typedef struct {
+  qs_integrator integrator; /* see above. Default QS_INTEGRATOR_ADAMS */
   double rtol;        /* CVODE relative tolerance. Default 1e-6, range (0, 1e-1] */
   double atol;        /* CVODE absolute tolerance on each real component.
                          Default 1e-8, range (0, 1e-1] */
@@ -39,7 +59,8 @@ typedef struct {
 
 /* Work counters of one trajectory (since qs_traj_start). */
 typedef struct {
-  long steps;        /* CVODE internal steps */
+  long steps;        /* internal steps (exact: propagations to an output
+                        time or a root-finding iterate) */
   long rhs_evals;    /* right-hand-side evaluations */
   long root_evals;   /* evaluations of the jump condition ||psi||^2 - r */
   long jumps;        /* quantum jumps (each one a CVODE restart) */
@@ -50,10 +71,21 @@ typedef struct qs_traj qs_traj;
 /* Defaults documented in qs_traj_options. */
 qs_traj_options qs_traj_default_options(void);
 
+/* Name of an integrator ("adams", "erk", "exact"); "?" if out of range. */
+const char *qs_integrator_name(qs_integrator integrator);
+
+/* 1 when `integrator` can integrate `model`, else 0 with a one-line reason
+ * in why[0..n-1] (if why is not NULL): the exact propagator needs a
+ * Hamiltonian without time dependence. */
+int qs_traj_integrator_supported(qs_integrator integrator, const qs_model *model,
+                                 char *why, size_t n);
+
 /* Make a trajectory integrator for `model` (kept by pointer: it must
  * outlive the trajectory).  opt may be NULL for the defaults.  Allocates
- * CVODE memory and all work arrays once.  QS_ERR_INVALID for bad options,
- * QS_ERR_CVODE if CVODE cannot be set up. */
+ * the integrator's memory and all work arrays once.  QS_ERR_INVALID for
+ * bad options (also QS_INTEGRATOR_EXACT with a time-dependent model:
+ * qs_traj_integrator_supported), QS_ERR_CVODE if SUNDIALS cannot be set
+ * up, QS_ERR_LAPACK if the eigendecomposition fails. */
 qs_status qs_traj_create(const qs_model *model, const qs_traj_options *opt,
                          qs_traj **out);
 

@@ -21,7 +21,7 @@ typedef struct {
   double max_memory; /* --max-memory in bytes; 0: the default (resources.h) */
   int dump_state;    /* --dump-state: write the final state and jumps (replay.c) */
   int rank;          /* this process's MPI rank (0 without MPI; dist.h) */
-  int distribute;    /* 1: the ensemble is spread over the ranks (run, compare) */
+  int distribute;    /* 1: the work is spread over the ranks (cli_distributes) */
   int resume;        /* --resume: go on from OUT/checkpoint.h5 */
   double checkpoint_every; /* --checkpoint-every seconds; 0: never; < 0: the default */
   char fingerprint[QS_CHECKPOINT_FINGERPRINT]; /* of the run file and overrides */
@@ -49,6 +49,10 @@ void cli_iteration_progress_init(cli_iteration_progress *p, int quiet, const cha
 void cli_iteration_progress_update(int iteration, double residual, void *data);
 void cli_iteration_progress_finish(cli_iteration_progress *p);
 double cli_now(void);
+
+/* The rate unit of a model type: that of its first frequency parameter
+ * (keys in MHz or kHz are cyclic frequencies of a model in rad/us). */
+const char *cli_rate_unit(const qs_model_type *type);
 
 /* Writes run.h5 and one TSV per table into the output directory
  * (atomically, output.h), then prints "results: ..." unless quiet; `single`
@@ -79,6 +83,9 @@ void cli_sweep_point_values(const qs_runconfig *cfg, long p, double *values,
 /* Shared by the commands (commands.c). */
 qs_model *cli_build_model(const cli_context *ctx, const double *values);
 double *cli_output_times(double t_end, long n_times);
+/* EXIT_OK when [run] integrator can integrate `model`, else prints why
+ * (naming the key) and returns EXIT_BAD_INPUT. */
+int cli_check_integrator(const cli_context *ctx, const qs_model *model);
 int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
                      qs_ensemble_result **res);
 
@@ -174,8 +181,11 @@ int cli_replay_dump(const cli_context *ctx, const qs_ensemble_result *res);
  * overrides sets[0..n_sets-1] except run.threads, which may change
  * between a run and its resume; also fills ctx->overrides. */
 void cli_run_fingerprint(cli_context *ctx, const char *const *sets, int n_sets);
-/* 1 when the command spreads its trajectories over MPI ranks: run and
- * compare without a [sweep]. */
+/* 1 when the command spreads its work over MPI ranks (docs/cluster.md):
+ * run and compare (the ensemble's blocks; compare without a [sweep], run
+ * with one point after another) and the commands whose points or
+ * trajectories run through the task farm (jumps, mesolve, scan, rates, gap,
+ * validity).  Not steady: its sweep is one warm-started chain. */
 int cli_distributes(const cli_context *ctx);
 /* The job's exit status on every rank: rank 0's when it failed, else the
  * worst of all ranks (a collective call at the end of main). */

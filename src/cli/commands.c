@@ -87,10 +87,21 @@ static int wall_time_over(void *data)
 }
 
 /* Run the trajectory ensemble of the run file; prints a one-line summary. */
+int cli_check_integrator(const cli_context *ctx, const qs_model *model)
+{
+  char why[200];
+  if (qs_traj_integrator_supported((qs_integrator)ctx->cfg.integrator, model, why, sizeof why))
+    return EXIT_OK;
+  cli_error("%s: [run] integrator: %s", ctx->cfg.path, why);
+  return EXIT_BAD_INPUT;
+}
+
 int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
                      qs_ensemble_result **res)
 {
   const qs_runconfig *cfg = &ctx->cfg;
+  if (cli_check_integrator(ctx, model) != EXIT_OK)
+    return EXIT_BAD_INPUT;
   double *times = cli_output_times(cfg->t_end, cfg->n_times);
   unsigned char *mask = malloc((size_t)(model->n_obs > 0 ? model->n_obs : 1));
   if (!times || !mask) {

@@ -1,0 +1,16 @@
+/* The exact (eigendecomposition) back-end of a trajectory (traj.h,
+ * traj_impl.h).  Not written yet: qs_traj_create refuses it. */
+#include "traj_impl.h"
+
+static qs_status exact_create(qs_traj *tr)
+{
+  (void)tr;
+  return QS_ERR_INVALID;
+}
+
+static void exact_destroy(qs_traj *tr)
+{
+  tr->backend = NULL;
+}
+
+const qs_traj_backend qs_traj_exact = {"exact", exact_create, exact_destroy, NULL, NULL, NULL, NULL};

@@ -19,7 +19,16 @@
  *    exp(-i H_eff t) psi from the eigendecomposition of H_eff computed
  *    once per qs_traj_create, jump times by root finding on the closed
  *    form of ||psi(t)||^2 (no step error; rtol/atol bound the root).
- * All three draw the same random numbers in the same order; their
+ *  - QS_INTEGRATOR_FLOQUET: models whose H(t) has a period (model->period
+ *    > 0; or no time dependence): the no-jump propagators over the M
+ *    intervals of a grid of each period, computed once per qs_traj_create
+ *    (dense, dim^2 per interval, by Adams at 1000x tighter tolerances), move
+ *    psi over whole intervals by one product each; intervals cut by a jump
+ *    (located on ||psi||^2, which only decreases) or by an output time off
+ *    the grid are integrated by CVODE Adams with the run's tolerances.  For
+ *    fast periodic terms (transmon, 200 MHz in the pumps' frame) it takes
+ *    one grid step where Adams takes ~64 (docs/models.md, transmon).
+ * All of them draw the same random numbers in the same order; their
  * trajectories differ only by the integration error.
  *
  * Randomness: trajectory `index` of a run with `seed` draws from PCG64
@@ -43,7 +52,8 @@
 typedef enum {
   QS_INTEGRATOR_ADAMS = 0,
   QS_INTEGRATOR_ERK = 1,
-  QS_INTEGRATOR_EXACT = 2
+  QS_INTEGRATOR_EXACT = 2,
+  QS_INTEGRATOR_FLOQUET = 3
 } qs_integrator;
 
 typedef struct {
@@ -71,7 +81,8 @@ typedef struct qs_traj qs_traj;
 /* Defaults documented in qs_traj_options. */
 qs_traj_options qs_traj_default_options(void);
 
-/* Name of an integrator ("adams", "erk", "exact"); "?" if out of range. */
+/* Name of an integrator ("adams", "erk", "exact", "floquet"); "?" if out
+ * of range. */
 const char *qs_integrator_name(qs_integrator integrator);
 
 /* 1 when `integrator` can integrate `model`, else 0 with a one-line reason
@@ -85,7 +96,8 @@ int qs_traj_integrator_supported(qs_integrator integrator, const qs_model *model
  * the integrator's memory and all work arrays once.  QS_ERR_INVALID for
  * bad options (also QS_INTEGRATOR_EXACT with a time-dependent model:
  * qs_traj_integrator_supported), QS_ERR_CVODE if SUNDIALS cannot be set
- * up, QS_ERR_LAPACK if the eigendecomposition fails. */
+ * up, QS_ERR_LAPACK if the eigendecomposition fails; QS_INTEGRATOR_FLOQUET
+ * with a time-dependent model without period is QS_ERR_INVALID. */
 qs_status qs_traj_create(const qs_model *model, const qs_traj_options *opt,
                          qs_traj **out);
 

@@ -27,7 +27,7 @@
 /* Adams steps a grid interval should replace: the dense product costs
  * about dim / (non-zeros per row) right-hand sides, so at dim 81 a grid
  * interval of 64 steps is 60-100x cheaper than integrating it. */
-#define STEPS_PER_INTERVAL 64
+#define STEPS_PER_INTERVAL 128
 /* Memory of all propagators at most (fewer, longer intervals above). */
 #define MAX_PROPAGATOR_BYTES ((size_t)64 << 20)
 /* A time within this fraction of a grid step of a grid point is on it

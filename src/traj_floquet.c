@@ -5,15 +5,18 @@
  * qs_traj_create (dense, dim x dim each, by CVODE Adams at 1000x tighter
  * tolerances than the run's), and a whole grid interval then costs one
  * dense product instead of the dozens of Adams steps that resolve the
- * fast oscillations of H_eff(t) (transmon: 60 steps per 200 MHz period).
+ * fast oscillations of H_eff(t) (transmon: ~70 steps per 200 MHz period;
+ * docs/benchmarks.md, "Transmon step size").  Worth it for small
+ * dimensions: a product costs dim^2, and the set-up dim columns over one
+ * period (transmon, dim 81: 0.35 s per run and thread).
  *
  * Since ||psi||^2 only decreases without jumps, a jump lies in the first
  * grid interval whose end is below the threshold r: that interval (and
  * any interval cut by a jump or by an output time off the grid) is
  * integrated by CVODE Adams from its start, with the run's tolerances and
  * root finding, exactly as the adams back-end would.  A model without
- * time dependence has any period: T is then 64 Adams steps of a probe
- * state, with M = 1. */
+ * time dependence has any period: T is then STEPS_PER_INTERVAL Adams steps
+ * of a probe state, with M = 1. */
 #include "traj_impl.h"
 #include "nvector_qs_impl.h"
 
@@ -24,11 +27,13 @@
 #include <sundials/sundials_context.h>
 #include <sunnonlinsol/sunnonlinsol_fixedpoint.h>
 
-/* Adams steps a grid interval should replace: the dense product costs
- * about dim / (non-zeros per row) right-hand sides, so at dim 81 a grid
- * interval of 64 steps is 60-100x cheaper than integrating it. */
+/* Adams steps a grid interval should replace.  Longer intervals make the
+ * grid cheaper but the cut intervals (each jump: about one interval of
+ * Adams) dearer; on the transmon benchmark (dim 81, ~6 jumps in 20 us)
+ * 64, 128 and 256 gave 0.061, 0.039 and 0.043 CPU s per trajectory. */
 #define STEPS_PER_INTERVAL 128
-/* Memory of all propagators at most (fewer, longer intervals above). */
+/* Memory of all propagators at most, per trajectory object (one per
+ * thread): fewer, longer intervals above it. */
 #define MAX_PROPAGATOR_BYTES ((size_t)64 << 20)
 /* A time within this fraction of a grid step of a grid point is on it
  * (output times are computed by the caller, t_k = k T / M here). */
@@ -123,9 +128,9 @@ static qs_status integrate_columns(const qs_traj *tr, qs_index columns, double c
   return st;
 }
 
-/* The grid: the period T (a time-independent model: 64 steps of a probe
- * state spread over every basis state) and M intervals of about
- * STEPS_PER_INTERVAL Adams steps each at the run's tolerances. */
+/* The grid: the period T (a time-independent model: STEPS_PER_INTERVAL
+ * steps of a probe state spread over every basis state) and M intervals of
+ * about STEPS_PER_INTERVAL Adams steps each at the run's tolerances. */
 static qs_status choose_grid(const qs_traj *tr, floquet *f)
 {
   const qs_index n = tr->dim;

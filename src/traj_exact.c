@@ -22,8 +22,9 @@
  * iterates, measured on qubit_osc and the cavity.
  *
  * Cost: every state is a dense O(d^2) product, against the O(nnz) sparse
- * products of an ODE integrator's steps, so the exact integrator pays at
- * small dimensions only (docs/methods.md, "Trajectory integrators").
+ * products of an ODE integrator's steps, so the gain over adams falls
+ * with the dimension (5x below 40, 1.5x at 320: docs/methods.md,
+ * "Trajectory integrators").
  *
  * Reliability: the decomposition is only as good as V is conditioned.
  * Near an exceptional point (two eigenvalues and eigenvectors of H_eff

@@ -107,6 +107,10 @@ $(BUILD)/mpi-$(MPI):
 	rm -f $(BUILD)/mpi-*
 	touch $@
 
+# Kernels with an AVX2 copy (src/simd_impl.h): the copies must round alike,
+# so no contraction into FMA (ISO C mode already implies it; said here).
+$(BUILD)/src/op_banded.o $(BUILD)/src/nvector_qs.o: CFLAGS += -ffp-contract=off
+
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 
 # Every object waits for the SUNDIALS headers (and is rebuilt once when the

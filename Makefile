@@ -24,7 +24,7 @@ ifeq ($(MPI),1)
 MPI_CFLAGS := -DQS_HAVE_MPI $(shell mpicc --showme:compile)
 MPI_LIBS   := $(shell mpicc --showme:link)
 endif
-LDLIBS   := -lsundials_cvode -lsundials_nvecserial -lumfpack -larpack -llapacke -llapack \
+LDLIBS   := -lsundials_cvode -lsundials_arkode -lsundials_nvecserial -lumfpack -larpack -llapacke -llapack \
             -lblas $(HDF5_LIBS) -liniparser -lnlopt -lfftw3 $(MPI_LIBS) -lm
 TEST_LIBS := -lcunit
 

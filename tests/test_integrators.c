@@ -24,6 +24,7 @@
 
 static const qs_integrator integrators[] = {
     QS_INTEGRATOR_ADAMS,
+    QS_INTEGRATOR_ERK,
 };
 enum { N_INTEGRATORS = sizeof integrators / sizeof integrators[0] };
 

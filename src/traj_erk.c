@@ -28,15 +28,17 @@
 
 #include <arkode/arkode_erkstep.h>
 #include <stdlib.h>
+#include <stdio.h> /* DEVTMP */
 #include <sundials/sundials_context.h>
 
-enum { INTERPOLANT_DEGREE = 3 };
+enum { INTERPOLANT_DEGREE = 4 };
 
 typedef struct {
   SUNContext ctx;
   void *arkode;
   N_Vector y;                /* 2*dim reals = dim complex: tr->psi */
-  qs_traj_stats at_restart;  /* ARKODE's counters survive ERKStepReset */
+  qs_traj_stats at_restart;  /* steps and rhs: ERKStepReset keeps counting */
+  int evolved;               /* ERKStepEvolve called since the last restart */
 } erk;
 
 static int rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
@@ -56,7 +58,9 @@ static int jump_condition(sunrealtype t, N_Vector y, sunrealtype *g, void *data)
   return 0;
 }
 
-/* ARKODE's cumulative counters (not reset by ERKStepReset). */
+/* ARKODE's counters.  Steps and rhs evaluations go on through
+ * ERKStepReset; the root function count starts again at the first
+ * ERKStepEvolve after a reset or reinit (arkRootCheck1 sets it to 1). */
 static void arkode_counters(const erk *e, qs_traj_stats *s)
 {
   long nst = 0, nfe = 0, nge = 0;
@@ -97,9 +101,12 @@ static qs_status erk_create(qs_traj *tr)
   for (qs_index i = 0; i < tr->dim; i++)
     tr->psi[i] = tr->model->psi0[i];
   e->arkode = ERKStepCreate(rhs, 0.0, e->y, e->ctx);
+  int dev_table = getenv("QS_ERK_TABLE") ? atoi(getenv("QS_ERK_TABLE")) : ARKODE_DORMAND_PRINCE_7_4_5; /* DEVTMP */
+  int dev_degree = getenv("QS_ERK_DEGREE") ? atoi(getenv("QS_ERK_DEGREE")) : INTERPOLANT_DEGREE; /* DEVTMP */
+  if (getenv("QS_ERK_LAGRANGE")) ERKStepSetInterpolantType(e->arkode, ARK_INTERP_LAGRANGE); /* DEVTMP */
   if (!e->arkode ||
-      ERKStepSetTableNum(e->arkode, ARKODE_DORMAND_PRINCE_7_4_5) != ARK_SUCCESS ||
-      ERKStepSetInterpolantDegree(e->arkode, INTERPOLANT_DEGREE) != ARK_SUCCESS ||
+      ERKStepSetTableNum(e->arkode, dev_table) != ARK_SUCCESS ||
+      (dev_degree >= 0 && ERKStepSetInterpolantDegree(e->arkode, dev_degree) != ARK_SUCCESS) ||
       ERKStepSStolerances(e->arkode, tr->opt.rtol, tr->opt.atol) != ARK_SUCCESS ||
       ERKStepSetUserData(e->arkode, tr) != ARK_SUCCESS ||
       ERKStepSetMaxNumSteps(e->arkode, tr->opt.max_steps) != ARK_SUCCESS ||
@@ -127,6 +134,7 @@ static qs_status erk_restart(qs_traj *tr, double h_init)
   } else {
     /* A jump: the one-step method continues with its step size unless
      * told otherwise (ERKStepSetInitStep also clears the error history). */
+    if (getenv("QS_ERK_FRESH")) h_init = 0, ERKStepSetInitStep(e->arkode, 0.0); /* DEVTMP */
     flag = h_init > 0.0 ? ERKStepSetInitStep(e->arkode, h_init) : ARK_SUCCESS;
     if (flag == ARK_SUCCESS)
       flag = ERKStepReset(e->arkode, tr->t, e->y);
@@ -134,6 +142,7 @@ static qs_status erk_restart(qs_traj *tr, double h_init)
   if (flag != ARK_SUCCESS)
     return QS_ERR_CVODE;
   arkode_counters(e, &e->at_restart);
+  e->evolved = 0;
   return QS_OK;
 }
 
@@ -141,6 +150,7 @@ static qs_status erk_advance(qs_traj *tr, double t_out, double *t_ret, int *root
 {
   erk *e = tr->backend;
   sunrealtype t = tr->t;
+  e->evolved = 1;
   for (;;) {
     int flag = ERKStepEvolve(e->arkode, t_out, e->y, &t, ARK_NORMAL);
     if (flag == ARK_ROOT_RETURN && !tr->roots_on)
@@ -168,7 +178,7 @@ static void erk_counters(const qs_traj *tr, qs_traj_stats *s)
   arkode_counters(e, &now);
   *s = (qs_traj_stats){.steps = now.steps - e->at_restart.steps,
                        .rhs_evals = now.rhs_evals - e->at_restart.rhs_evals,
-                       .root_evals = now.root_evals - e->at_restart.root_evals};
+                       .root_evals = e->evolved ? now.root_evals : 0};
 }
 
 const qs_traj_backend qs_traj_erk = {"erk", erk_create, erk_destroy, erk_restart,

@@ -33,7 +33,9 @@ DEB_PACKAGES := gcc g++ make pkg-config libsundials-dev libfftw3-dev libcunit1-d
   liblapacke-dev libopenblas-dev libsuitesparse-dev libarpack2-dev libnlopt-dev \
   libhdf5-dev libiniparser-dev libpcg-cpp-dev python3 python3-numpy \
   python3-matplotlib python3-h5py libopenmpi-dev openmpi-bin
-BENCH_PACKAGES := python3-qutip
+# make bench: QuTiP 4.7 to compare with (cython3: its compiled time-dependent
+# coefficients, else it falls back to slow Python ones), valgrind for the profile.
+BENCH_PACKAGES := python3-qutip cython3 valgrind
 # make fuzz: clang with libFuzzer (libclang-rt-dev) and its OpenMP runtime.
 FUZZ_PACKAGES := clang libclang-rt-dev libomp-dev
 
@@ -128,6 +130,7 @@ test: deps
 	QSYNC=$(QSYNC) bash tests/faults.sh
 	QSYNC=$(QSYNC) bash tests/resources.sh
 	QSYNC=$(QSYNC) bash tests/docs.sh
+	bash tests/bench_table.sh
 	QSYNC=$(QSYNC) bash tests/bad_inputs.sh
 	QSYNC=$(QSYNC) bash tests/validity.sh
 	QSYNC=$(QSYNC) bash tests/semiclassical.sh
@@ -167,9 +170,14 @@ demo: deps
 	$(MAKE) $(QSYNC)
 	$(QSYNC) compare runs/qubit_osc_default.ini --threads 2
 
+# qsync against QuTiP 4.7 (docs/benchmarks.md): the tables go to
+# docs/benchmarks.md; BENCH_QUICK=1 only tries the harness (tiny counts, no docs).
 bench: bench-deps
 	$(MAKE) $(QSYNC)
-	bash analysis/bench.sh
+	QSYNC=$(QSYNC) /usr/bin/python3 analysis/bench.py
+	@if [ "$${BENCH_QUICK:-0}" = 0 ]; then \
+	  /usr/bin/python3 analysis/bench_table.py out/bench/results.json --write docs/benchmarks.md >/dev/null && \
+	  echo "tables written to docs/benchmarks.md"; fi
 
 # Long physics validations that do not fit in make test (a few minutes).
 validate: deps

@@ -89,29 +89,11 @@ qs_status qs_checkpoint_write(const char *dir, const qs_ensemble_result *res,
   return st;
 }
 
-/* The string attribute `name` of the open file's root (malloc'd), or NULL. */
-static char *string_attr(hid_t file, const char *name)
-{
-  hid_t attr = H5Aexists(file, name) > 0 ? H5Aopen(file, name, H5P_DEFAULT) : -1;
-  hid_t type = attr < 0 ? -1 : H5Aget_type(attr);
-  size_t size = type < 0 ? 0 : H5Tget_size(type);
-  char *s = size > 0 ? calloc(size + 1, 1) : NULL;
-  if (s && H5Aread(attr, type, s) < 0) {
-    free(s);
-    s = NULL;
-  }
-  if (type >= 0)
-    H5Tclose(type);
-  if (attr >= 0)
-    H5Aclose(attr);
-  return s;
-}
-
 /* The string attribute `name` of the root of `path` into out[len]; 0 or -1. */
 static int read_string_attr(const char *path, const char *name, char *out, size_t len)
 {
   hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  char *s = file < 0 ? NULL : string_attr(file, name);
+  char *s = file < 0 ? NULL : qs_h5_read_string_attr(file, name);
   if (s)
     snprintf(out, len, "%s", s);
   free(s);
@@ -142,7 +124,7 @@ qs_status qs_checkpoint_read_origin(const char *dir, char **command, char **run_
   }
   qs_status st = QS_OK;
   for (int k = 0; k < 4 && st == QS_OK; k++) {
-    char *v = string_attr(file, origin_names[k]);
+    char *v = qs_h5_read_string_attr(file, origin_names[k]);
     *out[k] = v ? v : calloc(1, 1);
     if (!*out[k])
       st = QS_ERR_NOMEM;

@@ -262,25 +262,6 @@ static int get_attr(hid_t loc, const char *name, hid_t type, void *value)
   return attr < 0 || err < 0;
 }
 
-/* The string attribute `name` (malloc'd), NULL if absent. */
-static char *get_string_attr(hid_t loc, const char *name)
-{
-  hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
-  if (attr < 0)
-    return NULL;
-  hid_t type = H5Aget_type(attr);
-  size_t size = type < 0 ? 0 : H5Tget_size(type);
-  char *s = size > 0 ? calloc(size + 1, 1) : NULL;
-  if (s && H5Aread(attr, type, s) < 0) {
-    free(s);
-    s = NULL;
-  }
-  if (type >= 0)
-    H5Tclose(type);
-  H5Aclose(attr);
-  return s;
-}
-
 /* The shape and bookkeeping written with the sums. */
 typedef struct {
   long ntraj, first_index, n_times, n_avg, n_obs, dim, n_channels, n_blocks;
@@ -403,7 +384,7 @@ static qs_status read_raw(hid_t file, hid_t raw, const qs_accum_type *const *ext
 {
   raw_header h;
   uint64_t seed = 0;
-  char *names = get_string_attr(raw, "accumulators");
+  char *names = qs_h5_read_string_attr(raw, "accumulators");
   qs_status st = !names || get_header(raw, &h) || get_attr(raw, "seed", H5T_NATIVE_UINT64, &seed)
                      ? QS_ERR_HDF5 : QS_OK;
   if (st == QS_OK && (h.n_times < 1 || h.n_times > 1L << 30 || h.n_obs < 0 || h.dim < 1 ||

@@ -20,6 +20,8 @@ int qs_h5_write(hid_t loc, const char *name, hid_t type, int rank, const hsize_t
 /* Scalar attribute of memory type `type` / a string attribute; 0 on success. */
 int qs_h5_write_attr(hid_t loc, const char *name, hid_t type, const void *value);
 int qs_h5_write_string_attr(hid_t loc, const char *name, const char *value);
+/* The string attribute `name` of loc (malloc'd), NULL if absent or unreadable. */
+char *qs_h5_read_string_attr(hid_t loc, const char *name);
 
 /* The group `raw` under `parent` holding r's raw sums (ensemble.h,
  * qs_ensemble_read).  QS_OK, QS_ERR_HDF5, or an accumulator's error. */

@@ -114,6 +114,23 @@ int qs_h5_write_string_attr(hid_t loc, const char *name, const char *value)
   return err;
 }
 
+char *qs_h5_read_string_attr(hid_t loc, const char *name)
+{
+  hid_t attr = H5Aexists(loc, name) > 0 ? H5Aopen(loc, name, H5P_DEFAULT) : -1;
+  hid_t type = attr < 0 ? -1 : H5Aget_type(attr);
+  size_t size = type < 0 ? 0 : H5Tget_size(type);
+  char *s = size > 0 ? calloc(size + 1, 1) : NULL;
+  if (s && H5Aread(attr, type, s) < 0) {
+    free(s);
+    s = NULL;
+  }
+  if (type >= 0)
+    H5Tclose(type);
+  if (attr >= 0)
+    H5Aclose(attr);
+  return s;
+}
+
 static int write_double_attr(hid_t loc, const char *name, double value)
 {
   return qs_h5_write_attr(loc, name, H5T_NATIVE_DOUBLE, &value);

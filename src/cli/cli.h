@@ -50,6 +50,10 @@ void cli_iteration_progress_update(int iteration, double residual, void *data);
 void cli_iteration_progress_finish(cli_iteration_progress *p);
 double cli_now(void);
 
+/* The rate unit of a model type: that of its first frequency parameter
+ * (keys in MHz or kHz are cyclic frequencies of a model in rad/us). */
+const char *cli_rate_unit(const qs_model_type *type);
+
 /* Writes run.h5 and one TSV per table into the output directory
  * (atomically, output.h), then prints "results: ..." unless quiet; `single`
  * (may be NULL) carries the optional single-state datasets.  EXIT_OK, or

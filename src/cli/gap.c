@@ -33,7 +33,7 @@ static void col(columns *c, const char *unit, const char *name, int index)
 
 /* The model's rate unit: that of its first frequency parameter (keys in
  * MHz or kHz are cyclic frequencies of a model working in rad/us). */
-static const char *rate_unit(const qs_model_type *type)
+const char *cli_rate_unit(const qs_model_type *type)
 {
   for (int i = 0; i < type->n_params; i++) {
     const char *u = type->params[i].unit;
@@ -199,7 +199,7 @@ int cli_gap(cli_context *ctx)
     rc = prepare_points(ctx, values, sweep_x, n_points);
   if (rc == EXIT_OK)
     rc = run_points(ctx, &f, sweep_x, n_points);
-  const char *unit = rate_unit(cfg->model_type);
+  const char *unit = cli_rate_unit(cfg->model_type);
   if (rc == EXIT_OK && !ctx->quiet && n_points <= MAX_PRINTED_POINTS)
     for (long p = 0; p < n_points; p++) {
       char where[128];

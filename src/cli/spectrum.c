@@ -9,20 +9,6 @@
 
 #include "cli.h"
 
-/* The model's rate unit: that of its first frequency parameter (keys in
- * MHz or kHz are cyclic frequencies of a model working in rad/us). */
-static const char *spectrum_rate_unit(const qs_model_type *type)
-{
-  for (int i = 0; i < type->n_params; i++) {
-    const char *u = type->params[i].unit;
-    if (strcmp(u, "1") != 0 && strcmp(u, "-") != 0) {
-      size_t len = strlen(u);
-      return len >= 2 && strcmp(u + len - 2, "Hz") == 0 ? "rad/us" : u;
-    }
-  }
-  return "1";
-}
-
 /* The input checks that need the model: the grid, a time-independent
  * model, the operator among its observables.  Prints the error. */
 static int check_input(const cli_context *ctx, const qs_model *m, int *obs)
@@ -210,7 +196,7 @@ static int compute(cli_context *ctx, const qs_model *m, const qs_op *A)
     goto done;
   }
   summarize(om, S, n, A, rho, &s);
-  const char *unit = spectrum_rate_unit(cfg->model_type);
+  const char *unit = cli_rate_unit(cfg->model_type);
   if (!ctx->quiet)
     print_summary(ctx, &o, &s, unit);
   rc = write_spectrum(ctx, m, om, S, n, &s, rho, obs, unit);

@@ -3,20 +3,17 @@
  *
  * Why this pair: it is first-same-as-last (the last stage is f at the
  * new solution, which the next step and the Hermite interpolant reuse),
- * and in SUNDIALS 6.4.1 it is the only higher-order table whose end-of-
- * step derivative is right: ERKStep reuses the last stage whenever its
- * node c_s is 1 without checking that the table is FSAL, so the 6(5)
- * Verner and the ARK*-ERK tables start every step from a wrong f
- * (llnl/sundials#311, fixed after 6.4.1).  docs/benchmarks.md has the
- * measurements.
+ * and among the tables that SUNDIALS 6.4.1 integrates correctly it was
+ * the most accurate per RHS evaluation.  6.4.1 reuses the last stage as
+ * f(y_n+1) whenever its node c_s is 1 without checking that the table is
+ * FSAL, so the 6(5) Verner and the ARK*-ERK tables start every step from
+ * a wrong f (llnl/sundials#311, fixed later).  docs/benchmarks.md, "erk",
+ * has the measurements.
  *
- * Output values and jump times come from ARKODE's Hermite interpolant.
- * It is used at degree 3 (y and f at both ends of the step, all of them
- * already computed): ARKODE's default for a 5th-order table, degree 4,
- * evaluates f once more at every output time and at every root-finding
- * iterate, and the cubic's error is below the step's error tolerance
- * where it matters (test_integrators.c checks it against a tight
- * reference).
+ * Output values and jump times come from ARKODE's Hermite interpolant of
+ * degree 4 (its default for this table).  It costs one f evaluation per
+ * use (output time, root check, root-finding iterate); the free cubic is
+ * 25-80x less accurate, worse than adams at the same rtol.
  *
  * A jump costs no restart of the method: ERKStepReset keeps the step
  * size the controller chose last (restart_step > 0 replaces it by that
@@ -28,7 +25,6 @@
 
 #include <arkode/arkode_erkstep.h>
 #include <stdlib.h>
-#include <stdio.h> /* DEVTMP */
 #include <sundials/sundials_context.h>
 
 enum { INTERPOLANT_DEGREE = 4 };
@@ -101,12 +97,9 @@ static qs_status erk_create(qs_traj *tr)
   for (qs_index i = 0; i < tr->dim; i++)
     tr->psi[i] = tr->model->psi0[i];
   e->arkode = ERKStepCreate(rhs, 0.0, e->y, e->ctx);
-  int dev_table = getenv("QS_ERK_TABLE") ? atoi(getenv("QS_ERK_TABLE")) : ARKODE_DORMAND_PRINCE_7_4_5; /* DEVTMP */
-  int dev_degree = getenv("QS_ERK_DEGREE") ? atoi(getenv("QS_ERK_DEGREE")) : INTERPOLANT_DEGREE; /* DEVTMP */
-  if (getenv("QS_ERK_LAGRANGE")) ERKStepSetInterpolantType(e->arkode, ARK_INTERP_LAGRANGE); /* DEVTMP */
   if (!e->arkode ||
-      ERKStepSetTableNum(e->arkode, dev_table) != ARK_SUCCESS ||
-      (dev_degree >= 0 && ERKStepSetInterpolantDegree(e->arkode, dev_degree) != ARK_SUCCESS) ||
+      ERKStepSetTableNum(e->arkode, ARKODE_DORMAND_PRINCE_7_4_5) != ARK_SUCCESS ||
+      ERKStepSetInterpolantDegree(e->arkode, INTERPOLANT_DEGREE) != ARK_SUCCESS ||
       ERKStepSStolerances(e->arkode, tr->opt.rtol, tr->opt.atol) != ARK_SUCCESS ||
       ERKStepSetUserData(e->arkode, tr) != ARK_SUCCESS ||
       ERKStepSetMaxNumSteps(e->arkode, tr->opt.max_steps) != ARK_SUCCESS ||
@@ -134,7 +127,6 @@ static qs_status erk_restart(qs_traj *tr, double h_init)
   } else {
     /* A jump: the one-step method continues with its step size unless
      * told otherwise (ERKStepSetInitStep also clears the error history). */
-    if (getenv("QS_ERK_FRESH")) h_init = 0, ERKStepSetInitStep(e->arkode, 0.0); /* DEVTMP */
     flag = h_init > 0.0 ? ERKStepSetInitStep(e->arkode, h_init) : ARK_SUCCESS;
     if (flag == ARK_SUCCESS)
       flag = ERKStepReset(e->arkode, tr->t, e->y);

@@ -10,8 +10,9 @@
 #ifdef QS_HAVE_MPI
 #include <mpi.h>
 
-/* Tags: a unit's result (status + bytes), "sends nothing more", "stop". */
-enum { TAG_UNIT = 1, TAG_DONE = 2, TAG_STOP = 3 };
+/* Tags: a unit's result (status + bytes), "sends nothing more", "stop",
+ * "rank 0 has collected everything" (the end of an exchange). */
+enum { TAG_UNIT = 1, TAG_DONE = 2, TAG_STOP = 3, TAG_END = 4 };
 
 /* MPI is used only when this process started it (a library caller that
  * never called qs_dist_init stays one process). */
@@ -142,8 +143,17 @@ qs_status qs_dist_send_done(void)
 {
   if (in_flight != MPI_REQUEST_NULL && MPI_Wait(&in_flight, MPI_STATUS_IGNORE) != MPI_SUCCESS)
     return QS_ERR_IO;
-  return MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_DONE, MPI_COMM_WORLD) == MPI_SUCCESS ? QS_OK
-                                                                                : QS_ERR_IO;
+  if (MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_DONE, MPI_COMM_WORLD) != MPI_SUCCESS)
+    return QS_ERR_IO;
+  /* Rank 0's messages up to its "end": a stop that crossed this rank's
+   * "done" is consumed here, so the next exchange starts without it. */
+  MPI_Status status;
+  do {
+    if (MPI_Recv(NULL, 0, MPI_BYTE, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &status) != MPI_SUCCESS)
+      return QS_ERR_IO;
+  } while (status.MPI_TAG != TAG_END);
+  stop_seen = 0;
+  return QS_OK;
 }
 
 void qs_dist_drain(void)
@@ -157,6 +167,7 @@ void qs_dist_drain(void)
       if (st != QS_OK)
         break;
     }
+    MPI_Send(NULL, 0, MPI_BYTE, r, TAG_END, MPI_COMM_WORLD);
   }
 }
 

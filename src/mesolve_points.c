@@ -178,6 +178,58 @@ static qs_status point_task(long index, int worker, void *data)
   return qs_mesolve_point_run(job->opt, job->times, &job->pts[index]);
 }
 
+/* Slot codec of a distributed run (farm.h): the status, message and work,
+ * and after a success the three result arrays (sizes from the options and
+ * the point's model, which every rank built alike). */
+static void point_sizes(const points_job *job, const qs_mesolve_point *pt, size_t size[3])
+{
+  size_t n_obs = (size_t)pt->model->n_obs, dim = (size_t)pt->model->space.total;
+  size[0] = (size_t)job->opt->n_times * n_obs * sizeof *pt->obs_t;
+  size[1] = n_obs * sizeof *pt->obs_avg;
+  size[2] = dim * dim * sizeof *pt->rho;
+}
+
+static qs_status point_pack(long index, qs_farm_bytes *b, void *data)
+{
+  const points_job *job = data;
+  const qs_mesolve_point *pt = &job->pts[index];
+  size_t size[3];
+  point_sizes(job, pt, size);
+  qs_farm_put(b, &pt->st, sizeof pt->st);
+  qs_farm_put(b, pt->msg, sizeof pt->msg);
+  qs_farm_put(b, &pt->stats, sizeof pt->stats);
+  qs_farm_put(b, &pt->seconds, sizeof pt->seconds);
+  if (pt->st == QS_OK) {
+    qs_farm_put(b, pt->obs_t, size[0]);
+    qs_farm_put(b, pt->obs_avg, size[1]);
+    qs_farm_put(b, pt->rho, size[2]);
+  }
+  return b->st;
+}
+
+static qs_status point_unpack(long index, qs_farm_bytes *b, void *data)
+{
+  const points_job *job = data;
+  qs_mesolve_point *pt = &job->pts[index];
+  size_t size[3];
+  point_sizes(job, pt, size);
+  qs_farm_get(b, &pt->st, sizeof pt->st);
+  qs_farm_get(b, pt->msg, sizeof pt->msg);
+  qs_farm_get(b, &pt->stats, sizeof pt->stats);
+  qs_farm_get(b, &pt->seconds, sizeof pt->seconds);
+  if (b->st != QS_OK || pt->st != QS_OK)
+    return b->st;
+  pt->obs_t = malloc(size[0]);
+  pt->obs_avg = malloc(size[1]);
+  pt->rho = malloc(size[2]);
+  if (!pt->obs_t || !pt->obs_avg || !pt->rho)
+    return QS_ERR_NOMEM;
+  qs_farm_get(b, pt->obs_t, size[0]);
+  qs_farm_get(b, pt->obs_avg, size[1]);
+  qs_farm_get(b, pt->rho, size[2]);
+  return b->st;
+}
+
 qs_status qs_mesolve_points_run(const qs_mesolve_point_options *opt, const double *times,
                                 qs_mesolve_point *pts, long n, long *failed)
 {
@@ -197,7 +249,10 @@ qs_status qs_mesolve_points_run(const qs_mesolve_point_options *opt, const doubl
     }
   }
   points_job job = {opt, times, pts};
-  return qs_farm_run(n, point_task, &job, &opt->farm, failed);
+  qs_farm_options farm = opt->farm;
+  farm.pack = point_pack;
+  farm.unpack = point_unpack;
+  return qs_farm_run(n, point_task, &job, &farm, failed);
 }
 
 void qs_mesolve_point_release(qs_mesolve_point *pt)

@@ -505,6 +505,28 @@ static qs_status line_task(long p, int worker, void *data)
   return out->st;
 }
 
+/* Slot codec of a distributed run (farm.h): the line's result and, when
+ * the caller keeps them, its samples (all plain data). */
+static qs_status line_pack(long p, qs_farm_bytes *b, void *data)
+{
+  const grid_job *job = data;
+  qs_farm_put(b, &job->lines[p], sizeof job->lines[p]);
+  if (job->samples)
+    qs_farm_put(b, job->samples + p * job->grid->nx,
+                (size_t)job->grid->nx * sizeof *job->samples);
+  return b->st;
+}
+
+static qs_status line_unpack(long p, qs_farm_bytes *b, void *data)
+{
+  const grid_job *job = data;
+  qs_farm_get(b, &job->lines[p], sizeof job->lines[p]);
+  if (job->samples)
+    qs_farm_get(b, job->samples + p * job->grid->nx,
+                (size_t)job->grid->nx * sizeof *job->samples);
+  return b->st;
+}
+
 qs_status qs_scan_grid_run(const qs_scan_problem *pb, const qs_scan_grid *grid,
                            qs_scan_line_result *lines, qs_scan_sample *samples,
                            long *failed)
@@ -526,8 +548,11 @@ qs_status qs_scan_grid_run(const qs_scan_problem *pb, const qs_scan_grid *grid,
     if (!job.scratch)
       st = QS_ERR_NOMEM;
   }
+  qs_farm_options farm = grid->farm;
+  farm.pack = line_pack;
+  farm.unpack = line_unpack;
   if (st == QS_OK)
-    st = qs_farm_run(n, line_task, &job, &grid->farm, failed);
+    st = qs_farm_run(n, line_task, &job, &farm, failed);
   for (int w = 0; job.scratch && w < workers; w++)
     free(job.scratch[w]);
   free(job.scratch);

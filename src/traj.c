@@ -102,6 +102,8 @@ qs_status qs_traj_create(const qs_model *model, const qs_traj_options *opt,
   qs_status st = qs_model_effective_hamiltonian(model, &tr->H_eff);
   if (st == QS_OK)
     st = qs_op_scale(-I, tr->H_eff, &tr->minus_i_H_eff);
+  if (st == QS_OK) /* the right-hand side's product, by diagonal where it fits */
+    st = qs_op_prepare_banded(tr->minus_i_H_eff);
   if (st != QS_OK)
     goto fail;
   st = QS_ERR_NOMEM;

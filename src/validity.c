@@ -388,6 +388,21 @@ static qs_status point_task(long index, int worker, void *data)
                                &job->out[index]);
 }
 
+/* Slot codec of a distributed run (farm.h): a point is plain data. */
+static qs_status point_pack(long index, qs_farm_bytes *b, void *data)
+{
+  const points_job *job = data;
+  qs_farm_put(b, &job->out[index], sizeof job->out[index]);
+  return b->st;
+}
+
+static qs_status point_unpack(long index, qs_farm_bytes *b, void *data)
+{
+  const points_job *job = data;
+  qs_farm_get(b, &job->out[index], sizeof job->out[index]);
+  return b->st;
+}
+
 qs_status qs_validity_points_run(const qs_validity_options *opt, const qs_model_type *type,
                                  const double *values, long n, qs_validity_point *out,
                                  long *failed)
@@ -397,5 +412,8 @@ qs_status qs_validity_points_run(const qs_validity_options *opt, const qs_model_
   if (!opt || !type || !values || !out || n < 0)
     return QS_ERR_INVALID;
   points_job job = {opt, type, values, out};
-  return qs_farm_run(n, point_task, &job, &opt->farm, failed);
+  qs_farm_options farm = opt->farm;
+  farm.pack = point_pack;
+  farm.unpack = point_unpack;
+  return qs_farm_run(n, point_task, &job, &farm, failed);
 }

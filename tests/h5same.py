@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Exit 0 when two run.h5 files hold the same datasets (dtype, shape, bits)
 and attributes, except the attribute qsync_version (as tests/regress.sh);
-else print what differs and exit 1.  Usage: h5same.py A.h5 B.h5"""
+else print what differs and exit 1.  Usage: h5same.py A.h5 B.h5 [COLUMN...]:
+the named columns of the tables (a wall-clock "seconds") are left out."""
 import sys
 
 import h5py
@@ -22,11 +23,18 @@ def walk(path):
         def visit(name, obj):
             attrs(name, obj)
             if isinstance(obj, h5py.Dataset):
-                out[name] = (obj.dtype.str, obj.shape, obj[()].tobytes())
+                data = obj[()]
+                cols = obj.attrs.get("columns")
+                if skip and cols is not None and data.ndim == 2:
+                    names = (cols.decode() if isinstance(cols, bytes) else str(cols)).split(",")
+                    keep = [i for i, c in enumerate(names) if c not in skip]
+                    data = np.ascontiguousarray(data[:, keep])
+                out[name] = (obj.dtype.str, obj.shape, data.tobytes())
         h.visititems(visit)
     return out
 
 
+skip = set(sys.argv[3:])
 a, b = walk(sys.argv[1]), walk(sys.argv[2])
 diff = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
 if diff:

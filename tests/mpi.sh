@@ -3,7 +3,9 @@
 # the bits of one process for R in {1, 2, 4} and --threads in {1, 2}
 # (summary.tsv byte for byte, run.h5 datasets and attributes but the
 # version through tests/h5same.py); only rank 0 writes; a failure reaches
-# the exit status; 16 oversubscribed ranks give the same bits too.
+# the exit status; 16 oversubscribed ranks give the same bits too.  So do
+# the task-farm commands (gap, mesolve, scan, jumps, rates, validity, run
+# with a [sweep]), and a task failing on a rank > 0 reads as in one process.
 # Skipped (one line) when the binary is built without MPI (MPI=0).
 # Prints "mpi: N passed, N failed".
 set -u
@@ -94,6 +96,124 @@ if "$QSYNC" "${fails[@]}" --ntraj 640 --out "$work/late0" >/dev/null 2>&1 &&
 else
   bad "precondition: max_steps = 16 should pass 640 trajectories and fail 6400"
 fi
+
+# The commands whose points or trajectories run through the task farm
+# (farm.h: task i on rank i mod R, slots gathered to rank 0 in index
+# order), and run with a [sweep] (one distributed ensemble per point):
+# each against one process, file by file (the wall-clock column "seconds"
+# of validity aside).
+cat >"$work/gap.ini" <<'INI'
+[model]
+name    = cavity_qubits
+nqubits = 0
+ncav    = 6
+gamma   = 0.5
+F       = 0.8
+displace = on
+[gap]
+nev    = 3
+method = arpack
+[sweep]
+key    = model.domega
+values = 0.3, 0.5, 0.7, 0.9, 1.2
+INI
+cat >"$work/validity.ini" <<'INI'
+[model]
+name     = cavity_qubits
+nqubits  = 1
+ncav     = 8
+displace = on
+delta    = 2
+F        = 0.5
+gamma    = 1
+gamma_s  = 1
+omega0   = 10
+[validity]
+lab = true
+[mesolve]
+t_end       = 4
+n_times     = 5
+avg_periods = 4
+[sweep]
+key     = model.domega
+from    = -1
+to      = 1
+points  = 2
+key2    = model.gamma
+values2 = 0.5, 1
+INI
+sweep=$here/regress/qo_sweep.ini
+
+tsv_same() { # the same table but for a column named seconds (wall clock)
+  local drop='NR == 1 { for (i = 1; i <= NF; i++) if ($i == "seconds") s = i }
+              { if (s) $s = ""; print }'
+  cmp -s <(awk -F'\t' "$drop" "$1") <(awk -F'\t' "$drop" "$2")
+}
+same_results() { # same_results DIR_A DIR_B: every result file equal
+  local f why=""
+  for f in $(cd "$1" && ls); do
+    case $f in
+      *.h5) /usr/bin/python3 "$here/h5same.py" "$1/$f" "$2/$f" seconds >/dev/null ||
+              why="$why $f" ;;
+      *) tsv_same "$1/$f" "$2/$f" || why="$why $f" ;;
+    esac
+  done
+  [ "$(cd "$1" && ls)" = "$(cd "$2" && ls)" ] || why="$why (file lists)"
+  echo "$why"
+}
+farmed() { # farmed NAME "RxT ..." COMMAND ARGS...: each R ranks x T threads against one process
+  local name=$1 combos=$2 rt r t out rc why
+  shift 2
+  if ! "$QSYNC" "$@" --quiet --threads 1 --out "$work/$name.ref" >"$work/$name.ref.log" 2>&1; then
+    bad "$name: one process failed: $(tail -c 300 "$work/$name.ref.log")"
+    return
+  fi
+  for rt in $combos; do
+    r=${rt%x*} t=${rt#*x} out=$work/$name.r$r.t$t
+    mpi "$r" "$QSYNC" "$@" --quiet --threads "$t" --out "$out" >"$out.log" 2>&1
+    rc=$?
+    why=$(same_results "$work/$name.ref" "$out")
+    if [ "$rc" = 0 ] && [ -z "$why" ]; then
+      ok "$name: $r ranks x $t threads: the bits of one process ($(cd "$out" && ls | tr '\n' ' '))"
+    else
+      bad "$name: $r ranks x $t threads: exit $rc, differs:$why $(tail -c 300 "$out.log")"
+    fi
+  done
+}
+all="1x2 2x1 2x2 4x1 4x2"
+farmed gap "$all" gap "$work/gap.ini"
+farmed mesolve "$all" mesolve "$sweep"
+farmed scan "$all" scan "$sweep"
+farmed scan-curves "2x1 4x2" scan "$here/regress/qo_scan.ini" --set sweep.values=0.3,0.4,0.5
+farmed run-sweep "$all" run "$sweep"
+# target_stderr stops most points after their first block: rank 0 stops the
+# others, and the next point's ensemble still starts clean (dist.h)
+farmed run-sweep-target "2x1 4x2" run "$sweep" --ntraj 640 --set run.target_stderr=0.03
+farmed jumps "$all" jumps "$here/../runs/jumps_fig1_short.ini" --ntraj 5 \
+  --set jumps.t_end=300 --set model.ncav=16
+farmed rates "2x1 4x2" rates "$here/regress/tr_rates.ini" --set sweep.key=model.f_aB \
+  --set sweep.values=4500,4600,4700
+farmed validity "2x1 4x2" validity "$work/validity.ini"
+
+# A failing task on a rank > 0 (gap point 3 of 4: arpack refuses N = 2):
+# the exit status and message of one process, and nothing written.
+sed 's/^values = .*/values = 6, 5, 4, 2/; s/^key    = model.domega/key = model.ncav/' \
+  "$work/gap.ini" >"$work/gapfail.ini"
+"$QSYNC" gap "$work/gapfail.ini" --quiet --out "$work/gapfail.ref" 2>"$work/gapfail.ref.log"
+ref_rc=$?
+ref_msg=$(grep '^qsync:' "$work/gapfail.ref.log")
+for r in 2 4; do
+  mpi "$r" "$QSYNC" gap "$work/gapfail.ini" --quiet --threads 2 --out "$work/gapfail.r$r" \
+    >"$work/gapfail.r$r.log" 2>&1
+  rc=$?
+  msg=$(grep '^qsync:' "$work/gapfail.r$r.log")
+  if [ "$ref_rc" = 2 ] && [ "$rc" = "$ref_rc" ] && [ -n "$ref_msg" ] && [ "$msg" = "$ref_msg" ] &&
+     [ ! -e "$work/gapfail.r$r" ]; then
+    ok "a failing gap point on rank $((3 % r)) of $r: exit $rc and one process's message"
+  else
+    bad "a failing gap point on $r ranks: exit $rc (one process: $ref_rc): $msg / $ref_msg"
+  fi
+done
 
 # A command that is not distributed runs on rank 0 alone, with a note.
 mpi 2 "$QSYNC" steady "$base" --quiet --out "$work/steady" >"$work/steady.log" 2>&1

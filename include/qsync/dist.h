@@ -57,10 +57,15 @@ qs_status qs_dist_send(qs_status st, const void *bytes, size_t n);
 qs_status qs_dist_recv(int from, qs_status *st, void **bytes, size_t *n);
 
 /* Rank > 0: tell rank 0 that this rank sends nothing more (after its last
- * unit or after a stop). */
+ * unit or after a stop), then wait until rank 0 has drained every rank
+ * (qs_dist_drain): a stop request still on its way is consumed, and
+ * qs_dist_stop_requested is 0 again for the next exchange (the points of
+ * a sweep run one distributed ensemble after another). */
 qs_status qs_dist_send_done(void);
 /* Rank 0: receive and drop the messages of every rank > 0 up to its
- * "done" (after a failure or a stop, so that no rank waits on a send). */
+ * "done" (after a failure or a stop, so that no rank waits on a send),
+ * and release each rank from qs_dist_send_done.  Call once per exchange
+ * that the other ranks end with qs_dist_send_done. */
 void qs_dist_drain(void);
 
 /* Rank 0: ask every other rank to stop before its next unit. */

@@ -51,7 +51,10 @@ typedef struct {
   qs_steady_options steady; /* solver of START_RWA_STEADY.  Default:
                                qs_steady_default_options() */
   qs_farm_options farm;     /* workers and progress of qs_mesolve_points_run
-                               (progress counts points).  Default: one thread */
+                               (progress counts points).  Default: one thread.
+                               With farm.distribute the points spread over the
+                               MPI ranks and their results reach rank 0 alone
+                               (farm.h; the codec is this module's) */
 } qs_mesolve_point_options;
 
 qs_mesolve_point_options qs_mesolve_point_default_options(void);

@@ -116,7 +116,10 @@ typedef struct {
   int restore;               /* parameter of qs_scan_restore per line, -1: none */
   const double *ys;          /* its search grid (restore >= 0) */
   int ny;
-  qs_farm_options farm;      /* workers and progress (counts lines) */
+  qs_farm_options farm;      /* workers and progress (counts lines); with
+                                farm.distribute the lines spread over the MPI
+                                ranks and lines/samples reach rank 0 alone
+                                (farm.h; the codec is this module's) */
 } qs_scan_grid;
 
 /* Scan every line of the grid through the task farm.  lines receives

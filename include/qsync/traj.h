@@ -16,9 +16,15 @@
  *  - QS_INTEGRATOR_ERK: ARKODE's explicit Runge-Kutta (ERKStep), a one-step
  *    method with dense output and root finding: a jump costs no restart.
  *  - QS_INTEGRATOR_EXACT: models without time dependence only; psi(t) =
- *    exp(-i H_eff t) psi from the eigendecomposition of H_eff computed
- *    once per qs_traj_create, jump times by root finding on the closed
- *    form of ||psi(t)||^2 (no step error; rtol/atol bound the root).
+ *    V exp(-i Lambda (t - t0)) V^{-1} psi(t0) from the eigendecomposition
+ *    H_eff = V Lambda V^{-1} (LAPACK zgeev) computed once per
+ *    qs_traj_create, t0 the last start or jump; jump times by safeguarded
+ *    Newton on ln ||psi(t)||^2 (no step error; the root to
+ *    |ln ||psi||^2 - ln r| <= 1e-3 rtol; atol unused).  Every state costs
+ *    a dense O(d^2) product, so it pays below dimension ~150
+ *    (docs/methods.md, "Trajectory integrators", has the measurements).
+ *    Refused at create (QS_ERR_NUMERIC) when the eigenvectors are too
+ *    ill-conditioned for that accuracy: qs_traj_exact_check.
  * All three draw the same random numbers in the same order; their
  * trajectories differ only by the integration error.
  *
@@ -61,10 +67,13 @@ typedef struct {
 
 /* Work counters of one trajectory (since qs_traj_start). */
 typedef struct {
-  long steps;        /* internal steps (exact: propagations to an output
-                        time or a root-finding iterate) */
-  long rhs_evals;    /* right-hand-side evaluations */
-  long root_evals;   /* evaluations of the jump condition ||psi||^2 - r */
+  long steps;        /* internal steps (exact: states formed, one per
+                        output time reached and one per root-finding
+                        iterate) */
+  long rhs_evals;    /* right-hand-side evaluations (exact: 0) */
+  long root_evals;   /* evaluations of the jump condition ||psi||^2 - r
+                        (exact: root-finding iterates only; the check at
+                        an output time is free) */
   long jumps;        /* quantum jumps (each one a CVODE restart) */
 } qs_traj_stats;
 
@@ -87,9 +96,28 @@ int qs_traj_integrator_supported(qs_integrator integrator, const qs_model *model
  * the integrator's memory and all work arrays once.  QS_ERR_INVALID for
  * bad options (also QS_INTEGRATOR_EXACT with a time-dependent model:
  * qs_traj_integrator_supported), QS_ERR_CVODE if SUNDIALS cannot be set
- * up, QS_ERR_LAPACK if the eigendecomposition fails. */
+ * up, QS_ERR_LAPACK if the eigendecomposition fails, QS_ERR_NUMERIC if it
+ * is unreliable (qs_traj_exact_check), QS_ERR_TOO_LARGE for exact beyond
+ * dimension 32768. */
 qs_status qs_traj_create(const qs_model *model, const qs_traj_options *opt,
                          qs_traj **out);
+
+/* The check QS_INTEGRATOR_EXACT makes at create, for a message before a
+ * run: the 1-norm condition number of H_eff's eigenvector matrix V
+ * (*cond), the relative reconstruction residual
+ * ||H_eff - V Lambda V^{-1}||_F / ||H_eff||_F (*residual) and the
+ * relative error allowed at opt->rtol (*allowed = max(1e-3 rtol, 1e-12):
+ * far below the requested accuracy, but not below what any double
+ * precision integrator reaches); any pointer may be NULL, NAN when not
+ * computed, *cond = INFINITY for exactly dependent eigenvectors.  QS_OK
+ * when cond * DBL_EPSILON <= allowed and residual <= allowed;
+ * QS_ERR_NUMERIC when not (H_eff defective or nearly so: an exceptional
+ * point, a long damped and driven boson ladder); QS_ERR_INVALID for a
+ * time-dependent model or a bad rtol (opt NULL: the defaults);
+ * QS_ERR_LAPACK, QS_ERR_NOMEM, QS_ERR_TOO_LARGE as create.  O(d^3) time,
+ * 5 d^2 complex numbers of memory while it runs. */
+qs_status qs_traj_exact_check(const qs_model *model, const qs_traj_options *opt,
+                              double *cond, double *residual, double *allowed);
 
 /* Free; accepts NULL and NULLs *traj. */
 void qs_traj_destroy(qs_traj **traj);

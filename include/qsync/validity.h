@@ -92,7 +92,10 @@ typedef struct {
   qs_gap_options gap;        /* the Liouvillian gap.  Default:
                                 qs_gap_options_default() */
   qs_farm_options farm;      /* workers of qs_validity_points_run (progress
-                                counts points).  Default: one thread */
+                                counts points).  Default: one thread.  With
+                                farm.distribute the points spread over the MPI
+                                ranks and their results reach rank 0 alone
+                                (farm.h; the codec is this module's) */
 } qs_validity_options;
 
 /* Defaults as listed above. */

@@ -106,11 +106,23 @@ void cli_resume_source_free(cli_resume_source *src)
   memset(src, 0, sizeof *src);
 }
 
+/* A run file with a [sweep] (one ensemble per point: no checkpoints). */
+static int has_sweep(const qs_runconfig *cfg)
+{
+  return cli_sweep_points(cfg) > 1 || qs_sweep_active(&cfg->sweep[0]);
+}
+
 int cli_distributes(const cli_context *ctx)
 {
-  const qs_runconfig *cfg = &ctx->cfg;
-  int ensemble = strcmp(ctx->command, "run") == 0 || strcmp(ctx->command, "compare") == 0;
-  return ensemble && cli_sweep_points(cfg) <= 1 && !qs_sweep_active(&cfg->sweep[0]);
+  /* steady is not here: its sweep is one warm-started chain (docs/cluster.md) */
+  static const char *const farmed[] = {"run", "jumps", "mesolve", "scan", "rates", "gap",
+                                       "validity"};
+  if (strcmp(ctx->command, "compare") == 0)
+    return !has_sweep(&ctx->cfg);
+  for (size_t k = 0; k < sizeof farmed / sizeof farmed[0]; k++)
+    if (strcmp(ctx->command, farmed[k]) == 0)
+      return 1;
+  return 0;
 }
 
 int cli_job_exit_status(int rc)
@@ -182,7 +194,7 @@ int cli_checkpoint_begin(const cli_context *ctx, qs_ensemble_options *eopt,
   ck->ctx = ctx;
   if (ctx->rank > 0)
     return EXIT_OK;
-  if (!cli_distributes(ctx)) { /* a [sweep]: one ensemble per point, no checkpoints */
+  if (has_sweep(&ctx->cfg)) { /* one ensemble per point, no checkpoints */
     if (ctx->resume)
       cli_error("--resume: a run with a [sweep] writes no checkpoints");
     return ctx->resume ? EXIT_BAD_INPUT : EXIT_OK;

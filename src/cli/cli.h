@@ -21,7 +21,7 @@ typedef struct {
   double max_memory; /* --max-memory in bytes; 0: the default (resources.h) */
   int dump_state;    /* --dump-state: write the final state and jumps (replay.c) */
   int rank;          /* this process's MPI rank (0 without MPI; dist.h) */
-  int distribute;    /* 1: the ensemble is spread over the ranks (run, compare) */
+  int distribute;    /* 1: the work is spread over the ranks (cli_distributes) */
   int resume;        /* --resume: go on from OUT/checkpoint.h5 */
   double checkpoint_every; /* --checkpoint-every seconds; 0: never; < 0: the default */
   char fingerprint[QS_CHECKPOINT_FINGERPRINT]; /* of the run file and overrides */
@@ -181,8 +181,11 @@ int cli_replay_dump(const cli_context *ctx, const qs_ensemble_result *res);
  * overrides sets[0..n_sets-1] except run.threads, which may change
  * between a run and its resume; also fills ctx->overrides. */
 void cli_run_fingerprint(cli_context *ctx, const char *const *sets, int n_sets);
-/* 1 when the command spreads its trajectories over MPI ranks: run and
- * compare without a [sweep]. */
+/* 1 when the command spreads its work over MPI ranks (docs/cluster.md):
+ * run and compare (the ensemble's blocks; compare without a [sweep], run
+ * with one point after another) and the commands whose points or
+ * trajectories run through the task farm (jumps, mesolve, scan, rates, gap,
+ * validity).  Not steady: its sweep is one warm-started chain. */
 int cli_distributes(const cli_context *ctx);
 /* The job's exit status on every rank: rank 0's when it failed, else the
  * worst of all ranks (a collective call at the end of main). */

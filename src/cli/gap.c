@@ -102,6 +102,33 @@ static qs_status gap_task(long p, int worker, void *data)
   return st;
 }
 
+/* Slot codec of a distributed run (farm.h): the result and message as
+ * bytes, but the method, a static string of the library, by its name. */
+static qs_status gap_pack(long p, qs_farm_bytes *b, void *data)
+{
+  const gap_farm *f = data;
+  char method[32] = "";
+  if (f->res[p].method)
+    snprintf(method, sizeof method, "%s", f->res[p].method);
+  qs_farm_put(b, &f->res[p], sizeof f->res[p]);
+  qs_farm_put(b, f->msg[p], sizeof f->msg[p]);
+  qs_farm_put(b, method, sizeof method);
+  return b->st;
+}
+
+static qs_status gap_unpack(long p, qs_farm_bytes *b, void *data)
+{
+  gap_farm *f = data;
+  char method[32] = "";
+  qs_farm_get(b, &f->res[p], sizeof f->res[p]);
+  qs_farm_get(b, f->msg[p], sizeof f->msg[p]);
+  qs_farm_get(b, method, sizeof method);
+  method[sizeof method - 1] = '\0';
+  int m = qs_gap_method_parse(method);
+  f->res[p].method = m >= 0 ? qs_gap_method_name((qs_gap_method)m) : "unknown";
+  return b->st;
+}
+
 static void print_point(const qs_gap_result *r, const char *where, const char *unit)
 {
   printf("%s%sgap = %.10g %s (%s", where, where[0] ? ": " : "", r->gap, unit, r->method);
@@ -164,6 +191,9 @@ static int run_points(const cli_context *ctx, gap_farm *f, double (*sweep_x)[2],
   cli_progress_init(&progress, ctx->quiet || n_points == 1, "gap points");
   qs_farm_options farm = qs_farm_default_options();
   farm.threads = (int)cfg->threads;
+  farm.distribute = ctx->distribute;
+  farm.pack = gap_pack;
+  farm.unpack = gap_unpack;
   farm.progress = cli_progress_update;
   farm.progress_data = &progress;
   long failed = -1;
@@ -206,7 +236,7 @@ int cli_gap(cli_context *ctx)
       cli_describe_point(cfg, sweep_x[p], where, sizeof where);
       print_point(&f.res[p], where, unit);
     }
-  if (rc == EXIT_OK) {
+  if (rc == EXIT_OK && ctx->rank == 0) { /* distributed: rank 0 holds every point */
     model = cli_build_model(ctx, values);
     rc = model ? write_gap(ctx, model, f.res, sweep_x, n_points, f.opt.nev, unit)
                : EXIT_BAD_INPUT;

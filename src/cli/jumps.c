@@ -133,6 +133,7 @@ typedef struct {
   double *photon;   /* 4 levels: sum and square sum over batches of P+, then of P- */
   qs_traj_stats work;
   char msg[256];
+  qs_farm_bytes record; /* distributed, on a rank > 0: its chunks for rank 0 */
 } traj_slot;
 
 typedef struct {
@@ -145,8 +146,9 @@ typedef struct {
   qs_signals **workers;
   double *scratch;        /* per worker: batches x n_signals sums */
   double *photon_tmp;     /* per worker: 2 levels */
-  qs_signals_file *file;
+  qs_signals_file *file;  /* NULL on a rank > 0 of a distributed run */
   traj_slot *slots;
+  long ntraj;
 } point_work;
 
 typedef struct {
@@ -170,6 +172,57 @@ static long batch_size(const point_work *w, int b)
   return b + 1 < w->batches ? per : w->n_samples - per * (w->batches - 1);
 }
 
+/* ---- a distributed run: records and slots on their way to rank 0 ----------- */
+
+/* A chunk's header; its values, jump times and channels follow it. */
+typedef struct {
+  long first_sample, n_samples, first_jump, n_jumps;
+  int n_signals, last;
+} chunk_head;
+
+/* A rank > 0 has no records file: the chunks wait in the slot. */
+static qs_status keep_chunk(const qs_signals_chunk *c, qs_farm_bytes *b)
+{
+  chunk_head h = {c->first_sample, c->n_samples, c->first_jump, c->n_jumps, c->n_signals,
+                  c->last};
+  qs_farm_put(b, &h, sizeof h);
+  qs_farm_put(b, c->values, (size_t)(c->n_samples * c->n_signals) * sizeof *c->values);
+  qs_farm_put(b, c->jump_time, (size_t)c->n_jumps * sizeof *c->jump_time);
+  qs_farm_put(b, c->jump_channel, (size_t)c->n_jumps * sizeof *c->jump_channel);
+  return b->st;
+}
+
+/* Rank 0: the kept chunks of trajectory i from b into the records file. */
+static qs_status write_kept_chunks(qs_farm_bytes *b, long i, qs_signals_file *file)
+{
+  qs_status st = QS_OK;
+  while (st == QS_OK && b->st == QS_OK && b->pos < b->len) {
+    chunk_head h;
+    qs_farm_get(b, &h, sizeof h);
+    size_t nv = b->st == QS_OK ? (size_t)(h.n_samples * h.n_signals) : 0;
+    size_t nj = b->st == QS_OK ? (size_t)h.n_jumps : 0;
+    double *values = malloc((nv ? nv : 1) * sizeof *values);
+    double *time = malloc((nj ? nj : 1) * sizeof *time);
+    int *channel = malloc((nj ? nj : 1) * sizeof *channel);
+    st = values && time && channel ? QS_OK : QS_ERR_NOMEM;
+    if (st == QS_OK) {
+      qs_farm_get(b, values, nv * sizeof *values);
+      qs_farm_get(b, time, nj * sizeof *time);
+      qs_farm_get(b, channel, nj * sizeof *channel);
+    }
+    qs_signals_chunk c = {.trajectory = i, .first_sample = h.first_sample,
+                          .n_samples = h.n_samples, .n_signals = h.n_signals, .values = values,
+                          .first_jump = h.first_jump, .n_jumps = h.n_jumps, .jump_time = time,
+                          .jump_channel = channel, .last = h.last};
+    if (st == QS_OK && b->st == QS_OK)
+      st = qs_signals_file_write(&c, file);
+    free(values);
+    free(time);
+    free(channel);
+  }
+  return st != QS_OK ? st : b->st;
+}
+
 /* Stream the chunk to the records file and add it to the batch sums. */
 static qs_status record_sink(const qs_signals_chunk *c, void *data)
 {
@@ -181,7 +234,7 @@ static qs_status record_sink(const qs_signals_chunk *c, void *data)
       sum[s] += c->values[r * S + s];
   }
   d->slot->n_jumps += c->n_jumps;
-  return qs_signals_file_write(c, d->w->file);
+  return d->w->file ? qs_signals_file_write(c, d->w->file) : keep_chunk(c, &d->slot->record);
 }
 
 static qs_status trajectory_task(long i, int worker, void *data)
@@ -218,6 +271,37 @@ static qs_status trajectory_task(long i, int worker, void *data)
   return st;
 }
 
+/* Slot codec of a distributed run (farm.h): the sums, work and message,
+ * the photon sums, then the trajectory's kept chunks (freed once packed). */
+static qs_status slot_pack(long i, qs_farm_bytes *b, void *data)
+{
+  point_work *w = data;
+  traj_slot *slot = &w->slots[i];
+  qs_farm_put(b, &slot->n_jumps, sizeof slot->n_jumps);
+  qs_farm_put(b, slot->sig_sum, sizeof slot->sig_sum);
+  qs_farm_put(b, slot->sig_sq, sizeof slot->sig_sq);
+  qs_farm_put(b, &slot->work, sizeof slot->work);
+  qs_farm_put(b, slot->msg, sizeof slot->msg);
+  qs_farm_put(b, slot->photon, (size_t)(4 * w->levels + 1) * sizeof *slot->photon);
+  qs_farm_put(b, slot->record.bytes, slot->record.len);
+  free(slot->record.bytes);
+  memset(&slot->record, 0, sizeof slot->record);
+  return b->st;
+}
+
+static qs_status slot_unpack(long i, qs_farm_bytes *b, void *data)
+{
+  point_work *w = data;
+  traj_slot *slot = &w->slots[i];
+  qs_farm_get(b, &slot->n_jumps, sizeof slot->n_jumps);
+  qs_farm_get(b, slot->sig_sum, sizeof slot->sig_sum);
+  qs_farm_get(b, slot->sig_sq, sizeof slot->sig_sq);
+  qs_farm_get(b, &slot->work, sizeof slot->work);
+  qs_farm_get(b, slot->msg, sizeof slot->msg);
+  qs_farm_get(b, slot->photon, (size_t)(4 * w->levels + 1) * sizeof *slot->photon);
+  return b->st == QS_OK ? write_kept_chunks(b, i, w->file) : b->st;
+}
+
 static void work_free(point_work *w, int workers)
 {
   for (int k = 0; w->workers && k < workers; k++)
@@ -227,6 +311,8 @@ static void work_free(point_work *w, int workers)
   free(w->photon_tmp);
   if (w->slots)
     free(w->slots[0].photon);
+  for (long i = 0; w->slots && i < w->ntraj; i++)
+    free(w->slots[i].record.bytes);
   free(w->slots);
 }
 
@@ -238,6 +324,7 @@ static int work_alloc(const cli_context *ctx, point_work *w, long ntraj, int wor
   w->scratch = calloc((size_t)(workers * B * S), sizeof *w->scratch);
   w->photon_tmp = calloc((size_t)workers * (size_t)(2 * w->levels + 1), sizeof *w->photon_tmp);
   w->slots = calloc((size_t)ntraj, sizeof *w->slots);
+  w->ntraj = w->slots ? ntraj : 0;
   double *photon = w->slots ? calloc((size_t)ntraj * (size_t)(4 * w->levels + 1),
                                      sizeof *photon)
                             : NULL;
@@ -884,6 +971,9 @@ static int run_point(jumps_run *r, long p, const char *records)
     layout_tables(r, model, &w.opt);
   qs_farm_options farm = qs_farm_default_options();
   farm.threads = (int)cfg->threads;
+  farm.distribute = ctx->distribute;
+  farm.pack = slot_pack;
+  farm.unpack = slot_unpack;
   int workers = qs_farm_workers(&farm);
   long ntraj = cfg->jumps_ntraj;
   if (rc == EXIT_OK)
@@ -891,7 +981,7 @@ static int run_point(jumps_run *r, long p, const char *records)
   char group[64], msg[1024] = "";
   snprintf(group, sizeof group, r->points > 1 ? "signals/point_%04ld" : "signals", p);
   qs_status st = QS_OK;
-  if (rc == EXIT_OK) {
+  if (rc == EXIT_OK && ctx->rank == 0) { /* the records file is rank 0's */
     st = qs_signals_file_create(records, group, model, &w.opt, ntraj, cfg->seed, &w.file, msg,
                                 sizeof msg);
     if (st != QS_OK) {
@@ -899,6 +989,8 @@ static int run_point(jumps_run *r, long p, const char *records)
       rc = EXIT_RUNTIME;
     }
   }
+  if (qs_farm_distributed(&farm)) /* no rank starts the farm without the others */
+    rc = (int)qs_dist_share(rc);
   if (rc == EXIT_OK) {
     cli_progress progress;
     char label[160];
@@ -916,8 +1008,10 @@ static int run_point(jumps_run *r, long p, const char *records)
       rc = EXIT_RUNTIME;
     }
   }
-  if (rc == EXIT_OK)
+  if (rc == EXIT_OK && ctx->rank == 0) /* distributed: rank 0 holds every slot */
     rc = point_results(r, &w, ntraj, sweep_x, where, p < MAX_PRINTED_POINTS);
+  if (qs_farm_distributed(&farm)) /* the next point on every rank or on none */
+    rc = (int)qs_dist_share(rc);
   if (qs_signals_file_close(&w.file) != QS_OK && rc == EXIT_OK) {
     cli_error("%s: writing the trajectory records failed", records);
     rc = EXIT_RUNTIME;
@@ -961,16 +1055,22 @@ int cli_jumps(cli_context *ctx)
   if (rc != EXIT_OK)
     return rc;
   char records[QS_RUNFILE_MAX_PATH + 64], msg[1024];
-  int fd = qs_outdir_scratch(RECORDS_NAME, records, sizeof records, msg, sizeof msg);
-  if (fd < 0) {
+  records[0] = '\0';
+  int fd = ctx->rank == 0 ? qs_outdir_scratch(RECORDS_NAME, records, sizeof records, msg,
+                                              sizeof msg)
+                          : 0; /* a rank > 0 sends its records to rank 0 */
+  if (fd < 0)
     cli_error("%s", msg);
+  if (ctx->distribute && qs_dist_share(fd < 0))
     return EXIT_RUNTIME;
-  }
-  close(fd); /* HDF5 opens it by name (an empty file: created as HDF5) */
+  if (fd < 0)
+    return EXIT_RUNTIME;
+  if (ctx->rank == 0)
+    close(fd); /* HDF5 opens it by name (an empty file: created as HDF5) */
   jumps_run r = {.ctx = ctx, .points = n_points};
   for (long p = 0; p < n_points && rc == EXIT_OK; p++)
     rc = run_point(&r, p, records);
-  if (rc == EXIT_OK) {
+  if (rc == EXIT_OK && ctx->rank == 0) {
     qs_table tables[5] = {jt_table(&r.summary, "summary"),
                           jt_table(&r.trajectories, "trajectories"),
                           jt_table(&r.dwells, "dwells"), jt_table(&r.psd, "psd"),

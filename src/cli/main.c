@@ -316,8 +316,11 @@ static int run_command(int argc, char **argv)
   if (qs_dist_size() > 1) /* every rank goes on only if rank 0 could claim */
     rc = (int)qs_dist_share(rc);
   if (rc == EXIT_OK && qs_dist_size() > 1 && !ctx.distribute && ctx.rank == 0)
-    cli_error("note: qsync %s runs on rank 0 alone (only run and compare without a "
-              "[sweep] are distributed); the other %d ranks wait", command->name,
+    cli_error("note: qsync %s runs on rank 0 alone (%s); the other %d ranks wait",
+              command->name, strcmp(command->name, "steady") == 0
+                               ? "its sweep is one chain: each point starts from the "
+                                 "previous point's steady state"
+                               : "docs/cluster.md lists the distributed commands",
               qs_dist_size() - 1);
   if (rc == EXIT_OK && (ctx.rank == 0 || ctx.distribute))
     rc = command->run(&ctx);

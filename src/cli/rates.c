@@ -92,6 +92,41 @@ static qs_status rates_task(long p, int worker, void *data)
   return pt->st;
 }
 
+/* Slot codec of a distributed run (farm.h): the point without its curves'
+ * pointers, then the curves (n_times samples each) after a success. */
+static qs_status rates_pack(long p, qs_farm_bytes *b, void *data)
+{
+  const rates_point *pt = &((const rates_job *)data)->pts[p];
+  size_t n = (size_t)pt->res.n_times * sizeof(double);
+  qs_farm_put(b, pt, sizeof *pt);
+  if (pt->st == QS_OK) {
+    qs_farm_put(b, pt->res.times, n);
+    qs_farm_put(b, pt->res.p_e[0], n);
+    qs_farm_put(b, pt->res.p_e[1], n);
+  }
+  return b->st;
+}
+
+static qs_status rates_unpack(long p, qs_farm_bytes *b, void *data)
+{
+  rates_point *pt = &((const rates_job *)data)->pts[p];
+  qs_farm_get(b, pt, sizeof *pt);
+  qs_transmon_rate_result *r = &pt->res;
+  r->times = r->p_e[0] = r->p_e[1] = NULL; /* the sender's addresses */
+  if (b->st != QS_OK || pt->st != QS_OK)
+    return b->st;
+  size_t n = (size_t)r->n_times * sizeof(double);
+  r->times = malloc(n);
+  r->p_e[0] = malloc(n);
+  r->p_e[1] = malloc(n);
+  if (!r->times || !r->p_e[0] || !r->p_e[1])
+    return QS_ERR_NOMEM;
+  qs_farm_get(b, r->times, n);
+  qs_farm_get(b, r->p_e[0], n);
+  qs_farm_get(b, r->p_e[1], n);
+  return b->st;
+}
+
 static int rates_run(const cli_context *ctx, rates_point *pts, long n_points)
 {
   qs_rates_options opt = qs_runfile_rates_options(&ctx->cfg);
@@ -99,6 +134,9 @@ static int rates_run(const cli_context *ctx, rates_point *pts, long n_points)
   cli_progress_init(&progress, ctx->quiet, n_points > 1 ? "sweep points" : "master equation");
   qs_farm_options farm = qs_farm_default_options();
   farm.threads = (int)ctx->cfg.threads;
+  farm.distribute = ctx->distribute;
+  farm.pack = rates_pack;
+  farm.unpack = rates_unpack;
   if (n_points == 1) { /* one point: the integrator's own progress */
     opt.me.progress = mesolve_progress;
     opt.me.progress_data = &progress;
@@ -248,7 +286,7 @@ int cli_rates(cli_context *ctx)
     for (long p = 0; p < n_points; p++)
       print_point(ctx, &pts[p], n_points);
   }
-  if (rc == EXIT_OK)
+  if (rc == EXIT_OK && ctx->rank == 0) /* distributed: rank 0 holds every point */
     rc = rates_write(ctx, model, pts, n_points);
   for (long p = 0; p < n_points; p++)
     qs_transmon_rates_release(&pts[p].res);

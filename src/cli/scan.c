@@ -202,6 +202,7 @@ static int run_lines(cli_context *ctx, const qs_model *model, qs_scan_line_resul
                        .ys = ys, .ny = (int)qs_sweep_count(&cfg->scan_restore),
                        .farm = qs_farm_default_options()};
   grid.farm.threads = (int)cfg->threads;
+  grid.farm.distribute = ctx->distribute;
   grid.farm.progress = cli_progress_update;
   grid.farm.progress_data = &progress;
   long failed = -1;
@@ -269,14 +270,16 @@ int cli_scan(cli_context *ctx)
     if (np > 12)
       printf("... (%ld more sweep points in features.tsv)\n", np - 12);
   }
-  FILE *features = rc == EXIT_OK ? open_memstream(&feature_text, &feature_len) : NULL;
+  /* distributed: only rank 0 holds every line (farm.h) and writes */
+  FILE *features = rc == EXIT_OK && ctx->rank == 0 ? open_memstream(&feature_text, &feature_len)
+                                                   : NULL;
   if (features) {
     write_features(features, cfg, pts, np);
     fclose(features);
     rc = write_text_file(ctx, "features.tsv", feature_text);
     feature_text = NULL;
   }
-  if (rc == EXIT_OK && curve_text) {
+  if (rc == EXIT_OK && curve_text && ctx->rank == 0) {
     rc = write_text_file(ctx, "scan.tsv", curve_text);
     curve_text = NULL;
   }

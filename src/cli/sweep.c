@@ -452,6 +452,7 @@ int cli_mesolve_integrate(const cli_context *ctx, qs_mesolve_point *pts, long n_
     }
   }
   cli_progress_init(&progress, ctx->quiet, "master equation");
+  opt.farm.distribute = ctx->distribute;
   opt.farm.progress = cli_progress_update;
   opt.farm.progress_data = &progress;
   opt.me.progress = cli_wall_guard_at;
@@ -566,7 +567,7 @@ int cli_mesolve(cli_context *ctx)
     rc = mesolve_points(ctx, pts, n_points, times);
   if (rc == EXIT_OK && !ctx->quiet)
     print_mesolve_summary(ctx, pts, n_points);
-  if (rc == EXIT_OK)
+  if (rc == EXIT_OK && ctx->rank == 0) /* distributed: rank 0 holds every point */
     rc = mesolve_tables(ctx, pts, n_points, times);
   for (long p = 0; pts && p < n_points; p++)
     qs_mesolve_point_release(&pts[p]);
@@ -578,7 +579,8 @@ int cli_mesolve(cli_context *ctx)
 /* ---- run over a sweep ------------------------------------------------------ */
 
 /* Each point is a whole trajectory ensemble, itself parallel over [run]
- * threads: the points go through the farm on one worker, in order. */
+ * threads and, under MPI, over the ranks (its blocks, as a single run's):
+ * the points go through the farm on one worker, in order. */
 typedef struct {
   const cli_context *ctx;
   table summary;
@@ -659,7 +661,7 @@ static int run_point(run_sweep *w, long p, long n_points)
     printf("%s: ", where);
   if (rc == EXIT_OK)
     rc = cli_run_ensemble(ctx, w->model, &res);
-  if (rc == EXIT_OK) {
+  if (rc == EXIT_OK && ctx->rank == 0) { /* the other ranks hold a share of the sums */
     double p_top = ensemble_row(&w->summary, p, cfg, sweep_x, w->model, res);
     if (w->derived.data)
       derived_row(&w->derived, p, ctx, sweep_x, w->model, res);
@@ -690,9 +692,10 @@ int cli_run_sweep(cli_context *ctx)
   qs_farm_options farm = qs_farm_default_options(); /* one worker; ensembles are parallel */
   qs_farm_run(job.n_points, run_task, &job, &farm, NULL);
   int rc = w.rc;
-  if (rc == EXIT_OK && cli_truncation_report(ctx, &w.trunc))
+  /* rank 0 holds the sums, writes and reports */
+  if (rc == EXIT_OK && ctx->rank == 0 && cli_truncation_report(ctx, &w.trunc))
     rc = EXIT_RUNTIME;
-  if (rc == EXIT_OK) {
+  if (rc == EXIT_OK && ctx->rank == 0) {
     qs_table tables[2] = {table_view(&w.summary, "summary"), table_view(&w.derived, "derived")};
     rc = cli_write_tables(ctx, "run", w.model, tables, w.derived.data ? 2 : 1, NULL);
   }

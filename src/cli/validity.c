@@ -226,6 +226,7 @@ int cli_validity(cli_context *ctx)
   const qs_runconfig *cfg = &ctx->cfg;
   long n_points = cli_sweep_points(cfg);
   qs_validity_options opt = validity_options(cfg);
+  opt.farm.distribute = ctx->distribute;
   double *values = malloc((size_t)n_points * QS_MODEL_MAX_PARAMS * sizeof *values);
   double(*sweep_x)[2] = malloc((size_t)n_points * sizeof *sweep_x);
   qs_validity_point *pts = calloc((size_t)n_points, sizeof *pts);
@@ -260,7 +261,7 @@ int cli_validity(cli_context *ctx)
       cli_describe_point(cfg, sweep_x[p], where, sizeof where);
       print_point(&pts[p], where);
     }
-  if (rc == EXIT_OK) {
+  if (rc == EXIT_OK && ctx->rank == 0) { /* distributed: rank 0 holds every point */
     model = cli_build_model(ctx, values);
     rc = model ? write_validity(ctx, model, pts, sweep_x, n_points) : EXIT_BAD_INPUT;
   }

@@ -24,11 +24,8 @@
 
 static const qs_integrator integrators[] = {
     QS_INTEGRATOR_ADAMS,
-<<<<<<< HEAD
     QS_INTEGRATOR_ERK,
-=======
     QS_INTEGRATOR_EXACT,
->>>>>>> main
 };
 enum { N_INTEGRATORS = sizeof integrators / sizeof integrators[0] };
 

@@ -24,12 +24,25 @@ ifeq ($(MPI),1)
 MPI_CFLAGS := -DQS_HAVE_MPI $(shell mpicc --showme:compile)
 MPI_LIBS   := $(shell mpicc --showme:link)
 endif
-LDLIBS   := -lsundials_cvode -lsundials_nvecserial -lumfpack -larpack -llapacke -llapack \
+# SUNDIALS: CVODE and ARKODE built at -O2 from Debian's source package into
+# build/sundials (tools/build_sundials.sh; Debian's libsundials is built
+# without optimisation) and linked statically; the system's libsundials when
+# that build fails, or with SUNDIALS=system (use another BUILD directory).
+# The decision is made when the stamp is built, not when this file is read:
+# on a fresh machine `deps` installs cmake after make has read it.
+SUNDIALS ?= optimised
+ifeq ($(SUNDIALS),optimised)
+SUNDIALS_DIR   := build/sundials
+SUNDIALS_STAMP := build/sundials.stamp
+CFLAGS   += -I$(SUNDIALS_DIR)/include
+LDFLAGS  += -L$(SUNDIALS_DIR)/lib
+endif
+LDLIBS   := -lsundials_arkode -lsundials_cvode -lsundials_nvecserial -lumfpack -larpack -llapacke -llapack \
             -lblas $(HDF5_LIBS) -liniparser -lnlopt -lfftw3 $(MPI_LIBS) -lm
 TEST_LIBS := -lcunit
 
 # Debian packages the build, the tests and the analysis scripts need.
-DEB_PACKAGES := gcc g++ make pkg-config libsundials-dev libfftw3-dev libcunit1-dev \
+DEB_PACKAGES := gcc g++ make pkg-config cmake libsundials-dev libfftw3-dev libcunit1-dev \
   liblapacke-dev libopenblas-dev libsuitesparse-dev libarpack2-dev libnlopt-dev \
   libhdf5-dev libiniparser-dev libpcg-cpp-dev python3 python3-numpy \
   python3-matplotlib python3-h5py libopenmpi-dev openmpi-bin
@@ -94,13 +107,28 @@ $(BUILD)/mpi-$(MPI):
 	rm -f $(BUILD)/mpi-*
 	touch $@
 
+# Kernels with an AVX2 copy (src/simd_impl.h): the copies must round alike,
+# so no contraction into FMA (ISO C mode already implies it; said here).
+$(BUILD)/src/op_banded.o $(BUILD)/src/nvector_qs.o: CFLAGS += -ffp-contract=off
+
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+# Every object waits for the SUNDIALS headers (and is rebuilt once when the
+# optimised build replaces the system's).
+ifeq ($(SUNDIALS),optimised)
+$(LIB_OBJ) $(CLI_OBJ) $(TEST_OBJ): $(SUNDIALS_STAMP)
+$(SUNDIALS_STAMP): tools/build_sundials.sh
+	@mkdir -p $(dir $@)
+	@bash tools/build_sundials.sh $(SUNDIALS_DIR) $@
+endif
 
 $(LIB): $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(QSYNC): $(CLI_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) $(CLI_OBJ) $(LIB) $(LDLIBS) -o $@
+	@! grep -qs '^system' $(SUNDIALS_STAMP) || echo "warning: $@ is linked" \
+	  "against the system's unoptimised SUNDIALS ($$(cat $(SUNDIALS_STAMP)))" >&2
 
 $(TESTS): $(TEST_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) $(TEST_OBJ) $(LIB) $(LDLIBS) $(TEST_LIBS) -o $@
@@ -145,7 +173,8 @@ test: deps
 
 # make install PREFIX=DIR: the tool, the static library, the headers, the
 # man page and a pkg-config file (DESTDIR for staged installs).  The
-# library is static, so the .pc lists every dependency on its Libs line.
+# library is static, so the .pc lists every dependency on its Libs line;
+# the optimised SUNDIALS goes to lib/qsync/, where it replaces no other.
 PC_FILE := $(DESTDIR)$(PREFIX)/lib/pkgconfig/qsync.pc
 install: $(QSYNC) $(LIB)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
@@ -154,11 +183,15 @@ install: $(QSYNC) $(LIB)
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libqsync.a
 	install -m 644 include/qsync/*.h $(DESTDIR)$(PREFIX)/include/qsync/
 	install -m 644 docs/qsync.1 $(DESTDIR)$(PREFIX)/share/man/man1/qsync.1
+	sundials=; if [ -n "$(SUNDIALS_DIR)" ] && [ -f "$(SUNDIALS_DIR)/lib/libsundials_cvode.a" ]; then \
+	  install -d $(DESTDIR)$(PREFIX)/lib/qsync && \
+	  install -m 644 $(SUNDIALS_DIR)/lib/libsundials_*.a $(DESTDIR)$(PREFIX)/lib/qsync/ && \
+	  sundials=' -L$${libdir}/qsync'; fi; \
 	printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include' \
 	  'libdir=$${prefix}/lib' '' 'Name: qsync' \
 	  'Description: quantum synchronization: quantum-jump trajectories and Lindblad steady states' \
 	  'Version: $(VERSION)' 'Cflags: -I$${includedir}' \
-	  'Libs: -L$${libdir} -lqsync $(LDLIBS) -fopenmp' >$(PC_FILE)
+	  'Libs: -L$${libdir}'"$$sundials"' -lqsync $(LDLIBS) -fopenmp' >$(PC_FILE)
 
 # Regenerate the files made from the tables of the code (tests/docs.sh
 # fails when the committed ones are stale).

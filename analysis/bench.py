@@ -48,7 +48,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PYTHON = "/usr/bin/python3"
-INTEGRATORS = ("adams", "erk", "exact")
+INTEGRATORS = ("adams", "erk", "exact", "floquet")
 # An absolute allowance for integration error in the z-scores (rtol 1e-6 of
 # both programs): before the first jump every trajectory of an ensemble is the
 # same, its standard error is 0, and only integration error separates them.
@@ -107,7 +107,7 @@ THREADS_PROBLEM = "cavity_q1"
 PROFILE_NTRAJ = {"qubit_osc": 20, "cavity_q1": 4, "transmon": 1}
 PROFILE_OVERRIDES = {"transmon": ["run.t_end=2", "run.n_times=21", "run.burn_in=0"]}
 HEFF_FUNCTIONS = re.compile(r"^qs_op_apply")
-RHS_FUNCTIONS = ("qs_traj_derivative", "rhs")     # the right-hand side, as named over time
+RHS_FUNCTIONS = ("qs_traj_derivative", "rhs")     # the right-hand side (rhs: before 2e57b5b)
 
 
 # ---------------------------------------------------------------- helpers
@@ -243,7 +243,8 @@ def z_scores(qsync, qt, floor):
                 b, sb = qt[part][j][k], qt[part + "_se"][j][k]
                 var = (na * (na - 1) * sa * sa + nb * (nb - 1) * sb * sb) / (na + nb - 2)
                 se = (var * (1 / na + 1 / nb) + floor * floor) ** 0.5
-                zs.append(((a - b) / se, f"{col} t={t:g}"))
+                if se == se:        # no nan (a one-trajectory ensemble)
+                    zs.append(((a - b) / se, f"{col} t={t:g}"))
     return zs
 
 
@@ -308,6 +309,9 @@ class Bench:
     def ntraj(self, n, quick):
         return quick if self.quick else max(2, round(n * self.scale))
 
+    def qsync_ntraj(self, p):
+        return self.ntraj(p.n_qsync, 4 if p.dim < 600 else 2)
+
     def qsync_cmd(self, command, p, out, extra=()):
         return [self.qsync, command, p.runfile, "--out", out, "--threads", "1"] \
             + sets(self.overrides(p)) + list(extra)
@@ -325,7 +329,7 @@ class Bench:
         return ok or [None]
 
     def run_qsync(self, p, integ, rep):
-        n = self.ntraj(p.n_qsync, 4 if p.dim < 600 else 2)
+        n = self.qsync_ntraj(p)
         out = os.path.join(self.out, f"{p.key}_{integ or 'default'}")
         extra = ["--ntraj", str(n)] + (["--set", f"run.integrator={integ}"] if integ else [])
         rc, so, err, cpu, wall = timed(self.qsync_cmd("run", p, out, extra), self.cpu)
@@ -366,7 +370,7 @@ class Bench:
             for x in integ[p.key]:
                 summary = read_tsv(os.path.join(
                     self.out, f"{p.key}_{x or 'default'}", "summary.tsv"))
-                summary["ntraj"] = self.ntraj(p.n_qsync, 4 if p.dim < 600 else 2)
+                summary["ntraj"] = self.qsync_ntraj(p)
                 a = agreement(z_scores(summary, last_qutip[p.key], p.z_floor))
                 self.res["agreement"].append(dict(problem=p.key, integrator=x,
                                                   z_floor=p.z_floor, **a))
@@ -471,29 +475,42 @@ class Bench:
 
 
 def callgrind_fractions(path):
-    """Ir fractions of the H_eff product, rhs and the top functions (self).
-    qs_op_apply* also applies the jump operators, once per jump: well under
-    1 % at these dimensions."""
-    incl = sh(f"callgrind_annotate --inclusive=yes --threshold=100 --auto=no {path}")
-    excl = sh(f"callgrind_annotate --threshold=100 --auto=no {path}")
-    line = re.compile(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+(\S+?):(\S+)")
+    """Ir fractions of the H_eff product (qs_op_apply* called from the
+    right-hand side: the jump operators' products are left out), of the
+    right-hand side, and the top functions (self)."""
+    annotate = f"callgrind_annotate --threshold=100 --auto=no {path}"
+    line = re.compile(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+([<*]?)\s*(\S+?):(\S+)")
 
-    def parse(text):     # {function: Ir}; a function listed under two paths once
-        out = {}
+    def entries(text):      # (Ir, marker, function) of each listed line
         for l in text.splitlines():
             m = line.match(l)
-            if m:
-                key = (os.path.basename(m.group(2)), m.group(3))
-                out[key] = max(out.get(key, 0), int(m.group(1).replace(",", "")))
-        return {f: sum(v for (_, g), v in out.items() if g == f)
-                for _, f in out}
-    inc, exc = parse(incl), parse(excl)
+            yield (int(m.group(1).replace(",", "")), m.group(2), m.group(4)) if m else None
+
+    def per_function(text):  # {function: Ir}; a function listed under two paths once
+        out = {}
+        for e in entries(text):
+            if e:
+                out[e[2]] = max(out.get(e[2], 0), e[0])
+        return out
+    incl = sh(f"{annotate} --inclusive=yes")
+    inc, exc = per_function(incl), per_function(sh(annotate))
+    heff, callers = 0, []
+    for e in entries(sh(f"{annotate} --inclusive=yes --tree=caller")):
+        if e is None:
+            callers = []
+        elif e[1] == "<":
+            callers.append(e)
+        elif e[1] == "*":
+            if HEFF_FUNCTIONS.match(e[2]):
+                heff += sum(c[0] for c in callers if c[2] in RHS_FUNCTIONS)
+            callers = []
     m = re.search(r"([\d,]+) \(100.0%\)\s+PROGRAM TOTALS", incl)
     total = int(m.group(1).replace(",", "")) if m else 0
-    heff = sum(v for k, v in inc.items() if HEFF_FUNCTIONS.match(k))
+    if not total:
+        return dict(total=0, heff=float("nan"), rhs=float("nan"), top=[])
     top = sorted(exc.items(), key=lambda kv: -kv[1])[:5]
-    return dict(total=total, heff=heff / total if total else float("nan"),
-                rhs=max(inc.get(f, 0) for f in RHS_FUNCTIONS) / total if total else float("nan"),
+    return dict(total=total, heff=heff / total,
+                rhs=max(inc.get(f, 0) for f in RHS_FUNCTIONS) / total,
                 top=[(k, v / total) for k, v in top])
 
 

@@ -102,7 +102,7 @@ def threads_table(res):
 def profile_table(res):
     if not res.get("profile"):
         return []
-    rows = ["| problem | integrator | trajectories | Ir in qs_op_apply* | Ir in rhs (incl.) | top functions (self Ir) |",
+    rows = ["| problem | integrator | trajectories | Ir in the H_eff product | Ir in the right-hand side (incl.) | top functions (self Ir) |",
             "|---|---|---|---|---|---|"]
     for p in res["profile"]:
         top = ", ".join(f"{k} {100 * v:.0f} %" for k, v in p["top"])
@@ -146,8 +146,9 @@ def render(res):
     pr = profile_table(res)
     if pr:
         out += ["", "**Profile** (callgrind instruction counts of the trajectories only, "
-                "collection toggled on `run_trajectory`; Ir is deterministic but counts "
-                "instructions, not cycles; target ≥ 50 % in the H_eff product at dim ≥ 80):", ""] + pr
+                "collection toggled on `run_trajectory`; H_eff product = `qs_op_apply*` called "
+                "from the right-hand side; Ir is deterministic but counts instructions, not "
+                "cycles; target ≥ 50 % in the H_eff product at dim ≥ 80):", ""] + pr
     return "\n".join(out)
 
 

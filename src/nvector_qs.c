@@ -16,6 +16,7 @@
  * disjoint arrays, so in-place operations are element-wise safe.
  */
 #include "nvector_qs_impl.h"
+#include "simd_impl.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -38,11 +39,32 @@ typedef struct {
 
 #define SIMD _Pragma("omp simd")
 
+/* The element-wise kernels are written once as bodies (always inlined)
+ * and compiled twice: for AVX2 and for the baseline (simd_impl.h; the
+ * same operations on each element, so the same bits).  NAME(params)
+ * calls the AVX2 copy when the CPU has it. */
+#define BODY static inline __attribute__((always_inline))
+#define TWO_TARGETS(name, params, args)                                        \
+  QS_TARGET_AVX2 static void name##_avx2 params { name##_body args; }          \
+  static void name##_base params { name##_body args; }                        \
+  static void name params                                                      \
+  {                                                                            \
+    if (qs_simd_avx2())                                                        \
+      name##_avx2 args;                                                        \
+    else                                                                       \
+      name##_base args;                                                        \
+  }
+
+/* Elements per block of the single-pass fused operations (2 KiB of each
+ * vector, so a block of every operand stays in the L1 cache), and most
+ * vectors they take in one pass (CVODE passes at most q + 1 <= 13). */
+enum { FUSE_BLOCK = 256, FUSE_MAX = 16 };
+
 /* ------------------------------------------------------------------ */
 /* element-wise kernels (n elements)                                   */
 
 /* y <- a x + y, as NVECTOR_SERIAL's Vaxpy */
-static inline void k_axpy(sunindextype n, sunrealtype a, const sunrealtype *x,
+BODY void k_axpy_body(sunindextype n, sunrealtype a, const sunrealtype *x,
                           sunrealtype *y)
 {
   if (a == ONE) {
@@ -56,14 +78,14 @@ static inline void k_axpy(sunindextype n, sunrealtype a, const sunrealtype *x,
 
 /* z <- a x + b y with NVECTOR_SERIAL's case analysis (N_VLinearSum_Serial).
  * The cases matter for bitwise results only for a == +-b (c (x +- y)). */
-static void k_linearsum(sunindextype n, sunrealtype a, sunrealtype *x,
-                        sunrealtype b, sunrealtype *y, sunrealtype *z,
-                        int z_is_x, int z_is_y)
+BODY void k_linearsum_body(sunindextype n, sunrealtype a, const sunrealtype *x,
+                          sunrealtype b, const sunrealtype *y, sunrealtype *z,
+                          int z_is_x, int z_is_y)
 {
   if (b == ONE && z_is_y) {
-    k_axpy(n, a, x, y);
+    k_axpy_body(n, a, x, z);
   } else if (a == ONE && z_is_x) {
-    k_axpy(n, b, y, x);
+    k_axpy_body(n, b, y, z);
   } else if (a == ONE && b == ONE) {
     SIMD for (sunindextype i = 0; i < n; i++) z[i] = x[i] + y[i];
   } else if (a == ONE && b == -ONE) {
@@ -88,8 +110,8 @@ static void k_linearsum(sunindextype n, sunrealtype a, sunrealtype *x,
 }
 
 /* z <- c x, as N_VScale_Serial (c = +-1 copy / negate, both exact) */
-static inline void k_scale(sunindextype n, sunrealtype c, const sunrealtype *x,
-                           sunrealtype *z)
+BODY void k_scale_body(sunindextype n, sunrealtype c, const sunrealtype *x,
+                       sunrealtype *z)
 {
   if (z == x) {
     SIMD for (sunindextype i = 0; i < n; i++) z[i] *= c;
@@ -101,6 +123,75 @@ static inline void k_scale(sunindextype n, sunrealtype c, const sunrealtype *x,
     SIMD for (sunindextype i = 0; i < n; i++) z[i] = c * x[i];
   }
 }
+
+/* z = c_0 X_0 + c_1 X_1 + ... as N_VScale then axpys, in one pass over
+ * blocks: each element sees the same operations in the same order. */
+BODY void k_lincomb_body(sunindextype n, int nvec, const sunrealtype *c,
+                         const sunrealtype *const *X, sunrealtype *z)
+{
+  for (sunindextype e = 0; e < n; e += FUSE_BLOCK) {
+    sunindextype m = n - e < FUSE_BLOCK ? n - e : FUSE_BLOCK;
+    k_scale_body(m, c[0], X[0] + e, z + e);
+    for (int i = 1; i < nvec; i++)
+      k_axpy_body(m, c[i], X[i] + e, z + e);
+  }
+}
+
+/* Z_i = a_i x + Y_i (N_VLinearSum(a_i, x, 1, Y_i, Z_i)) for i in order,
+ * in one pass over blocks. */
+BODY void k_scaleaddmulti_body(sunindextype n, int nvec, const sunrealtype *a,
+                               const sunrealtype *x, const sunrealtype *const *Y,
+                               sunrealtype *const *Z)
+{
+  for (sunindextype e = 0; e < n; e += FUSE_BLOCK) {
+    sunindextype m = n - e < FUSE_BLOCK ? n - e : FUSE_BLOCK;
+    for (int i = 0; i < nvec; i++)
+      k_linearsum_body(m, a[i], x + e, ONE, Y[i] + e, Z[i] + e, Z[i] == x, Z[i] == Y[i]);
+  }
+}
+
+BODY void k_const_body(sunindextype n, sunrealtype c, sunrealtype *z)
+{
+  SIMD for (sunindextype i = 0; i < n; i++) z[i] = c;
+}
+
+BODY void k_abs_body(sunindextype n, const sunrealtype *x, sunrealtype *z)
+{
+  SIMD for (sunindextype i = 0; i < n; i++) z[i] = fabs(x[i]);
+}
+
+BODY void k_inv_body(sunindextype n, const sunrealtype *x, sunrealtype *z)
+{
+  SIMD for (sunindextype i = 0; i < n; i++) z[i] = ONE / x[i];
+}
+
+BODY void k_addconst_body(sunindextype n, const sunrealtype *x, sunrealtype b,
+                          sunrealtype *z)
+{
+  SIMD for (sunindextype i = 0; i < n; i++) z[i] = x[i] + b;
+}
+
+TWO_TARGETS(k_axpy, (sunindextype n, sunrealtype a, const sunrealtype *x, sunrealtype *y),
+            (n, a, x, y))
+TWO_TARGETS(k_linearsum,
+            (sunindextype n, sunrealtype a, const sunrealtype *x, sunrealtype b,
+             const sunrealtype *y, sunrealtype *z, int z_is_x, int z_is_y),
+            (n, a, x, b, y, z, z_is_x, z_is_y))
+TWO_TARGETS(k_scale, (sunindextype n, sunrealtype c, const sunrealtype *x, sunrealtype *z),
+            (n, c, x, z))
+TWO_TARGETS(k_lincomb,
+            (sunindextype n, int nvec, const sunrealtype *c, const sunrealtype *const *X,
+             sunrealtype *z),
+            (n, nvec, c, X, z))
+TWO_TARGETS(k_scaleaddmulti,
+            (sunindextype n, int nvec, const sunrealtype *a, const sunrealtype *x,
+             const sunrealtype *const *Y, sunrealtype *const *Z),
+            (n, nvec, a, x, Y, Z))
+TWO_TARGETS(k_const, (sunindextype n, sunrealtype c, sunrealtype *z), (n, c, z))
+TWO_TARGETS(k_abs, (sunindextype n, const sunrealtype *x, sunrealtype *z), (n, x, z))
+TWO_TARGETS(k_inv, (sunindextype n, const sunrealtype *x, sunrealtype *z), (n, x, z))
+TWO_TARGETS(k_addconst, (sunindextype n, const sunrealtype *x, sunrealtype b, sunrealtype *z),
+            (n, x, b, z))
 
 /* sum (x_i w_i)^2 in index order */
 static inline sunrealtype k_wsqrsum(sunindextype n, const sunrealtype *x,
@@ -226,8 +317,7 @@ static void qs_nv_linearsum(sunrealtype a, N_Vector x, sunrealtype b,
 static void qs_nv_const(sunrealtype c, N_Vector z)
 {
   sunindextype n = LEN(z);
-  sunrealtype *zd = DAT(z);
-  SIMD for (sunindextype i = 0; i < n; i++) zd[i] = c;
+  k_const(n, c, DAT(z));
 }
 
 static void qs_nv_prod(N_Vector x, N_Vector y, N_Vector z)
@@ -254,25 +344,19 @@ static void qs_nv_scale(sunrealtype c, N_Vector x, N_Vector z)
 static void qs_nv_abs(N_Vector x, N_Vector z)
 {
   sunindextype n = LEN(x);
-  const sunrealtype *xd = DAT(x);
-  sunrealtype *zd = DAT(z);
-  SIMD for (sunindextype i = 0; i < n; i++) zd[i] = fabs(xd[i]);
+  k_abs(n, DAT(x), DAT(z));
 }
 
 static void qs_nv_inv(N_Vector x, N_Vector z)
 {
   sunindextype n = LEN(x);
-  const sunrealtype *xd = DAT(x);
-  sunrealtype *zd = DAT(z);
-  SIMD for (sunindextype i = 0; i < n; i++) zd[i] = ONE / xd[i];
+  k_inv(n, DAT(x), DAT(z));
 }
 
 static void qs_nv_addconst(N_Vector x, sunrealtype b, N_Vector z)
 {
   sunindextype n = LEN(x);
-  const sunrealtype *xd = DAT(x);
-  sunrealtype *zd = DAT(z);
-  SIMD for (sunindextype i = 0; i < n; i++) zd[i] = xd[i] + b;
+  k_addconst(n, DAT(x), b, DAT(z));
 }
 
 static sunrealtype qs_nv_dotprod(N_Vector x, N_Vector y)
@@ -407,7 +491,7 @@ static sunrealtype qs_nv_minquotient(N_Vector num, N_Vector denom)
 /* fused operations: exactly SUNDIALS' generic fallbacks               */
 
 /* z = c_0 X_0 (N_VScale), then z += c_i X_i for i = 1.. in order
- * (N_VLinearSum(c_i, X_i, 1, z, z) is an axpy). */
+ * (N_VLinearSum(c_i, X_i, 1, z, z) is an axpy), in one pass. */
 static int qs_nv_linearcombination(int nvec, sunrealtype *c, N_Vector *X,
                                    N_Vector z)
 {
@@ -415,23 +499,40 @@ static int qs_nv_linearcombination(int nvec, sunrealtype *c, N_Vector *X,
     return -1;
   sunindextype n = LEN(z);
   sunrealtype *zd = DAT(z);
-  k_scale(n, c[0], DAT(X[0]), zd);
-  for (int i = 1; i < nvec; i++)
-    k_axpy(n, c[i], DAT(X[i]), zd);
+  if (nvec > FUSE_MAX) {
+    k_scale(n, c[0], DAT(X[0]), zd);
+    for (int i = 1; i < nvec; i++)
+      k_axpy(n, c[i], DAT(X[i]), zd);
+    return 0;
+  }
+  const sunrealtype *xd[FUSE_MAX];
+  for (int i = 0; i < nvec; i++)
+    xd[i] = DAT(X[i]);
+  k_lincomb(n, nvec, c, xd, zd);
   return 0;
 }
 
 /* Z_i = a_i x + Y_i, i = 0.. in order (N_VLinearSum(a_i, x, 1, Y_i, Z_i);
- * all of its cases give a_i x + Y_i bitwise here since b = 1). */
+ * all of its cases give a_i x + Y_i bitwise here since b = 1), in one
+ * pass. */
 static int qs_nv_scaleaddmulti(int nvec, sunrealtype *a, N_Vector x,
                                N_Vector *Y, N_Vector *Z)
 {
   if (nvec < 1)
     return -1;
   sunindextype n = LEN(x);
-  for (int i = 0; i < nvec; i++)
-    k_linearsum(n, a[i], DAT(x), ONE, DAT(Y[i]), DAT(Z[i]), Z[i] == x,
-                Z[i] == Y[i]);
+  if (nvec > FUSE_MAX) {
+    for (int i = 0; i < nvec; i++)
+      k_linearsum(n, a[i], DAT(x), ONE, DAT(Y[i]), DAT(Z[i]), Z[i] == x, Z[i] == Y[i]);
+    return 0;
+  }
+  const sunrealtype *yd[FUSE_MAX];
+  sunrealtype *zd[FUSE_MAX];
+  for (int i = 0; i < nvec; i++) {
+    yd[i] = DAT(Y[i]);
+    zd[i] = DAT(Z[i]);
+  }
+  k_scaleaddmulti(n, nvec, a, DAT(x), yd, zd);
   return 0;
 }
 

@@ -1,9 +1,11 @@
 /* qsync — private serial N_Vector, compiled with the project's flags.
  *
- * Debian's SUNDIALS is built without optimization, and for the small
- * systems qsync integrates (2N reals, N = 4..121) the serial N_Vector
- * kernels dominate CVODE's cost.  This is a drop-in replacement for
- * NVECTOR_SERIAL: the data is one contiguous array of `length` reals
+ * For the small systems qsync integrates (2N reals, N = 4..640) the serial
+ * N_Vector kernels dominate CVODE's cost, and NVECTOR_SERIAL's loops stay
+ * scalar even at -O2 (13-44% more instructions per trajectory than these
+ * simd kernels: docs/benchmarks.md, "Optimised SUNDIALS").  This is a
+ * drop-in replacement for NVECTOR_SERIAL: the data is one contiguous
+ * array of `length` reals
  * (N_VGetArrayPointer), every operation uses the same formulas and the
  * same order of floating-point operations as NVECTOR_SERIAL with its
  * default settings (fused operations off, i.e. SUNDIALS' generic

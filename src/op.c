@@ -1,5 +1,6 @@
 /* Sparse complex operators in CSR form; see include/qsync/op.h. */
 #include "qsync/op.h"
+#include "op_banded_impl.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -40,11 +41,20 @@ void qs_op_destroy(qs_op **op)
 {
   if (!op || !*op)
     return;
+  qs_op_banded_free(&(*op)->banded);
   free((*op)->row_start);
   free((*op)->col);
   free((*op)->val);
   free(*op);
   *op = NULL;
+}
+
+qs_status qs_op_prepare_banded(qs_op *op)
+{
+  if (!op)
+    return QS_ERR_INVALID;
+  qs_op_banded_free(&op->banded);
+  return qs_op_banded_build(op, &op->banded);
 }
 
 typedef struct {
@@ -441,34 +451,61 @@ static inline double complex row_times(const qs_op *a, qs_index r, const double 
   return CMPLX(sr, si);
 }
 
+/* Rows handed from the banded kernel to the callers below at a time (a
+ * stack buffer of 1 KiB). */
+enum { ROW_CHUNK = 64 };
+
+/* Each product below loops over the rows once, either over CSR rows or
+ * over chunks of banded row sums (the same values, op_banded_impl.h),
+ * and finishes every row with the same expression. */
+#define FOR_EACH_ROW_SUM(a, x, r, row, ...)                                    \
+  do {                                                                         \
+    if (!qs_op_banded_usable((a)->banded)) {                                   \
+      for (qs_index r = 0; r < (a)->dim; r++) {                                \
+        const double complex row = row_times((a), r, (x));                     \
+        __VA_ARGS__;                                                           \
+      }                                                                        \
+      break;                                                                   \
+    }                                                                          \
+    double complex chunk_[ROW_CHUNK];                                          \
+    for (qs_index r0_ = 0; r0_ < (a)->dim; r0_ += ROW_CHUNK) {                 \
+      qs_index r1_ = r0_ + ROW_CHUNK < (a)->dim ? r0_ + ROW_CHUNK : (a)->dim;  \
+      qs_op_banded_rows((a)->banded, (x), r0_, r1_, chunk_);                   \
+      for (qs_index r = r0_; r < r1_; r++) {                                   \
+        const double complex row = chunk_[r - r0_];                            \
+        __VA_ARGS__;                                                           \
+      }                                                                        \
+    }                                                                          \
+  } while (0)
+
 void qs_op_apply(const qs_op *a, const double complex *x, double complex *y)
 {
-  for (qs_index r = 0; r < a->dim; r++)
-    y[r] = row_times(a, r, x);
+  if (qs_op_banded_usable(a->banded)) /* the row sums straight into y */
+    qs_op_banded_rows(a->banded, x, 0, a->dim, y);
+  else
+    for (qs_index r = 0; r < a->dim; r++)
+      y[r] = row_times(a, r, x);
 }
 
 void qs_op_apply_acc(const qs_op *a, const double complex *x, double complex *y)
 {
-  for (qs_index r = 0; r < a->dim; r++)
-    y[r] += row_times(a, r, x);
+  FOR_EACH_ROW_SUM(a, x, r, row, y[r] += row);
 }
 
 void qs_op_apply_add(double complex alpha, const qs_op *a,
                      const double complex *x, double complex *y)
 {
-  for (qs_index r = 0; r < a->dim; r++)
-    y[r] += alpha * row_times(a, r, x);
+  FOR_EACH_ROW_SUM(a, x, r, row, y[r] += alpha * row);
 }
 
 double complex qs_op_expect(const qs_op *a, const double complex *x)
 {
   double sr = 0.0, si = 0.0;
-  for (qs_index r = 0; r < a->dim; r++) {
-    double complex row = row_times(a, r, x);
-    double xr = creal(x[r]), xi = cimag(x[r]);  /* conj(x_r) * row */
+  FOR_EACH_ROW_SUM(a, x, r, row, {
+    double xr = creal(x[r]), xi = cimag(x[r]); /* conj(x_r) * row */
     sr += xr * creal(row) + xi * cimag(row);
     si += xr * cimag(row) - xi * creal(row);
-  }
+  });
   return CMPLX(sr, si);
 }
 

@@ -42,6 +42,8 @@ int qs_test_register_spectrum(void);
 int qs_test_register_ensemble_errors(void);
 int qs_test_register_checkpoint(void);
 int qs_test_register_integrators(void);
+int qs_test_register_traj_exact(void);
+int qs_test_register_nvector(void);
 
 /* Build the cavity_qubits model from the defaults with overrides (as
  * test_qubit_osc). */

@@ -16,10 +16,27 @@
  *  - QS_INTEGRATOR_ERK: ARKODE's explicit Runge-Kutta (ERKStep), a one-step
  *    method with dense output and root finding: a jump costs no restart.
  *  - QS_INTEGRATOR_EXACT: models without time dependence only; psi(t) =
- *    exp(-i H_eff t) psi from the eigendecomposition of H_eff computed
- *    once per qs_traj_create, jump times by root finding on the closed
- *    form of ||psi(t)||^2 (no step error; rtol/atol bound the root).
- * All three draw the same random numbers in the same order; their
+ *    V exp(-i Lambda (t - t0)) V^{-1} psi(t0) from the eigendecomposition
+ *    H_eff = V Lambda V^{-1} (LAPACK zgeev) computed once per
+ *    qs_traj_create, t0 the last start or jump; jump times by safeguarded
+ *    Newton on ln ||psi(t)||^2 (no step error; the root to
+ *    |ln ||psi||^2 - ln r| <= 1e-3 rtol; atol unused).  Every state costs
+ *    a dense O(d^2) product and create an O(d^3) decomposition: measured
+ *    5x faster than adams below dimension 40, 1.5x at 320 (crossover
+ *    ~500; docs/methods.md, "Trajectory integrators").
+ *    Refused at create (QS_ERR_NUMERIC) when the eigenvectors are too
+ *    ill-conditioned for that accuracy: qs_traj_exact_check.
+ *  - QS_INTEGRATOR_FLOQUET: models whose H(t) has a period (model->period
+ *    > 0; or no time dependence): the no-jump propagators over the M
+ *    intervals of a grid of each period, computed once per qs_traj_create
+ *    (dense, dim^2 per interval, by Adams at 1000x tighter tolerances), move
+ *    psi over whole intervals by one product each; intervals cut by a jump
+ *    (located on ||psi||^2, which only decreases) or by an output time off
+ *    the grid are integrated by CVODE Adams with the run's tolerances.  For
+ *    fast periodic terms (transmon, 200 MHz in the pumps' frame) it takes
+ *    one grid step where Adams takes ~130 (docs/benchmarks.md, "Transmon
+ *    step size").
+ * All of them draw the same random numbers in the same order; their
  * trajectories differ only by the integration error.
  *
  * Randomness: trajectory `index` of a run with `seed` draws from PCG64
@@ -43,7 +60,8 @@
 typedef enum {
   QS_INTEGRATOR_ADAMS = 0,
   QS_INTEGRATOR_ERK = 1,
-  QS_INTEGRATOR_EXACT = 2
+  QS_INTEGRATOR_EXACT = 2,
+  QS_INTEGRATOR_FLOQUET = 3
 } qs_integrator;
 
 typedef struct {
@@ -59,10 +77,13 @@ typedef struct {
 
 /* Work counters of one trajectory (since qs_traj_start). */
 typedef struct {
-  long steps;        /* internal steps (exact: propagations to an output
-                        time or a root-finding iterate) */
-  long rhs_evals;    /* right-hand-side evaluations */
-  long root_evals;   /* evaluations of the jump condition ||psi||^2 - r */
+  long steps;        /* internal steps (exact: states formed, one per
+                        output time reached and one per root-finding
+                        iterate) */
+  long rhs_evals;    /* right-hand-side evaluations (exact: 0) */
+  long root_evals;   /* evaluations of the jump condition ||psi||^2 - r
+                        (exact: root-finding iterates only; the check at
+                        an output time is free) */
   long jumps;        /* quantum jumps (each one a CVODE restart) */
 } qs_traj_stats;
 
@@ -71,7 +92,8 @@ typedef struct qs_traj qs_traj;
 /* Defaults documented in qs_traj_options. */
 qs_traj_options qs_traj_default_options(void);
 
-/* Name of an integrator ("adams", "erk", "exact"); "?" if out of range. */
+/* Name of an integrator ("adams", "erk", "exact", "floquet"); "?" if out
+ * of range. */
 const char *qs_integrator_name(qs_integrator integrator);
 
 /* 1 when `integrator` can integrate `model`, else 0 with a one-line reason
@@ -85,9 +107,29 @@ int qs_traj_integrator_supported(qs_integrator integrator, const qs_model *model
  * the integrator's memory and all work arrays once.  QS_ERR_INVALID for
  * bad options (also QS_INTEGRATOR_EXACT with a time-dependent model:
  * qs_traj_integrator_supported), QS_ERR_CVODE if SUNDIALS cannot be set
- * up, QS_ERR_LAPACK if the eigendecomposition fails. */
+ * up, QS_ERR_LAPACK if the eigendecomposition fails, QS_ERR_NUMERIC if it
+ * is unreliable (qs_traj_exact_check), QS_ERR_TOO_LARGE for exact beyond
+ * dimension 32768; QS_ERR_INVALID for QS_INTEGRATOR_FLOQUET with a
+ * time-dependent model without period. */
 qs_status qs_traj_create(const qs_model *model, const qs_traj_options *opt,
                          qs_traj **out);
+
+/* The check QS_INTEGRATOR_EXACT makes at create, for a message before a
+ * run: the 1-norm condition number of H_eff's eigenvector matrix V
+ * (*cond), the relative reconstruction residual
+ * ||H_eff - V Lambda V^{-1}||_F / ||H_eff||_F (*residual) and the
+ * relative error allowed at opt->rtol (*allowed = max(1e-3 rtol, 1e-12):
+ * far below the requested accuracy, but not below what any double
+ * precision integrator reaches); any pointer may be NULL, NAN when not
+ * computed, *cond = INFINITY for exactly dependent eigenvectors.  QS_OK
+ * when cond * DBL_EPSILON <= allowed and residual <= allowed;
+ * QS_ERR_NUMERIC when not (H_eff defective or nearly so: an exceptional
+ * point, a long damped and driven boson ladder); QS_ERR_INVALID for a
+ * time-dependent model or a bad rtol (opt NULL: the defaults);
+ * QS_ERR_LAPACK, QS_ERR_NOMEM, QS_ERR_TOO_LARGE as create.  O(d^3) time,
+ * 5 d^2 complex numbers of memory while it runs. */
+qs_status qs_traj_exact_check(const qs_model *model, const qs_traj_options *opt,
+                              double *cond, double *residual, double *allowed);
 
 /* Free; accepts NULL and NULLs *traj. */
 void qs_traj_destroy(qs_traj **traj);

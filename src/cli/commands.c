@@ -1,4 +1,5 @@
 /* The run and compare commands (steady and mesolve: sweep.c). */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,16 +87,40 @@ static int wall_time_over(void *data)
   return cli_now() > *(const double *)data;
 }
 
-/* Run the trajectory ensemble of the run file; prints a one-line summary. */
+/* [run] integrator against the model: exact needs a Hamiltonian without
+ * time dependence and a well-conditioned eigendecomposition of H_eff
+ * (checked here once so the message names the cause; every trajectory
+ * checks again at create). */
 int cli_check_integrator(const cli_context *ctx, const qs_model *model)
 {
   char why[200];
-  if (qs_traj_integrator_supported((qs_integrator)ctx->cfg.integrator, model, why, sizeof why))
+  qs_integrator integrator = (qs_integrator)ctx->cfg.integrator;
+  if (!qs_traj_integrator_supported(integrator, model, why, sizeof why)) {
+    cli_error("%s: [run] integrator: %s", ctx->cfg.path, why);
+    return EXIT_BAD_INPUT;
+  }
+  if (integrator != QS_INTEGRATOR_EXACT)
     return EXIT_OK;
-  cli_error("%s: [run] integrator: %s", ctx->cfg.path, why);
-  return EXIT_BAD_INPUT;
+  qs_traj_options topt = qs_runfile_traj_options(&ctx->cfg);
+  double cond = NAN, residual = NAN, allowed = NAN;
+  qs_status st = qs_traj_exact_check(model, &topt, &cond, &residual, &allowed);
+  if (st == QS_OK)
+    return EXIT_OK;
+  if (st == QS_ERR_NUMERIC) {
+    cli_error("%s: [run] integrator = exact: the eigenvectors of H_eff are nearly linearly "
+              "dependent (condition number %.2g, reconstruction residual %.2g; at most %.2g "
+              "and %.2g at this rtol): H_eff is defective or close to it (an exceptional "
+              "point, or a long damped driven cavity ladder), so exp(-i H_eff t) cannot be "
+              "formed from them accurately; use integrator = adams or erk",
+              ctx->cfg.path, cond, residual, allowed / DBL_EPSILON, allowed);
+    return EXIT_BAD_INPUT;
+  }
+  cli_error("%s: [run] integrator = exact: the eigendecomposition of H_eff failed: %s",
+            ctx->cfg.path, qs_strerror(st));
+  return st == QS_ERR_TOO_LARGE ? EXIT_BAD_INPUT : EXIT_RUNTIME;
 }
 
+/* Run the trajectory ensemble of the run file; prints a one-line summary. */
 int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
                      qs_ensemble_result **res)
 {

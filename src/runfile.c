@@ -78,7 +78,7 @@ static const key_entry key_table[] = {
   {{"run", "max_steps", "1", LIBRARY, "1 .. 1e9", "most integrator steps between two output times"},
    KEY_INT, CFG(max_steps), 1, 1e9, NULL},
   {{"run", "restart_step", "1", LIBRARY, "0 .. 1",
-    "initial CVODE step after a jump as a fraction of the last step; 0 = CVODE's estimate (docs/benchmarks.md, restart cost)"},
+    "initial integrator step after a jump as a fraction of the last step; 0 = adams: CVODE's estimate, erk: the step the controller chose before the jump (docs/benchmarks.md, restart cost)"},
    KEY_REAL, CFG(restart_step), 0, 1, NULL},
   {{"run", "max_wall", "s", "86400", "1 .. 1e12",
     "every command: refuse work whose coarse estimate exceeds this wall time, and stop (exit 3) a computation that runs longer (docs/cli.md, Resource limits)"},

@@ -24,6 +24,7 @@
 
 static const qs_integrator integrators[] = {
     QS_INTEGRATOR_ADAMS,
+    QS_INTEGRATOR_ERK,
     QS_INTEGRATOR_EXACT,
     QS_INTEGRATOR_FLOQUET,
 };

@@ -70,9 +70,11 @@ typedef struct {
   double atol;        /* CVODE absolute tolerance on each real component.
                          Default 1e-8, range (0, 1e-1] */
   long max_steps;     /* most CVODE steps between two outputs. Default 100000 */
-  double restart_step; /* initial CVODE step after a jump, as a fraction of
-                         the last step before it; 0 lets CVODE estimate it
-                         (see docs/benchmarks.md, "Trajectory restart cost"). Default 0, range [0, 1] */
+  double restart_step; /* initial step after a jump, as a fraction of the
+                         last step before it; 0: adams lets CVODE estimate
+                         it, erk keeps the step its controller chose (see
+                         docs/benchmarks.md, "Trajectory restart cost").
+                         Default 0, range [0, 1] */
 } qs_traj_options;
 
 /* Work counters of one trajectory (since qs_traj_start). */

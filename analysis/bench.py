@@ -48,7 +48,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PYTHON = "/usr/bin/python3"
-INTEGRATORS = ("adams", "erk", "exact")
+INTEGRATORS = ("adams", "erk", "exact", "floquet")
 # An absolute allowance for integration error in the z-scores (rtol 1e-6 of
 # both programs): before the first jump every trajectory of an ensemble is the
 # same, its standard error is 0, and only integration error separates them.

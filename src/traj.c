@@ -12,6 +12,7 @@ static const qs_traj_backend *const backends[] = {
     [QS_INTEGRATOR_ADAMS] = &qs_traj_adams,
     [QS_INTEGRATOR_ERK] = &qs_traj_erk,
     [QS_INTEGRATOR_EXACT] = &qs_traj_exact,
+    [QS_INTEGRATOR_FLOQUET] = &qs_traj_floquet,
 };
 enum { N_INTEGRATORS = sizeof backends / sizeof backends[0] };
 
@@ -36,7 +37,11 @@ int qs_traj_integrator_supported(qs_integrator integrator, const qs_model *model
     reason = "unknown integrator";
   else if (integrator == QS_INTEGRATOR_EXACT && model && model->n_td > 0)
     reason = "integrator = exact needs a Hamiltonian without time dependence "
-             "(this model has driven terms): use adams or erk";
+             "(this model has driven terms): use adams, erk or floquet";
+  else if (integrator == QS_INTEGRATOR_FLOQUET && model && model->n_td > 0 &&
+           !(model->period > 0.0))
+    reason = "integrator = floquet needs a periodic Hamiltonian (this model's "
+             "time-dependent terms have no common period): use adams or erk";
   if (reason && why && n > 0)
     snprintf(why, n, "%s", reason);
   return reason == NULL;

@@ -2,7 +2,8 @@
  *
  * src/traj.c owns what every integrator shares: the state's meaning, the
  * random stream, the jump (channel choice and collapse), the counters and
- * the public API.  A back-end (src/traj_adams.c, traj_erk.c, traj_exact.c)
+ * the public API.  A back-end (src/traj_adams.c, traj_erk.c, traj_exact.c,
+ * traj_floquet.c)
  * only moves tr->psi in time from tr->t and finds the first downward
  * crossing of ||psi||^2 = tr->r on the way, as CVODE's root finder does.
  *
@@ -49,6 +50,7 @@ typedef struct {
 extern const qs_traj_backend qs_traj_adams;
 extern const qs_traj_backend qs_traj_erk;
 extern const qs_traj_backend qs_traj_exact;
+extern const qs_traj_backend qs_traj_floquet;
 
 struct qs_traj {
   const qs_model *model;

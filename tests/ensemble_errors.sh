@@ -147,6 +147,21 @@ refused "memory: rho(t) storage refused naming store_rho, n_times and its size" 
 refused "memory: the refusal gives the size of the rho storage" "the stored rho(t) and sums, ~" \
   run "$qo" --set run.n_times=100000 --max-memory 100M --out "$work/x3"
 
+# A run sweep's Omega has its jackknife error (derived.tsv): each point's
+# Omega, Omega_se and Omega_jackknife are those of the single run at that
+# point's parameters (the same trajectories).
+"$QSYNC" run "$qo" --ntraj 192 --set sweep.key=model.g --set sweep.values=0.3,0.5 \
+  --out "$work/omsweep" --quiet >/dev/null 2>&1
+"$QSYNC" run "$qo" --ntraj 192 --set model.g=0.5 --out "$work/omone" --quiet >/dev/null 2>&1
+om_sweep=$(awk -F'\t' 'NR == 1 && $2 == "Omega" && $3 == "Omega_se" && $4 == "Omega_jackknife" { h = 1 }
+                       h && $1 == "0.5" { print $2, $3, $4 }' "$work/omsweep/derived.tsv" 2>/dev/null)
+om_one=$(awk -F'\t' 'NR == 2 { print $1, $2, $3 }' "$work/omone/derived.tsv" 2>/dev/null)
+if [ -n "$om_one" ] && [ "$om_sweep" = "$om_one" ] && [ "$(echo "$om_one" | awk '{ print ($2 > 0) }')" = 1 ]; then
+  ok "run sweep: derived.tsv has Omega, Omega_se, Omega_jackknife per point, the single run's ($om_one)"
+else
+  bad "run sweep: Omega error bar '$om_sweep', single run '$om_one'"
+fi
+
 # --- replay: trajectory I alone, bit for bit ---
 "$QSYNC" run "$qo" --ntraj 130 --threads 2 --set run.record_jumps=true --out "$work/full" \
   --quiet >/dev/null 2>&1

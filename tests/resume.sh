@@ -4,7 +4,7 @@
 # counts (and, in an MPI build, other rank counts) each time, ends with the
 # same result files as an uninterrupted run; SIGTERM and SIGINT write a
 # checkpoint and exit 143 / 130 (resumed by `run --resume` and by `qsync
-# resume OUT`); a checkpoint of another run (seed) or of another qsync
+# resume OUT`), but exit 0 with the results during the last block; a checkpoint of another run (seed) or of another qsync
 # version is refused with a message.
 # Prints "resume: N passed, N failed".
 set -u
@@ -121,6 +121,25 @@ for sig in TERM INT; do
     bad "SIG$sig: exit $rc (expected $want), checkpoint $n, differs:$why"
   fi
 done
+
+# SIGTERM during the last block (64 trajectories: one block, ~3 s): the
+# run is complete, so it writes its results, says so and exits 0 (a
+# requeued job would otherwise start over: docs/cluster.md).
+last=(--ntraj 64 --quiet --threads 1 --set run.t_end=3000)
+"$QSYNC" run "$base" "${last[@]}" --out "$work/last.ref" >/dev/null 2>&1
+"$QSYNC" run "$base" "${last[@]}" --out "$work/last" 2>"$work/last.err" &
+pid=$!
+sleep 1
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+why=$(same "$work/last.ref" "$work/last")
+if [ "$rc" = 0 ] && grep -q "signal 15 arrived during the last block" "$work/last.err" &&
+   [ -z "$why" ]; then
+  ok "SIGTERM during the last block: exit 0 with a note, the uninterrupted run's files"
+else
+  bad "SIGTERM during the last block: exit $rc, differs:$why: $(cat "$work/last.err")"
+fi
 
 # A checkpoint of another run or another version is refused (exit 2).
 out=$work/other

@@ -24,7 +24,9 @@
 
 static const qs_integrator integrators[] = {
     QS_INTEGRATOR_ADAMS,
+    QS_INTEGRATOR_ERK,
     QS_INTEGRATOR_EXACT,
+    QS_INTEGRATOR_FLOQUET,
 };
 enum { N_INTEGRATORS = sizeof integrators / sizeof integrators[0] };
 
@@ -199,6 +201,7 @@ static void test_names_and_support(void)
   CU_ASSERT_STRING_EQUAL(qs_integrator_name(QS_INTEGRATOR_ADAMS), "adams");
   CU_ASSERT_STRING_EQUAL(qs_integrator_name(QS_INTEGRATOR_ERK), "erk");
   CU_ASSERT_STRING_EQUAL(qs_integrator_name(QS_INTEGRATOR_EXACT), "exact");
+  CU_ASSERT_STRING_EQUAL(qs_integrator_name(QS_INTEGRATOR_FLOQUET), "floquet");
   CU_ASSERT_STRING_EQUAL(qs_integrator_name((qs_integrator)7), "?");
   const char *keys[] = {"frame", NULL};
   const double lab[] = {1};

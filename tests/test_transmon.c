@@ -18,7 +18,10 @@
  * (the no-jump branch, probability ~ e^{-1.4} = 0.25, holds ~80 of the
  * 320).  The z denominator adds the integrators' tolerance 1e-5 in
  * quadrature to the standard error (both solvers are accurate to ~1e-6,
- * which matters only where the spread across trajectories is tiny). */
+ * which matters only where the spread across trajectories is tiny).
+ * The floquet integrator (traj.h) runs the same comparison with 1000
+ * trajectories (same threshold: the bound above does not depend on the
+ * count), and is checked without jumps against Adams at rtol 1e-11. */
 #include <lapacke.h>
 #include <math.h>
 #include <omp.h>
@@ -405,18 +408,24 @@ static void test_column_presets(void)
 
 /* ---- trajectories vs master equation ------------------------------------- */
 
-static void test_trajectories_vs_mesolve(void)
+/* Fig. 10(b)-like pumps, with a stronger drive, transmon loss and
+ * dephasing and a transmon-transmon coupling, so that every term of the
+ * model (both rotating pairs) acts within 1 us; period 20 ns (50 and 200
+ * MHz rotating terms). */
+static qs_model *every_term_model(void)
 {
-  /* Fig. 10(b)-like pumps, with a stronger drive, transmon loss and
-   * dephasing and a transmon-transmon coupling, so that every term of the
-   * model (both rotating pairs) acts within 1 us.  Cost: the pump frame
-   * keeps frequencies of ~2 pi 400 MHz, so Adams takes ~1e4 steps per us
-   * and trajectory (~30 s of CPU for the ensemble). */
   const char *keys[] = {"levels_q", "levels_r", "Omega_pA", "Omega_pB", "Delta_A", "Delta_B",
                         "eps", "g", "gamma0_A", "gamma0_B", "gamma_phi_A", "gamma_phi_B",
                         NULL};
   const double vals[] = {3, 2, 5.5, 9.0, 763.3, 1230, 1000, 300, 2000, 2000, 1000, 1000};
-  qs_model *m = transmon(keys, vals);
+  return transmon(keys, vals);
+}
+
+/* An ensemble of `ntraj` trajectories with `integrator` against
+ * qs_mesolve (see the top of the file for the statistics). */
+static void trajectories_vs_mesolve(qs_integrator integrator, long ntraj)
+{
+  qs_model *m = every_term_model();
   CU_ASSERT_PTR_NOT_NULL_FATAL(m);
   CU_ASSERT_EQUAL(m->n_td, 4);
   enum { NT = 11 };
@@ -430,14 +439,16 @@ static void test_trajectories_vs_mesolve(void)
   CU_ASSERT_EQUAL_FATAL(qs_mesolve(m, NULL, NT, times, NULL, &mo, exact, NULL, NULL, NULL,
                                    NULL, msg, sizeof msg), QS_OK);
   qs_ensemble_options o = qs_ensemble_default_options();
-  o.ntraj = 320;
+  o.ntraj = ntraj;
   o.seed = 5;
   o.threads = 2;
   o.times = times;
   o.n_times = NT;
+  qs_traj_options to = qs_traj_default_options();
+  to.integrator = integrator;
   qs_ensemble_result *r = NULL;
   const double me_seconds = omp_get_wtime() - start;
-  CU_ASSERT_EQUAL_FATAL(qs_ensemble_run(m, NULL, &o, &r, msg, sizeof msg), QS_OK);
+  CU_ASSERT_EQUAL_FATAL(qs_ensemble_run(m, &to, &o, &r, msg, sizeof msg), QS_OK);
   const double traj_seconds = omp_get_wtime() - start - me_seconds;
   const char *names[3] = {"Sp_A", "Pe_A", "Pe_B"};
   double worst = 0.0;
@@ -462,10 +473,11 @@ static void test_trajectories_vs_mesolve(void)
   size_t last = (size_t)(NT - 1) * (size_t)m->n_obs;
   int sp = qs_model_obs_index(m, "Sp_A"), pa = qs_model_obs_index(m, "Pe_A"),
       pb = qs_model_obs_index(m, "Pe_B");
-  printf("\n    %ld trajectories (%.1f jumps each), %d comparisons: max |z| = %.2f; at t = "
-         "1 us: Sp_A %.4f%+.4fi (me) vs %.4f%+.4fi, Pe_A %.4f vs %.4f, Pe_B %.4f vs %.4f "
-         "(mesolve %.1f s, trajectories %.1f s) ",
-         r->ntraj, (double)r->work.jumps / r->ntraj, comparisons, worst,
+  printf("\n    %s: %ld trajectories (%.1f jumps, %.0f steps each), %d comparisons: max |z| = "
+         "%.2f; at t = 1 us: Sp_A %.4f%+.4fi (me) vs %.4f%+.4fi, Pe_A %.4f vs %.4f, Pe_B "
+         "%.4f vs %.4f (mesolve %.1f s, trajectories %.1f s) ",
+         qs_integrator_name(integrator), r->ntraj, (double)r->work.jumps / r->ntraj,
+         (double)r->work.steps / r->ntraj, comparisons, worst,
          creal(exact[last + sp]), cimag(exact[last + sp]),
          creal(r->obs_sum[last + sp]) / r->ntraj, cimag(r->obs_sum[last + sp]) / r->ntraj,
          creal(exact[last + pa]), creal(r->obs_sum[last + pa]) / r->ntraj,
@@ -477,6 +489,135 @@ static void test_trajectories_vs_mesolve(void)
   CU_ASSERT(cabs(exact[last + sp]) > 0.02);
   CU_ASSERT(creal(exact[last + pb]) > 0.02);
   qs_ensemble_result_destroy(&r);
+  qs_model_destroy(&m);
+}
+
+/* Adams: the pump frame keeps frequencies of ~2 pi 400 MHz, so it takes
+ * ~1e4 steps per us and trajectory (~30 s of CPU for the ensemble). */
+static void test_trajectories_vs_mesolve(void)
+{
+  trajectories_vs_mesolve(QS_INTEGRATOR_ADAMS, 320);
+}
+
+/* floquet: one dense product per grid interval (~1/100 of Adams' work
+ * here), so 1000 trajectories cost about a second. */
+static void test_floquet_vs_mesolve(void)
+{
+  trajectories_vs_mesolve(QS_INTEGRATOR_FLOQUET, 1000);
+}
+
+/* No jumps: psi(t) of `integrator` at (rtol, atol) against `ref` (states
+ * at times[] of Adams at rtol 1e-11): the largest difference of the
+ * normalized states and of ||psi|| (relative; it decays), over times[]. */
+enum { NJ_TIMES = 7 };
+static const double nj_times[NJ_TIMES] = {0.003, 0.02, 0.0371, 0.1, 0.3337, 0.5, 1.0};
+
+static double no_jump_error(const qs_model *m, const double complex *psi0,
+                            qs_integrator integrator, double rtol, double atol,
+                            const double complex *ref, const double *ref_norm, long *steps)
+{
+  const qs_index n = m->space.total;
+  qs_traj_options o = qs_traj_default_options();
+  o.integrator = integrator;
+  o.rtol = rtol;
+  o.atol = atol;
+  qs_traj *tr = NULL;
+  double complex *psi = malloc((size_t)n * sizeof *psi);
+  CU_ASSERT_FATAL(psi != NULL);
+  CU_ASSERT_EQUAL_FATAL(qs_traj_create(m, &o, &tr), QS_OK);
+  qs_traj_set_jumps_enabled(tr, 0);
+  CU_ASSERT_EQUAL(qs_traj_start(tr, psi0, 0.0, 1, 0), QS_OK);
+  double worst = 0.0;
+  for (int k = 0; k < NJ_TIMES; k++) {
+    CU_ASSERT_EQUAL(qs_traj_evolve_to(tr, nj_times[k]), QS_OK);
+    CU_ASSERT_DOUBLE_EQUAL(qs_traj_time(tr), nj_times[k], 0.0);
+    qs_traj_state(tr, psi);
+    worst = fmax(worst, fabs(sqrt(qs_traj_norm2(tr)) / ref_norm[k] - 1.0));
+    for (qs_index i = 0; i < n; i++)
+      worst = fmax(worst, cabs(psi[i] - ref[(size_t)k * (size_t)n + i]));
+  }
+  qs_traj_stats s;
+  qs_traj_get_stats(tr, &s);
+  *steps = s.steps;
+  qs_traj_destroy(&tr);
+  free(psi);
+  return worst;
+}
+
+/* floquet without jumps, on the benchmark's model (runs/bench_transmon.ini),
+ * at times on the grid (multiples of 20 ns), off it and across many
+ * periods, from a state on every transmon level (every fast phase of the
+ * pump frame present), against Adams at rtol 1e-11.  Two checks that need
+ * no error model: at the run's tolerances floquet is at least as accurate
+ * as Adams (the cut intervals are Adams' own work, the grid intervals are
+ * 1000x tighter), and its error falls with the tolerance (1000x tighter
+ * tolerances, at least 10x smaller error: Adams' error is not linear in
+ * the tolerance; seen: 73x). */
+static void test_floquet_no_jump_propagation(void)
+{
+  const char *keys[] = {"eps", "Omega_pA", "Omega_pB", "Delta_A", "Delta_B", "g", NULL};
+  const double vals[] = {20, 5.5, 9.0, 763.3, 1230, 200};
+  qs_model *m = transmon(keys, vals);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  CU_ASSERT(m->period > 0.0);
+  const qs_index n = m->space.total;
+  double complex *psi0 = calloc((size_t)n, sizeof *psi0);
+  double complex *ref = malloc((size_t)NJ_TIMES * (size_t)n * sizeof *ref);
+  CU_ASSERT_FATAL(psi0 && ref);
+  for (int ba = 0; ba < 3; ba++)  /* resonators empty: they would decay within ns */
+    for (int bb = 0; bb < 3; bb++)
+      psi0[qs_transmon_index(m, ba, 0, bb, 0)] =
+          CMPLX(cos(0.7 * (3 * ba + bb)), sin(1.3 * (3 * ba + bb))) / 3.0;
+  qs_traj_options o = qs_traj_default_options();
+  o.rtol = 1e-11;
+  o.atol = 1e-13;
+  qs_traj *tr = NULL;
+  CU_ASSERT_EQUAL_FATAL(qs_traj_create(m, &o, &tr), QS_OK);
+  qs_traj_set_jumps_enabled(tr, 0);
+  CU_ASSERT_EQUAL(qs_traj_start(tr, psi0, 0.0, 1, 0), QS_OK);
+  double ref_norm[NJ_TIMES];
+  for (int k = 0; k < NJ_TIMES; k++) {
+    CU_ASSERT_EQUAL(qs_traj_evolve_to(tr, nj_times[k]), QS_OK);
+    qs_traj_state(tr, ref + (size_t)k * (size_t)n);
+    ref_norm[k] = sqrt(qs_traj_norm2(tr));
+  }
+  qs_traj_destroy(&tr);
+  long steps_a = 0, steps_f = 0, steps_t = 0;
+  const double adams = no_jump_error(m, psi0, QS_INTEGRATOR_ADAMS, 1e-6, 1e-8, ref, ref_norm,
+                                     &steps_a);
+  const double floquet = no_jump_error(m, psi0, QS_INTEGRATOR_FLOQUET, 1e-6, 1e-8, ref,
+                                       ref_norm, &steps_f);
+  const double tight = no_jump_error(m, psi0, QS_INTEGRATOR_FLOQUET, 1e-9, 1e-11, ref,
+                                     ref_norm, &steps_t);
+  printf("\n    without jumps to 1 us (||psi||^2 -> %.2f), max error vs Adams at rtol 1e-11: "
+         "Adams %.1e (%ld steps), floquet %.1e (%ld steps), floquet at rtol 1e-9 %.1e ",
+         ref_norm[NJ_TIMES - 1] * ref_norm[NJ_TIMES - 1], adams, steps_a, floquet, steps_f,
+         tight);
+  CU_ASSERT(floquet <= adams);
+  CU_ASSERT(tight < floquet / 10.0);
+  CU_ASSERT(ref_norm[NJ_TIMES - 1] < 0.99);  /* the decay was integrated too */
+  free(psi0);
+  free(ref);
+  qs_model_destroy(&m);
+}
+
+/* floquet refuses a time-dependent model without period (incommensurate
+ * frequencies: f_pB = 4750.0001 MHz). */
+static void test_floquet_needs_period(void)
+{
+  const char *keys[] = {"f_pB", "g", NULL};
+  const double vals[] = {4750.0001, 300};
+  qs_model *m = transmon(keys, vals);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  CU_ASSERT_EQUAL(m->period, 0.0);
+  char why[256] = "";
+  CU_ASSERT(!qs_traj_integrator_supported(QS_INTEGRATOR_FLOQUET, m, why, sizeof why));
+  CU_ASSERT_PTR_NOT_NULL(strstr(why, "period"));
+  qs_traj_options o = qs_traj_default_options();
+  o.integrator = QS_INTEGRATOR_FLOQUET;
+  qs_traj *tr = NULL;
+  CU_ASSERT_EQUAL(qs_traj_create(m, &o, &tr), QS_ERR_INVALID);
+  CU_ASSERT_PTR_NULL(tr);
   qs_model_destroy(&m);
 }
 
@@ -605,6 +746,10 @@ int qs_test_register_transmon(void)
     {"qubit projection (qubit_osc basis order)", test_qubit_state},
     {"run file: Table II column presets, explicit keys win", test_column_presets},
     {"trajectories vs master equation (time-dependent H)", test_trajectories_vs_mesolve},
+    {"floquet trajectories vs master equation", test_floquet_vs_mesolve},
+    {"floquet without jumps vs tight Adams (on and off the grid), convergence",
+     test_floquet_no_jump_propagation},
+    {"floquet needs a period", test_floquet_needs_period},
     {"dispersive shift of A's g-e transition (160 kHz)", test_dispersive_shift},
     {"periodic steady state (GMRES on one period) vs Bloch closed form",
      test_periodic_steady_state},

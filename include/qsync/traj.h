@@ -21,11 +21,22 @@
  *    qs_traj_create, t0 the last start or jump; jump times by safeguarded
  *    Newton on ln ||psi(t)||^2 (no step error; the root to
  *    |ln ||psi||^2 - ln r| <= 1e-3 rtol; atol unused).  Every state costs
- *    a dense O(d^2) product, so it pays below dimension ~150
- *    (docs/methods.md, "Trajectory integrators", has the measurements).
+ *    a dense O(d^2) product and create an O(d^3) decomposition: measured
+ *    5x faster than adams below dimension 40, 1.5x at 320 (crossover
+ *    ~500; docs/methods.md, "Trajectory integrators").
  *    Refused at create (QS_ERR_NUMERIC) when the eigenvectors are too
  *    ill-conditioned for that accuracy: qs_traj_exact_check.
- * All three draw the same random numbers in the same order; their
+ *  - QS_INTEGRATOR_FLOQUET: models whose H(t) has a period (model->period
+ *    > 0; or no time dependence): the no-jump propagators over the M
+ *    intervals of a grid of each period, computed once per qs_traj_create
+ *    (dense, dim^2 per interval, by Adams at 1000x tighter tolerances), move
+ *    psi over whole intervals by one product each; intervals cut by a jump
+ *    (located on ||psi||^2, which only decreases) or by an output time off
+ *    the grid are integrated by CVODE Adams with the run's tolerances.  For
+ *    fast periodic terms (transmon, 200 MHz in the pumps' frame) it takes
+ *    one grid step where Adams takes ~130 (docs/benchmarks.md, "Transmon
+ *    step size").
+ * All of them draw the same random numbers in the same order; their
  * trajectories differ only by the integration error.
  *
  * Randomness: trajectory `index` of a run with `seed` draws from PCG64
@@ -49,7 +60,8 @@
 typedef enum {
   QS_INTEGRATOR_ADAMS = 0,
   QS_INTEGRATOR_ERK = 1,
-  QS_INTEGRATOR_EXACT = 2
+  QS_INTEGRATOR_EXACT = 2,
+  QS_INTEGRATOR_FLOQUET = 3
 } qs_integrator;
 
 typedef struct {
@@ -58,9 +70,11 @@ typedef struct {
   double atol;        /* CVODE absolute tolerance on each real component.
                          Default 1e-8, range (0, 1e-1] */
   long max_steps;     /* most CVODE steps between two outputs. Default 100000 */
-  double restart_step; /* initial CVODE step after a jump, as a fraction of
-                         the last step before it; 0 lets CVODE estimate it
-                         (see docs/benchmarks.md, "Trajectory restart cost"). Default 0, range [0, 1] */
+  double restart_step; /* initial step after a jump, as a fraction of the
+                         last step before it; 0: adams lets CVODE estimate
+                         it, erk keeps the step its controller chose (see
+                         docs/benchmarks.md, "Trajectory restart cost").
+                         Default 0, range [0, 1] */
 } qs_traj_options;
 
 /* Work counters of one trajectory (since qs_traj_start). */
@@ -80,7 +94,8 @@ typedef struct qs_traj qs_traj;
 /* Defaults documented in qs_traj_options. */
 qs_traj_options qs_traj_default_options(void);
 
-/* Name of an integrator ("adams", "erk", "exact"); "?" if out of range. */
+/* Name of an integrator ("adams", "erk", "exact", "floquet"); "?" if out
+ * of range. */
 const char *qs_integrator_name(qs_integrator integrator);
 
 /* 1 when `integrator` can integrate `model`, else 0 with a one-line reason
@@ -96,7 +111,8 @@ int qs_traj_integrator_supported(qs_integrator integrator, const qs_model *model
  * qs_traj_integrator_supported), QS_ERR_CVODE if SUNDIALS cannot be set
  * up, QS_ERR_LAPACK if the eigendecomposition fails, QS_ERR_NUMERIC if it
  * is unreliable (qs_traj_exact_check), QS_ERR_TOO_LARGE for exact beyond
- * dimension 32768. */
+ * dimension 32768; QS_ERR_INVALID for QS_INTEGRATOR_FLOQUET with a
+ * time-dependent model without period. */
 qs_status qs_traj_create(const qs_model *model, const qs_traj_options *opt,
                          qs_traj **out);
 

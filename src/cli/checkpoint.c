@@ -233,6 +233,14 @@ int cli_checkpoint_end(cli_checkpointer *ck, qs_status st)
     return EXIT_OK;
   if (ck->write_status != QS_OK)
     cli_error("%s", ck->msg);
+  /* A signal during the last block: the trajectories in flight were the
+   * run's last, so the run is complete.  It writes its results and exits 0
+   * (a nonzero status would make a requeueing job script run it again,
+   * and its --resume would find no checkpoint and start over). */
+  if (st == QS_OK && deferred_signal)
+    cli_error("note: signal %d arrived during the last block of trajectories: the run was "
+              "complete: it writes its results and exits 0",
+              (int)deferred_signal);
   if (st != QS_STOPPED)
     return EXIT_OK;
   int sig = deferred_signal ? (int)deferred_signal : SIGTERM;

@@ -606,15 +606,25 @@ static double ensemble_row(const table *t, long p, const qs_runconfig *cfg,
 }
 
 /* derived.tsv of a run sweep: the swept values, then NAME, NAME_se and
- * NAME_jackknife of each derived quantity (summary.tsv keeps its columns;
- * Omega, which needs a steady state per point, only without a sweep). */
+ * NAME_jackknife of each derived quantity and, for a model with a
+ * synchronization measure and store_rho, of Omega (from the point's
+ * trajectory rho, as a single run's derived.tsv; summary.tsv keeps its
+ * columns). */
+static int sweep_has_omega(const qs_runconfig *cfg, const qs_model *model)
+{
+  return qs_sync_has_measure(model) && cfg->store_rho;
+}
+
 static void derived_columns(table *t, const qs_runconfig *cfg, const qs_model *model)
 {
   sweep_columns(t, cfg);
-  for (int k = 0; k < model->n_derived; k++) {
-    table_col(t, "%s", model->derived_names[k]);
-    table_col(t, "%s_se", model->derived_names[k]);
-    table_col(t, "%s_jackknife", model->derived_names[k]);
+  for (int k = 0; k <= model->n_derived; k++) {
+    if (k == model->n_derived && !sweep_has_omega(cfg, model))
+      break;
+    const char *name = k < model->n_derived ? model->derived_names[k] : "Omega";
+    table_col(t, "%s", name);
+    table_col(t, "%s_se", name);
+    table_col(t, "%s_jackknife", name);
   }
 }
 
@@ -622,15 +632,25 @@ static void derived_row(const table *t, long p, const cli_context *ctx,
                         const double sweep_x[2], const qs_model *model,
                         const qs_ensemble_result *r)
 {
-  /* a given (empty) Omega row: no steady state per point */
-  static const cli_derived_row no_omega = {"Omega", NAN, NAN, NAN, NAN};
+  /* Omega's row: NaN where rho was not stored (max_rho_dim) */
+  cli_derived_row omega = {"Omega", NAN, NAN, NAN, NAN};
   cli_derived set;
   double *row = put_sweep(table_row(t, p), &ctx->cfg, sweep_x);
-  cli_derived_errors(ctx, model, r, NULL, NULL, &no_omega, &set);
+  int has_omega = sweep_has_omega(&ctx->cfg, model);
+  cli_derived_errors(ctx, model, r, NULL, NULL, has_omega && r->rho_avg_group ? NULL : &omega,
+                     &set);
+  for (int k = 0; k < set.n; k++)
+    if (strcmp(set.rows[k].name, "Omega") == 0)
+      omega = set.rows[k];
   for (int k = 0; k < model->n_derived && k < set.n; k++) {
     *row++ = set.rows[k].plain;
     *row++ = set.rows[k].se;
     *row++ = set.rows[k].corrected;
+  }
+  if (has_omega) {
+    *row++ = omega.plain;
+    *row++ = omega.se;
+    *row = omega.corrected;
   }
 }
 
@@ -651,7 +671,7 @@ static int run_point(run_sweep *w, long p, long n_points)
     sweep_columns(&w->summary, cfg);
     value_columns(&w->summary, w->model, 1);
     rc = table_alloc(&w->summary, n_points);
-    if (rc == EXIT_OK && w->model->n_derived > 0) {
+    if (rc == EXIT_OK && (w->model->n_derived > 0 || sweep_has_omega(cfg, w->model))) {
       derived_columns(&w->derived, cfg, w->model);
       rc = table_alloc(&w->derived, n_points);
     }

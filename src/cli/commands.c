@@ -197,9 +197,10 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
               "they are written as nan", cfg->path, r->ntraj);
   if (!ctx->quiet)
     printf("%ld trajectories of %s in %.2f s (%.0f traj/s, threads: %d); per trajectory: "
-           "%.1f jumps, %.0f CVODE steps, %.0f RHS evaluations\n",
+           "%.1f jumps, %s: %.0f steps, %.0f RHS evaluations\n",
            r->ntraj, model->type->name, elapsed, (double)r->ntraj / elapsed,
            (int)cfg->threads, (double)r->work.jumps / r->ntraj,
+           qs_integrator_name((qs_integrator)cfg->integrator),
            (double)r->work.steps / r->ntraj, (double)r->work.rhs_evals / r->ntraj);
   cli_print_stop(ctx, r, eopt.target_obs);
   free(mask);

@@ -48,6 +48,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PYTHON = "/usr/bin/python3"
+# the [run] integrator values to try when `qsync help runfile` lists none
 INTEGRATORS = ("adams", "erk", "exact", "floquet")
 # An absolute allowance for integration error in the z-scores (rtol 1e-6 of
 # both programs): before the first jump every trajectory of an ensemble is the
@@ -322,11 +323,17 @@ class Bench:
         probe = [f"--set", "run.t_end=0.02", "--set", "run.n_times=2",
                  "--set", "run.burn_in=0", "--ntraj", "2", "--quiet"]
         out = os.path.join(self.out, "probe")
-        ok = [x for x in INTEGRATORS
+        ok = [x for x in self.integrator_names()
               if subprocess.run(self.qsync_cmd("run", p, out, probe
                                                + ["--set", f"run.integrator={x}"]),
                                 capture_output=True).returncode == 0]
         return ok or [None]
+
+    def integrator_names(self):
+        """The choices of [run] integrator in `qsync help runfile`."""
+        m = re.search(r"^\s*integrator = \S+\s+\(unit -; ([^)]*)\)",
+                      sh(f"{self.qsync} help runfile"), re.M)
+        return [x.strip() for x in m.group(1).split("|")] if m else INTEGRATORS
 
     def run_qsync(self, p, integ, rep):
         n = self.qsync_ntraj(p)

@@ -107,8 +107,10 @@ def profile_table(res):
     for p in res["profile"]:
         top = ", ".join(f"{k} {100 * v:.0f} %" for k, v in p["top"])
         over = f" ({', '.join(p['overrides'])})" if p.get("overrides") else ""
+        # an integrator without a right-hand side (exact) has no H_eff product
+        heff = f"**{100 * p['heff']:.1f} %**" if p["rhs"] > 0 else "– (no right-hand side)"
         rows.append(f"| {res['problems'][p['problem']]['label']}{over} | {p['integrator'] or 'default'} | "
-                    f"{p['ntraj']} | **{100 * p['heff']:.1f} %** | {100 * p['rhs']:.1f} % | {top} |")
+                    f"{p['ntraj']} | {heff} | {100 * p['rhs']:.1f} % | {top} |")
     return rows
 
 

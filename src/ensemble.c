@@ -531,7 +531,11 @@ qs_status qs_ensemble_run(const qs_model *model, const qs_traj_options *traj_opt
   ensemble_work w = {.model = model, .opt = opt, .n_accums = n_types};
   qs_accum block[QS_ENSEMBLE_MAX_ACCUMS];
   int have_block = 0;
-  st = work_alloc(&w, workers, types, &shape, traj_opt);
+  /* integrator = auto: chosen once here rather than by every worker (the
+   * exact integrator's check costs a decomposition) */
+  qs_traj_options chosen = traj_opt ? *traj_opt : qs_traj_default_options();
+  chosen.integrator = qs_traj_choose_integrator(model, &chosen, NULL, 0);
+  st = work_alloc(&w, workers, types, &shape, &chosen);
   if (st == QS_OK)
     st = qs_accum_set_alloc(block, types, n_types, &shape);
   have_block = st == QS_OK;

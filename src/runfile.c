@@ -62,9 +62,9 @@ static const key_entry key_table[] = {
    KEY_REAL, CFG(t_end), T_END_MIN, 1e12, NULL},
   {{"run", "n_times", "1", "201", "2 .. 1e6", "output times, evenly spaced on [0, t_end]"},
    KEY_INT, CFG(n_times), 2, 1e6, NULL},
-  {{"run", "integrator", "-", "adams", "adams | erk | exact | floquet",
-    "trajectory integrator: CVODE Adams, ARKODE explicit Runge-Kutta, exact propagation by the eigenvectors of H_eff (time-independent models only), or floquet: precomputed propagators over a grid of the period (periodic H(t), e.g. transmon; docs/models.md); docs/benchmarks.md"},
-   KEY_CHOICE, CFG(integrator), 0, 0, "adams|erk|exact|floquet"},
+  {{"run", "integrator", "-", "auto", "auto | adams | erk | exact | floquet",
+    "trajectory integrator: CVODE Adams, ARKODE explicit Runge-Kutta, exact propagation by the eigenvectors of H_eff (time-independent models only), or floquet: precomputed propagators over a grid of the period (periodic H(t), e.g. transmon; docs/models.md); auto: exact without time dependence up to dimension 160 when H_eff's eigenvectors are well conditioned, floquet for a periodic H(t) with ||H_eff|| * period > 30, else erk (the run says which; docs/methods.md, \"Which integrator\")"},
+   KEY_CHOICE, CFG(integrator), 0, 0, "adams|erk|exact|floquet|auto"},
   {{"run", "rtol", "1", LIBRARY, "1e-14 .. 0.1", "relative tolerance of the trajectory integrator"},
    KEY_REAL, CFG(rtol), 1e-14, 0.1, NULL},
   {{"run", "atol", "1", LIBRARY, "1e-16 .. 0.1", "absolute tolerance of the trajectory integrator (per real component of psi)"},
@@ -78,7 +78,7 @@ static const key_entry key_table[] = {
   {{"run", "max_steps", "1", LIBRARY, "1 .. 1e9", "most integrator steps between two output times"},
    KEY_INT, CFG(max_steps), 1, 1e9, NULL},
   {{"run", "restart_step", "1", LIBRARY, "0 .. 1",
-    "initial CVODE step after a jump as a fraction of the last step; 0 = CVODE's estimate (docs/benchmarks.md, restart cost)"},
+    "initial integrator step after a jump as a fraction of the last step; 0 = adams: CVODE's estimate, erk: the step the controller chose before the jump (docs/benchmarks.md, restart cost)"},
    KEY_REAL, CFG(restart_step), 0, 1, NULL},
   {{"run", "max_wall", "s", "86400", "1 .. 1e12",
     "every command: refuse work whose coarse estimate exceeds this wall time, and stop (exit 3) a computation that runs longer (docs/cli.md, Resource limits)"},
@@ -716,7 +716,7 @@ static void library_defaults(qs_runconfig *cfg)
   cfg->ntraj = ens.ntraj;
   cfg->seed = ens.seed;
   cfg->threads = ens.threads;
-  cfg->integrator = traj.integrator;
+  cfg->integrator = QS_INTEGRATOR_AUTO; /* the CLI's default; the library's is adams */
   cfg->rtol = traj.rtol;
   cfg->atol = traj.atol;
   cfg->max_steps = traj.max_steps;

@@ -24,15 +24,79 @@ qs_traj_options qs_traj_default_options(void)
 
 const char *qs_integrator_name(qs_integrator integrator)
 {
+  if (integrator == QS_INTEGRATOR_AUTO)
+    return "auto";
   if ((int)integrator < 0 || (int)integrator >= N_INTEGRATORS)
     return "?";
   return backends[integrator]->name;
+}
+
+/* max_i sum_j |H_ij|: bounds the fastest phase rotation of the state. */
+static double norm_inf(const qs_op *h)
+{
+  double worst = 0.0;
+  for (qs_index r = 0; r < h->dim; r++) {
+    double row = 0.0;
+    for (qs_index k = h->row_start[r]; k < h->row_start[r + 1]; k++)
+      row += cabs(h->val[k]);
+    worst = fmax(worst, row);
+  }
+  return worst;
+}
+
+qs_integrator qs_traj_choose_integrator(const qs_model *model, const qs_traj_options *opt,
+                                        char *why, size_t n)
+{
+  qs_traj_options o = opt ? *opt : qs_traj_default_options();
+  char scratch[2];
+  if (!why || n == 0) {
+    why = scratch;
+    n = sizeof scratch;
+  }
+  snprintf(why, n, "chosen");
+  if (o.integrator != QS_INTEGRATOR_AUTO || !model)
+    return o.integrator;
+  qs_index dim = model->space.total;
+  if (model->n_td == 0) {
+    double cond = NAN;
+    if (dim <= QS_AUTO_EXACT_MAX_DIM &&
+        qs_traj_exact_check(model, &o, &cond, NULL, NULL) == QS_OK) {
+      snprintf(why, n, "no time dependence, dimension %ld <= %d, cond(V) = %.2g",
+               (long)dim, QS_AUTO_EXACT_MAX_DIM, cond);
+      return QS_INTEGRATOR_EXACT;
+    }
+    if (dim <= QS_AUTO_EXACT_MAX_DIM)
+      snprintf(why, n, "no time dependence, but H_eff's eigenvectors are too "
+               "ill-conditioned for exact (cond %.2g)", cond);
+    else
+      snprintf(why, n, "no time dependence, dimension %ld > %d", (long)dim,
+               QS_AUTO_EXACT_MAX_DIM);
+    return QS_INTEGRATOR_ERK;
+  }
+  qs_op *h = NULL;
+  double phase = NAN;
+  if (model->period > 0.0 && qs_model_effective_hamiltonian(model, &h) == QS_OK)
+    phase = norm_inf(h) * model->period;
+  qs_op_destroy(&h);
+  if (phase > QS_AUTO_FLOQUET_MIN_PHASE) {
+    snprintf(why, n, "periodic H(t), ||H_eff|| * period = %.3g > %g", phase,
+             QS_AUTO_FLOQUET_MIN_PHASE);
+    return QS_INTEGRATOR_FLOQUET;
+  }
+  if (model->period > 0.0)
+    snprintf(why, n, "periodic H(t), ||H_eff|| * period = %.3g <= %g", phase,
+             QS_AUTO_FLOQUET_MIN_PHASE);
+  else
+    snprintf(why, n, "H(t) without period");
+  return QS_INTEGRATOR_ERK;
 }
 
 int qs_traj_integrator_supported(qs_integrator integrator, const qs_model *model,
                                  char *why, size_t n)
 {
   const char *reason = NULL;
+  if (integrator == QS_INTEGRATOR_AUTO)
+    return 1; /* it chooses among the supported ones */
   if ((int)integrator < 0 || (int)integrator >= N_INTEGRATORS)
     reason = "unknown integrator";
   else if (integrator == QS_INTEGRATOR_EXACT && model && model->n_td > 0)
@@ -95,6 +159,8 @@ qs_status qs_traj_create(const qs_model *model, const qs_traj_options *opt,
     return QS_ERR_INVALID;
   *out = NULL;
   qs_traj_options o = opt ? *opt : qs_traj_default_options();
+  /* (a bad rtol makes exact's check fail: erk, then refused below) */
+  o.integrator = qs_traj_choose_integrator(model, &o, NULL, 0);
   if (!options_valid(&o) || !qs_traj_integrator_supported(o.integrator, model, NULL, 0))
     return QS_ERR_INVALID;
   qs_traj *tr = calloc(1, sizeof *tr);

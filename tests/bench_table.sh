@@ -42,7 +42,9 @@ cat >"$tmp/results.json" <<'EOF'
   {"problem": "p", "threads": 1, "cpus": "1", "rep": 0, "ntraj": 200, "cpu": 4.0, "wall": 4.0},
   {"problem": "p", "threads": 2, "cpus": "0,1", "rep": 0, "ntraj": 200, "cpu": 4.4, "wall": 2.2}],
  "profile": [{"problem": "p", "integrator": "adams", "ntraj": 4, "total": 1000,
-              "heff": 0.25, "rhs": 0.3, "overrides": [], "top": [["k_linearsum", 0.28]]}]}
+              "heff": 0.25, "rhs": 0.3, "overrides": [], "top": [["k_linearsum", 0.28]]},
+             {"problem": "p", "integrator": "exact", "ntraj": 4, "total": 1000,
+              "heff": 0.0, "rhs": 0.0, "overrides": [], "top": [["dense_apply", 0.67]]}]}
 EOF
 "$PY" analysis/bench_table.py "$tmp/results.json" >"$tmp/table.md"
 # qsync adams: 100, 50, 25 traj/CPU-s -> median 50; QuTiP: 2, 2.5, 1 -> median 2
@@ -55,6 +57,7 @@ check "mesolve ratio" "$tmp/table.md" "| 2 (1–3) | 8 (7–9) | **4.0×** | 5×
 # threads: wall 4 / 2.2 = 1.82x, CPU 4 / 4.4 = 0.91
 check "thread speed-up" "$tmp/table.md" "| 2 (0,1) | 200 | 4.4 | 2.2 | 1.82× | 0.91 |"
 check "profile fraction" "$tmp/table.md" "| 4 | **25.0 %** | 30.0 % | k_linearsum 28 % |"
+check "no H_eff share without a right-hand side" "$tmp/table.md" "| exact | 4 | – (no right-hand side) |"
 
 # the z-score: qsync 0.1 +- 0.01 (100 traj: variance 0.01), QuTiP 0 +- 0.02
 # (25 traj: variance 0.01); pooled se = sqrt(0.01 (1/100 + 1/25)) = 0.02236,

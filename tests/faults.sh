@@ -25,7 +25,7 @@ set -m # background runs get the default SIGINT (not ignored)
 
 base=$here/regress/qo_run.ini
 # The same problem with enough trajectories to take about 2 s on one thread.
-slow=(--ntraj 6000 --threads 1)
+slow=(--ntraj 6000 --threads 1 --set run.integrator=adams) # adams: the slowest
 
 # Entries of DIR that are neither a result file nor absent: temporaries.
 leftovers() { ls -A "$1" 2>/dev/null | grep -v -e '^run\.h5$' -e '\.tsv$' | tr '\n' ' '; }

@@ -64,7 +64,7 @@ n=$(mpi 2 "$QSYNC" run "$base" --ntraj 300 --out "$work/print" 2>&1 | grep -c '^
 
 # A trajectory failure (max_steps too small) exits 3 on every rank count,
 # with rank 0's message, and writes nothing.
-mpi 2 "$QSYNC" run "$base" --ntraj 300 --quiet --set run.max_steps=5 --out "$work/fail" \
+mpi 2 "$QSYNC" run "$base" --ntraj 300 --quiet --set run.max_steps=5 --set run.integrator=adams --out "$work/fail" \
   >"$work/fail.log" 2>&1
 rc=$?
 if [ "$rc" = 3 ] && grep -q "trajectory ensemble failed" "$work/fail.log" &&
@@ -78,7 +78,7 @@ fi
 # 16 the first 640 trajectories succeed and some of 6400 fail (checked
 # first, in one process).  4 ranks exit 3; when the failing block b ran on
 # a rank r > 0 the message names both, and r = b mod 4.
-fails=(run "$base" --quiet --set run.max_steps=16)
+fails=(run "$base" --quiet --set run.max_steps=16 --set run.integrator=adams) # CVODE step limit
 if "$QSYNC" "${fails[@]}" --ntraj 640 --out "$work/late0" >/dev/null 2>&1 &&
    ! "$QSYNC" "${fails[@]}" --ntraj 6400 --out "$work/late1" >/dev/null 2>&1; then
   mpi 4 "$QSYNC" "${fails[@]}" --ntraj 6400 --out "$work/late" >"$work/late.log" 2>&1

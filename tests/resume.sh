@@ -19,7 +19,7 @@ base=$here/regress/qo_run.ini
 # About 7-14 s on one thread; a checkpoint every 0.1 s. Long enough that no
 # attempt (killed at most ~0.35 s after its first checkpoint, ~2000
 # trajectories at 2 ranks x 2 threads) can reach the end: with 6000 one did.
-args=(--ntraj 20000 --quiet --checkpoint-every 0.1)
+args=(--ntraj 20000 --quiet --checkpoint-every 0.1 --set run.integrator=adams) # adams: long enough to kill
 
 same() { # same DIR_A DIR_B: every result file equal, nothing else left
   local f why=""
@@ -125,7 +125,7 @@ done
 # SIGTERM during the last block (64 trajectories: one block, ~3 s): the
 # run is complete, so it writes its results, says so and exits 0 (a
 # requeued job would otherwise start over: docs/cluster.md).
-last=(--ntraj 64 --quiet --threads 1 --set run.t_end=3000)
+last=(--ntraj 64 --quiet --threads 1 --set run.t_end=3000 --set run.integrator=adams)
 "$QSYNC" run "$base" "${last[@]}" --out "$work/last.ref" >/dev/null 2>&1
 "$QSYNC" run "$base" "${last[@]}" --out "$work/last" 2>"$work/last.err" &
 pid=$!

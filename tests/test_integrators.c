@@ -17,6 +17,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "test_util.h"
 
@@ -24,6 +25,7 @@
 
 static const qs_integrator integrators[] = {
     QS_INTEGRATOR_ADAMS,
+    QS_INTEGRATOR_ERK,
     QS_INTEGRATOR_EXACT,
     QS_INTEGRATOR_FLOQUET,
 };
@@ -221,6 +223,51 @@ static void test_names_and_support(void)
   qs_model_destroy(&m);
 }
 
+
+/* integrator = auto follows its documented rules (traj.h), whose
+ * thresholds come from the measurements in docs/benchmarks.md. */
+static void test_auto_choice(void)
+{
+  char why[200] = "";
+  qs_traj_options o = qs_traj_default_options();
+  o.integrator = QS_INTEGRATOR_AUTO;
+  /* dimension 4, no time dependence, eigenvectors well conditioned */
+  qs_model *m = test_qubit_osc(NULL, NULL);
+  CU_ASSERT_EQUAL(qs_traj_choose_integrator(m, &o, why, sizeof why), QS_INTEGRATOR_EXACT);
+  CU_ASSERT(strstr(why, "dimension 4") != NULL);
+  qs_traj *tr = NULL; /* create resolves auto the same way */
+  CU_ASSERT_EQUAL(qs_traj_create(m, &o, &tr), QS_OK);
+  qs_traj_destroy(&tr);
+  qs_traj_options explicit_adams = o;
+  explicit_adams.integrator = QS_INTEGRATOR_ADAMS;
+  CU_ASSERT_EQUAL(qs_traj_choose_integrator(m, &explicit_adams, NULL, 0), QS_INTEGRATOR_ADAMS);
+  qs_model_destroy(&m);
+  /* dimension 2 x 100 = 200 > 160 */
+  const char *ck[] = {"nqubits", "ncav", NULL};
+  const double big[] = {1, 100};
+  m = test_cavity(ck, big);
+  CU_ASSERT_EQUAL(qs_traj_choose_integrator(m, &o, why, sizeof why), QS_INTEGRATOR_ERK);
+  qs_model_destroy(&m);
+  /* lab frame, omega = 10: period pi/10 against a drive-frame H_eff of a
+   * few lambda times sqrt(ncav): phase per period well below 30 */
+  const char *lk[] = {"frame", "ncav", NULL};
+  const double lab[] = {1, 10};
+  m = test_cavity(lk, lab);
+  CU_ASSERT_FATAL(m->n_td > 0 && m->period > 0.0);
+  CU_ASSERT_EQUAL(qs_traj_choose_integrator(m, &o, why, sizeof why), QS_INTEGRATOR_ERK);
+  qs_model_destroy(&m);
+  /* transmon, Table II fig10b: period 2 pi / (omega_pA - omega_pB) = 20 ns
+   * against level energies of hundreds of MHz (alpha_A = 400 MHz alone:
+   * 2 pi 400 / us * 0.02 us = 50 rad > 30) */
+  const char *tk[] = {"column", "g", NULL};
+  const double tv[] = {2, 200};
+  m = test_model("transmon", tk, tv);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+  CU_ASSERT_EQUAL(qs_traj_choose_integrator(m, &o, why, sizeof why), QS_INTEGRATOR_FLOQUET);
+  qs_model_destroy(&m);
+  CU_ASSERT_STRING_EQUAL(qs_integrator_name(QS_INTEGRATOR_AUTO), "auto");
+}
+
 int qs_test_register_integrators(void)
 {
   static const test_case cases[] = {
@@ -230,6 +277,7 @@ int qs_test_register_integrators(void)
     {"each integrator: cavity time averages vs exact steady state (|z| < 4)",
      test_cavity_steady},
     {"names; exact refused for time-dependent models", test_names_and_support},
+    {"auto: exact / erk / floquet by the documented rules", test_auto_choice},
   };
   return test_add_suite("integrators", cases, (int)(sizeof cases / sizeof cases[0]));
 }

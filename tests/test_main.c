@@ -96,7 +96,7 @@ int main(void)
                            qs_test_register_jumps, qs_test_register_signals,
                            qs_test_register_checkpoint, qs_test_register_ensemble_errors,
                            qs_test_register_integrators, qs_test_register_traj_exact,
-                           qs_test_register_nvector};
+                           qs_test_register_nvector, qs_test_register_erk};
   for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
     if (suites[i]() != 0) {
       fprintf(stderr, "cannot register suite %zu: %s\n", i, CU_get_error_msg());

@@ -44,6 +44,7 @@ int qs_test_register_checkpoint(void);
 int qs_test_register_integrators(void);
 int qs_test_register_traj_exact(void);
 int qs_test_register_nvector(void);
+int qs_test_register_erk(void);
 
 /* Build the cavity_qubits model from the defaults with overrides (as
  * test_qubit_osc). */

@@ -61,7 +61,8 @@ typedef enum {
   QS_INTEGRATOR_ADAMS = 0,
   QS_INTEGRATOR_ERK = 1,
   QS_INTEGRATOR_EXACT = 2,
-  QS_INTEGRATOR_FLOQUET = 3
+  QS_INTEGRATOR_FLOQUET = 3,
+  QS_INTEGRATOR_AUTO = 4   /* one of the above by qs_traj_choose_integrator */
 } qs_integrator;
 
 typedef struct {
@@ -70,9 +71,11 @@ typedef struct {
   double atol;        /* CVODE absolute tolerance on each real component.
                          Default 1e-8, range (0, 1e-1] */
   long max_steps;     /* most CVODE steps between two outputs. Default 100000 */
-  double restart_step; /* initial CVODE step after a jump, as a fraction of
-                         the last step before it; 0 lets CVODE estimate it
-                         (see docs/benchmarks.md, "Trajectory restart cost"). Default 0, range [0, 1] */
+  double restart_step; /* initial step after a jump, as a fraction of the
+                         last step before it; 0: adams lets CVODE estimate
+                         it, erk keeps the step its controller chose (see
+                         docs/benchmarks.md, "Trajectory restart cost").
+                         Default 0, range [0, 1] */
 } qs_traj_options;
 
 /* Work counters of one trajectory (since qs_traj_start). */
@@ -92,9 +95,25 @@ typedef struct qs_traj qs_traj;
 /* Defaults documented in qs_traj_options. */
 qs_traj_options qs_traj_default_options(void);
 
-/* Name of an integrator ("adams", "erk", "exact", "floquet"); "?" if out
- * of range. */
+/* Name of an integrator ("adams", "erk", "exact", "floquet", "auto"); "?"
+ * if out of range. */
 const char *qs_integrator_name(qs_integrator integrator);
+
+/* The integrator QS_INTEGRATOR_AUTO stands for, from the measurements in
+ * docs/benchmarks.md ("Which integrator"): for a Hamiltonian without time
+ * dependence, exact up to dimension QS_AUTO_EXACT_MAX_DIM when its
+ * eigenvectors pass qs_traj_exact_check at opt's rtol (2-6x adams), else
+ * erk (1.3-2x adams: no restart at jumps); for a periodic H(t) whose
+ * static part turns the state by more than QS_AUTO_FLOQUET_MIN_PHASE
+ * radians per period (||H_eff||_inf * period: Adams then needs many steps
+ * per period, floquet one product per grid interval; transmon: ~120,
+ * 50x), floquet; else erk.  Any other `opt->integrator` is returned as
+ * is.  opt NULL: the defaults.  One line saying why goes to why[0..n-1]
+ * (if why is not NULL). */
+#define QS_AUTO_EXACT_MAX_DIM 160
+#define QS_AUTO_FLOQUET_MIN_PHASE 30.0
+qs_integrator qs_traj_choose_integrator(const qs_model *model, const qs_traj_options *opt,
+                                        char *why, size_t n);
 
 /* 1 when `integrator` can integrate `model`, else 0 with a one-line reason
  * in why[0..n-1] (if why is not NULL): the exact propagator needs a

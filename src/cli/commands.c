@@ -136,6 +136,9 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
     return EXIT_RUNTIME;
   }
   qs_traj_options topt = qs_runfile_traj_options(cfg);
+  char why[200];
+  qs_integrator chosen = qs_traj_choose_integrator(model, &topt, why, sizeof why);
+  topt.integrator = chosen; /* the ensemble would choose the same */
   cli_progress progress;
   cli_progress_init(&progress, ctx->quiet, "trajectories");
   qs_ensemble_options eopt = qs_runfile_ensemble_options(cfg);
@@ -197,10 +200,13 @@ int cli_run_ensemble(const cli_context *ctx, const qs_model *model,
               "they are written as nan", cfg->path, r->ntraj);
   if (!ctx->quiet)
     printf("%ld trajectories of %s in %.2f s (%.0f traj/s, threads: %d); per trajectory: "
-           "%.1f jumps, %.0f CVODE steps, %.0f RHS evaluations\n",
+           "%.1f jumps, %s: %.0f steps, %.0f RHS evaluations\n",
            r->ntraj, model->type->name, elapsed, (double)r->ntraj / elapsed,
            (int)cfg->threads, (double)r->work.jumps / r->ntraj,
+           qs_integrator_name(chosen),
            (double)r->work.steps / r->ntraj, (double)r->work.rhs_evals / r->ntraj);
+  if (!ctx->quiet && cfg->integrator == QS_INTEGRATOR_AUTO)
+    printf("integrator = auto chose %s: %s\n", qs_integrator_name(chosen), why);
   cli_print_stop(ctx, r, eopt.target_obs);
   free(mask);
   return EXIT_OK;

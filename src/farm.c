@@ -160,13 +160,18 @@ static void run_distributed(farm_state *s)
   long mine = rank < n ? (n - rank + R - 1) / R : 0; /* this rank's tasks */
   long wave = qs_farm_workers(s->opt);
   qs_status *status = malloc((size_t)wave * sizeof *status);
+  int stop_sent = 0;
   for (long k0 = 0; k0 < mine; k0 += wave) {
     long k1 = k0 + wave < mine ? k0 + wave : mine;
-    if (!status) /* every task still has to be answered: as failed */
+    if (!status) { /* every task still has to be answered: as failed */
       for (long k = k0; k < k1; k++)
         note_task(s, k * R + rank, QS_ERR_NOMEM);
-    else
+    } else if (rank > 0 && qs_dist_stop_requested()) {
+      for (long k = k0; k < k1; k++) /* above rank 0's failure: answered as skipped */
+        status[k - k0] = QS_STOPPED;
+    } else {
       run_tasks(s, k0, k1, R, rank, status);
+    }
     if (rank > 0 && status) {
       send_wave(s, k0, k1, R, rank, status);
     } else if (rank > 0) {
@@ -176,9 +181,20 @@ static void run_distributed(farm_state *s)
       for (long i = k0 * R + 1; i < k1 * R && i < n; i++)
         if (i % R != 0)
           receive_task(s, i, (int)(i % R));
+      /* A failure at k is final once every task below k is in: the other
+       * ranks skip their later waves, whose tasks all lie above k. */
+      if (s->first_failed < n && !stop_sent) {
+        qs_dist_stop_others();
+        stop_sent = 1;
+      }
     }
   }
   free(status);
+  /* End the exchange: a stop still on its way is consumed (dist.h). */
+  if (rank > 0)
+    qs_dist_send_done();
+  else
+    qs_dist_drain();
 }
 
 qs_status qs_farm_run(long n, qs_farm_task_fn task, void *data,

@@ -195,24 +195,29 @@ farmed rates "2x1 4x2" rates "$here/regress/tr_rates.ini" --set sweep.key=model.
   --set sweep.values=4500,4600,4700
 farmed validity "2x1 4x2" validity "$work/validity.ini"
 
-# A failing task on a rank > 0 (gap point 3 of 4: arpack refuses N = 2):
-# the exit status and message of one process, and nothing written.
-sed 's/^values = .*/values = 6, 5, 4, 2/; s/^key    = model.domega/key = model.ncav/' \
-  "$work/gap.ini" >"$work/gapfail.ini"
-"$QSYNC" gap "$work/gapfail.ini" --quiet --out "$work/gapfail.ref" 2>"$work/gapfail.ref.log"
-ref_rc=$?
-ref_msg=$(grep '^qsync:' "$work/gapfail.ref.log")
-for r in 2 4; do
-  mpi "$r" "$QSYNC" gap "$work/gapfail.ini" --quiet --threads 2 --out "$work/gapfail.r$r" \
-    >"$work/gapfail.r$r.log" 2>&1
-  rc=$?
-  msg=$(grep '^qsync:' "$work/gapfail.r$r.log")
-  if [ "$ref_rc" = 2 ] && [ "$rc" = "$ref_rc" ] && [ -n "$ref_msg" ] && [ "$msg" = "$ref_msg" ] &&
-     [ ! -e "$work/gapfail.r$r" ]; then
-    ok "a failing gap point on rank $((3 % r)) of $r: exit $rc and one process's message"
-  else
-    bad "a failing gap point on $r ranks: exit $rc (one process: $ref_rc): $msg / $ref_msg"
-  fi
+# A failing task on a rank > 0 (arpack refuses ncav = 2): gap point 3 of 4,
+# and point 1 of 12 (rank 0 then stops the other ranks' later waves): the
+# exit status and message of one process, and nothing written.
+sed 's/^key    = model.domega/key = model.ncav/' "$work/gap.ini" >"$work/gapncav.ini"
+sed 's/^values = .*/values = 6, 5, 4, 2/' "$work/gapncav.ini" >"$work/gapfail3.ini"
+sed 's/^values = .*/values = 6, 2, 5, 6, 4, 6, 5, 6, 4, 6, 5, 6/' "$work/gapncav.ini" \
+  >"$work/gapfail1.ini"
+for at in 3 1; do
+  f=$work/gapfail$at
+  "$QSYNC" gap "$f.ini" --quiet --out "$f.ref" 2>"$f.ref.log"
+  ref_rc=$?
+  ref_msg=$(grep '^qsync:' "$f.ref.log")
+  for r in 2 4; do
+    mpi "$r" "$QSYNC" gap "$f.ini" --quiet --threads 2 --out "$f.r$r" >"$f.r$r.log" 2>&1
+    rc=$?
+    msg=$(grep '^qsync:' "$f.r$r.log")
+    if [ "$ref_rc" = 2 ] && [ "$rc" = "$ref_rc" ] && [ -n "$ref_msg" ] && [ "$msg" = "$ref_msg" ] &&
+       [ ! -e "$f.r$r" ]; then
+      ok "a failing gap point $at on rank $((at % r)) of $r: exit $rc and one process's message"
+    else
+      bad "a failing gap point $at on $r ranks: exit $rc (one process: $ref_rc): $msg / $ref_msg"
+    fi
+  done
 done
 
 # A command that is not distributed runs on rank 0 alone, with a note.

@@ -30,7 +30,9 @@
  * it), so rank 0 reports the failure as one process would.  The error
  * contract is the same (lowest failing index, for any R and threads): a
  * rank skips its tasks above its own lowest failure, rank 0 its tasks
- * above any failure it knows of; every rank returns rank 0's verdict.
+ * above any failure it knows of, and once rank 0 has every task below a
+ * failure it stops the other ranks, which answer their later waves (all
+ * above the failure) as skipped; every rank returns rank 0's verdict.
  */
 #ifndef QSYNC_FARM_H
 #define QSYNC_FARM_H

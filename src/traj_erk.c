@@ -37,23 +37,6 @@ typedef struct {
   int evolved;               /* ERKStepEvolve called since the last restart */
 } erk;
 
-static int rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
-{
-  /* C11 6.2.5: double complex has the layout of double[2]. */
-  qs_traj_derivative(data, t, (const double complex *)N_VGetArrayPointer(y),
-                     (double complex *)N_VGetArrayPointer(ydot));
-  return 0;
-}
-
-/* The jump happens where ||psi||^2 - r changes sign. */
-static int jump_condition(sunrealtype t, N_Vector y, sunrealtype *g, void *data)
-{
-  (void)t;
-  const qs_traj *tr = data;
-  g[0] = qs_traj_norm2_of((const double complex *)N_VGetArrayPointer(y), tr->dim) - tr->r;
-  return 0;
-}
-
 /* ARKODE's counters.  Steps and rhs evaluations go on through
  * ERKStepReset; the root function count starts again at the first
  * ERKStepEvolve after a reset or reinit (arkRootCheck1 sets it to 1). */
@@ -96,14 +79,14 @@ static qs_status erk_create(qs_traj *tr)
   tr->psi = (double complex *)N_VGetArrayPointer(e->y);
   for (qs_index i = 0; i < tr->dim; i++)
     tr->psi[i] = tr->model->psi0[i];
-  e->arkode = ERKStepCreate(rhs, 0.0, e->y, e->ctx);
+  e->arkode = ERKStepCreate(qs_traj_sundials_rhs, 0.0, e->y, e->ctx);
   if (!e->arkode ||
       ERKStepSetTableNum(e->arkode, ARKODE_DORMAND_PRINCE_7_4_5) != ARK_SUCCESS ||
       ERKStepSetInterpolantDegree(e->arkode, INTERPOLANT_DEGREE) != ARK_SUCCESS ||
       ERKStepSStolerances(e->arkode, tr->opt.rtol, tr->opt.atol) != ARK_SUCCESS ||
       ERKStepSetUserData(e->arkode, tr) != ARK_SUCCESS ||
       ERKStepSetMaxNumSteps(e->arkode, tr->opt.max_steps) != ARK_SUCCESS ||
-      ERKStepRootInit(e->arkode, 1, jump_condition) != ARK_SUCCESS)
+      ERKStepRootInit(e->arkode, 1, qs_traj_sundials_jump) != ARK_SUCCESS)
     return QS_ERR_CVODE;
   /* Only a downward crossing of ||psi||^2 = r is a jump. */
   int direction = -1;
@@ -123,7 +106,7 @@ static qs_status erk_restart(qs_traj *tr, double h_init)
      * (also not an initial step set at its last jump). */
     flag = ERKStepSetInitStep(e->arkode, 0.0);
     if (flag == ARK_SUCCESS)
-      flag = ERKStepReInit(e->arkode, rhs, tr->t, e->y);
+      flag = ERKStepReInit(e->arkode, qs_traj_sundials_rhs, tr->t, e->y);
   } else {
     /* A jump: the one-step method continues with its step size unless
      * told otherwise (ERKStepSetInitStep also clears the error history). */

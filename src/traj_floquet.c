@@ -42,10 +42,7 @@
 #define PROPAGATOR_TIGHTER 1e-3
 
 typedef struct {
-  SUNContext ctx;
-  void *cvode;             /* Adams for the cut intervals */
-  N_Vector y;              /* tr->psi */
-  SUNNonlinearSolver nls;
+  qs_traj_cvode cv;        /* Adams for the cut intervals; cv.y holds tr->psi */
   double h;                /* grid step T / M */
   long n_grid;             /* M */
   double complex *prop;    /* M propagators, column-major dim x dim */
@@ -55,21 +52,6 @@ typedef struct {
   double h_init;           /* suggested first step of the next CVODE segment */
   qs_traj_stats done;      /* counters of finished CVODE segments + grid steps */
 } floquet;
-
-static int rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
-{
-  qs_traj_derivative(data, t, (const double complex *)N_VGetArrayPointer(y),
-                     (double complex *)N_VGetArrayPointer(ydot));
-  return 0;
-}
-
-static int jump_condition(sunrealtype t, N_Vector y, sunrealtype *g, void *data)
-{
-  (void)t;
-  const qs_traj *tr = data;
-  g[0] = qs_traj_norm2_of((const double complex *)N_VGetArrayPointer(y), tr->dim) - tr->r;
-  return 0;
-}
 
 /* ---- the propagators -------------------------------------------------- */
 
@@ -210,14 +192,7 @@ static void floquet_destroy(qs_traj *tr)
   floquet *f = tr->backend;
   if (!f)
     return;
-  if (f->cvode)
-    CVodeFree(&f->cvode);
-  if (f->nls)
-    SUNNonlinSolFree(f->nls);
-  if (f->y)
-    N_VDestroy(f->y);
-  if (f->ctx)
-    SUNContext_Free(&f->ctx);
+  qs_traj_cvode_free(&f->cv);
   free(f->prop);
   free(f->saved);
   free(f);
@@ -233,30 +208,13 @@ static qs_status floquet_create(qs_traj *tr)
   tr->backend = f;
   if (tr->model->n_td > 0 && !(tr->model->period > 0.0))
     return QS_ERR_INVALID;
-  if (SUNContext_Create(NULL, &f->ctx) != 0)
-    return QS_ERR_CVODE;
-  f->y = qs_nvector_new(2 * tr->dim, f->ctx);
   f->saved = malloc((size_t)tr->dim * sizeof *f->saved);
-  if (!f->y || !f->saved)
-    return f->y ? QS_ERR_NOMEM : QS_ERR_CVODE;
-  tr->psi = (double complex *)N_VGetArrayPointer(f->y);
-  for (qs_index i = 0; i < tr->dim; i++)
-    tr->psi[i] = tr->model->psi0[i];
-  f->cvode = CVodeCreate(CV_ADAMS, f->ctx);
-  if (!f->cvode || CVodeInit(f->cvode, rhs, 0.0, f->y) != CV_SUCCESS ||
-      CVodeSStolerances(f->cvode, tr->opt.rtol, tr->opt.atol) != CV_SUCCESS ||
-      CVodeSetUserData(f->cvode, tr) != CV_SUCCESS ||
-      CVodeSetMaxNumSteps(f->cvode, tr->opt.max_steps) != CV_SUCCESS ||
-      CVodeRootInit(f->cvode, 1, jump_condition) != CV_SUCCESS)
-    return QS_ERR_CVODE;
-  int direction = -1;
-  if (CVodeSetRootDirection(f->cvode, &direction) != CV_SUCCESS)
-    return QS_ERR_CVODE;
-  f->nls = SUNNonlinSol_FixedPoint(f->y, 0, f->ctx);
-  if (!f->nls || CVodeSetNonlinearSolver(f->cvode, f->nls) != CV_SUCCESS)
-    return QS_ERR_CVODE;
-  CVodeSetNoInactiveRootWarn(f->cvode);
-  qs_status st = choose_grid(tr, f);
+  if (!f->saved)
+    return QS_ERR_NOMEM;
+  qs_status st = qs_traj_cvode_create(tr, &f->cv);
+  if (st != QS_OK)
+    return st;
+  st = choose_grid(tr, f);
   if (st == QS_OK)
     st = build_propagators(tr, f);
   return st;
@@ -264,13 +222,11 @@ static qs_status floquet_create(qs_traj *tr)
 
 static void add_cvode_counters(floquet *f)
 {
-  long nst = 0, nfe = 0, nge = 0;
-  CVodeGetNumSteps(f->cvode, &nst);
-  CVodeGetNumRhsEvals(f->cvode, &nfe);
-  CVodeGetNumGEvals(f->cvode, &nge);
-  f->done.steps += nst;
-  f->done.rhs_evals += nfe;
-  f->done.root_evals += nge;
+  qs_traj_stats s;
+  qs_traj_cvode_counters(&f->cv, &s);
+  f->done.steps += s.steps;
+  f->done.rhs_evals += s.rhs_evals;
+  f->done.root_evals += s.root_evals;
 }
 
 static qs_status floquet_restart(qs_traj *tr, double h_init)
@@ -296,9 +252,9 @@ static qs_status start_segment(floquet *f, double t)
   const long k = grid_index(f, t);
   const long next = k >= 0 ? k + 1 : (long)floor(t / f->h) + 1;
   f->seg_end = (double)next * f->h;
-  if (CVodeReInit(f->cvode, t, f->y) != CV_SUCCESS ||
-      CVodeSetInitStep(f->cvode, f->h_init) != CV_SUCCESS ||
-      CVodeSetStopTime(f->cvode, f->seg_end) != CV_SUCCESS)
+  if (CVodeReInit(f->cv.cvode, t, f->cv.y) != CV_SUCCESS ||
+      CVodeSetInitStep(f->cv.cvode, f->h_init) != CV_SUCCESS ||
+      CVodeSetStopTime(f->cv.cvode, f->seg_end) != CV_SUCCESS)
     return QS_ERR_CVODE;
   f->h_init = 0.0;
   f->live = 1;
@@ -348,7 +304,7 @@ static qs_status floquet_advance(qs_traj *tr, double t_out, double *t_ret, int *
     sunrealtype reached = t;
     int flag;
     do
-      flag = CVode(f->cvode, target, f->y, &reached, CV_NORMAL);
+      flag = CVode(f->cv.cvode, target, f->cv.y, &reached, CV_NORMAL);
     while (flag == CV_ROOT_RETURN && !tr->roots_on);
     if (flag < 0)
       return QS_ERR_CVODE;
@@ -373,7 +329,7 @@ static double floquet_last_step(const qs_traj *tr)
 {
   const floquet *f = tr->backend;
   sunrealtype h = 0.0;
-  CVodeGetLastStep(f->cvode, &h);
+  CVodeGetLastStep(f->cv.cvode, &h);
   return h;
 }
 
@@ -383,9 +339,9 @@ static void floquet_counters(const qs_traj *tr, qs_traj_stats *s)
   *s = f->done;
   if (f->live) {
     long nst = 0, nfe = 0, nge = 0;
-    CVodeGetNumSteps(f->cvode, &nst);
-    CVodeGetNumRhsEvals(f->cvode, &nfe);
-    CVodeGetNumGEvals(f->cvode, &nge);
+    CVodeGetNumSteps(f->cv.cvode, &nst);
+    CVodeGetNumRhsEvals(f->cv.cvode, &nfe);
+    CVodeGetNumGEvals(f->cv.cvode, &nge);
     s->steps += nst;
     s->rhs_evals += nfe;
     s->root_evals += nge;

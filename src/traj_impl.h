@@ -37,6 +37,10 @@
 
 #include "qsync/traj.h"
 
+#include <sundials/sundials_context.h>
+#include <sundials/sundials_nonlinearsolver.h>
+#include <sundials/sundials_nvector.h>
+
 typedef struct {
   const char *name;
   qs_status (*create)(qs_traj *tr);
@@ -72,6 +76,29 @@ struct qs_traj {
   double last_jump_time;   /* time and channel of the last jump (channel -1: none) */
   int last_jump_channel;
 };
+
+/* CVODE Adams (fixed-point iteration, root finding on ||psi||^2 = r,
+ * downward crossings only) integrating tr->psi in place: the adams
+ * back-end, and floquet's intervals cut by a jump or an output time. */
+typedef struct {
+  SUNContext ctx;
+  void *cvode;
+  N_Vector y;              /* 2*dim reals = dim complex: tr->psi */
+  SUNNonlinearSolver nls;
+} qs_traj_cvode;
+
+/* Make c (zeroed by the caller) for tr with tr->opt's tolerances and
+ * max_steps; points tr->psi at c->y's data, holding the model's psi0.
+ * QS_ERR_CVODE on failure (free c with qs_traj_cvode_free even then). */
+qs_status qs_traj_cvode_create(qs_traj *tr, qs_traj_cvode *c);
+void qs_traj_cvode_free(qs_traj_cvode *c);
+/* CVODE's steps, rhs and root evaluations since its last (re)init. */
+void qs_traj_cvode_counters(const qs_traj_cvode *c, qs_traj_stats *s);
+
+/* The SUNDIALS callbacks of every ODE back-end (user data: the qs_traj):
+ * d psi/dt, and ||psi||^2 - r whose sign change is a jump. */
+int qs_traj_sundials_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data);
+int qs_traj_sundials_jump(sunrealtype t, N_Vector y, sunrealtype *g, void *data);
 
 /* d psi/dt = -i H_eff(t) psi at time t (for the ODE back-ends). */
 void qs_traj_derivative(const qs_traj *tr, double t, const double complex *psi,
